@@ -1,0 +1,93 @@
+"""The pipelines: read → check → render, composed from the independent passes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from symderiv import catalogue
+from symderiv.checker import check
+from symderiv.config import CheckConfig, Notation, ReadConfig
+from symderiv.model import Derivation
+from symderiv.reader import parse_assumption, read_latex, read_markdown
+from symderiv.results import DerivationReport
+
+
+def read_text(
+    text: str,
+    *,
+    fmt: str = "md",
+    source: str | None = None,
+    read_cfg: ReadConfig = ReadConfig(),
+) -> Derivation:
+    """Read a Markdown (``fmt="md"``) or LaTeX (``fmt="tex"``) document into a Derivation."""
+    if fmt == "tex":
+        return read_latex(text, source=source, cfg=read_cfg)
+    if fmt == "md":
+        return read_markdown(text, source=source, cfg=read_cfg)
+    raise ValueError(f"unknown format {fmt!r}; expected 'md' or 'tex'")
+
+
+def check_text(
+    text: str,
+    *,
+    fmt: str = "md",
+    source: str | None = None,
+    check_cfg: CheckConfig = CheckConfig(),
+    read_cfg: ReadConfig = ReadConfig(),
+) -> DerivationReport:
+    """Check every step of a document's derivations.
+
+    ``check_cfg.assumptions`` (as written on the command line, e.g. ``"sum(y) = 1"``) are
+    added to the document's own.
+    """
+    d = read_text(text, fmt=fmt, source=source, read_cfg=read_cfg)
+    extra = tuple(parse_assumption(a, source="cli") for a in check_cfg.assumptions)
+    if extra:
+        d = replace(d, assumptions=d.assumptions + extra)
+    return check(d, check_cfg)
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """``"tex"`` for ``.tex`` files, else ``"md"``; an explicit ``fmt`` wins."""
+    if fmt is not None:
+        return fmt
+    return "tex" if str(path).lower().endswith(".tex") else "md"
+
+
+def check_file(
+    path: str | Path,
+    *,
+    check_cfg: CheckConfig = CheckConfig(),
+    read_cfg: ReadConfig = ReadConfig(),
+) -> DerivationReport:
+    """Check a file on disk.
+
+    Raises:
+        OSError: the file cannot be read.
+        ValueError: the file is larger than ``read_cfg.max_bytes``.
+    """
+    p = Path(path)
+    size = p.stat().st_size
+    if size > read_cfg.max_bytes:
+        raise ValueError(f"{p}: {size} bytes is more than the limit of {read_cfg.max_bytes}")
+    raw = p.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    return check_text(
+        text,
+        fmt=format_for(p, read_cfg.fmt),
+        source=str(path),
+        check_cfg=check_cfg,
+        read_cfg=read_cfg,
+    )
+
+
+def build_and_check(
+    name: str,
+    n: int | None = None,
+    *,
+    notation: Notation = Notation(),
+    check_cfg: CheckConfig = CheckConfig(),
+) -> DerivationReport:
+    """Build a catalogued derivation and check every one of its steps."""
+    return check(catalogue.build(name, n, notation=notation), check_cfg)

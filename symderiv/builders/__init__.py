@@ -1,0 +1,1 @@
+"""Symbolic objects built from first principles (softmax, cross-entropy, their derivatives)."""

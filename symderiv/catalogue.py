@@ -1,0 +1,74 @@
+"""The catalogue: derivation names, what they are, how to build them, and their documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from symderiv.config import Notation
+from symderiv.errors import UnknownDerivationError
+from symderiv.model import Derivation
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogued derivation: a builder and the hand-written document that goes with it."""
+
+    name: str
+    summary: str
+    build: Callable[..., Derivation]
+    document: str | None = None
+
+
+def _softmax_ce(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
+    from symderiv.builders.derivations import softmax_ce
+
+    return softmax_ce(n, notation=notation)
+
+
+CATALOGUE: dict[str, Entry] = {
+    "softmax-ce": Entry(
+        name="softmax-ce",
+        summary="softmax Jacobian (i = j, i != j, delta form) and dL/dx_i = p_i - y_i for cross-entropy",
+        build=_softmax_ce,
+        document="softmax_ce.md",
+    ),
+}
+
+
+def names() -> tuple[str, ...]:
+    """Every catalogued name, sorted."""
+    return tuple(sorted(CATALOGUE))
+
+
+def get(name: str) -> Entry:
+    """The entry called ``name``; raises :class:`UnknownDerivationError` with the known names."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        known = ", ".join(names())
+        raise UnknownDerivationError(
+            f"unknown derivation {name!r}; known: {known}"
+        ) from None
+
+
+def documents_dir() -> Path:
+    """Where the catalogue's documents are: inside the installed package, else the repo."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_catalogue", here.parent / "derivations"):
+        if candidate.is_dir():
+            return candidate
+    raise UnknownDerivationError("the catalogue's documents are not installed")
+
+
+def build(name: str, n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
+    """Build the catalogued derivation ``name`` for symbolic n (``None``) or concrete ``n``.
+
+    Raises:
+        UnknownDerivationError: no such name.
+        ValueError: ``n`` is not a positive integer.
+    """
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    return get(name).build(n, notation=notation)

@@ -1,0 +1,170 @@
+"""The command line: ``symderiv check | derive | spot | list``; no logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from symderiv import __version__
+from symderiv.errors import SymderivError
+
+EXIT_OK, EXIT_FALSE, EXIT_USAGE = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="symderiv",
+        description="Check derivations step by step; derive and spot-check softmax calculus.",
+    )
+    ap.add_argument("--version", action="version", version=f"symderiv {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="check every step of the derivations in files")
+    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--strict", action="store_true", help="exit 1 on unparsed steps too")
+    c.add_argument("--format", choices=("md", "tex"), default=None, dest="fmt")
+    c.add_argument(
+        "--assume", action="append", default=[], metavar="FACT",
+        help="an assumption, e.g. 'sum(y) = 1', 'log = ln', 'i != j' (repeatable)",
+    )
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--timeout", type=float, default=5.0, help="seconds per step (default 5)")
+    c.add_argument("--verbose", "-v", action="store_true", help="show how every step was read")
+
+    d = sub.add_parser("derive", help="build a catalogued derivation and print it")
+    d.add_argument("name")
+    d.add_argument("--n", type=_positive_int, default=None, help="concrete number of classes")
+    d.add_argument(
+        "--format", choices=("text", "latex", "markdown", "json"), default="latex", dest="fmt"
+    )
+    d.add_argument("--standalone", action="store_true", help="a complete LaTeX document")
+    d.add_argument("-o", "--output", default=None, metavar="FILE")
+    d.add_argument("--logits", default="x", help="name of the logits (x, z, a, o)")
+    d.add_argument("--probs", default="p", help="name of the probabilities (p, S, \\hat{y})")
+    d.add_argument("--targets", default="y", help="name of the targets (y, t)")
+    d.add_argument("--loss", default="L", help="name of the loss")
+    d.add_argument("--indices", default="ijk", help="three index letters (default ijk)")
+    d.add_argument("--classes", default="n", help="symbol for the number of classes (n, C, K)")
+    d.add_argument("--ln", action="store_true", help="write natural log as \\ln")
+
+    s = sub.add_parser("spot", help="numeric spot checks of a catalogued derivation")
+    s.add_argument("name")
+    s.add_argument("--n", type=_positive_int, default=10)
+    s.add_argument("--samples", type=_positive_int, default=64)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    s.add_argument("--json", action="store_true")
+
+    sub.add_parser("list", help="the catalogue")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status of the contract (0, 1 or 2)."""
+    ap = _parser()
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on bad usage, 0 on --help/--version
+        return int(e.code or 0)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "derive":
+            return _derive(args)
+        if args.command == "spot":
+            return _spot(args)
+        return _list()
+    except (SymderivError, ValueError, TypeError, OSError) as e:
+        print(f"symderiv: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _check(args: argparse.Namespace) -> int:
+    from symderiv import api
+    from symderiv.config import CheckConfig, ReadConfig
+    from symderiv.writer import report
+
+    check_cfg = CheckConfig(
+        seed=args.seed, step_timeout_s=args.timeout, assumptions=tuple(args.assume)
+    )
+    read_cfg = ReadConfig(fmt=args.fmt)
+    reports = []
+    for path in args.files:
+        try:
+            reports.append(api.check_file(path, check_cfg=check_cfg, read_cfg=read_cfg))
+        except OSError as e:
+            print(f"symderiv: error: cannot read {path}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.json:
+        print(json.dumps(report.reports_to_json(reports), ensure_ascii=False, indent=2))
+    else:
+        print(report.render_reports(reports, verbose=args.verbose))
+    failed = any(r.has_false for r in reports)
+    if args.strict:
+        failed = failed or any(r.has_unparsed for r in reports)
+    return EXIT_FALSE if failed else EXIT_OK
+
+
+def _notation(args: argparse.Namespace) -> object:
+    from symderiv.config import Notation
+
+    letters = tuple(args.indices) if len(args.indices) == 3 else None
+    if letters is None or len(set(letters)) != 3:
+        raise ValueError(f"--indices takes three different letters, got {args.indices!r}")
+    return Notation(
+        logits=args.logits, probs=args.probs, targets=args.targets, loss=args.loss,
+        indices=letters, classes=args.classes,  # type: ignore[arg-type]
+    )
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from symderiv import api
+    from symderiv.writer import document
+
+    notation = _notation(args)
+    rep = api.build_and_check(args.name, args.n, notation=notation)  # type: ignore[arg-type]
+    text = document.render_derivation(
+        rep, fmt=args.fmt, standalone=args.standalone, ln=args.ln
+    )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_FALSE if rep.has_false else EXIT_OK
+
+
+def _spot(args: argparse.Namespace) -> int:
+    from symderiv import spot
+
+    result = spot.run(
+        args.name, n=args.n, samples=args.samples, seed=args.seed, dtype=args.dtype
+    )
+    if args.json:
+        print(json.dumps(spot.to_json(result), indent=2))
+    else:
+        print(spot.render(result))
+    return EXIT_OK if result.ok else EXIT_FALSE
+
+
+def _list() -> int:
+    from symderiv import catalogue
+
+    for name in catalogue.names():
+        print(f"{name:<16} {catalogue.get(name).summary}")
+    return EXIT_OK
+
+

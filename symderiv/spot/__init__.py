@@ -1,0 +1,1 @@
+"""Numeric spot checks of catalogued derivations."""

@@ -1,0 +1,1 @@
+"""Model and results out as text: LaTeX, Markdown, terminal reports, JSON."""
