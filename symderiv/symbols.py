@@ -34,3 +34,13 @@ def scalar(name: str) -> sympy.Symbol:
 i, j, k = index("i"), index("j"), index("k")
 x, y, p, z = vector("x"), vector("y"), vector("p"), vector("z")
 L = scalar("L")
+
+
+def distribution(name: str) -> sympy.IndexedBase:
+    """A probability vector (``P(x)``, ``Q(x)``): entries positive, so ``log P(x)`` is defined."""
+    return sympy.IndexedBase(name, positive=True)
+
+
+def count(name: str) -> sympy.Symbol:
+    """A class-count symbol written as a sum bound (``n``, ``C``, ``K``): a positive integer."""
+    return sympy.Symbol(name, integer=True, positive=True)
