@@ -38,7 +38,7 @@ def render_step(rep: StepReport, *, verbose: bool = False) -> str:
     >>> r = StepResult(Verdict.FALSE, "symbolic", detail="1 - 2 = -1")
     >>> print(render_step(StepReport(s, r)))
       1.0   line ?    false         1 = 2
-                                1 - 2 = -1
+                                    1 - 2 = -1
     """
     res = rep.result
     line = _line(rep)
