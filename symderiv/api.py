@@ -91,3 +91,48 @@ def build_and_check(
 ) -> DerivationReport:
     """Build a catalogued derivation and check every one of its steps."""
     return check(catalogue.build(name, n, notation=notation), check_cfg)
+
+
+def render_check(reports: list[DerivationReport], *, as_json: bool, verbose: bool = False) -> str:
+    """The text ``symderiv check`` prints: the terminal report or the contract's JSON."""
+    import json
+
+    from symderiv.writer import report
+
+    if as_json:
+        return json.dumps(report.reports_to_json(reports), ensure_ascii=False, indent=2)
+    return report.render_reports(reports, verbose=verbose)
+
+
+def derive(
+    name: str,
+    n: int | None = None,
+    *,
+    notation: Notation = Notation(),
+    fmt: str = "latex",
+    standalone: bool = False,
+    ln: bool = False,
+) -> tuple[str, DerivationReport]:
+    """Build, check and render a catalogued derivation; returns the text and the report."""
+    from symderiv.writer import document
+
+    rep = build_and_check(name, n, notation=notation)
+    text = document.render_derivation(rep, fmt=fmt, standalone=standalone, ln=ln)
+    return text, rep
+
+
+def spot(name: str, *, n: int, samples: int, seed: int, dtype: str, as_json: bool) -> tuple[str, bool]:
+    """Run the numeric spot checks of a catalogued derivation; returns the text and ``ok``."""
+    import json
+
+    from symderiv import spot as _spot
+
+    catalogue.get(name)
+    result = _spot.run(name, n=n, samples=samples, seed=seed, dtype=dtype)
+    text = json.dumps(_spot.to_json(result), indent=2) if as_json else _spot.render(result)
+    return text, bool(result.ok)
+
+
+def list_catalogue() -> tuple[tuple[str, str], ...]:
+    """``(name, one-line summary)`` for every catalogued derivation."""
+    return tuple((name, catalogue.get(name).summary) for name in catalogue.names())

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
-from symderiv import __version__
+from symderiv import __version__, api
+from symderiv.config import CheckConfig, Notation, ReadConfig
 from symderiv.errors import SymderivError
 
 EXIT_OK, EXIT_FALSE, EXIT_USAGE = 0, 1, 2
@@ -93,10 +93,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from symderiv import api
-    from symderiv.config import CheckConfig, ReadConfig
-    from symderiv.writer import report
-
     check_cfg = CheckConfig(
         seed=args.seed, step_timeout_s=args.timeout, assumptions=tuple(args.assume)
     )
@@ -108,63 +104,50 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"symderiv: error: cannot read {path}: {e.strerror or e}", file=sys.stderr)
             return EXIT_USAGE
-    if args.json:
-        print(json.dumps(report.reports_to_json(reports), ensure_ascii=False, indent=2))
-    else:
-        print(report.render_reports(reports, verbose=args.verbose))
+    print(api.render_check(reports, as_json=args.json, verbose=args.verbose))
     failed = any(r.has_false for r in reports)
     if args.strict:
         failed = failed or any(r.has_unparsed for r in reports)
     return EXIT_FALSE if failed else EXIT_OK
 
 
-def _notation(args: argparse.Namespace) -> object:
-    from symderiv.config import Notation
-
-    letters = tuple(args.indices) if len(args.indices) == 3 else None
-    if letters is None or len(set(letters)) != 3:
+def _notation(args: argparse.Namespace) -> Notation:
+    letters = tuple(args.indices)
+    if len(letters) != 3 or len(set(letters)) != 3 or not all(c.isalpha() for c in letters):
         raise ValueError(f"--indices takes three different letters, got {args.indices!r}")
     return Notation(
-        logits=args.logits, probs=args.probs, targets=args.targets, loss=args.loss,
-        indices=letters, classes=args.classes,  # type: ignore[arg-type]
+        logits=args.logits,
+        probs=args.probs,
+        targets=args.targets,
+        loss=args.loss,
+        indices=(letters[0], letters[1], letters[2]),
+        classes=args.classes,
     )
 
 
 def _derive(args: argparse.Namespace) -> int:
-    from symderiv import api
-    from symderiv.writer import document
-
-    notation = _notation(args)
-    rep = api.build_and_check(args.name, args.n, notation=notation)  # type: ignore[arg-type]
-    text = document.render_derivation(
-        rep, fmt=args.fmt, standalone=args.standalone, ln=args.ln
+    text, rep = api.derive(
+        args.name, args.n, notation=_notation(args), fmt=args.fmt,
+        standalone=args.standalone, ln=args.ln,
     )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write(text if text.endswith("\n") else text + "\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_FALSE if rep.has_false else EXIT_OK
 
 
 def _spot(args: argparse.Namespace) -> int:
-    from symderiv import spot
-
-    result = spot.run(
-        args.name, n=args.n, samples=args.samples, seed=args.seed, dtype=args.dtype
+    text, ok = api.spot(
+        args.name, n=args.n, samples=args.samples, seed=args.seed, dtype=args.dtype,
+        as_json=args.json,
     )
-    if args.json:
-        print(json.dumps(spot.to_json(result), indent=2))
-    else:
-        print(spot.render(result))
-    return EXIT_OK if result.ok else EXIT_FALSE
+    print(text)
+    return EXIT_OK if ok else EXIT_FALSE
 
 
 def _list() -> int:
-    from symderiv import catalogue
-
-    for name in catalogue.names():
-        print(f"{name:<16} {catalogue.get(name).summary}")
+    for name, summary in api.list_catalogue():
+        print(f"{name:<16} {summary}")
     return EXIT_OK
-
-
