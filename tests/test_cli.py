@@ -1,0 +1,153 @@
+"""The command line per CONTRACT.md: main(argv) -> exit status, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from symderiv.cli import main
+
+GOOD = r"""# Softmax
+
+$$p_i = \frac{\exp(x_i)}{\sum_{k=1}^{n} \exp(x_k)}$$
+
+$$\frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j)$$
+"""
+
+WRONG = r"""# Softmax, with a slip
+
+$$p_i = \frac{\exp(x_i)}{\sum_{k=1}^{n} \exp(x_k)}$$
+
+$$\frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} + p_j)$$
+"""
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("symderiv ")
+
+
+def test_list_names_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    assert "softmax-ce" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(["check", "no/such/file.md"], "cannot read no/such/file.md", id="missing-file"),
+        pytest.param(["derive", "no-such"], "unknown derivation 'no-such'", id="unknown-name"),
+        pytest.param(["spot", "no-such"], "unknown derivation 'no-such'", id="unknown-spot"),
+        pytest.param(["derive", "softmax-ce", "--n", "0"], "positive integer", id="n-zero"),
+        pytest.param(["derive", "softmax-ce", "--n", "-3"], "positive integer", id="n-negative"),
+        pytest.param(["derive", "softmax-ce", "--n", "2.5"], "positive integer", id="n-fraction"),
+        pytest.param(["derive", "softmax-ce", "--indices", "ii"], "three different letters", id="indices"),
+        pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_check_a_correct_document_exits_0(
+    write_doc: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_doc(GOOD)
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "definition" in out and "proved" in out
+
+
+def test_check_a_wrong_step_exits_1_and_reports_a_counterexample(
+    write_doc: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_doc(WRONG)
+    assert main(["check", "--json", str(path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    (entry,) = data["files"]
+    assert entry["file"] == str(path)
+    verdicts = [s["verdict"] for s in entry["steps"]]
+    assert verdicts == ["definition", "false"]
+    wrong = entry["steps"][1]
+    assert (wrong["block"], wrong["index"], wrong["line"]) == (2, 0, 5)
+    assert wrong["lhs"] == r"\frac{\partial p_i}{\partial x_j}"
+    assert wrong["rhs"] == r"p_i(\delta_{ij} + p_j)"
+    assert isinstance(wrong["counterexample"], dict)
+    assert entry["summary"]["false"] == 1 and entry["summary"]["definition"] == 1
+
+
+def test_strict_turns_unparsed_into_failure(
+    write_doc: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_doc("$$a = \\frac{b$$\n")
+    assert main(["check", str(path)]) == 0
+    assert main(["check", "--strict", str(path)]) == 1
+    assert "unparsed" in capsys.readouterr().out
+
+
+def test_assume_on_the_command_line_is_used(
+    write_doc: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "$$p_i \\sum_j y_j - y_i = p_i - y_i$$\n"
+    path = write_doc(text)
+    main(["check", "--json", str(path)])
+    without = json.loads(capsys.readouterr().out)["files"][0]["steps"][0]["verdict"]
+    main(["check", "--json", "--assume", "sum(y) = 1", str(path)])
+    with_it = json.loads(capsys.readouterr().out)["files"][0]["steps"][0]["verdict"]
+    assert without == "conditional"
+    assert with_it == "proved"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x00\xff\xfe$$\x00\x01 = \x02$$", id="binary"),
+        pytest.param("$$x^{10^{10^{10}}} = 1$$", id="huge-exponent"),
+        pytest.param("$$" + "(" * 500 + "x" + ")" * 500 + " = x$$", id="deep-nesting"),
+        pytest.param("$$__import__('os').system('echo pwned') = 1$$", id="hostile-name"),
+        pytest.param("$$\\frac{a}{b = \\undefinedmacro{c}$$", id="unbalanced"),
+    ],
+)
+def test_hostile_documents_end_in_a_verdict_not_a_crash(
+    content: str | bytes,
+    write_doc: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = write_doc(content)
+    assert main(["check", "--json", "--timeout", "2", str(path)]) in (0, 1)
+    captured = capsys.readouterr()
+    assert "pwned" not in captured.out + captured.err
+    assert "Traceback" not in captured.err
+    json.loads(captured.out)
+
+
+def test_derive_json_has_the_contract_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["derive", "softmax-ce", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "softmax-ce" and data["n"] is None
+    assert data["steps"] and {"lhs", "rhs", "verdict", "justification", "assumptions_used"} <= set(
+        data["steps"][0]
+    )
+    assert all(s["verdict"] != "false" for s in data["steps"])
+
+
+def test_derive_writes_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "d.tex"
+    assert main(["derive", "softmax-ce", "--n", "3", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    assert "\\frac" in out.read_text(encoding="utf-8")
+
+
+def test_spot_passes_on_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["spot", "softmax-ce", "--n", "5", "--samples", "8", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["n"] == 5 and data["seed"] == 0
+    assert data["checks"] and all(c["ok"] for c in data["checks"])
