@@ -1,0 +1,50 @@
+"""Wall time of ``symderiv check`` on the seed note, start-up included.
+
+Baseline measured in the same run: a bare ``python -c "import sympy"`` (the floor any
+sympy-based CLI pays).  Prints medians of ``--repeat`` runs and their ratio.
+
+    python bench/bench_check.py [--repeat 5] [FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "examples" / "seed_softmax_ce_ko.md"
+TARGET_S = 3.0
+
+
+def _time(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("file", nargs="?", default=str(SEED))
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    check = [sys.executable, "-m", "symderiv", "check", args.file]
+    base = [sys.executable, "-c", "import sympy"]
+    times_check, times_base = [], []
+    for _ in range(args.repeat):  # interleaved, so noise hits both alike
+        times_base.append(_time(base))
+        times_check.append(_time(check))
+    med_c, med_b = statistics.median(times_check), statistics.median(times_base)
+    print(f"file: {args.file}")
+    print(f"import sympy (baseline): median {med_b:.3f} s over {args.repeat} runs")
+    print(f"symderiv check:          median {med_c:.3f} s  (min {min(times_check):.3f}, max {max(times_check):.3f})")
+    print(f"ratio check / import sympy: {med_c / med_b:.1f}x")
+    print(f"target < {TARGET_S:.1f} s: {'met' if med_c < TARGET_S else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
