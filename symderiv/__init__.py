@@ -1,7 +1,60 @@
-"""symderiv: check derivations step by step; derive and spot-check softmax calculus."""
+"""symderiv: check derivations step by step; derive and spot-check softmax calculus.
+
+The public names are loaded on first use, so ``import symderiv`` stays cheap and the core
+modules can import ``symderiv.symbols`` without pulling in the whole package.
+
+>>> import symderiv
+>>> symderiv.Verdict.PROVED.value
+'proved'
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_PUBLIC = {
+    "check_file": "symderiv.api",
+    "check_text": "symderiv.api",
+    "read_text": "symderiv.api",
+    "derive": "symderiv.api",
+    "build_and_check": "symderiv.api",
+    "check": "symderiv.checker",
+    "check_equal": "symderiv.checker",
+    "read_markdown": "symderiv.reader",
+    "read_latex": "symderiv.reader",
+    "parse_formula": "symderiv.reader",
+    "to_latex": "symderiv.writer.latex",
+    "Derivation": "symderiv.model",
+    "Step": "symderiv.model",
+    "Assumption": "symderiv.model",
+    "Relation": "symderiv.model",
+    "SourceSpan": "symderiv.model",
+    "Verdict": "symderiv.results",
+    "StepResult": "symderiv.results",
+    "Counterexample": "symderiv.results",
+    "DerivationReport": "symderiv.results",
+    "CheckConfig": "symderiv.config",
+    "ReadConfig": "symderiv.config",
+    "Notation": "symderiv.config",
+    "SymderivError": "symderiv.errors",
+    "ParseError": "symderiv.errors",
+    "UnsupportedNotationError": "symderiv.errors",
+    "CheckTimeout": "symderiv.errors",
+    "UnknownDerivationError": "symderiv.errors",
+}
+
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symderiv' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
