@@ -87,6 +87,12 @@ class Step:
     def is_parsed(self) -> bool:
         return self.lhs is not None and self.rhs is not None and self.problem is None
 
+    def _repr_latex_(self) -> str:
+        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
+        from symderiv.writer.latex import repr_latex
+
+        return repr_latex(self)
+
 
 @dataclass(frozen=True)
 class Derivation:
@@ -109,3 +115,9 @@ class Derivation:
     @property
     def definitions(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.is_definition)
+
+    def _repr_latex_(self) -> str:
+        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
+        from symderiv.writer.latex import repr_latex
+
+        return repr_latex(self)

@@ -108,3 +108,9 @@ class DerivationReport:
     @property
     def has_unparsed(self) -> bool:
         return any(r.result.verdict is Verdict.UNPARSED for r in self.steps)
+
+    def _repr_latex_(self) -> str:
+        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
+        from symderiv.writer.latex import repr_latex
+
+        return repr_latex(self)

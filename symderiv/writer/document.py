@@ -1,0 +1,244 @@
+"""Whole documents of a checked derivation: plain text, LaTeX, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sympy
+
+from symderiv.model import Assumption, Derivation, Step
+from symderiv.results import DerivationReport, StepReport
+from symderiv.writer.latex import latex_text, to_latex
+
+__all__ = ["FORMATS", "assumption_directive", "render_derivation"]
+
+FORMATS = ("text", "latex", "markdown", "json")
+
+_PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[margin=2.5cm]{geometry}
+\usepackage{amsmath}
+\allowdisplaybreaks
+"""
+
+
+def render_derivation(
+    report: DerivationReport,
+    *,
+    fmt: str = "latex",
+    standalone: bool = False,
+    ln: bool = False,
+    **settings: Any,
+) -> str:
+    r"""A checked derivation as a document in one of :data:`FORMATS`.
+
+    Args:
+        report: the derivation with the checker's verdict on each step.
+        fmt: ``"text"`` (a plain listing: each step, its verdict and justification),
+            ``"latex"`` (an ``align*`` environment, preceded by the assumptions as
+            ``% symderiv:`` directives), ``"markdown"`` (``$$`` blocks with one line of prose
+            between them, written so that ``symderiv check`` reads it back step by step) or
+            ``"json"`` (the shape of the CLI contract).
+        standalone: with ``fmt="latex"``, a complete document that compiles with pdflatex
+            (``amsmath`` and ``geometry`` only).
+        ln: write natural log as ``\ln`` instead of ``\log``.
+        **settings: further printer settings (see ``SymderivLatexPrinter``).
+
+    Returns:
+        The document, ending with a newline.
+
+    Raises:
+        ValueError: an unknown ``fmt``, or ``standalone`` with a format other than LaTeX.
+
+    >>> from symderiv import symbols as s
+    >>> from symderiv.results import StepResult, StepReport, Verdict
+    >>> step = Step(s.L, -s.y[s.i], justification="by hand")
+    >>> d = Derivation("demo", (step,))
+    >>> rep = DerivationReport(d, (StepReport(step, StepResult(Verdict.PROVED, "symbolic")),))
+    >>> print(render_derivation(rep, fmt="latex"), end="")
+    \begin{align*}
+    L &= -y_i && \text{by hand}
+    \end{align*}
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if standalone and fmt != "latex":
+        raise ValueError(f"--standalone goes with --format latex, not {fmt!r}")
+    settings = {"ln": ln, **settings}
+    if fmt == "json":
+        return json.dumps(_as_json(report, settings), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "text":
+        return _as_text(report)
+    if fmt == "markdown":
+        return _as_markdown(report, settings)
+    return _as_latex(report, settings, standalone=standalone)
+
+
+# --- pieces shared by the formats -----------------------------------------------------------
+
+
+def _n_phrase(d: Derivation, settings: dict[str, Any]) -> str:
+    if d.n.is_Integer:
+        return f"n = {int(d.n)}"
+    return f"symbolic {to_latex(d.n, **settings)}"
+
+
+def _title(d: Derivation) -> str:
+    return d.name.replace("-", " ").replace("_", " ")
+
+
+def assumption_directive(a: Assumption, **settings: Any) -> str:
+    r"""The text of an ``assume`` directive stating ``a``, as ``symderiv check`` reads it.
+
+    >>> from symderiv import symbols as s
+    >>> a = Assumption(sympy.Eq(sympy.Sum(s.y[s.j], (s.j, 1, s.n)), 1), "sum(y) = 1")
+    >>> assumption_directive(a)
+    '\\sum_{j=1}^{n} y_j = 1'
+    """
+    if a.kind == "log_base":
+        return "log = ln" if a.expr == sympy.E else f"log base {to_latex(a.expr, **settings)}"
+    if a.kind == "one_hot":
+        return f"{to_latex(a.expr, **settings)} one-hot"
+    return to_latex(a.expr, **settings)
+
+
+def _steps_in_order(report: DerivationReport) -> list[StepReport]:
+    """Definitions first (a step may only use what is defined before it), then the rest."""
+    defs = [r for r in report.steps if r.step.is_definition]
+    rest = [r for r in report.steps if not r.step.is_definition]
+    return defs + rest
+
+
+def _sides(step: Step, settings: dict[str, Any]) -> tuple[str, str]:
+    lhs = to_latex(step.lhs, **settings) if step.lhs is not None else (step.lhs_latex or "")
+    rhs = to_latex(step.rhs, **settings) if step.rhs is not None else (step.rhs_latex or "")
+    return lhs, rhs
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, Any]:
+    d = report.derivation
+    steps = []
+    for r in report.steps:
+        lhs, rhs = _sides(r.step, settings)
+        steps.append(
+            {
+                "lhs": lhs,
+                "rhs": rhs,
+                "verdict": r.result.verdict.value,
+                "justification": r.step.justification,
+                "assumptions_used": list(r.step.assumptions_used),
+                "conditions": [to_latex(c.expr, **settings) for c in r.step.conditions],
+                "definition": r.step.is_definition,
+            }
+        )
+    return {
+        "name": d.name,
+        "n": int(d.n) if d.n.is_Integer else None,
+        "assumptions": [assumption_directive(a, **settings) for a in d.assumptions],
+        "steps": steps,
+        "summary": report.summary,
+    }
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+def _as_text(report: DerivationReport) -> str:
+    d = report.derivation
+    n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {d.n}"
+    lines = [f"{d.name} ({n})"]
+    for a in d.assumptions:
+        lines.append(f"  assuming {a.text}")
+    width = max((len(r.result.verdict.value) for r in report.steps), default=0)
+    for num, r in enumerate(report.steps, start=1):
+        step = r.step
+        lhs = sympy.sstr(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
+        rhs = sympy.sstr(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
+        lines.append(f"{num:>3}. {r.result.verdict.value:<{width}}  {lhs} = {rhs}")
+        notes = []
+        if step.conditions:
+            notes.append("for " + ", ".join(c.text for c in step.conditions))
+        if step.justification:
+            notes.append(step.justification)
+        if step.assumptions_used:
+            notes.append("using " + ", ".join(step.assumptions_used))
+        if notes:
+            lines.append(" " * (width + 7) + "(" + "; ".join(notes) + ")")
+    summary = ", ".join(f"{v} {k}" for k, v in report.summary.items() if v)
+    lines.append(f"summary: {summary}" if summary else "summary: no steps")
+    return "\n".join(lines) + "\n"
+
+
+# --- LaTeX ----------------------------------------------------------------------------------
+
+
+def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone: bool) -> str:
+    d = report.derivation
+    body = to_latex(d, **settings)
+    align = "\\begin{align*}\n" + body + "\n\\end{align*}\n"
+    directives = "".join(
+        f"% symderiv: assume {assumption_directive(a, **settings)}\n" for a in d.assumptions
+    )
+    if not standalone:
+        return directives + align
+    intro = [
+        rf"\section*{{{latex_text(_title(d)).capitalize()}}}",
+        "",
+        rf"Derived and checked by symderiv for ${_n_phrase(d, settings)}$.",
+    ]
+    if d.assumptions:
+        facts = ", ".join(f"${to_latex(a.expr, **settings)}$" for a in d.assumptions
+                          if a.kind == "relation")
+        if facts:
+            intro.append(f"Assumptions: {facts}.")
+    return (
+        _PREAMBLE
+        + directives
+        + "\\begin{document}\n"
+        + "\n".join(intro)
+        + "\n"
+        + align
+        + "\\end{document}\n"
+    )
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _prose(text: str) -> str:
+    """One line of prose that the reader will not take for maths or for a stated case."""
+    # NOTE: the reader takes ``i = j`` / ``i ≠ j`` in the line before a block as that block's
+    # case; a justification such as "split the sum at j = i" must not become one.
+    words = text.replace("≠", " is not ").replace("!=", " is not ").replace("=", " equal to ")
+    words = words.replace("$", "").replace("`", "")
+    words = " ".join(words.split())
+    return words[:1].upper() + words[1:]
+
+
+def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
+    d = report.derivation
+    out = [f"# {_title(d).capitalize()}", ""]
+    classes = f"{int(d.n)} classes" if d.n.is_Integer else f"any number of classes {d.n}"
+    out.append(
+        f"Derived symbolically by symderiv for {classes}; every display below is one checked step."
+    )
+    out.append("")
+    for a in d.assumptions:
+        out.append(f"<!-- symderiv: assume {assumption_directive(a, **settings)} -->")
+    if d.assumptions:
+        out.append("")
+    for num, r in enumerate(_steps_in_order(report), start=1):
+        step = r.step
+        head = "Definition" if step.is_definition else f"Step {num}"
+        line = head + (f": {step.justification}" if step.justification else "")
+        line = _prose(line) + f" ({r.result.verdict.value})."
+        lhs, rhs = _sides(step, settings)
+        cond = ""
+        if step.conditions:
+            conds = ", ".join(to_latex(c.expr, **settings) for c in step.conditions)
+            cond = r" \quad \text{for } " + conds
+        out += [line, "", "$$", f"{lhs} = {rhs}{cond}", "$$", ""]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,431 @@
+"""LaTeX in the field's notation: a SymPy ``LatexPrinter`` subclass and ``to_latex``.
+
+Every override below is a ``_print_<Class>`` method that builds the LaTeX of one kind of
+node from the LaTeX of its children, falling back to SymPy's printer for everything else;
+printed LaTeX is never edited afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sympy
+from sympy.core.function import Derivative
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+
+from symderiv.model import Derivation, Step
+from symderiv.results import DerivationReport, StepReport
+
+__all__ = ["SymderivLatexPrinter", "latex_text", "to_latex"]
+
+# A user's symbol name such as ``\hat y`` or ``\hat{y}``: an accent command and one letter.
+_ACCENT_NAME = re.compile(r"^\\(hat|bar|tilde|vec|dot|mathbf|boldsymbol|mathrm)\s*\{?\s*(\\?\w+)\s*\}?$")
+# A plain symbol name with one subscript, as the concrete-n builders make them (``x_1``).
+_SUBSCRIPTED_NAME = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
+
+# Characters of plain text that LaTeX treats as commands, and the few non-ASCII signs that
+# justifications use (pdflatex has no glyph for them in text mode).
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "≠": r"$\neq$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "∂": r"$\partial$",
+    "δ": r"$\delta$",
+    "Σ": r"$\Sigma$",
+    "∑": r"$\sum$",
+    "→": r"$\to$",
+    "·": r"$\cdot$",
+    "×": r"$\times$",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+}
+
+
+def latex_text(text: str) -> str:
+    """Escape plain text for ``\\text{...}``: LaTeX specials and a few maths signs.
+
+    >>> latex_text("split at j = i, 100% & done")
+    'split at j = i, 100\\\\% \\\\& done'
+    """
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _is_atom(expr: sympy.Basic) -> bool:
+    """A node whose LaTeX needs no brackets anywhere: a symbol, an entry, a non-negative number."""
+    if isinstance(expr, (sympy.Symbol, sympy.Indexed, sympy.IndexedBase, sympy.MatrixSymbol)):
+        return True
+    return bool(expr.is_Number and not expr.is_negative and (expr.is_Integer or expr.is_Float))
+
+
+class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
+    r"""SymPy's LaTeX printer, speaking the notation of ML notes and papers.
+
+    Settings (besides SymPy's): ``ln`` writes natural log as ``\ln`` (default ``\log``);
+    ``exp_style`` is ``"exp"`` for ``\exp(x_i)`` or ``"e"`` for ``e^{x_i}``; ``justification``
+    is ``"text"`` (a ``\text{...}`` column in ``align*``), ``"tag"`` (``\tag{...}``) or
+    ``"none"``.  Matrices are ``bmatrix``.
+
+    >>> from symderiv import symbols as s
+    >>> SymderivLatexPrinter().doprint(s.p[s.i] * (sympy.KroneckerDelta(s.i, s.j) - s.p[s.j]))
+    'p_i \\left(\\delta_{ij} - p_j\\right)'
+    """
+
+    _default_settings: dict[str, Any] = {
+        **LatexPrinter._default_settings,
+        "ln": False,
+        "exp_style": "exp",
+        "justification": "text",
+        "mat_str": "bmatrix",
+        "mat_delim": "",
+    }
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        if self._settings["exp_style"] not in ("exp", "e"):
+            raise ValueError(f"exp_style must be 'exp' or 'e', got {self._settings['exp_style']!r}")
+        if self._settings["justification"] not in ("text", "tag", "none"):
+            raise ValueError(
+                "justification must be 'text', 'tag' or 'none', "
+                f"got {self._settings['justification']!r}"
+            )
+
+    # --- names and entries -------------------------------------------------------------
+
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        name = expr.name
+        accent = _ACCENT_NAME.match(name)
+        if accent:
+            return rf"\{accent.group(1)}{{{accent.group(2)}}}"
+        if name.startswith("\\"):
+            return name
+        sub = _SUBSCRIPTED_NAME.match(name)
+        if sub and style == "plain":
+            base = super()._print_Symbol(sympy.Symbol(sub.group(1)))
+            return base + self._subscript(sub.group(2))
+        return str(super()._print_Symbol(expr, style=style))
+
+    @staticmethod
+    def _subscript(sub: str) -> str:
+        return f"_{sub}" if len(sub) == 1 else f"_{{{sub}}}"
+
+    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = self._print(expr.base)
+        if "_" in base or "^" in base:
+            base = "{" + base + "}"
+        parts = [self._print(ix) for ix in expr.indices]
+        sub = "".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts)
+        return base + self._subscript(sub)
+
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta, exp: str | None = None) -> str:
+        a, b = (self._print(arg) for arg in expr.args[:2])
+        sub = a + b if len(a) == len(b) == 1 else f"{a},{b}"
+        tex = rf"\delta_{{{sub}}}"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    # --- functions -----------------------------------------------------------------------
+
+    def _print_log(self, expr: sympy.log, exp: str | None = None, *, parens: bool = False) -> str:
+        name = r"\ln" if self._settings["ln"] else r"\log"
+        arg = expr.args[0]
+        arg_tex = self._print(arg)
+        if _is_atom(arg):
+            tex = f"{name}({arg_tex})" if parens or exp is not None else f"{name} {arg_tex}"
+        else:
+            tex = rf"{name}\left({arg_tex}\right)"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+    def _print_exp(self, expr: sympy.exp, exp: str | None = None) -> str:
+        arg = expr.args[0]
+        if self._settings["exp_style"] == "e":
+            tex = f"e^{{{self._print(arg)}}}"
+            return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+        arg_tex = self._print(arg)
+        tex = rf"\exp({arg_tex})" if _is_atom(arg) else rf"\exp\left({arg_tex}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    # --- calculus ------------------------------------------------------------------------
+
+    def _is_single_fraction(self, expr: sympy.Basic) -> bool:
+        """True when ``expr`` prints as one ``\\frac{..}{..}`` and nothing else."""
+        if not isinstance(expr, (sympy.Mul, sympy.Pow)) or expr.could_extract_minus_sign():
+            return False
+        num, den = self._split_fraction(expr)
+        return bool(den) and not any(isinstance(f, Derivative) for f in num)
+
+    def _print_Derivative(self, expr: Derivative) -> str:
+        order = sum(int(c) for _, c in expr.variable_count)
+        dens = []
+        for var, count in expr.variable_count:
+            var_tex = self._print(var)
+            dens.append(rf"\partial {var_tex}" if count == 1 else rf"\partial {var_tex}^{{{count}}}")
+        den = " ".join(dens)
+        d = r"\partial" if order == 1 else rf"\partial^{{{order}}}"
+        f = expr.expr
+        if _is_atom(f) or (isinstance(f, sympy.log) and _is_atom(f.args[0])):
+            return rf"\frac{{{d} {self._print(f)}}}{{{den}}}"
+        if self._is_single_fraction(f):
+            return rf"\frac{{{d}}}{{{den}}} {self._print(f)}"
+        return rf"\frac{{{d}}}{{{den}}} \left({self._print(f)}\right)"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        if len(expr.limits) != 1:
+            return str(super()._print_Sum(expr))
+        var, lo, hi = (self._print(x) for x in expr.limits[0])
+        body = expr.function
+        body_tex = self._print(body)
+        if body.is_Add or body.could_extract_minus_sign() or body.is_Relational:
+            body_tex = rf"\left({body_tex}\right)"
+        return rf"\sum_{{{var}={lo}}}^{{{hi}}} {body_tex}"
+
+    # --- sums, products and fractions ---------------------------------------------------
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        terms = list(self._as_ordered_terms(expr, order=order))
+        if terms[0].could_extract_minus_sign():
+            # NOTE: a chain reads better as "a - b" than "-b + a": lead with a positive term.
+            lead = next((t for t in terms if not t.could_extract_minus_sign()), None)
+            if lead is not None:
+                terms.remove(lead)
+                terms.insert(0, lead)
+        tex = ""
+        for pos, term in enumerate(terms):
+            if pos > 0:
+                if term.could_extract_minus_sign():
+                    tex += " - "
+                    term = -term
+                else:
+                    tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term):
+                term_tex = rf"\left({term_tex}\right)"
+            tex += term_tex
+        return tex
+
+
+    @staticmethod
+    def _split_fraction(expr: sympy.Basic) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
+        """Numerator and denominator factors of a product, as written on paper."""
+        num: list[sympy.Basic] = []
+        den: list[sympy.Basic] = []
+        for f in sympy.Mul.make_args(expr):
+            if f.is_Rational and not f.is_Integer:
+                if f.p != 1:
+                    num.append(sympy.Integer(f.p))
+                den.append(sympy.Integer(f.q))
+            elif f.is_Pow and f.exp.is_Number and f.exp.is_negative:
+                den.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp))
+            else:
+                num.append(f)
+        return num, den
+
+    @staticmethod
+    def _factor_rank(f: sympy.Basic) -> int:
+        """Where a factor stands in a product: numbers, entries, functions, ..., sums last."""
+        if f.is_Number:
+            return 0
+        if _is_atom(f) or (f.is_Pow and _is_atom(f.base)):
+            return 1
+        if isinstance(f, sympy.KroneckerDelta):
+            return 2
+        if isinstance(f, sympy.log):
+            return 6
+        if f.has(sympy.Sum) and not f.is_Pow:
+            return 7
+        if f.is_Add:
+            return 4
+        if isinstance(f, Derivative):
+            return 5
+        return 3
+
+    def _juxtapose(self, factors: list[sympy.Basic]) -> str:
+        """Print factors side by side, bracketing only what would otherwise run on."""
+        ordered = sorted(factors, key=lambda f: (self._factor_rank(f), sympy.default_sort_key(f)))
+        out = ""
+        for pos, f in enumerate(ordered):
+            last = pos == len(ordered) - 1
+            if isinstance(f, sympy.log):
+                tex = self._print_log(f, parens=not last)
+            else:
+                tex = self._print(f)
+            if len(ordered) > 1 and (
+                f.is_Add
+                or f.is_Relational
+                or isinstance(f, sympy.Piecewise)
+                or (pos > 0 and f.could_extract_minus_sign())
+                or (not last and not f.is_Pow and f.has(sympy.Sum))
+            ):
+                tex = rf"\left({tex}\right)"
+            if out:
+                two_numbers = out[-1].isdigit() and (tex[0].isdigit() or tex[0] == "-")
+                out += r" \cdot " if two_numbers else " "
+            out += tex
+        return out
+
+    def _print_Mul(self, expr: sympy.Basic) -> str:
+        if isinstance(expr, sympy.Mul):
+            args = expr.args
+            if args[0] is sympy.S.One or any(isinstance(a, sympy.Number) for a in args[1:]):
+                return str(super()._print_Mul(expr))  # unevaluated: show every factor as given
+        sign = ""
+        if expr.could_extract_minus_sign():
+            expr = -expr
+            sign = "-"
+            if not isinstance(expr, (sympy.Mul, sympy.Pow)):
+                tex = self._print(expr)
+                if precedence_traditional(expr) < PRECEDENCE["Mul"]:
+                    tex = rf"\left({tex}\right)"
+                return sign + tex
+        num, den = self._split_fraction(expr)
+        if not den:
+            return sign + self._juxtapose(num)
+        trailing = [f for f in num if isinstance(f, Derivative)]
+        inside = [f for f in num if not isinstance(f, Derivative)]
+        tex = rf"\frac{{{self._juxtapose(inside) or '1'}}}{{{self._juxtapose(den)}}}"
+        if trailing:
+            tex += " " + self._juxtapose(trailing)
+        return sign + tex
+
+    # --- cases and matrices --------------------------------------------------------------
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        rows = []
+        pieces = list(expr.args)
+        for pos, (value, cond) in enumerate(pieces):
+            if cond is sympy.true:
+                first = pieces[0].cond
+                if len(pieces) == 2 and pos == 1 and isinstance(first, (sympy.Eq, sympy.Ne)):
+                    cond_tex = r"\text{if } " + self._print(first.negated)
+                else:
+                    cond_tex = r"\text{otherwise}"
+            else:
+                cond_tex = r"\text{if } " + self._print(cond)
+            rows.append(f"{self._print(value)} & {cond_tex}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def _print_DiagMatrix(self, expr: sympy.Basic) -> str:
+        return rf"\operatorname{{diag}}({self._print(expr.args[0])})"
+
+    def _print_DiagonalizeVector(self, expr: sympy.Basic) -> str:
+        return self._print_DiagMatrix(expr)
+
+    def _print_Transpose(self, expr: sympy.Basic) -> str:
+        arg = expr.arg
+        tex = self._print(arg)
+        if not _is_atom(arg):
+            tex = rf"\left({tex}\right)"
+        return rf"{tex}^\top"
+
+
+# --- objects of the model ----------------------------------------------------------------
+
+
+def _printer(settings: dict[str, Any]) -> SymderivLatexPrinter:
+    return SymderivLatexPrinter(settings)
+
+
+def _condition_tex(step: Step, printer: SymderivLatexPrinter) -> str:
+    conds = [printer.doprint(c.expr) for c in step.conditions]
+    return (r" \quad \text{for } " + r", ".join(conds)) if conds else ""
+
+
+def _step_sides(step: Step, printer: SymderivLatexPrinter) -> tuple[str, str]:
+    lhs = printer.doprint(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
+    rhs = printer.doprint(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
+    return lhs, rhs
+
+
+def _step_line(step: Step, printer: SymderivLatexPrinter) -> str:
+    lhs, rhs = _step_sides(step, printer)
+    tex = f"{lhs} = {rhs}{_condition_tex(step, printer)}"
+    if step.justification and printer._settings["justification"] != "none":
+        tex += r" \qquad \text{" + latex_text(step.justification) + "}"
+    return tex
+
+
+def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
+    lines = []
+    prev: Step | None = None
+    mode = printer._settings["justification"]
+    for step in d.steps:
+        lhs, rhs = _step_sides(step, printer)
+        continues = (
+            prev is not None
+            and not step.is_definition
+            and not prev.is_definition
+            and step.lhs is not None
+            and step.lhs == prev.rhs
+            and step.conditions == prev.conditions
+        )
+        line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
+        if step.justification and mode == "text":
+            line += r" && \text{" + latex_text(step.justification) + "}"
+        elif step.justification and mode == "tag":
+            line += r" \tag{" + latex_text(step.justification) + "}"
+        lines.append(line)
+        prev = step
+    return " \\\\\n".join(lines)
+
+
+def to_latex(obj: object, **settings: Any) -> str:
+    r"""The LaTeX of an expression, a step, or a derivation (an ``align*`` body).
+
+    Args:
+        obj: a SymPy expression; a :class:`Step` (``lhs = rhs``, its conditions and
+            justification); a :class:`Derivation` or :class:`DerivationReport` (the lines
+            of an ``align*`` environment, without ``\begin``/``\end``); a ``StepReport``.
+        **settings: printer settings, e.g. ``ln=True``, ``exp_style="e"``,
+            ``justification="tag"``; see :class:`SymderivLatexPrinter`.
+
+    Returns:
+        The LaTeX string.
+
+    Raises:
+        TypeError: ``obj`` is none of these.
+        ValueError: an unknown setting value.
+
+    >>> from symderiv import symbols as s
+    >>> to_latex(sympy.Derivative(s.L, s.x[s.i]))
+    '\\frac{\\partial L}{\\partial x_i}'
+    >>> to_latex(-sympy.Sum(s.y[s.j] * sympy.log(s.p[s.j]), (s.j, 1, s.n)), ln=True)
+    '-\\sum_{j=1}^{n} y_j \\ln p_j'
+    """
+    printer = _printer(settings)
+    if isinstance(obj, DerivationReport):
+        obj = obj.derivation
+    if isinstance(obj, StepReport):
+        obj = obj.step
+    if isinstance(obj, Derivation):
+        return _derivation_body(obj, printer)
+    if isinstance(obj, Step):
+        return _step_line(obj, printer)
+    if isinstance(obj, (sympy.Basic, sympy.MatrixBase)):
+        return str(printer.doprint(obj))
+    raise TypeError(f"to_latex takes a SymPy expression, Step or Derivation, got {type(obj).__name__}")
+
+
+def repr_latex(obj: object) -> str:
+    """The ``_repr_latex_`` of the model objects, for Jupyter (MathJax reads ``align*``).
+
+    >>> from symderiv import symbols as s
+    >>> repr_latex(Step(s.L, s.y[s.i]))
+    '$\\\\displaystyle L = y_i$'
+    """
+    if isinstance(obj, (Derivation, DerivationReport)):
+        return "\\begin{align*}\n" + to_latex(obj) + "\n\\end{align*}"
+    return r"$\displaystyle " + to_latex(obj) + "$"
