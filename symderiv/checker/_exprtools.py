@@ -1,0 +1,187 @@
+"""Index bookkeeping and compact reader-facing LaTeX for the reviewer's tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import sympy
+from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.printing.latex import LatexPrinter
+
+from symderiv import symbols
+
+__all__ = [
+    "bound_indices",
+    "fresh_index",
+    "free_indices",
+    "index_symbols",
+    "substitute_free",
+    "to_text",
+]
+
+
+def _is_integer_symbol(e: sympy.Basic) -> bool:
+    return isinstance(e, sympy.Symbol) and bool(e.is_integer)
+
+
+def index_symbols(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
+    """Integer symbols used as indices: inside an entry, a Kronecker delta or as a sum variable.
+
+    A class count such as ``n`` that only bounds sums is not an index.
+
+    >>> from symderiv.symbols import i, k, n, x
+    >>> sorted(map(str, index_symbols(sympy.Sum(x[k], (k, 1, n)) * x[i])))
+    ['i', 'k']
+    """
+    found: set[sympy.Symbol] = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Indexed):
+            found |= {a for idx in node.indices for a in idx.free_symbols if _is_integer_symbol(a)}
+        elif isinstance(node, sympy.KroneckerDelta):
+            found |= {a for arg in node.args for a in arg.free_symbols if _is_integer_symbol(a)}
+        elif isinstance(node, ExprWithLimits):
+            found |= {lim[0] for lim in node.limits if _is_integer_symbol(lim[0])}
+    return frozenset(found)
+
+
+def free_indices(expr: sympy.Basic, among: Iterable[sympy.Symbol] | None = None) -> frozenset[sympy.Symbol]:
+    """The index symbols of ``expr`` that are not bound by a ``Sum`` around them.
+
+    Indices in a derivative's variable (``\\partial / \\partial x_i``) are free: the value
+    depends on them.
+
+    >>> from symderiv.symbols import i, j, n, p, y
+    >>> sorted(map(str, free_indices(sympy.Sum(y[j] * p[i], (j, 1, n)))))
+    ['i']
+    """
+    candidates = frozenset(among) if among is not None else index_symbols(expr)
+    return frozenset(s for s in expr.free_symbols if s in candidates)
+
+
+def bound_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
+    """Every variable bound by a ``Sum`` (or another limit expression) somewhere in ``expr``.
+
+    >>> from symderiv.symbols import i, k, n, x
+    >>> sorted(map(str, bound_indices(x[i] + sympy.Sum(x[k], (k, 1, n)))))
+    ['k']
+    """
+    return frozenset(
+        lim[0]
+        for node in sympy.preorder_traversal(expr)
+        if isinstance(node, ExprWithLimits)
+        for lim in node.limits
+    )
+
+
+def fresh_index(avoid: Iterable[sympy.Basic]) -> sympy.Symbol:
+    """An index symbol whose name no symbol in ``avoid`` uses.
+
+    >>> from symderiv.symbols import i, j, k
+    >>> fresh_index({i, j, k})
+    l
+    """
+    taken = {str(s) for s in avoid}
+    for name in (*symbols.INDEX_LETTERS, *(f"k_{m}" for m in range(1, 1000))):
+        if name not in taken:
+            return symbols.index(name)
+    raise ValueError("no fresh index name left")  # pragma: no cover - 1000 names in use
+
+
+def substitute_free(expr: sympy.Basic, mapping: Mapping[sympy.Symbol, sympy.Basic]) -> sympy.Basic:
+    """Replace free occurrences of symbols simultaneously, renaming bound variables that would capture.
+
+    SymPy's ``subs`` lets ``Sum(x_k y_j, (k, 1, n)).subs(j, k)`` capture ``k``; this does not.
+
+    >>> from symderiv.symbols import j, k, n, x, y
+    >>> substitute_free(sympy.Sum(x[k] * y[j], (k, 1, n)), {j: k})
+    Sum(x[i]*y[k], (i, 1, n))
+    """
+    if not mapping:
+        return expr
+    every = set().union(*(v.free_symbols for v in mapping.values()), expr.free_symbols)
+    every |= bound_indices(expr) | set(mapping)
+    return _subs(expr, dict(mapping), every)
+
+
+def _subs(e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.Basic]) -> sympy.Basic:
+    if not m:
+        return e
+    if isinstance(e, sympy.Symbol):
+        return m.get(e, e)
+    if not e.args or not (e.free_symbols & set(m)):
+        return e
+    if isinstance(e, ExprWithLimits):
+        body = e.function
+        inner = dict(m)
+        limits = []
+        for lim in e.limits:
+            var, rest = lim[0], [_subs(b, m, taken) for b in lim[1:]]
+            inner.pop(var, None)
+            live = [v for key, v in inner.items() if key in body.free_symbols]
+            if any(var in v.free_symbols for v in live):
+                new = fresh_index(taken)
+                taken.add(new)
+                inner[var] = new
+                var = new
+            limits.append((var, *rest))
+        return e.func(_subs(body, inner, taken), *limits)
+    args = [_subs(a, m, taken) for a in e.args]
+    return e.func(*args)
+
+
+class _TextPrinter(LatexPrinter):
+    """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``."""
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = self._print(expr.base.label)
+        idx = "".join(self._print(a) for a in expr.indices)
+        return f"{base}_{idx}" if len(idx) == 1 else f"{base}_{{{idx}}}"
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        def rank(f: sympy.Basic) -> int:
+            b = f.as_base_exp()[0]
+            if f.is_Number:
+                return 0
+            if isinstance(b, (sympy.Indexed, sympy.Symbol)):
+                return 1
+            if isinstance(b, sympy.KroneckerDelta):
+                return 2
+            return 3
+
+        ordered = sorted(expr.args, key=rank)
+        if ordered == list(expr.args):
+            return str(super()._print_Mul(expr))
+        return str(super()._print_Mul(sympy.Mul(*ordered, evaluate=False)))
+
+    def _print_log(self, expr: sympy.log, exp: object = None) -> str:
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if isinstance(arg, (sympy.Indexed, sympy.Symbol, sympy.Number)):
+            body = f"\\log {inner}"
+        else:
+            body = f"\\log\\left({inner}\\right)"
+        return body if exp is None else f"\\left({body}\\right)^{{{exp}}}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        if all(lim[1] == 1 and lim[2].is_Symbol for lim in expr.limits):
+            subs = "".join(f"\\sum_{self._brace(lim[0])} " for lim in expr.limits)
+            body = expr.function
+            text = self._print(body)
+            if isinstance(body, sympy.Add):
+                text = f"\\left({text}\\right)"
+            return subs + text
+        return str(super()._print_Sum(expr))
+
+    def _brace(self, s: sympy.Basic) -> str:
+        t = self._print(s)
+        return t if len(t) == 1 else f"{{{t}}}"
+
+
+def to_text(expr: sympy.Basic) -> str:
+    """Compact LaTeX for messages: entries as ``p_i``, ``\\log p_j``, sums as ``\\sum_j``.
+
+    >>> from symderiv.symbols import i, j, n, p, y
+    >>> to_text(sympy.Sum(y[j] * sympy.log(p[j]), (i, 1, n)))
+    '\\\\sum_i y_j \\\\log p_j'
+    """
+    return str(_TextPrinter({"order": "none"}).doprint(expr))
