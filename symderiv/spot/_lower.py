@@ -1,0 +1,616 @@
+"""Lower an Indexed/Sum/KroneckerDelta SymPy expression to a vectorised NumPy function.
+
+Every index gets an axis: the free indices first (in the order asked for), then one axis per
+summation variable. A node evaluates to an array of shape ``(B, d_1, ..., d_A)`` where ``B`` is
+the batch of points and ``d_a`` is ``n`` if the node depends on axis ``a`` and ``1`` otherwise,
+so NumPy broadcasting does the index bookkeeping:
+
+- ``x[k]``                      → the ``(B, n)`` input reshaped onto ``k``'s axis,
+- ``Sum(f, (k, 1, n))``         → ``f.sum(axis=k)`` (a mask when the bounds are not ``1..n``),
+- ``KroneckerDelta(i, j)``      → an identity on axes ``i, j``; in a sum or product it is never
+  materialised: ``Sum(g(k) δ_jk, k) = g(j)`` and ``c δ_ij + R`` adds ``c`` to ``R``'s diagonal,
+- ``exp``, ``log``, ...        → the NumPy function from a lookup table (sympy2jax style),
+- ``SoftmaxEntry``/``LogSumExp`` (from the stable-form rules) → max-shifted NumPy code.
+
+The expression stays SymPy data; the lowering happens once and the result is called on batches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import ChainMap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy
+from numpy.lib.stride_tricks import as_strided
+
+from symderiv import symbols
+from symderiv.errors import UnsupportedNotationError
+from symderiv.spot._rules import DEFAULT_RULES, LogSumExp, Rule, SoftmaxEntry, rewrite
+
+Array = Any  # an ndarray or a Python scalar (NumPy's weak scalars keep the dtype)
+
+#: SymPy function class → NumPy function; extend with ``lambdify_indexed(..., funcs=...)``.
+FUNCS: Mapping[type, Callable[..., Any]] = {
+    sympy.exp: np.exp,
+    sympy.log: np.log,
+    sympy.sin: np.sin,
+    sympy.cos: np.cos,
+    sympy.tan: np.tan,
+    sympy.tanh: np.tanh,
+    sympy.sinh: np.sinh,
+    sympy.cosh: np.cosh,
+    sympy.atan: np.arctan,
+    sympy.Abs: np.abs,
+    sympy.sign: np.sign,
+}
+
+#: Elements one chunk of points may hold in its largest intermediate (about 16 MiB of float64).
+CHUNK_ELEMENTS = 1 << 21
+
+
+class _Ctx:
+    """What one evaluation (one chunk of points) sees."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], n: int, ndim: int, dtype: Any) -> None:
+        self.arrays = arrays
+        self.n = n
+        self.ndim = ndim
+        self.dtype = dtype
+        self.batch = next(iter(arrays.values())).shape[0] if arrays else 1
+        self.memo: dict[int, Array] = {}
+        self.softmax: dict[str, np.ndarray] = {}
+        self.lse: dict[str, np.ndarray] = {}
+
+    def place(self, vec: np.ndarray, axis: int) -> np.ndarray:
+        """A ``(B, n)`` or ``(n,)`` array as ``(B|1, 1, .., n at axis, .., 1)``."""
+        shape = [1] * self.ndim
+        shape[axis] = vec.shape[-1]
+        if vec.ndim == 2:
+            shape[0] = vec.shape[0]
+        return vec.reshape(shape)
+
+    def arange(self, axis: int) -> np.ndarray:
+        return self.place(np.arange(1, self.n + 1), axis)
+
+
+@dataclass(frozen=True)
+class _Node:
+    fn: Callable[[_Ctx, np.ndarray | None], Array]
+    axes: frozenset[int]
+    const: complex | float | None = None  # set when the node is a number
+
+
+def _varies(value: Array, axis: int) -> bool:
+    return bool(np.ndim(value) > axis and np.shape(value)[axis] != 1)
+
+
+class _Lowering:
+    """Compile a SymPy expression into a tree of :class:`_Node` closures."""
+
+    def __init__(self, free: tuple[sympy.Symbol, ...], funcs: Mapping[type, Callable[..., Any]]):
+        self.axes: dict[sympy.Symbol, int] = {s: a + 1 for a, s in enumerate(free)}
+        self.free = free
+        self.funcs = funcs
+        self.cache: dict[sympy.Basic, _Node] = {}
+        self.bases: set[str] = set()
+        self.max_axes = len(free)
+        self.shared: set[sympy.Basic] = set()
+
+    def count_shared(self, e: sympy.Basic) -> None:
+        """Remember the subexpressions that occur more than once: only those are memoised."""
+        seen: set[sympy.Basic] = set()
+        for node in sympy.preorder_traversal(e):
+            if node in seen:
+                self.shared.add(node)
+            seen.add(node)
+
+    # -- dispatch ------------------------------------------------------------------------
+    def lower(self, e: sympy.Basic) -> _Node:
+        hit = self.cache.get(e)
+        if hit is not None:
+            return hit
+        for cls in type(e).__mro__:
+            method = getattr(self, "_lower_" + cls.__name__, None)
+            if method is not None:
+                node: _Node = method(e)
+                break
+        else:
+            func = self.funcs.get(type(e))
+            if func is None:
+                raise UnsupportedNotationError(f"cannot lower {type(e).__name__} to NumPy: {e}")
+            node = self._apply(func, e.args)
+        self.max_axes = max(self.max_axes, len(node.axes))
+        node = self._memoised(node) if node.axes and e in self.shared else node
+        self.cache[e] = node
+        return node
+
+    @staticmethod
+    def _memoised(node: _Node) -> _Node:
+        key = id(node)
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            hit = ctx.memo.get(key)
+            if hit is None:
+                hit = ctx.memo[key] = node.fn(ctx, None)
+            return hit
+
+        return _Node(fn, node.axes, node.const)
+
+    def _apply(self, func: Callable[..., Any], args: tuple[sympy.Basic, ...]) -> _Node:
+        kids = [self.lower(a) for a in args]
+        axes = frozenset().union(*(k.axes for k in kids))
+        return _Node(lambda ctx, out: func(*(k.fn(ctx, None) for k in kids)), axes)
+
+    # -- atoms ---------------------------------------------------------------------------
+    def _lower_Number(self, e: sympy.Number) -> _Node:
+        value = float(e)
+        return _Node(lambda ctx, out: value, frozenset(), value)
+
+    def _lower_NumberSymbol(self, e: sympy.NumberSymbol) -> _Node:
+        return self._lower_Number(sympy.Float(e.evalf(20)))
+
+    def _lower_ImaginaryUnit(self, e: sympy.Basic) -> _Node:
+        return _Node(lambda ctx, out: 1j, frozenset(), 1j)
+
+    def _lower_Symbol(self, e: sympy.Symbol) -> _Node:
+        axis = self.axes.get(e)
+        if axis is not None:
+            return _Node(lambda ctx, out: ctx.arange(axis).astype(ctx.dtype), frozenset({axis}))
+        if e.is_integer and e.is_positive:  # the class count, whatever its letter
+            return _Node(lambda ctx, out: float(ctx.n), frozenset())
+        raise UnsupportedNotationError(
+            f"free symbol {e} has no value: pass it as an index or bind it to an input"
+        )
+
+    def _lower_Indexed(self, e: sympy.Indexed) -> _Node:
+        name = str(e.base.label)
+        self.bases.add(name)
+        if len(e.indices) != 1:
+            raise UnsupportedNotationError(f"only vectors are lowered yet, not {e}")
+        (idx,) = e.indices
+        axis = self.axes.get(idx)
+        if axis is not None:
+            return _Node(lambda ctx, out: ctx.place(ctx.arrays[name], axis), frozenset({axis}))
+        if idx.is_Integer:
+            pos = int(idx) - 1
+
+            def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+                if not 0 <= pos < ctx.n:
+                    raise ValueError(f"{e} is out of range for n = {ctx.n}")
+                col = ctx.arrays[name][:, pos]
+                return col.reshape((-1,) + (1,) * (ctx.ndim - 1))
+
+            return _Node(fn, frozenset())
+        raise UnsupportedNotationError(f"index {idx} of {e} is not a plain index", permanent=False)
+
+    # -- arithmetic ----------------------------------------------------------------------
+    def _lower_Add(self, e: sympy.Add) -> _Node:
+        return self._sum_of_terms(e.args)
+
+    def _lower_Mul(self, e: sympy.Mul) -> _Node:
+        if any(self._delta_axes(f) for f in e.args):
+            return self._sum_of_terms((e,))
+        const = 1.0 + 0j
+        kids: list[_Node] = []
+        for f in e.args:
+            node = self.lower(f)
+            if node.const is not None:
+                const *= node.const
+            else:
+                kids.append(node)
+        c: complex | float = const.real if const.imag == 0 else const
+        if not kids:
+            return _Node(lambda ctx, out: c, frozenset(), c)
+        kids.sort(key=lambda k: len(k.axes))  # scale the smallest factor
+        axes = frozenset().union(*(k.axes for k in kids))
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            acc = kids[0].fn(ctx, None)
+            if c != 1.0:
+                acc = acc * c
+            for pos, kid in enumerate(kids[1:], start=2):
+                val = kid.fn(ctx, None)
+                last = pos == len(kids)
+                if last and out is not None and out.shape == np.broadcast_shapes(
+                    np.shape(acc), np.shape(val)
+                ):
+                    return np.multiply(acc, val, out=out)
+                acc = acc * val
+            return acc
+
+        return _Node(fn, axes)
+
+    def _lower_Pow(self, e: sympy.Pow) -> _Node:
+        base, ex = self.lower(e.base), e.exp
+        if base.const is not None and ex.is_Number:
+            v = base.const ** (float(ex) if ex.is_real else complex(ex))
+            return _Node(lambda ctx, out: v, frozenset(), v)
+        if ex == -1:
+            return _Node(lambda ctx, out: 1.0 / base.fn(ctx, None), base.axes)
+        if ex == 2:
+            return _Node(lambda ctx, out: np.square(base.fn(ctx, None)), base.axes)
+        if ex == sympy.Rational(1, 2):
+            return _Node(lambda ctx, out: np.sqrt(base.fn(ctx, None)), base.axes)
+        if ex.is_Integer:
+            p = int(ex)
+            return _Node(lambda ctx, out: np.power(base.fn(ctx, None), float(p)), base.axes)
+        expo = self.lower(ex)
+        return _Node(
+            lambda ctx, out: np.power(base.fn(ctx, None), expo.fn(ctx, None)),
+            base.axes | expo.axes,
+        )
+
+    # -- Kronecker delta -----------------------------------------------------------------
+    def _delta_axes(self, f: sympy.Basic) -> tuple[int, int] | None:
+        if isinstance(f, sympy.KroneckerDelta):
+            a, b = (self.axes.get(s) for s in f.args)
+            if a is not None and b is not None and a != b:
+                return (a, b)
+        return None
+
+    def _lower_KroneckerDelta(self, e: sympy.KroneckerDelta) -> _Node:
+        left, right = (self.lower(a) for a in e.args)
+        return _Node(
+            lambda ctx, out: np.equal(left.fn(ctx, None), right.fn(ctx, None)),
+            left.axes | right.axes,
+        )
+
+    def _sum_of_terms(self, terms: tuple[sympy.Basic, ...]) -> _Node:
+        """Add terms; ``c * δ(a, b)`` terms are added onto the diagonal, never materialised."""
+        plain: list[_Node] = []
+        diag: list[tuple[int, int, _Node]] = []
+        const = 0.0 + 0j
+        for t in terms:
+            factors = sympy.Mul.make_args(t)
+            hit = next((f for f in factors if self._delta_axes(f)), None)
+            if hit is None:
+                node = self.lower(t)
+                if node.const is not None:
+                    const += node.const
+                else:
+                    plain.append(node)
+                continue
+            a_sym, b_sym = hit.args
+            a, b = self.axes[a_sym], self.axes[b_sym]
+            if a > b:
+                a, b, a_sym, b_sym = b, a, b_sym, a_sym
+            rest = sympy.Mul(*[f for f in factors if f is not hit]).xreplace({b_sym: a_sym})
+            diag.append((a, b, self.lower(rest)))
+        c: complex | float = const.real if const.imag == 0 else const
+        axes = frozenset().union(
+            *(k.axes for k in plain), *(k.axes | {a, b} for a, b, k in diag)
+        )
+        if not plain and not diag:
+            return _Node(lambda ctx, out: c, frozenset(), c)
+        if not diag:
+            return _Node(_adder(plain, c), axes)
+        plain_fn = _adder(plain, c) if plain else None
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            coefs = [(a, b, k.fn(ctx, None)) for a, b, k in diag]
+            shape = [1] * ctx.ndim
+            shape[0] = ctx.batch
+            for ax in axes:
+                shape[ax] = ctx.n
+            vals = [v for _a, _b, v in coefs]
+            dtype = np.result_type(ctx.dtype, *[np.asarray(v).dtype for v in vals if np.ndim(v)])
+            if out is not None and list(out.shape) == shape and out.dtype == dtype:
+                buf = out
+            else:
+                buf = np.empty(shape, dtype)
+            if plain_fn is None:
+                buf.fill(c)
+            else:
+                res = plain_fn(ctx, buf)
+                if res is not buf:
+                    np.copyto(buf, res)
+            for a, b, v in coefs:
+                view = _diagonal(buf, a, b)
+                v = np.asarray(v)
+                if v.ndim:
+                    v = v.reshape(v.shape[:b] + v.shape[b + 1 :])
+                np.add(view, v, out=view)
+            return buf
+
+        return _Node(fn, axes)
+
+    # -- sums ----------------------------------------------------------------------------
+    def _lower_Sum(self, e: sympy.Sum) -> _Node:
+        (k, lo, hi), *outer = e.limits
+        inner = e.function
+        if outer:
+            return self.lower(sympy.Sum(sympy.Sum(inner, (k, lo, hi)), *outer))
+        if k in self.axes:
+            raise UnsupportedNotationError(f"summation index {k} is also a free index in {e}")
+        axis = len(self.axes) + 1
+        self.axes[k] = axis
+        full = lo == 1 and hi.is_Symbol and hi.is_integer and hi not in self.axes
+        if full:
+            # NOTE: every axis takes the values 1..n, so Σ_{k=1}^{n} g(k) δ(k, a) = g(a) exactly.
+            for f in sympy.Mul.make_args(inner):
+                if isinstance(f, sympy.KroneckerDelta) and k in f.args:
+                    other = f.args[1] if f.args[0] == k else f.args[0]
+                    if other in self.axes and other != k:
+                        rest = sympy.Mul(*[g for g in sympy.Mul.make_args(inner) if g is not f])
+                        return self.lower(rest.xreplace({k: other}))
+        body = self.lower(inner)
+        lo_n, hi_n = self.lower(lo), self.lower(hi)
+        axes = body.axes - {axis}
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            val = body.fn(ctx, None)
+            if full:
+                if not hi_n.fn(ctx, None) == ctx.n:
+                    raise UnsupportedNotationError(f"sum bound {hi} is not the vector length")
+                if _varies(val, axis):
+                    return np.sum(val, axis=axis, keepdims=True)
+                return val * float(ctx.n)
+            kv = ctx.arange(axis)
+            mask = (kv >= lo_n.fn(ctx, None)) & (kv <= hi_n.fn(ctx, None))
+            return np.sum(np.where(mask, val, 0.0), axis=axis, keepdims=True)
+
+        return _Node(fn, axes | lo_n.axes | hi_n.axes)
+
+    # -- stable forms --------------------------------------------------------------------
+    def _lower_SoftmaxEntry(self, e: SoftmaxEntry) -> _Node:
+        xb, idx, _hi = e.args
+        name = str(xb.label)
+        self.bases.add(name)
+        axis = self.axes.get(idx)
+        if axis is None:
+            raise UnsupportedNotationError(f"softmax index {idx} is not a plain index")
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            s = ctx.softmax.get(name)
+            if s is None:
+                s = ctx.softmax[name] = stable_softmax(ctx.arrays[name])
+            return ctx.place(s, axis)
+
+        return _Node(fn, frozenset({axis}))
+
+    def _lower_LogSumExp(self, e: LogSumExp) -> _Node:
+        name = str(e.args[0].label)
+        self.bases.add(name)
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            v = ctx.lse.get(name)
+            if v is None:
+                v = ctx.lse[name] = stable_logsumexp(ctx.arrays[name])
+            return v.reshape((-1,) + (1,) * (ctx.ndim - 1))
+
+        return _Node(fn, frozenset())
+
+    # -- conditions ----------------------------------------------------------------------
+    def _lower_Piecewise(self, e: sympy.Piecewise) -> _Node:
+        pairs = [(self.lower(v), self.lower(c)) for v, c in e.args]
+        axes = frozenset().union(*(v.axes | c.axes for v, c in pairs))
+
+        def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+            result: Array = np.nan
+            for v, c in reversed(pairs):
+                result = np.where(c.fn(ctx, None), v.fn(ctx, None), result)
+            return result
+
+        return _Node(fn, axes)
+
+    def _lower_BooleanTrue(self, e: sympy.Basic) -> _Node:
+        return _Node(lambda ctx, out: True, frozenset())
+
+    def _lower_BooleanFalse(self, e: sympy.Basic) -> _Node:
+        return _Node(lambda ctx, out: False, frozenset())
+
+    def _lower_Relational(self, e: sympy.Rel) -> _Node:
+        ops = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+               ">": np.greater, ">=": np.greater_equal}
+        return self._apply(ops[e.rel_op], e.args)
+
+    def _lower_And(self, e: sympy.And) -> _Node:
+        return self._apply(lambda *a: np.logical_and.reduce(np.broadcast_arrays(*a)), e.args)
+
+    def _lower_Or(self, e: sympy.Or) -> _Node:
+        return self._apply(lambda *a: np.logical_or.reduce(np.broadcast_arrays(*a)), e.args)
+
+    def _lower_Not(self, e: sympy.Not) -> _Node:
+        return self._apply(np.logical_not, e.args)
+
+
+def _adder(nodes: list[_Node], c: complex) -> Callable[[_Ctx, np.ndarray | None], Array]:
+    nodes = sorted(nodes, key=lambda k: len(k.axes))
+
+    def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+        if len(nodes) == 1 and c == 0.0:
+            return nodes[0].fn(ctx, out)
+        acc = nodes[0].fn(ctx, None)
+        if c != 0.0:
+            acc = acc + c
+        for pos, kid in enumerate(nodes[1:], start=2):
+            val = kid.fn(ctx, None)
+            if pos == len(nodes) and out is not None and out.shape == np.broadcast_shapes(
+                np.shape(acc), np.shape(val)
+            ):
+                return np.add(acc, val, out=out)
+            acc = acc + val
+        return acc
+
+    return fn
+
+
+def _diagonal(buf: np.ndarray, a: int, b: int) -> np.ndarray:
+    """A writeable view of the entries of ``buf`` with equal indices on axes ``a < b``."""
+    shape = list(buf.shape)
+    strides = list(buf.strides)
+    strides[a] += strides[b]
+    del shape[b], strides[b]
+    return as_strided(buf, shape=shape, strides=strides, writeable=True)
+
+
+def stable_softmax(x: np.ndarray) -> np.ndarray:
+    """softmax along the last axis, shifted by the max (real part for complex input).
+
+    >>> stable_softmax(np.array([1000.0, 0.0, -1000.0]))
+    array([1., 0., 0.])
+    """
+    m = np.max(x.real, axis=-1, keepdims=True)
+    e = np.exp(x - m)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def stable_logsumexp(x: np.ndarray) -> np.ndarray:
+    """``log(sum(exp(x)))`` along the last axis, computed as ``m + log(sum(exp(x - m)))``.
+
+    >>> float(stable_logsumexp(np.array([1000.0, 1000.0])))
+    1000.6931471805599
+    """
+    m = np.max(x.real, axis=-1)
+    return m + np.log(np.sum(np.exp(x - m[..., None]), axis=-1))
+
+
+def _rename_bound(expr: sympy.Basic) -> sympy.Basic:
+    """Give every summation variable its own Dummy, so each Sum gets its own axis."""
+    if expr.is_Atom or isinstance(expr, (sympy.Indexed, sympy.IndexedBase)):
+        return expr
+    if isinstance(expr, sympy.Sum):
+        fn = expr.function
+        limits = []
+        for var, lo, hi in expr.limits:
+            d = sympy.Dummy(str(var), integer=True, positive=True)
+            fn = fn.xreplace({var: d})
+            limits.append((d, lo, hi))
+        return sympy.Sum(_rename_bound(fn), *limits)
+    args = tuple(_rename_bound(a) for a in expr.args)
+    return expr.func(*args) if args != expr.args else expr
+
+
+@dataclass(frozen=True)
+class IndexedFunction:
+    """A lowered expression; call it with one ``(B, n)`` array per vector, by name.
+
+    The result has shape ``(B, n, ..., n)``, one ``n`` per free index, in ``indices`` order.
+    """
+
+    expr: sympy.Expr
+    indices: tuple[sympy.Symbol, ...]
+    inputs: tuple[str, ...]
+    stable: bool
+    _root: _Node = field(repr=False, compare=False)
+    _ndim: int = field(repr=False, compare=False)
+    _max_axes: int = field(repr=False, compare=False)
+
+    def __call__(
+        self,
+        *,
+        out: np.ndarray | None = None,
+        chunk_elements: int = CHUNK_ELEMENTS,
+        **arrays: np.ndarray,
+    ) -> np.ndarray:
+        missing = [name for name in self.inputs if name not in arrays]
+        if missing:
+            raise ValueError(f"missing input(s) {', '.join(missing)} for {self.expr}")
+        vals = {name: np.asarray(arrays[name]) for name in self.inputs}
+        single = bool(vals) and all(v.ndim == 1 for v in vals.values())
+        if single:
+            vals = {name: v[None, :] for name, v in vals.items()}
+        shapes = {v.shape for v in vals.values()}
+        if len(shapes) > 1 or any(len(s) != 2 for s in shapes):
+            raise ValueError(f"inputs must all be (B, n) arrays, got shapes {sorted(shapes)}")
+        batch, n = next(iter(shapes)) if shapes else (1, 1)
+        dtype = np.result_type(*vals.values()) if vals else np.float64
+        per_point = max(1, n**self._max_axes)
+        step = max(1, chunk_elements // per_point)
+        shape = (batch,) + (n,) * len(self.indices)
+        if out is None:
+            out = np.empty(shape, dtype)
+        elif out.shape != shape or not out.flags.c_contiguous:
+            raise ValueError(f"out must be a C-contiguous array of shape {shape}")
+        view_shape = (batch,) + (n,) * len(self.indices) + (1,) * (self._ndim - 1 - len(self.indices))
+        view = out.reshape(view_shape)
+        for start in range(0, batch, step):
+            stop = min(batch, start + step)
+            ctx = _Ctx({k: v[start:stop] for k, v in vals.items()}, n, self._ndim, dtype)
+            ctx.batch = stop - start
+            target = view[start:stop]
+            res = self._root.fn(ctx, target)
+            if res is not target:
+                np.copyto(target, res, casting="unsafe")
+        return out[0] if single else out
+
+
+def lambdify_indexed(
+    expr: sympy.Expr,
+    indices: tuple[sympy.Symbol, ...] = (),
+    *,
+    stable: bool = True,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
+    funcs: Mapping[type, Callable[..., Any]] | None = None,
+) -> IndexedFunction:
+    """Lower a symbolic-n expression to a NumPy function vectorised over a batch of points.
+
+    Args:
+        expr: a SymPy expression in ``IndexedBase`` entries, ``Sum`` over ``1..n``,
+            ``KroneckerDelta`` and elementary functions.
+        indices: the free indices, in the order of the result's axes.
+        stable: apply ``rules`` first (max-shifted softmax, log-sum-exp); ``False`` lowers
+            the expression as written, the way a naive ``lambdify`` would.
+        rules: the stable-form rewrite rules.
+        funcs: extra ``{SymPy function class: NumPy function}`` entries.
+
+    Returns:
+        An :class:`IndexedFunction`; call it as ``f(x=X)`` with ``X`` of shape ``(B, n)``.
+
+    Raises:
+        UnsupportedNotationError: a node the lowering has no rule for.
+
+    >>> from symderiv import symbols as S
+    >>> p = sympy.exp(S.x[S.i]) / sympy.Sum(sympy.exp(S.x[S.k]), (S.k, 1, S.n))
+    >>> lambdify_indexed(p, (S.i,))(x=np.array([1000.0, 0.0, -1000.0]))
+    array([1., 0., 0.])
+    >>> lambdify_indexed(p, (S.i,), stable=False)(x=np.array([1000.0, 0.0, -1000.0]))
+    array([nan,  0.,  0.])
+    """
+    free = tuple(indices)
+    extra = sorted(
+        (s for s in expr.free_symbols if isinstance(s, sympy.Symbol) and s.is_integer
+         and s not in free and not _is_count(s, expr)),
+        key=str,
+    )
+    if extra:
+        raise ValueError(
+            f"free index {', '.join(map(str, extra))} of {expr} is not among indices {free}"
+        )
+    e = rewrite(expr, rules) if stable else expr
+    e = _rename_bound(e)
+    low = _Lowering(free, ChainMap(dict(funcs or {}), dict(FUNCS)))
+    low.count_shared(e)
+    with np.errstate(all="ignore"):
+        root = low.lower(e)
+    ndim = 1 + len(low.axes)
+    return IndexedFunction(
+        expr=e, indices=free, inputs=tuple(sorted(low.bases)), stable=stable,
+        _root=_quiet(root), _ndim=ndim, _max_axes=max(low.max_axes, 1),
+    )
+
+
+def _quiet(node: _Node) -> _Node:
+    def fn(ctx: _Ctx, out: np.ndarray | None) -> Array:
+        # NOTE: overflow and 0/0 are reported by the caller from the values (inf/nan), not
+        # as floating-point warnings.
+        with np.errstate(all="ignore"):
+            return node.fn(ctx, out)
+
+    return _Node(fn, node.axes, node.const)
+
+
+def _is_count(s: sympy.Symbol, expr: sympy.Basic) -> bool:
+    """``s`` is used as a summation bound (the class count), or is the canonical ``n``."""
+    if s == symbols.n:
+        return True
+    return any(s in lim[1:] for node in expr.atoms(sympy.Sum) for lim in node.limits)
+
+
+def entries_per_point(f: IndexedFunction, n: int) -> int:
+    """How many numbers ``f`` returns per point at ``n`` classes."""
+    return int(math.prod((n,) * len(f.indices)))
