@@ -18,6 +18,7 @@ FORMATS = ("text", "latex", "markdown", "json")
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2.5cm]{geometry}
 \usepackage{amsmath}
+\usepackage{graphicx}
 \allowdisplaybreaks
 """
 
@@ -78,13 +79,17 @@ def render_derivation(
 
 
 def _n_phrase(d: Derivation, settings: dict[str, Any]) -> str:
+    """``for symbolic $n$`` or ``for $n = 3$`` (LaTeX prose)."""
     if d.n.is_Integer:
-        return f"n = {int(d.n)}"
-    return f"symbolic {to_latex(d.n, **settings)}"
+        return f"for $n = {int(d.n)}$"
+    return f"for symbolic ${to_latex(d.n, **settings)}$"
 
 
-def _title(d: Derivation) -> str:
-    return d.name.replace("-", " ").replace("_", " ")
+def _index_range_tex(a: Assumption, d: Derivation, settings: dict[str, Any]) -> str:
+    """``1 \\leq i, j, k \\leq n`` for an index-range assumption."""
+    letters = sorted((s for s in a.expr.free_symbols if s != d.n), key=lambda s: s.name)
+    names = ", ".join(to_latex(s, **settings) for s in letters)
+    return rf"1 \leq {names} \leq {to_latex(d.n, **settings)}"
 
 
 def assumption_directive(a: Assumption, **settings: Any) -> str:
@@ -100,6 +105,15 @@ def assumption_directive(a: Assumption, **settings: Any) -> str:
     if a.kind == "one_hot":
         return f"{to_latex(a.expr, **settings)} one-hot"
     return to_latex(a.expr, **settings)
+
+
+def _stated(d: Derivation) -> list[Assumption]:
+    """The assumptions a document states as directives.
+
+    Index ranges (``1 <= i, j, k <= n``) are not stated: the reader gives every index that
+    range by itself.
+    """
+    return [a for a in d.assumptions if a.kind in ("relation", "log_base", "one_hot")]
 
 
 def _steps_in_order(report: DerivationReport) -> list[StepReport]:
@@ -177,23 +191,32 @@ def _as_text(report: DerivationReport) -> str:
 
 def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone: bool) -> str:
     d = report.derivation
+    if any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
+        # NOTE: matrix steps are wide; a tag moves below a row that fills the line, where a
+        # justification column would push the row off the page.
+        settings = {"justification": "tag", **settings}
+    if standalone:
+        settings = {"fit_width": 70, **settings}
     body = to_latex(d, **settings)
     align = "\\begin{align*}\n" + body + "\n\\end{align*}\n"
     directives = "".join(
-        f"% symderiv: assume {assumption_directive(a, **settings)}\n" for a in d.assumptions
+        f"% symderiv: assume {assumption_directive(a, **settings)}\n" for a in _stated(d)
     )
     if not standalone:
         return directives + align
+    facts = []
+    for a in d.assumptions:
+        if a.kind == "index_range":
+            facts.append(f"${_index_range_tex(a, d, settings)}$")
+        elif a.kind == "relation":
+            facts.append(f"${to_latex(a.expr, **settings)}$")
     intro = [
-        rf"\section*{{{latex_text(_title(d)).capitalize()}}}",
+        rf"\section*{{Derivation \texttt{{{latex_text(d.name)}}}}}",
         "",
-        rf"Derived and checked by symderiv for ${_n_phrase(d, settings)}$.",
+        rf"Derived and checked by symderiv {_n_phrase(d, settings)}.",
     ]
-    if d.assumptions:
-        facts = ", ".join(f"${to_latex(a.expr, **settings)}$" for a in d.assumptions
-                          if a.kind == "relation")
-        if facts:
-            intro.append(f"Assumptions: {facts}.")
+    if facts:
+        intro.append("Assumptions: " + ", ".join(facts) + ".")
     return (
         _PREAMBLE
         + directives
@@ -209,36 +232,42 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
 
 
 def _prose(text: str) -> str:
-    """One line of prose that the reader will not take for maths or for a stated case."""
-    # NOTE: the reader takes ``i = j`` / ``i ≠ j`` in the line before a block as that block's
-    # case; a justification such as "split the sum at j = i" must not become one.
-    words = text.replace("≠", " is not ").replace("!=", " is not ").replace("=", " equal to ")
-    words = words.replace("$", "").replace("`", "")
-    words = " ".join(words.split())
+    """One line of prose: no ``$`` (the reader would take it for maths), no line breaks."""
+    words = " ".join(text.replace("$", "").replace("`", "").split())
     return words[:1].upper() + words[1:]
 
 
 def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
     d = report.derivation
-    out = [f"# {_title(d).capitalize()}", ""]
+    out = [f"# Derivation `{d.name}`", ""]
     classes = f"{int(d.n)} classes" if d.n.is_Integer else f"any number of classes {d.n}"
     out.append(
         f"Derived symbolically by symderiv for {classes}; every display below is one checked step."
     )
     out.append("")
-    for a in d.assumptions:
+    stated = _stated(d)
+    for a in stated:
         out.append(f"<!-- symderiv: assume {assumption_directive(a, **settings)} -->")
-    if d.assumptions:
+    if stated:
         out.append("")
-    for num, r in enumerate(_steps_in_order(report), start=1):
+    number = 0
+    for r in _steps_in_order(report):
         step = r.step
-        head = "Definition" if step.is_definition else f"Step {num}"
-        line = head + (f": {step.justification}" if step.justification else "")
-        line = _prose(line) + f" ({r.result.verdict.value})."
+        if step.is_definition:
+            head = "**Definition.**"
+        else:
+            number += 1
+            head = f"**Step {number}.**"
+        if step.justification:
+            head += " " + _prose(step.justification) + "."
+        # NOTE: the reader takes a case (``i = j``) from the prose line just before a block;
+        # a justification such as "split the sum at j = i" must not become one, so the line
+        # next to the block only gives the verdict.
+        verdict = f"Checked: {r.result.verdict.value}."
         lhs, rhs = _sides(step, settings)
         cond = ""
         if step.conditions:
             conds = ", ".join(to_latex(c.expr, **settings) for c in step.conditions)
             cond = r" \quad \text{for } " + conds
-        out += [line, "", "$$", f"{lhs} = {rhs}{cond}", "$$", ""]
+        out += [head, verdict, "", "$$", f"{lhs} = {rhs}{cond}", "$$", ""]
     return "\n".join(out).rstrip("\n") + "\n"

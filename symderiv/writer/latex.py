@@ -8,7 +8,7 @@ printed LaTeX is never edited afterwards.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy
 from sympy.core.function import Derivative
@@ -18,10 +18,19 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from symderiv.model import Derivation, Step
 from symderiv.results import DerivationReport, StepReport
 
-__all__ = ["SymderivLatexPrinter", "latex_text", "to_latex"]
+__all__ = [
+    "SymderivLatexPrinter",
+    "estimated_width",
+    "justification_tex",
+    "latex_text",
+    "repr_latex",
+    "to_latex",
+]
 
 # A user's symbol name such as ``\hat y`` or ``\hat{y}``: an accent command and one letter.
-_ACCENT_NAME = re.compile(r"^\\(hat|bar|tilde|vec|dot|mathbf|boldsymbol|mathrm)\s*\{?\s*(\\?\w+)\s*\}?$")
+_ACCENT_NAME = re.compile(
+    r"^\\(hat|bar|tilde|vec|dot|mathbf|boldsymbol|mathrm)\s*\{?\s*(\\?\w+)\s*\}?$"
+)
 # A plain symbol name with one subscript, as the concrete-n builders make them (``x_1``).
 _SUBSCRIPTED_NAME = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
 
@@ -54,6 +63,22 @@ _TEXT_ESCAPES = {
 }
 
 
+# The same signs inside maths.
+_MATH_ESCAPES = {
+    "≠": r"\neq ",
+    "≤": r"\leq ",
+    "≥": r"\geq ",
+    "∂": r"\partial ",
+    "δ": r"\delta ",
+    "Σ": r"\Sigma ",
+    "∑": r"\sum ",
+    "→": r"\to ",
+    "·": r"\cdot ",
+    "×": r"\times ",
+    "−": "-",
+}
+
+
 def latex_text(text: str) -> str:
     """Escape plain text for ``\\text{...}``: LaTeX specials and a few maths signs.
 
@@ -76,18 +101,20 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     Settings (besides SymPy's): ``ln`` writes natural log as ``\ln`` (default ``\log``);
     ``exp_style`` is ``"exp"`` for ``\exp(x_i)`` or ``"e"`` for ``e^{x_i}``; ``justification``
     is ``"text"`` (a ``\text{...}`` column in ``align*``), ``"tag"`` (``\tag{...}``) or
-    ``"none"``.  Matrices are ``bmatrix``.
+    ``"none"``.  Matrices are ``bmatrix``.  ``fit_width`` (a number of characters, for
+    documents that load ``graphicx``) shrinks a matrix that would run past the line.
 
     >>> from symderiv import symbols as s
     >>> SymderivLatexPrinter().doprint(s.p[s.i] * (sympy.KroneckerDelta(s.i, s.j) - s.p[s.j]))
     'p_i \\left(\\delta_{ij} - p_j\\right)'
     """
 
-    _default_settings: dict[str, Any] = {
+    _default_settings: ClassVar[dict[str, Any]] = {
         **LatexPrinter._default_settings,
         "ln": False,
         "exp_style": "exp",
         "justification": "text",
+        "fit_width": None,
         "mat_str": "bmatrix",
         "mat_delim": "",
     }
@@ -173,7 +200,9 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         dens = []
         for var, count in expr.variable_count:
             var_tex = self._print(var)
-            dens.append(rf"\partial {var_tex}" if count == 1 else rf"\partial {var_tex}^{{{count}}}")
+            dens.append(
+                rf"\partial {var_tex}" if count == 1 else rf"\partial {var_tex}^{{{count}}}"
+            )
         den = " ".join(dens)
         d = r"\partial" if order == 1 else rf"\partial^{{{order}}}"
         f = expr.expr
@@ -216,7 +245,6 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
                 term_tex = rf"\left({term_tex}\right)"
             tex += term_tex
         return tex
-
 
     @staticmethod
     def _split_fraction(expr: sympy.Basic) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
@@ -350,12 +378,86 @@ def _step_sides(step: Step, printer: SymderivLatexPrinter) -> tuple[str, str]:
     return lhs, rhs
 
 
+def justification_tex(text: str, *, text_mode: bool = False) -> str:
+    r"""A justification as LaTeX: prose in ``\text{...}``, its maths as maths.
+
+    Maths is what stands between ``$`` signs; in a justification without ``$``, everything
+    from the first LaTeX command on (``use \sum_j y_j = 1``) is taken as maths.  With
+    ``text_mode`` the result is for a text-mode argument such as ``\tag*{...}``.
+
+    >>> justification_tex(r"use \sum_j y_j = 1")
+    '\\text{use } \\sum_j y_j = 1'
+    >>> justification_tex("case $i = j$: 100%", text_mode=True)
+    'case $i = j$: 100\\%'
+    """
+    if "$" not in text and "\\" in text:
+        cut = text.index("\\")
+        text = text[:cut] + "$" + text[cut:] + "$"
+    out = []
+    for pos, part in enumerate(text.split("$")):
+        if pos % 2:
+            maths = "".join(_MATH_ESCAPES.get(ch, ch) for ch in part).strip()
+            out.append(f"${maths}$" if text_mode else maths)
+        elif part:
+            out.append(latex_text(part) if text_mode else r"\text{" + latex_text(part) + "}")
+    return ("" if text_mode else " ").join(out)
+
+
 def _step_line(step: Step, printer: SymderivLatexPrinter) -> str:
     lhs, rhs = _step_sides(step, printer)
     tex = f"{lhs} = {rhs}{_condition_tex(step, printer)}"
     if step.justification and printer._settings["justification"] != "none":
-        tex += r" \qquad \text{" + latex_text(step.justification) + "}"
+        tex += r" \qquad " + justification_tex(step.justification)
     return tex
+
+
+def estimated_width(expr: object) -> float:
+    """A rough width of the typeset expression, in characters (fractions stack).
+
+    >>> from symderiv import symbols as s
+    >>> estimated_width(s.p[s.i] / s.y[s.j]) < estimated_width(s.p[s.i] * s.y[s.j])
+    True
+    """
+    if isinstance(expr, sympy.MatrixBase):
+        cols = [max(estimated_width(e) for e in expr.col(c)) for c in range(expr.cols)]
+        return sum(cols) + 2.0 * len(cols) + 2
+    if not isinstance(expr, sympy.Basic):
+        return float(len(str(expr)))
+    if _is_atom(expr):
+        return 1.5 if not expr.is_Number else float(len(str(expr)))
+    if isinstance(expr, sympy.Pow) and not (expr.exp.is_Number and expr.exp.is_negative):
+        return estimated_width(expr.base) + 2
+    if isinstance(expr, (sympy.Mul, sympy.Pow)):
+        num, den = SymderivLatexPrinter._split_fraction(expr)
+        top = sum(estimated_width(f) + 0.5 for f in num if f != expr)
+        if den:
+            return max(top, sum(estimated_width(f) + 0.5 for f in den)) + 1
+        return top
+    if isinstance(expr, sympy.Add):
+        return sum(estimated_width(t) + 2 for t in expr.args)
+    if isinstance(expr, Derivative):
+        return max(estimated_width(expr.expr), 3.0 * len(expr.variables)) + 2
+    if isinstance(expr, sympy.Sum):
+        return 3 + estimated_width(expr.function)
+    return 4 + sum(estimated_width(a) for a in expr.args)
+
+
+def _fitted(tex: str, lhs: object, rhs: object, printer: SymderivLatexPrinter) -> str:
+    """``tex`` shrunk to the room that ``lhs =`` leaves on the line, if it does not fit."""
+    limit = printer._settings["fit_width"]
+    if limit is None or not isinstance(rhs, sympy.MatrixBase):
+        return tex
+    left = estimated_width(lhs) if lhs is not None else 0.0
+    right = estimated_width(rhs)
+    if left + right <= limit:
+        return tex
+    share = max(0.3, min(0.95, (limit - left) / limit))
+    # NOTE: shrink only: ``\width`` is the natural width of the box being resized.
+    room = rf"{share:.2f}\linewidth"
+    return (
+        rf"\resizebox{{\ifdim\width>{room} {room}\else\width\fi}}{{!}}"
+        rf"{{$\displaystyle {tex}$}}"
+    )
 
 
 def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
@@ -364,6 +466,7 @@ def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
     mode = printer._settings["justification"]
     for step in d.steps:
         lhs, rhs = _step_sides(step, printer)
+        rhs = _fitted(rhs, step.lhs, step.rhs, printer)
         continues = (
             prev is not None
             and not step.is_definition
@@ -373,10 +476,14 @@ def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
             and step.conditions == prev.conditions
         )
         line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
-        if step.justification and mode == "text":
-            line += r" && \text{" + latex_text(step.justification) + "}"
+        if step.justification and mode == "text" and printer._settings["fit_width"]:
+            # A justification column that wraps, so that a long one stays on the page.
+            words = justification_tex(step.justification, text_mode=True)
+            line += r" && \parbox{0.3\linewidth}{\raggedright\small " + words + "}"
+        elif step.justification and mode == "text":
+            line += " && " + justification_tex(step.justification)
         elif step.justification and mode == "tag":
-            line += r" \tag{" + latex_text(step.justification) + "}"
+            line += r" \tag*{" + justification_tex(step.justification, text_mode=True) + "}"
         lines.append(line)
         prev = step
     return " \\\\\n".join(lines)
@@ -416,7 +523,9 @@ def to_latex(obj: object, **settings: Any) -> str:
         return _step_line(obj, printer)
     if isinstance(obj, (sympy.Basic, sympy.MatrixBase)):
         return str(printer.doprint(obj))
-    raise TypeError(f"to_latex takes a SymPy expression, Step or Derivation, got {type(obj).__name__}")
+    raise TypeError(
+        f"to_latex takes a SymPy expression, Step or Derivation, got {type(obj).__name__}"
+    )
 
 
 def repr_latex(obj: object) -> str:
