@@ -1,0 +1,162 @@
+"""Coverage, detection and false alarms of ``symderiv check`` on the corpus, per file and in total.
+
+Run from the repository root::
+
+    python bench/corpus_stats.py            # every file of tests/corpus/expected.json
+    python bench/corpus_stats.py --mismatches   # also list each step whose verdict differs
+    python bench/corpus_stats.py --json     # one JSON object
+
+coverage  = share of the table's steps that were read (reported, and not ``unparsed``);
+detection = share of planted errors found ``false``;
+false alarms = steps that hold as written (accepting or a definition) but were found ``false``;
+agreement = share of steps whose verdict matches the table exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _load_scoring() -> ModuleType:
+    name = "_symderiv_corpus_scoring"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "corpus" / "_scoring.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _found(scoring: ModuleType, report: Any) -> list[Any]:
+    rows = []
+    for r in report.steps:
+        if r.step.block is None or r.step.index is None:
+            continue
+        res = r.result
+        text = res.counterexample.text if res.counterexample is not None else res.detail
+        rows.append(
+            scoring.Found(
+                block=r.step.block,
+                index=r.step.index,
+                verdict=res.verdict.value,
+                condition=res.condition,
+                has_counterexample=res.counterexample is not None,
+                text=" ".join(text.split())[:160],
+            )
+        )
+    return rows
+
+
+def run(files: Sequence[str] | None = None) -> dict[str, Any]:
+    """Check each file of the table and score it; returns per-file rows and the total."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from symderiv.api import check_file
+
+    scoring = _load_scoring()
+    table = scoring.load_table()
+    names = sorted(table) if not files else [f for f in sorted(table) if any(s in f for s in files)]
+    rows: list[dict[str, Any]] = []
+    total = scoring.Score()
+    started = time.perf_counter()
+    for name in names:
+        t0 = time.perf_counter()
+        error = None
+        try:
+            found = _found(scoring, check_file(REPO / name))
+        except Exception as exc:  # noqa: BLE001 - a crash is reported as a row, never hidden
+            error = f"{type(exc).__name__}: {exc}"
+            found = []
+        seconds = time.perf_counter() - t0
+        s = scoring.score_file(name, table[name], found)
+        total = total + s
+        rows.append({"file": name, "seconds": seconds, "error": error, "score": s})
+    elapsed = time.perf_counter() - started
+    return {"rows": rows, "total": total, "seconds": elapsed}
+
+
+def _fmt(s: Any) -> str:
+    return (
+        f"{s.steps:5d} {s.coverage:7.1%} {s.agreement:7.1%} "
+        f"{s.detected:3d}/{s.planted:<3d} {s.false_alarms:4d}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", help="substrings selecting files of the table")
+    parser.add_argument("--mismatches", action="store_true", help="list every differing step")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    result = run(args.files)
+    total = result["total"]
+    if args.json:
+        out = {
+            "files": [
+                {
+                    "file": r["file"],
+                    "seconds": round(r["seconds"], 3),
+                    "error": r["error"],
+                    "steps": r["score"].steps,
+                    "coverage": r["score"].coverage,
+                    "agreement": r["score"].agreement,
+                    "planted": r["score"].planted,
+                    "detected": r["score"].detected,
+                    "false_alarms": r["score"].false_alarms,
+                    "mismatches": list(r["score"].mismatches),
+                }
+                for r in result["rows"]
+            ],
+            "total": {
+                "steps": total.steps,
+                "coverage": total.coverage,
+                "agreement": total.agreement,
+                "detection": total.detection,
+                "planted": total.planted,
+                "detected": total.detected,
+                "false_alarms": total.false_alarms,
+                "expected_holding": total.expected_holding,
+                "seconds": round(result["seconds"], 3),
+            },
+        }
+        print(json.dumps(out, indent=1))
+        return 0
+    print(
+        f"{'file':48s} {'steps':>5s} {'cover':>7s} {'agree':>7s} {'found':>7s} {'FA':>4s} {'sec':>6s}"
+    )
+    for r in result["rows"]:
+        name = r["file"].removeprefix("tests/corpus/")
+        line = f"{name:48s} {_fmt(r['score'])} {r['seconds']:6.2f}"
+        if r["error"]:
+            line += f"  CRASH {r['error'][:80]}"
+        print(line)
+    print("-" * 86)
+    print(f"{'total':48s} {_fmt(total)} {result['seconds']:6.2f}")
+    print(
+        f"\ncoverage {total.coverage:.1%} ({total.covered}/{total.steps} steps read), "
+        f"detection {total.detection:.1%} ({total.detected}/{total.planted} planted errors found false), "
+        f"false alarms {total.false_alarms} (of {total.expected_holding} steps that hold), "
+        f"agreement {total.agreement:.1%}; {result['seconds']:.1f} s"
+    )
+    if args.mismatches:
+        print()
+        for r in result["rows"]:
+            for m in r["score"].mismatches:
+                print(m)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
