@@ -107,6 +107,34 @@ def load_table(path: Path = TABLE) -> dict[str, tuple[Expected, ...]]:
     return out
 
 
+def load_issues(path: Path = TABLE) -> dict[str, str]:
+    """Which issue each file belongs to: ``"checking"`` (the first corpus) or ``"reviewer"`` (its growth).
+
+    >>> load_issues()["tests/corpus/silent_sum_y.md"]
+    'reviewer'
+    """
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {name: str(entry.get("issue", "checking")) for name, entry in raw["files"].items()}
+
+
+def hint_matches(keyword: str, said: str) -> bool:
+    r"""Does a false step's explanation name the log base of the table's ``hint`` (``"base 10"``)?
+
+    >>> hint_matches("base 10", "holds with log base 10 (rounds to 3 decimals)")
+    True
+    >>> hint_matches("base 2", "holds with \\log_{2}")
+    True
+    >>> hint_matches("base 2", "holds with log base 10")
+    False
+    """
+    text = "".join(c for c in said.lower() if c not in " _{}\\")
+    base = keyword.split()[-1]
+    return any(
+        f"{w}{base}" in text and not text.split(f"{w}{base}")[1][:1].isdigit()
+        for w in ("base", "log")
+    )
+
+
 def verdict_matches(expected: str, found: str, also: Iterable[str] = ()) -> bool:
     """Does a found verdict satisfy an expected one (``"true"`` = any accepting verdict)?
 
