@@ -1,0 +1,510 @@
+"""A whole document read into a Derivation: blocks → chains → steps, with context and cases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import sympy
+
+from symderiv import symbols
+from symderiv.config import ReadConfig
+from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.reader import context as ctxmod
+from symderiv.reader import latex2sympy_adapter
+from symderiv.reader._source import SourceText
+from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
+from symderiv.reader.chains import Work, cases_rows, split_rows
+from symderiv.reader.directives import directive_facts, is_case_directive, parse_assumption
+from symderiv.reader.normalize import DEFAULT_RULES, Rule, definition_key, normalize, standard_form
+from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, Parsed, free_indices, parse_math
+
+_LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
+
+
+@dataclass
+class _Expr:
+    """One member of a chain: its span in the document and how it was read."""
+
+    a: int
+    b: int
+    block: int
+    row: int
+    text: str = ""
+    parsed: Parsed | None = None
+    error: ParseError | None = None
+    cases: list[tuple[int, int, str, tuple[int, int]]] | None = None
+
+
+@dataclass
+class _Chain:
+    exprs: list[_Expr] = field(default_factory=list)
+    rels: list[str] = field(default_factory=list)
+    continued: bool = False
+    pending: bool = False
+
+
+@dataclass
+class _RowInfo:
+    conditions: list[Assumption]
+    justification: str | None
+    warnings: list[str]
+
+
+class _Reader:
+    def __init__(
+        self,
+        text: str,
+        *,
+        markdown: bool,
+        source: str | None,
+        cfg: ReadConfig,
+        rules: tuple[Rule, ...],
+    ) -> None:
+        self.src = SourceText(text, source)
+        self.text = text
+        self.markdown = markdown
+        self.cfg = cfg
+        self.rules = rules
+        self.defined: set[str] = set()
+        self.steps: list[Step] = []
+        self.context: list[Assumption] = []
+        self.assumptions: list[Assumption] = []
+        self.warnings: list[str] = []
+        logits = _LOGITS.search(text)
+        self.ctx = ParseContext(
+            distributions=ctxmod.distribution_names(text),
+            logits=logits.group(1) if logits else None,
+            rv=ctxmod.random_variables(text),
+            max_depth=cfg.max_depth,
+            max_chars=cfg.max_formula_chars,
+        )
+
+    # -- the document ----------------------------------------------------------------------
+    def read(self) -> Derivation:
+        scan: Scan = scan_markdown(self.text) if self.markdown else scan_latex(self.text)
+        case_directives = self.directives(scan)
+        for inline in scan.inlines:
+            self.context.extend(
+                ctxmod.inline_values(self.src, inline.body_start, inline.body_end, self.ctx)
+            )
+        prev_end = 0
+        tail: _Expr | None = None
+        for block in scan.blocks:
+            between = self.text[prev_end : block.start]
+            conds = self.block_conditions(block, between, prev_end, case_directives)
+            tail = self.block(block, between, tail, conds)
+            prev_end = block.end
+        if scan.truncated:
+            last = scan.blocks[-1]
+            self.steps.append(
+                Step(
+                    None,
+                    None,
+                    block=last.index + 1,
+                    index=0,
+                    problem=f"more than {MAX_BLOCKS} display blocks: reading stopped here",
+                    problem_span=self.src.span(last.end, last.end + 1),
+                )
+            )
+        name = self.src.file or "document"
+        return Derivation(
+            name=name,
+            steps=tuple(self.steps),
+            assumptions=tuple(self.assumptions),
+            n=symbols.n,
+            source=self.src.file,
+            context=tuple(self.context),
+            warnings=tuple(self.warnings),
+        )
+
+    def directives(self, scan: Scan) -> list[tuple[int, list[Assumption]]]:
+        cases: list[tuple[int, list[Assumption]]] = []
+        for d in scan.directives:
+            span = self.src.span(d.start, d.end)
+            if is_case_directive(d.body):
+                body = d.body.strip()[len("case") :]
+                rels = ctxmod.case_relations(body)
+                conds = [
+                    self.condition(a, op, b, span, f"directive before line {span.line}")
+                    for a, op, b in rels
+                ]
+                cases.append((d.start, [c for c in conds if c is not None]))
+                continue
+            for fact in directive_facts(d.body):
+                try:
+                    self.assumptions.append(parse_assumption(fact, source="document", span=span))
+                except ParseError as e:
+                    self.warnings.append(f"line {span.line}: directive not read: {e.message}")
+        return cases
+
+    def condition(
+        self, a: str, op: str, b: str, span: SourceSpan | None, where: str
+    ) -> Assumption | None:
+        shown = f"{a} = {b}" if op == "=" else f"{a} \\neq {b}"
+        if a == b:
+            what = "states nothing" if op == "=" else "is impossible"
+            self.warnings.append(f"the case '{shown}' ({where}) {what}; not used")
+            return None
+        return ctxmod.condition_assumption(a, op, b, shown, span)
+
+    def block_conditions(
+        self,
+        block: Block,
+        between: str,
+        prev_end: int,
+        case_directives: list[tuple[int, list[Assumption]]],
+    ) -> list[Assumption]:
+        out: list[Assumption] = []
+        for at, conds in case_directives:
+            if prev_end <= at < block.start:
+                out.extend(conds)
+        prose = re.sub(r"<!--.*?-->", "", between, flags=re.DOTALL)
+        rels, sentence = ctxmod.prose_case(prose)
+        if rels:
+            off = between.rfind(sentence.strip()) if sentence.strip() else -1
+            span = (
+                self.src.span(prev_end + off, prev_end + off + len(sentence.strip()))
+                if off >= 0
+                else None
+            )
+            for a, op, b in rels:
+                c = self.condition(a, op, b, span, f"before block {block.index}")
+                if c is not None:
+                    out.append(c)
+        return out
+
+    # -- one block -------------------------------------------------------------------------
+    def block(
+        self, block: Block, between: str, tail: _Expr | None, block_conds: list[Assumption]
+    ) -> _Expr | None:
+        if block.problem is not None:
+            self.steps.append(
+                Step(
+                    None,
+                    None,
+                    block=block.index,
+                    index=0,
+                    problem=block.problem,
+                    problem_span=self.src.span(block.start, block.start + 2),
+                )
+            )
+            return None
+        base = block.body_start
+        work = Work(self.text[block.body_start : block.body_end])
+        rows = split_rows(work, 0, len(work.text))
+        only_blank = between.strip() == ""
+        chains: list[_Chain] = []
+        cur: _Chain | None = None
+        row_infos: list[_RowInfo] = []
+        for r_i, row in enumerate(rows):
+            row_infos.append(self.row_info(work, row.annotation, base))
+            sides = [(a + base, b + base) for a, b in row.sides]
+            if all(a == b for a, b in sides):
+                continue
+
+            def mk(ab: tuple[int, int], r: int = r_i) -> _Expr:
+                return _Expr(ab[0], ab[1], block.index, r, work.value[ab[0] - base : ab[1] - base])
+
+            if len(sides) > 1 and sides[0][0] == sides[0][1]:
+                rels = list(row.relations)
+                new = [mk(s) for s in sides[1:]]
+                if cur is None:
+                    if only_blank and tail is not None and not chains:
+                        cur = _Chain([tail], [rels[0]], continued=True)
+                        chains.append(cur)
+                        cur.exprs.extend(new)
+                        cur.rels.extend(rels[1:])
+                    else:
+                        cur = _Chain(new, rels[1:])
+                        chains.append(cur)
+                else:
+                    if cur.pending:
+                        cur.exprs.pop()
+                        cur.rels.pop()
+                        cur.pending = False
+                    cur.exprs.extend(new)
+                    cur.rels.extend(rels)
+            elif len(sides) == 1:
+                if cur is not None and cur.pending:
+                    cur.exprs[-1] = mk(sides[0])
+                    cur.pending = False
+                elif cur is not None and cur.exprs:
+                    last = cur.exprs[-1]
+                    last.b = sides[0][1]
+                    last.text = work.value[last.a - base : last.b - base]
+                    last.row = r_i
+                else:
+                    cur = _Chain([mk(sides[0])], [])
+                    chains.append(cur)
+            else:
+                cur = _Chain([mk(s) for s in sides], list(row.relations))
+                chains.append(cur)
+            if cur is not None and sides[-1][0] == sides[-1][1] and len(sides) > 1:
+                cur.pending = True
+        for chain in chains:
+            if chain.pending and len(chain.exprs) > 1 and chain.exprs[-1].a == chain.exprs[-1].b:
+                chain.exprs.pop()
+                chain.rels.pop()
+        index = 0
+        new_tail: _Expr | None = None
+        for chain in chains:
+            index = self.chain(chain, block, work, base, row_infos, block_conds, index)
+            if chain.exprs:
+                new_tail = chain.exprs[-1]
+        return new_tail
+
+    def row_info(self, work: Work, annotation: tuple[int, int] | None, base: int) -> _RowInfo:
+        if annotation is None:
+            return _RowInfo([], None, [])
+        a, b = annotation
+        raw = self.text[base + a : base + b]
+        rels, just = ctxmod.case_from_annotation(raw)
+        if re.match(r"\s*\\mathsf", raw):
+            # NOTE: \mathsf{...} after a formula is an OCR remnant of prose, not a reason.
+            return _RowInfo([], None, [f"dropped trailing prose {raw.strip()!r}"])
+        span = self.src.span(base + a, base + b)
+        conds = [
+            c
+            for c in (self.condition(x, op, y, span, f"line {span.line}") for x, op, y in rels)
+            if c is not None
+        ]
+        warnings = [f"dropped prose {raw.strip()!r}"] if not rels and just is None else []
+        return _RowInfo(conds, just, warnings)
+
+    # -- one chain -------------------------------------------------------------------------
+    def chain(
+        self,
+        chain: _Chain,
+        block: Block,
+        work: Work,
+        base: int,
+        row_infos: list[_RowInfo],
+        block_conds: list[Assumption],
+        index: int,
+    ) -> int:
+        if not chain.exprs:
+            return index
+        if len(chain.exprs) == 1:
+            e = chain.exprs[0]
+            if e.a == e.b:
+                return index
+            self.parse(e, frozenset())
+            if e.error is not None:
+                self.steps.append(self.unparsed_single(e, block, index))
+                return index + 1
+            return index
+        head = chain.exprs[0]
+        self.parse(head, frozenset())
+        hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
+        for k in range(len(chain.exprs) - 1):
+            lhs, rhs = chain.exprs[k], chain.exprs[k + 1]
+            rel = chain.rels[k] if k < len(chain.rels) else "="
+            self.parse(lhs, hint)
+            rows = cases_rows(work, rhs.a - base, rhs.b - base)
+            info = row_infos[rhs.row] if rhs.row < len(row_infos) else _RowInfo([], None, [])
+            first = k == 0 and not chain.continued
+            if rows is not None:
+                for value_ab, cond_text, cond_ab in rows:
+                    sub = _Expr(
+                        value_ab[0] + base,
+                        value_ab[1] + base,
+                        rhs.block,
+                        rhs.row,
+                        work.value[value_ab[0] : value_ab[1]],
+                    )
+                    self.parse(sub, hint)
+                    conds = list(block_conds) + list(info.conditions)
+                    span = self.src.span(cond_ab[0] + base, max(cond_ab[1], cond_ab[0] + 1) + base)
+                    conds.extend(self.case_row_conditions(cond_text, rows, span))
+                    self.steps.append(self.step(lhs, sub, rel, first, block, index, conds, info))
+                    index += 1
+                continue
+            self.parse(rhs, hint)
+            conds = list(block_conds) + list(info.conditions)
+            self.steps.append(self.step(lhs, rhs, rel, first, block, index, conds, info))
+            index += 1
+        return index
+
+    def case_row_conditions(
+        self,
+        cond_text: str,
+        rows: list[tuple[tuple[int, int], str, tuple[int, int]]],
+        span: SourceSpan,
+    ) -> list[Assumption]:
+        rels = ctxmod.case_relations(cond_text)
+        if rels:
+            out = [
+                self.condition(a, op, b, span, f"cases row, line {span.line}") for a, op, b in rels
+            ]
+            return [c for c in out if c is not None]
+        if "otherwise" in cond_text or "else" in cond_text:
+            others = [r for _v, t, _c in rows for r in ctxmod.case_relations(t)]
+            if len(others) == 1:
+                a, op, b = others[0]
+                neg = "!=" if op == "=" else "="
+                c = self.condition(a, neg, b, span, "otherwise")
+                return [c] if c is not None else []
+            self.warnings.append(f"line {span.line}: 'otherwise' with several cases is not read")
+        return []
+
+    def parse(self, e: _Expr, hint: frozenset[sympy.Symbol]) -> None:
+        if e.parsed is not None or e.error is not None:
+            return
+        if e.a == e.b:
+            e.error = ParseError("an empty side", self.src.span(e.a, e.a + 1))
+            return
+        ctx = replace(self.ctx, free_hint=hint)
+        try:
+            e.parsed = parse_math(e.text, base=e.a, src=self.src, ctx=ctx)
+        except UnsupportedNotationError as err:
+            e.error = err
+            if err.message.startswith("unknown command"):
+                try:
+                    expr = latex2sympy_adapter.parse_expr(" ".join(e.text.split()))
+                except ParseError:
+                    return
+                e.parsed = Parsed(expr, (f"read by the latex2sympy2 fallback ({err.message})",))
+                e.error = None
+        except ParseError as err:
+            e.error = err
+
+    # -- steps -------------------------------------------------------------------------------
+    def unparsed_single(self, e: _Expr, block: Block, index: int) -> Step:
+        assert e.error is not None
+        return Step(
+            None,
+            None,
+            lhs_latex=self.src.text[e.a : e.b],
+            rhs_latex=None,
+            span=self.src.span(e.a, e.b),
+            block=block.index,
+            index=index,
+            problem=e.error.message,
+            problem_span=e.error.span,
+        )
+
+    def step(
+        self,
+        lhs: _Expr,
+        rhs: _Expr,
+        rel: str,
+        first: bool,
+        block: Block,
+        index: int,
+        conds: list[Assumption],
+        info: _RowInfo,
+    ) -> Step:
+        warnings: list[str] = list(info.warnings)
+        if rel == "~=":
+            warnings.append("'\\approx' read as '='")
+        lhs_e = lhs.parsed.expr if lhs.parsed is not None else None
+        rhs_e = rhs.parsed.expr if rhs.parsed is not None else None
+        for p in (lhs.parsed, rhs.parsed):
+            if p is not None:
+                warnings.extend(w for w in p.warnings if w not in warnings)
+        relation = Relation.EQUAL
+        if lhs_e is not None and rhs_e is not None:
+            if (
+                isinstance(rhs_e, sympy.MatrixBase)
+                and isinstance(lhs_e, sympy.Symbol)
+                and not isinstance(lhs_e, sympy.Dummy)
+                and len(lhs_e.name) == 1
+            ):
+                lhs_e = (
+                    symbols.distribution(lhs_e.name)
+                    if lhs_e.name.isupper()
+                    else symbols.vector(lhs_e.name)
+                )
+            key = _definition_key(lhs_e)
+            if key is not None and ((first and key not in self.defined) or rel == ":="):
+                relation = Relation.DEFINE
+                self.defined.add(key)
+                std = standard_form(lhs_e, self.rules)
+                if std is not None:
+                    self.context.append(
+                        Assumption(
+                            expr=sympy.Eq(lhs_e, std, evaluate=False),
+                            text=f"standard definition of {lhs.text.strip()}",
+                            source="reader",
+                            kind="standard",
+                            span=self.src.span(rhs.a, rhs.b),
+                        )
+                    )
+                if isinstance(rhs_e, sympy.MatrixBase) and all(v.is_number for v in rhs_e):
+                    self.context.append(
+                        Assumption(
+                            expr=sympy.Tuple(lhs_e, sympy.ImmutableMatrix(list(rhs_e))),
+                            text=self.src.text[lhs.a : rhs.b],
+                            source="document",
+                            kind="values",
+                            span=self.src.span(lhs.a, rhs.b),
+                        )
+                    )
+                if self.ctx.logits is None:
+                    self.learn_logits(rhs_e)
+            defined = frozenset(self.defined)
+            lhs_e = normalize(lhs_e, self.rules, defined=defined)
+            rhs_e = normalize(rhs_e, self.rules, defined=defined)
+        problem = problem_span = None
+        if lhs.error is not None:
+            problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span
+        elif rhs.error is not None:
+            problem, problem_span = rhs.error.message, rhs.error.span
+        return Step(
+            lhs=lhs_e if lhs.error is None else None,
+            rhs=rhs_e if rhs.error is None else None,
+            relation=relation,
+            justification=info.justification,
+            conditions=tuple(conds),
+            lhs_latex=self.src.text[lhs.a : lhs.b],
+            rhs_latex=self.src.text[rhs.a : rhs.b],
+            span=self.src.span(rhs.a, rhs.b),
+            block=rhs.block,
+            index=index,
+            problem=problem,
+            problem_span=problem_span,
+            warnings=tuple(warnings),
+        )
+
+    def learn_logits(self, e: sympy.Basic) -> None:
+        for f in e.atoms(sympy.exp):
+            arg = f.args[0]
+            if isinstance(arg, sympy.Indexed):
+                self.ctx = replace(self.ctx, logits=str(arg.base))
+                return
+
+
+def _definition_key(e: sympy.Basic) -> str | None:
+    if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
+        if e.is_integer:
+            return None
+        return e.name
+    if isinstance(e, sympy.IndexedBase):
+        return str(e)
+    if isinstance(e, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in e.indices):
+        return str(e.base)
+    if isinstance(e, sympy.core.function.AppliedUndef):
+        name = e.func.__name__
+        if name in STANDARD_FUNCS or name[:1].isupper():
+            return definition_key(name, len(e.args))
+    return None
+
+
+def read_document(
+    text: str,
+    *,
+    markdown: bool,
+    source: str | None = None,
+    cfg: ReadConfig = ReadConfig(),
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
+) -> Derivation:
+    """Read a Markdown (``markdown=True``) or LaTeX document into a Derivation."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    if len(text) > cfg.max_bytes:
+        raise ValueError(
+            f"the document has {len(text)} characters, more than the limit of {cfg.max_bytes}"
+        )
+    return _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules).read()

@@ -1,0 +1,238 @@
+"""Splitting a display block into rows, chains and sides: ``&=``, ``\\\\``, annotations, cases.
+
+All positions are offsets in the document.  Prose and layout (``&``, ``\\\\``, ``\\label``,
+``\\text{...}`` annotations, trailing punctuation) are replaced by spaces in a working copy of
+the text, so that every side is still read at its exact source position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WRAPPERS = re.compile(
+    r"\\(?:begin|end)\{(?:split|aligned|gathered|alignedat|aligned\*|array)\}(?:\{[^{}]*\})?"
+    r"|\\(?:label|tag\*?|hspace\*?|vspace\*?)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle)\b"
+)
+_TOKEN = re.compile(r"\\begin\{[^{}]*\}|\\end\{[^{}]*\}|\\[A-Za-z]+|\\.|[{}()\[\]=&]|:=")
+_ANNOTATION_CMDS = frozenset(
+    {"text", "mbox", "textrm", "textbf", "mathsf", "quad", "qquad", "hspace", "textit"}
+)
+_TRAILING = re.compile(r"(?:\s|\\[ ,;:!]|~|[.,;])+$")
+_RELATION_CMDS = {"coloneqq": ":=", "approx": "~=", "simeq": "~=", "equiv": "="}
+
+
+@dataclass
+class Row:
+    """One line of a display block (between ``\\\\``)."""
+
+    start: int
+    end: int
+    sides: list[tuple[int, int]] = field(default_factory=list)
+    relations: list[str] = field(default_factory=list)
+    annotation: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of a ``cases`` environment: the value's span and the condition's text."""
+
+    value: tuple[int, int]
+    condition: str
+    condition_span: tuple[int, int]
+
+
+class Work:
+    """A working copy of the document text in which layout is blanked out."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._chars = list(text)
+        self._dirty = False
+        self._cache = text
+
+    def blank(self, a: int, b: int) -> None:
+        for m in range(a, b):
+            if self._chars[m] != "\n":
+                self._chars[m] = " "
+        self._dirty = True
+
+    @property
+    def value(self) -> str:
+        if self._dirty:
+            self._cache = "".join(self._chars)
+            self._dirty = False
+        return self._cache
+
+    def trimmed(self, a: int, b: int) -> tuple[int, int]:
+        s = self.value
+        while a < b and s[a].isspace():
+            a += 1
+        while b > a and s[b - 1].isspace():
+            b -= 1
+        return a, b
+
+
+def _matching_brace(s: str, open_at: int, end: int) -> int:
+    depth = 0
+    m = open_at
+    while m < end:
+        c = s[m]
+        if c == "\\":
+            m += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return m
+        m += 1
+    return -1
+
+
+def _tokens(s: str, a: int, b: int) -> list[tuple[str, int, int, int]]:
+    """(token, start, end, brace/env depth before it) for the structural tokens of s[a:b]."""
+    out = []
+    depth = 0
+    for m in _TOKEN.finditer(s, a, b):
+        t = m.group(0)
+        if t == "}" or t.startswith("\\end{"):
+            depth = max(0, depth - 1)
+            out.append((t, m.start(), m.end(), depth))
+            continue
+        out.append((t, m.start(), m.end(), depth))
+        if t == "{" or t.startswith("\\begin{"):
+            depth += 1
+    return out
+
+
+def split_rows(work: Work, a: int, b: int) -> list[Row]:
+    """Rows of the block body ``[a, b)``, with layout blanked and sides located.
+
+    >>> w = Work(r"a &= b \\\\ &= c \\quad \\text{(quotient rule)}.")
+    >>> [(r.sides, r.relations) for r in split_rows(w, 0, len(w.text))]
+    [([(0, 1), (5, 6)], ['=']), ([(11, 11), (13, 14)], ['='])]
+    """
+    s = work.value
+    for m in _WRAPPERS.finditer(s, a, b):
+        work.blank(m.start(), m.end())
+    s = work.value
+    for m in re.finditer(r"\\boxed\s*\{", s[a:b]):
+        open_at = a + m.end() - 1
+        close = _matching_brace(s, open_at, b)
+        if close != -1:
+            work.blank(a + m.start(), open_at + 1)
+            work.blank(close, close + 1)
+    s = work.value
+    rows: list[Row] = []
+    row_start = a
+    for t, ts, te, depth in _tokens(s, a, b):
+        if t == "\\\\" and depth == 0:
+            rows.append(Row(row_start, ts))
+            end = te
+            sp = re.match(r"\s*(\*|\[[^\]]{0,12}\])?", s[te:b])
+            if sp and sp.group(1):
+                end = te + sp.end()
+            work.blank(ts, end)
+            row_start = end
+    rows.append(Row(row_start, b))
+    for row in rows:
+        _annotate(work, row)
+        _split_sides(work, row)
+    return rows
+
+
+def _annotate(work: Work, row: Row) -> None:
+    """Find the row's trailing prose (``\\quad (i \\neq j)``, ``\\text{...}``) and blank it."""
+    s = work.value
+    for t, ts, te, depth in _tokens(s, row.start, row.end):
+        if depth != 0 or not t.startswith("\\") or t[1:] not in _ANNOTATION_CMDS:
+            continue
+        if t[1:] not in ("quad", "qquad"):
+            brace = re.match(r"\s*\{", s[te : row.end])
+            if brace is None:
+                continue
+            close = _matching_brace(s, te + brace.end() - 1, row.end)
+            after = s[close + 1 : row.end].lstrip() if close != -1 else ""
+            if after[:1] in ("(", "_", "^"):
+                continue  # \text{softmax}(x)_i is a name, not prose
+        start = ts
+        before = s[row.start : ts].rstrip()
+        if before.endswith("("):
+            start = row.start + len(before) - 1
+        row.annotation = (start, row.end)
+        work.blank(start, row.end)
+        break
+    s = work.value
+    m = _TRAILING.search(s, row.start, row.end)
+    if m and m.start() < row.end:
+        work.blank(m.start(), row.end)
+
+
+def _split_sides(work: Work, row: Row) -> None:
+    s = work.value
+    cuts: list[tuple[int, int, str]] = []
+    paren = 0
+    for t, ts, te, depth in _tokens(s, row.start, row.end):
+        if t in ("(", "["):
+            paren += 1
+        elif t in (")", "]"):
+            paren = max(0, paren - 1)
+        elif depth == 0 and t == "&":
+            work.blank(ts, te)
+        elif depth == 0 and paren == 0 and t in ("=", ":="):
+            cuts.append((ts, te, t))
+        elif depth == 0 and paren == 0 and t[1:] in _RELATION_CMDS:
+            cuts.append((ts, te, _RELATION_CMDS[t[1:]]))
+    pos = row.start
+    for ts, te, rel in cuts:
+        row.sides.append(work.trimmed(pos, ts))
+        row.relations.append(rel)
+        pos = te
+    row.sides.append(work.trimmed(pos, row.end))
+
+
+_CASES = re.compile(r"^\\begin\{cases\}(.*)\\end\{cases\}$", re.DOTALL)
+
+
+def cases_rows(work: Work, a: int, b: int) -> list[CaseRow] | None:
+    """The rows of a side that is one ``cases`` environment, else None.
+
+    >>> w = Work(r"\\begin{cases} 1 & i = j \\\\ 0 & \\text{otherwise} \\end{cases}")
+    >>> [(w.text[r.value[0]:r.value[1]], r.condition) for r in cases_rows(w, 0, len(w.text))]
+    [('1', 'i = j'), ('0', '\\\\text{otherwise}')]
+    """
+    s = work.value
+    m = _CASES.match(s[a:b])
+    if m is None:
+        return None
+    body_a, body_b = a + m.start(1), a + m.end(1)
+    out: list[CaseRow] = []
+    row_start = body_a
+    bounds: list[tuple[int, int]] = []
+    for t, ts, te, depth in _tokens(s, body_a, body_b):
+        if t == "\\\\" and depth == 0:
+            bounds.append((row_start, ts))
+            row_start = te
+    bounds.append((row_start, body_b))
+    for ra, rb in bounds:
+        amp = next((ts for t, ts, _te, d in _tokens(s, ra, rb) if t == "&" and d == 0), None)
+        if amp is None:
+            va, vb = work.trimmed(ra, rb)
+            if va == vb:
+                continue
+            out.append(CaseRow((va, vb), "", (vb, vb)))
+            continue
+        va, vb = work.trimmed(ra, amp)
+        ca, cb = work.trimmed(amp + 1, rb)
+        cond = s[ca:cb]
+        m2 = _TRAILING.search(cond)
+        if m2:
+            cond = cond[: m2.start()]
+        vv = s[va:vb]
+        m3 = _TRAILING.search(vv)
+        if m3:
+            vb = va + m3.start()
+        out.append(CaseRow((va, vb), cond.strip(), (ca, cb)))
+    return out

@@ -1,0 +1,193 @@
+"""What the prose around the math says: case conditions, values, distribution names."""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from symderiv import symbols
+from symderiv.errors import ParseError
+from symderiv.model import Assumption, SourceSpan
+from symderiv.reader._source import SourceText
+from symderiv.reader.parser import ParseContext, parse_math
+
+_REL = r"(=|\\neq|\\ne|≠|!=|\\not=)"
+_CASE = re.compile(rf"(?<![A-Za-z\\])([a-z])\s*{_REL}\s*([a-z])(?![A-Za-z_(])")
+_APPLIED = re.compile(r"(?<![A-Za-z\\])([A-Z])\s*\(\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*\)")
+_INFO_ARGS = re.compile(
+    r"(?:H|D_\{?\s*(?:\\[a-z]+\{)?KL\}?\}?)\s*\(\s*([A-Z])(?:[^A-Za-z)]{1,6}([A-Z]))?\s*\)"
+)
+_SIM = re.compile(r"\\sim\s*([A-Z])")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+
+
+def case_relations(text: str) -> list[tuple[str, str, str]]:
+    """Case statements between two index letters in ``text``: ``[(a, op, b), ...]``.
+
+    ``op`` is ``"="`` or ``"!="``.
+
+    >>> case_relations(r"위 식에서 i=j 일 경우와, $i\\neq j$인 경우")
+    [('i', '=', 'j'), ('i', '!=', 'j')]
+    """
+    clean = re.sub(r"\\(?:text|mathrm|mathbf|mbox)\s*\{([^{}]*)\}", r" \1 ", text)
+    out = []
+    for m in _CASE.finditer(clean):
+        op = "=" if m.group(2) == "=" else "!="
+        out.append((m.group(1), op, m.group(3)))
+    return out
+
+
+def relation_expr(a: str, op: str, b: str) -> sympy.Basic:
+    """``Eq(i, j)`` / ``Ne(i, j)`` over index symbols (``True``/``False`` when a == b)."""
+    ia, ib = symbols.index(a), symbols.index(b)
+    return sympy.Eq(ia, ib) if op == "=" else sympy.Ne(ia, ib)
+
+
+def case_from_annotation(text: str) -> tuple[list[tuple[str, str, str]], str | None]:
+    """Conditions and a justification from an in-block annotation.
+
+    >>> case_from_annotation(r"\\quad (i \\neq j)")
+    ([('i', '!=', 'j')], None)
+    >>> case_from_annotation(r"\\text{quotient rule}")
+    ([], 'quotient rule')
+    """
+    rels = case_relations(text)
+    if rels:
+        return rels, None
+    words = re.sub(r"\\[A-Za-z]+|[{}()$]|\\[ ,;!]", " ", text)
+    words = " ".join(words.split()).strip(" .,;:")
+    return [], (words or None)
+
+
+def prose_case(prose: str) -> tuple[list[tuple[str, str, str]], str]:
+    """The case stated in the sentence just before a block, and the sentence itself.
+
+    Only the last non-blank line counts, and in it the last sentence; a sentence that names a
+    case and its negation (``i = j`` ... ``i ≠ j``) is a discussion, not a case.
+
+    >>> prose_case("그러므로 i=j인 경우는 a, i ≠ j인 경우는 b.\\n")[0]
+    []
+    >>> prose_case("위 식에서 i=j 일 경우와 ... 구해준다. i = i인 경우)")[0]
+    [('i', '=', 'i')]
+    """
+    lines = [ln for ln in prose.splitlines() if ln.strip()]
+    if not lines:
+        return [], ""
+    last = lines[-1].strip()
+    sentences = [s for s in _SENTENCE_END.split(last) if s.strip()]
+    sentence = sentences[-1] if sentences else last
+    rels = case_relations(sentence)
+    pairs = {(frozenset((a, b)), op) for a, op, b in rels}
+    ops_by_pair: dict[frozenset[str], set[str]] = {}
+    for pair, op in pairs:
+        ops_by_pair.setdefault(pair, set()).add(op)
+    if any(len(ops) > 1 for ops in ops_by_pair.values()):
+        return [], sentence
+    return rels, sentence
+
+
+def distribution_names(text: str) -> frozenset[str]:
+    """Capital letters that the document applies to an outcome (``P(x)``) or uses as a
+    distribution (``H(P)``, ``D_{KL}(P||Q)``, ``X \\sim P``).
+
+    >>> sorted(distribution_names(r"$$I(x) = -\\log P(x)$$ and H(Q)"))
+    ['I', 'P', 'Q']
+    """
+    names = {"P", "Q"}
+    names.update(m.group(1) for m in _APPLIED.finditer(text))
+    for m in _INFO_ARGS.finditer(text):
+        names.update(g for g in m.groups() if g)
+    names.update(m.group(1) for m in _SIM.finditer(text))
+    return frozenset(names)
+
+
+def random_variables(text: str) -> tuple[tuple[str, str], ...]:
+    """Outcome letter → the distribution first applied to it, preferring ``P``.
+
+    >>> random_variables(r"I(x) = -\\log P(x)")
+    (('x', 'P'),)
+    """
+    seen: dict[str, list[str]] = {}
+    for m in _APPLIED.finditer(text):
+        seen.setdefault(m.group(2), [])
+        if m.group(1) not in seen[m.group(2)]:
+            seen[m.group(2)].append(m.group(1))
+    out = []
+    for var, names in seen.items():
+        pick = "P" if "P" in names else names[0]
+        out.append((var, pick))
+    return tuple(out)
+
+
+def inline_values(src: SourceText, start: int, end: int, ctx: ParseContext) -> list[Assumption]:
+    """Values stated in inline math: ``y = P(x) = [1, 0, 0]`` gives values of ``y`` and ``P``.
+
+    The value is the last member of the chain when it is a vector of numbers; every other
+    member that names a vector (``x``, ``\\mathbf{x}``, ``P(x)``) receives it.
+    """
+    body = src.text[start:end]
+    parts = _split_top_level_eq(body)
+    if len(parts) < 2:
+        return []
+    try:
+        value = parse_math(
+            body[parts[-1][0] : parts[-1][1]], base=start + parts[-1][0], src=src, ctx=ctx
+        ).expr
+    except ParseError:
+        return []
+    if not isinstance(value, sympy.MatrixBase) or not all(v.is_number for v in value):
+        return []
+    column = sympy.ImmutableMatrix(list(value))
+    out = []
+    for a, b in parts[:-1]:
+        try:
+            target = parse_math(body[a:b], base=start + a, src=src, ctx=ctx).expr
+        except ParseError:
+            continue
+        base = _target(target)
+        if base is None:
+            continue
+        out.append(
+            Assumption(
+                expr=sympy.Tuple(base, column),
+                text=body.strip(),
+                source="document",
+                kind="values",
+                span=src.span(start, end),
+            )
+        )
+    return out
+
+
+def _target(e: sympy.Basic) -> sympy.Basic | None:
+    if isinstance(e, sympy.Symbol) and len(e.name) == 1:
+        if e.name.isupper():
+            return symbols.distribution(e.name)
+        return symbols.vector(e.name)
+    if isinstance(e, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in e.indices):
+        return e.base
+    if isinstance(e, sympy.IndexedBase):
+        return e
+    return None
+
+
+def _split_top_level_eq(body: str) -> list[tuple[int, int]]:
+    parts = []
+    depth = 0
+    pos = 0
+    for m, c in enumerate(body):
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth = max(0, depth - 1)
+        elif c == "=" and depth == 0:
+            parts.append((pos, m))
+            pos = m + 1
+    parts.append((pos, len(body)))
+    return parts
+
+
+def condition_assumption(a: str, op: str, b: str, text: str, span: SourceSpan | None) -> Assumption:
+    """A case condition as the ``Assumption`` the checker reads from ``Step.conditions``."""
+    return Assumption(expr=relation_expr(a, op, b), text=text, source="case", span=span)

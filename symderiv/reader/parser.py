@@ -1,0 +1,1058 @@
+"""A recursive-descent reader of informal ML LaTeX that builds SymPy objects directly (no eval).
+
+Indexed semantics: ``x_i`` is ``symbols.vector("x")[i]``, ``\\sum_j`` binds ``j`` over 1..n,
+``P(x)`` is ``symbols.distribution("P")[x]``.  Standard objects whose meaning a document may
+define itself (``H(P)``, ``H(P,Q)``, ``D_{KL}(P||Q)``, ``softmax(x)_i``, ``\\sigma(a)``) are read
+as undefined functions here and expanded by :mod:`symderiv.reader.normalize` when the document
+does not define them.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sympy
+
+from symderiv import symbols
+from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.reader._source import SourceText
+from symderiv.reader._tokens import Token, tokenize
+
+GREEK = frozenset(
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Phi",
+        "Psi",
+        "Omega",
+        "ell",
+    ]
+)
+#: Function names read from words (``exp(x)``) and commands (``\\exp``).
+FUNCTIONS = ("softmax", "sigmoid", "tanh", "exp", "log", "sin", "cos", "tan", "ln")
+_CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "lg"})
+_MUL = frozenset({"times", "cdot", "ast"})
+_RELATIONS = {
+    "=": sympy.Eq,
+    "neq": sympy.Ne,
+    "ne": sympy.Ne,
+    "<": sympy.Lt,
+    ">": sympy.Gt,
+    "leq": sympy.Le,
+    "le": sympy.Le,
+    "geq": sympy.Ge,
+    "ge": sympy.Ge,
+}
+#: Standard objects kept as undefined functions until normalisation.
+STANDARD_FUNCS = ("H", "D_KL", "softmax", "sigma")
+MAX_NUMBER_DIGITS = 100
+MAX_RESULT_DIGITS = 1000
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What a formula's reading depends on in its document.
+
+    ``distributions``: names read as probability vectors when applied, ``P(x)``.
+    ``logits``: the variable name of ``\\partial_j`` (``None``: unknown).
+    ``free_hint``: free indices of the chain's head (decides ``\\sum_{i \\neq j}``).
+    ``index_mode``: bare lowercase letters are indices (case conditions such as ``i = j``).
+    ``rv``: random-variable letter → its distribution name (``H(x)`` as ``H(P)``).
+    """
+
+    distributions: frozenset[str] = frozenset({"P", "Q"})
+    logits: str | None = None
+    free_hint: frozenset[sympy.Symbol] = frozenset()
+    index_mode: bool = False
+    rv: tuple[tuple[str, str], ...] = ()
+    max_depth: int = 200
+    max_chars: int = 20_000
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A formula read: the SymPy expression and what the reader wants the user to know."""
+
+    expr: sympy.Basic
+    warnings: tuple[str, ...] = field(default=())
+
+
+class _Transpose:
+    """The superscript ``T`` / ``\\top``."""
+
+
+_TRANSPOSE = _Transpose()
+
+
+def is_index(s: sympy.Basic) -> bool:
+    """True for an index symbol: a positive-integer symbol with a one-letter name."""
+    return (
+        isinstance(s, sympy.Symbol)
+        and len(s.name) == 1
+        and s.is_integer is True
+        and s.is_positive is True
+    )
+
+
+def free_indices(e: sympy.Basic) -> frozenset[sympy.Symbol]:
+    """The free index symbols of ``e`` (summation variables are bound).
+
+    >>> free_indices(sympy.Sum(symbols.y[symbols.j], (symbols.j, 1, symbols.n)) * symbols.p[symbols.i])
+    frozenset({i})
+    """
+    return frozenset(s for s in e.free_symbols if is_index(s) and s != symbols.n)
+
+
+@contextmanager
+def _deep_recursion(limit: int) -> Iterator[None]:
+    old = sys.getrecursionlimit()
+    if old < limit:
+        sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def parse_math(
+    text: str,
+    *,
+    base: int = 0,
+    src: SourceText | None = None,
+    ctx: ParseContext = ParseContext(),
+    relation: bool = False,
+) -> Parsed:
+    """Read one formula (``relation=True``: one relation such as ``i \\neq j``).
+
+    ``base`` is the formula's offset in ``src``, so errors carry file positions.
+
+    Raises:
+        ParseError: with the span of the offending token.
+        UnsupportedNotationError: a construct this grammar does not read.
+
+    >>> y, p, j = symbols.y, symbols.p, symbols.j
+    >>> parse_math(r"-\\sum_j y_j \\log p_j").expr == -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, symbols.n))
+    True
+    """
+    if len(text) > ctx.max_chars:
+        span = src.span(base, base + len(text)) if src else None
+        raise ParseError(f"formula longer than {ctx.max_chars} characters", span)
+    toks = tokenize(text, base, src=src, max_depth=ctx.max_depth)
+    if not toks:
+        span = src.span(base, base + max(1, len(text))) if src else None
+        raise ParseError("empty formula", span)
+    p = _Parser(toks, src, ctx, base + len(text))
+    try:
+        with _deep_recursion(max(sys.getrecursionlimit(), 12 * ctx.max_depth + 2000)):
+            e = p.relation() if relation else p.expr()
+            if p.pos < len(p.toks):
+                t = p.toks[p.pos]
+                raise p.error(f"unexpected {_show(t)}", t)
+            e = p.resolve(e)
+    except RecursionError:
+        raise ParseError("formula nested too deeply", p.span_of(toks[0])) from None
+    return Parsed(e, tuple(p.warnings))
+
+
+def _show(t: Token) -> str:
+    if t.kind == "cmd":
+        return f"'\\{t.text}'"
+    if t.kind in ("begin", "end"):
+        return f"'\\{t.kind}{{{t.text}}}'"
+    return f"'{t.text}'"
+
+
+class _Parser:
+    def __init__(self, toks: list[Token], src: SourceText | None, ctx: ParseContext, end: int):
+        self.toks = toks
+        self.pos = 0
+        self.src = src
+        self.ctx = ctx
+        self.end = end
+        self.bound: list[str] = []
+        self.count_mode = False
+        self.index_mode = ctx.index_mode
+        self.placeholders: dict[
+            sympy.Dummy, tuple[sympy.Expr, sympy.Symbol, sympy.Symbol, sympy.Expr, sympy.Expr]
+        ] = {}
+        self.warnings: list[str] = []
+
+    # -- token helpers -------------------------------------------------------------------
+    def span_of(self, t: Token) -> object:
+        return self.src.span(t.start, t.end) if self.src is not None else None
+
+    def error(self, msg: str, t: Token | None, *, unsupported: bool = False) -> ParseError:
+        span = (
+            self.span_of(t)
+            if t is not None
+            else (self.src.span(self.end - 1, self.end) if self.src is not None else None)
+        )
+        if unsupported:
+            return UnsupportedNotationError(msg, span)  # type: ignore[arg-type]
+        return ParseError(msg, span)  # type: ignore[arg-type]
+
+    def peek(self, k: int = 0) -> Token | None:
+        m = self.pos + k
+        return self.toks[m] if m < len(self.toks) else None
+
+    def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t is not None and t.kind == kind and (text is None or t.text == text)
+
+    def at_sym(self, s: str, k: int = 0) -> bool:
+        return self.at("sym", s, k)
+
+    def take(self) -> Token:
+        t = self.peek()
+        if t is None:
+            raise self.error("the formula ends too early", None)
+        self.pos += 1
+        return t
+
+    def expect_sym(self, s: str, what: str) -> Token:
+        t = self.peek()
+        if t is None or t.kind != "sym" or t.text != s:
+            found = "the end of the formula" if t is None else _show(t)
+            raise self.error(f"expected '{s}' {what}, found {found}", t)
+        self.pos += 1
+        return t
+
+    def split_word(self, n: int) -> Token:
+        """Take the first ``n`` letters of the current word; the rest stays a word."""
+        t = self.toks[self.pos]
+        if len(t.text) <= n:
+            self.pos += 1
+            return t
+        head = Token(t.kind, t.text[:n], t.start, t.start + n)
+        self.toks[self.pos] = Token(t.kind, t.text[n:], t.start + n, t.end)
+        return head
+
+    def group_tokens(self) -> tuple[list[Token], Token]:
+        """A braced group's tokens, or the single next token (first letter/digit of it)."""
+        t = self.peek()
+        if t is None:
+            raise self.error("a script ends the formula", None)
+        if t.kind == "sym" and t.text == "{":
+            depth, m = 0, self.pos
+            while m < len(self.toks):
+                u = self.toks[m]
+                if u.kind == "sym" and u.text == "{":
+                    depth += 1
+                elif u.kind == "sym" and u.text == "}":
+                    depth -= 1
+                    if depth == 0:
+                        inner = self.toks[self.pos + 1 : m]
+                        self.pos = m + 1
+                        return inner, t
+                m += 1
+            raise self.error("unbalanced braces: '{' is never closed", t)
+        if t.kind in ("word", "num"):
+            return [self.split_word(1)], t
+        if t.kind == "cmd" and t.text in ("partial", "sum", "frac", "left", "right"):
+            raise self.error(f"{_show(t)} cannot be a script without braces", t)
+        self.pos += 1
+        return [t], t
+
+    def sub(self, toks: list[Token]) -> _Parser:
+        q = _Parser(list(toks), self.src, self.ctx, toks[-1].end if toks else self.end)
+        q.bound = list(self.bound)
+        q.index_mode = self.index_mode
+        q.placeholders = self.placeholders
+        q.warnings = self.warnings
+        return q
+
+    def sub_expr(
+        self, toks: list[Token], at: Token, *, count: bool = False, index: bool = False
+    ) -> sympy.Expr:
+        if not toks:
+            raise self.error("an empty group", at)
+        q = self.sub(toks)
+        q.count_mode = count
+        q.index_mode = index or self.index_mode
+        e = q.expr()
+        if q.pos < len(q.toks):
+            raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
+        return e
+
+    # -- grammar ---------------------------------------------------------------------------
+    def relation(self) -> sympy.Basic:
+        lhs = self.expr()
+        t = self.peek()
+        if t is None:
+            return lhs
+        key = t.text if t.kind in ("sym", "cmd") else ""
+        if key in _RELATIONS:
+            self.pos += 1
+            rhs = self.expr()
+            return _RELATIONS[key](lhs, rhs)
+        if t.kind == "sym" and t.text == "!" and self.at_sym("=", 1):
+            self.pos += 2
+            return sympy.Ne(lhs, self.expr())
+        return lhs
+
+    def expr(self) -> sympy.Expr:
+        terms: list[sympy.Expr] = []
+        sign = 1
+        if self.at_sym("-") or self.at_sym("+"):
+            sign = -1 if self.take().text == "-" else 1
+        t = self.term()
+        terms.append(-t if sign < 0 else t)
+        while self.at_sym("+") or self.at_sym("-") or self.at("cmd", "pm"):
+            op = self.take()
+            if op.text == "pm":
+                raise self.error("'\\pm' is not read", op, unsupported=True)
+            u = self.term()
+            terms.append(-u if op.text == "-" else u)
+        return sympy.Add(*terms)
+
+    def starts_primary(self, t: Token | None) -> bool:
+        if t is None:
+            return False
+        if t.kind in ("word", "num", "name", "text", "bad"):
+            return True
+        if t.kind == "begin":
+            return True
+        if t.kind == "sym":
+            return t.text in ("(", "[", "{")
+        if t.kind == "cmd":
+            return (
+                t.text not in _MUL
+                and t.text not in _RELATIONS
+                and t.text
+                not in (
+                    "\\",
+                    "div",
+                    "pm",
+                    "approx",
+                    "sim",
+                    "in",
+                    "|",
+                    "}",
+                    "right",
+                    "coloneqq",
+                    "equiv",
+                    "to",
+                    "mid",
+                )
+            )
+        return False
+
+    def term(self) -> sympy.Expr:
+        f = self.factor()
+        while True:
+            t = self.peek()
+            if t is None:
+                break
+            if (t.kind == "cmd" and t.text in _MUL) or (t.kind == "sym" and t.text == "*"):
+                self.pos += 1
+                f = f * self.factor()
+            elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
+                self.pos += 1
+                d = self.factor()
+                f = f / d
+            elif self.starts_primary(t):
+                f = f * self.factor()
+            else:
+                break
+        return f
+
+    def factor(self) -> sympy.Expr:
+        if self.at_sym("-"):
+            self.pos += 1
+            return -self.factor()
+        if self.at_sym("+"):
+            self.pos += 1
+            return self.factor()
+        p = self.primary()
+        return self.powers(p)
+
+    def powers(self, p: sympy.Expr) -> sympy.Expr:
+        while self.at_sym("^"):
+            tok = self.take()
+            e = self.superscript()
+            p = self.make_pow(p, e, tok)
+        if self.at_sym("'"):
+            raise self.error("primes (f') are not read", self.peek(), unsupported=True)
+        if self.at_sym("!") and not self.at_sym("=", 1):
+            raise self.error("factorials are not read", self.peek(), unsupported=True)
+        if self.at_sym("_"):
+            raise self.error("a subscript on an expression that is not a name", self.peek())
+        return p
+
+    def superscript(self) -> sympy.Expr | _Transpose:
+        toks, at = self.group_tokens()
+        if len(toks) == 1 and (
+            (toks[0].kind == "word" and toks[0].text == "T")
+            or (toks[0].kind == "cmd" and toks[0].text in ("top", "intercal", "T"))
+        ):
+            return _TRANSPOSE
+        if len(toks) == 1 and toks[0].kind == "cmd" and toks[0].text == "prime":
+            raise self.error("primes (f') are not read", toks[0], unsupported=True)
+        return self.sub_expr(toks, at)
+
+    def make_pow(self, b: sympy.Expr, e: sympy.Expr | _Transpose, tok: Token) -> sympy.Expr:
+        if isinstance(e, _Transpose):
+            if isinstance(b, sympy.MatrixBase):
+                return sympy.ImmutableMatrix(b.T)
+            if isinstance(b, sympy.IndexedBase):
+                return b
+            raise self.error("a transpose of something that is not a vector", tok, unsupported=True)
+        if (
+            isinstance(b, sympy.Number)
+            and isinstance(e, sympy.Number)
+            and _digits(b) * float(abs(e)) > MAX_RESULT_DIGITS
+        ):
+            raise self.error(
+                f"number too large: the power has more than {MAX_RESULT_DIGITS} digits", tok
+            )
+        if b == sympy.E:
+            return sympy.exp(e)
+        return sympy.Pow(b, e)
+
+    # -- primaries -------------------------------------------------------------------------
+    def primary(self) -> sympy.Expr:
+        t = self.peek()
+        if t is None:
+            raise self.error("the formula ends where a term was expected", None)
+        if t.kind == "num":
+            self.pos += 1
+            return self.number(t)
+        if t.kind == "word":
+            return self.word()
+        if t.kind == "name":
+            return self.name_token()
+        if t.kind == "text":
+            raise self.error(f"prose '{t.text}' inside the math", t)
+        if t.kind == "bad":
+            raise self.error(f"unexpected character {t.text!r}", t)
+        if t.kind == "begin":
+            return self.environment()
+        if t.kind == "end":
+            raise self.error(f"unexpected {_show(t)}", t)
+        if t.kind == "sym":
+            if t.text in ("(", "["):
+                return self.paren()
+            if t.text == "{":
+                toks, at = self.group_tokens()
+                return self.sub_expr(toks, at)
+            if t.text == "|":
+                self.pos += 1
+                inner = self.expr()
+                self.expect_sym("|", "to close |...|")
+                return sympy.Abs(inner)
+            raise self.error(f"unexpected {_show(t)}", t)
+        return self.command(t)
+
+    def number(self, t: Token) -> sympy.Expr:
+        if len(t.text) > MAX_NUMBER_DIGITS:
+            raise self.error(f"number too long: more than {MAX_NUMBER_DIGITS} digits", t)
+        if "." in t.text:
+            return sympy.Float(t.text)
+        return sympy.Integer(int(t.text))
+
+    def paren(self) -> sympy.Expr:
+        open_ = self.take()
+        close = ")" if open_.text == "(" else "]"
+        items = [self.expr()]
+        while self.at_sym(","):
+            self.pos += 1
+            items.append(self.expr())
+        t = self.peek()
+        if t is None or t.kind != "sym" or t.text not in (")", "]"):
+            found = "the end of the formula" if t is None else _show(t)
+            raise self.error(f"expected '{close}' to close '{open_.text}', found {found}", t)
+        self.pos += 1
+        if len(items) > 1:
+            return sympy.ImmutableMatrix([items])
+        return items[0]
+
+    def fn_argument(self) -> sympy.Expr:
+        """The argument of exp/log/...: parenthesised, braced, or the next factor."""
+        if self.at_sym("(") or self.at_sym("["):
+            return self.paren()
+        if self.at_sym("{"):
+            toks, at = self.group_tokens()
+            e = self.sub_expr(toks, at)
+            if self.at_sym("(") and isinstance(e, sympy.Number | sympy.Symbol) is False:
+                return e
+            return e
+        return self.factor()
+
+    def apply_function(self, name: str, t: Token) -> sympy.Expr:
+        base: sympy.Expr | None = None
+        if name in ("log", "lg") and self.at_sym("_"):
+            toks, at = self.group_tokens_after_sub()
+            base = self.sub_expr(toks, at)
+        if self.at_sym("^"):
+            raise self.error(
+                f"a power written on \\{name} is not read", self.peek(), unsupported=True
+            )
+        if name == "softmax":
+            return self.softmax(t)
+        if self.peek() is None:
+            raise self.error(f"{name} without an argument", t)
+        a = self.fn_argument()
+        # NOTE: functions of numbers stay unevaluated (log(0.7), not -0.356...), so a numeric
+        # claim can still be judged against another log base or the digits shown.
+        ev = not a.is_number
+        if name == "exp":
+            return sympy.exp(a, evaluate=ev)
+        if name in ("log", "ln", "lg"):
+            if base is not None:
+                return sympy.log(a, evaluate=ev) / sympy.log(base, evaluate=ev)
+            return sympy.log(a, evaluate=ev)
+        if name == "sigmoid":
+            return sympy.Function("sigma")(a)
+        fns = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh}
+        return fns[name](a, evaluate=ev)
+
+    def group_tokens_after_sub(self) -> tuple[list[Token], Token]:
+        self.expect_sym("_", "")
+        return self.group_tokens()
+
+    def softmax(self, t: Token) -> sympy.Expr:
+        if not self.at_sym("("):
+            raise self.error("softmax without '(x)'", t)
+        arg_toks = self.paren_tokens()
+        if not (
+            len(arg_toks) == 1
+            and arg_toks[0].kind in ("word", "name")
+            and len(arg_toks[0].text) == 1
+        ):
+            raise self.error("softmax of something that is not a vector name", t, unsupported=True)
+        if not self.at_sym("_"):
+            raise self.error("softmax(x) without an entry index such as softmax(x)_i", t)
+        self.pos += 1
+        toks, at = self.group_tokens()
+        idx = self.index_expr(toks, at)
+        return sympy.Function("softmax")(self.vector_base(arg_toks[0].text), idx)
+
+    def paren_tokens(self) -> list[Token]:
+        """The tokens inside the parentheses at the cursor."""
+        open_ = self.take()
+        depth, m = 1, self.pos
+        while m < len(self.toks):
+            u = self.toks[m]
+            if u.kind == "sym" and u.text in ("(", "["):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]"):
+                depth -= 1
+                if depth == 0:
+                    inner = self.toks[self.pos : m]
+                    self.pos = m + 1
+                    return inner
+            m += 1
+        raise self.error("'(' is never closed", open_)
+
+    def index_expr(self, toks: list[Token], at: Token) -> sympy.Expr:
+        idx = self.indices(toks, at)
+        if idx is None or len(idx) != 1:
+            raise self.error("expected one index", at)
+        return idx[0]
+
+    def vector_base(self, name: str) -> sympy.IndexedBase:
+        if name in self.ctx.distributions:
+            return symbols.distribution(name)
+        return symbols.vector(name)
+
+    def word(self) -> sympy.Expr:
+        t = self.peek()
+        assert t is not None
+        for fn in FUNCTIONS:
+            if t.text.startswith(fn) and (len(t.text) == len(fn) or fn in ("exp", "log")):
+                head = self.split_word(len(fn))
+                return self.apply_function(fn, head)
+        head = self.split_word(1)
+        return self.letter(head.text, head)
+
+    def name_token(self) -> sympy.Expr:
+        t = self.take()
+        key = t.text.replace(" ", "")
+        if key in FUNCTIONS:
+            return self.apply_function(key, t)
+        if len(key) == 1 and key.isalpha():
+            return self.letter(key, t)
+        if self.at_sym("("):
+            args = self.call_args(t)
+            self.warnings.append(f"read {key}(...) as an undefined function")
+            return sympy.Function(key)(*args)
+        raise self.error(f"prose '{t.text}' inside the math", t)
+
+    def call_args(self, at: Token) -> list[sympy.Expr]:
+        toks = self.paren_tokens()
+        if not toks:
+            raise self.error("a call without arguments", at)
+        q = self.sub(toks)
+        args = [q.expr()]
+        while q.at_sym(","):
+            q.pos += 1
+            args.append(q.expr())
+        if q.pos < len(q.toks):
+            raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
+        return args
+
+    def indices(self, toks: list[Token], at: Token) -> list[sympy.Expr] | None:
+        """A subscript's indices, or None when the subscript is part of a name (D_{KL})."""
+        if not toks:
+            raise self.error("an empty subscript", at)
+        if all(u.kind in ("word", "num") or (u.kind == "sym" and u.text == ",") for u in toks):
+            out: list[sympy.Expr] = []
+            for u in toks:
+                if u.kind == "num":
+                    if len(u.text) > 6 or "." in u.text:
+                        raise self.error(f"index {u.text} is not a small integer", u)
+                    out.append(sympy.Integer(int(u.text)))
+                elif u.kind == "word":
+                    if (
+                        u.text.islower()
+                        and len(u.text) <= 2
+                        or (len(toks) > 1 and len(u.text) == 1)
+                    ):
+                        out.extend(symbols.index(c) for c in u.text)
+                    else:
+                        return None
+            return out
+        if len(toks) == 1 and toks[0].kind in ("name", "cmd"):
+            if toks[0].kind == "cmd" and toks[0].text not in GREEK:
+                raise self.error(f"unexpected {_show(toks[0])} in a subscript", toks[0])
+            return None
+        return [self.sub_expr(toks, at, index=True)]
+
+    def letter(self, name: str, t: Token) -> sympy.Expr:
+        """A letter (or Greek name) with its scripts: an entry, a name, or an application."""
+        sub_toks: list[Token] | None = None
+        sub_at = t
+        sup: list[tuple[Token, sympy.Expr | _Transpose]] = []
+        while self.at_sym("_") or self.at_sym("^"):
+            op = self.take()
+            if op.text == "_":
+                if sub_toks is not None:
+                    raise self.error("a double subscript", op)
+                sub_toks, sub_at = self.group_tokens()
+            else:
+                if name == "e" and sub_toks is None:
+                    e = self.superscript()
+                    if isinstance(e, _Transpose):
+                        raise self.error("e^T is not read", op)
+                    return sympy.exp(e)
+                sup.append((op, self.superscript()))
+        value = self.named(name, t, sub_toks, sub_at)
+        for op, e in sup:
+            value = self.make_pow(value, e, op)
+        return value
+
+    def named(self, name: str, t: Token, sub_toks: list[Token] | None, sub_at: Token) -> sympy.Expr:
+        idx: list[sympy.Expr] | None = None
+        if sub_toks is not None:
+            if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
+                return self.expectation(sub_toks, sub_at)
+            if name == "delta":
+                idx = self.indices(sub_toks, sub_at)
+                if idx is not None and len(idx) == 2:
+                    return sympy.KroneckerDelta(idx[0], idx[1])
+            idx = self.indices(sub_toks, sub_at)
+            if idx is None:
+                suffix = "".join(u.text for u in sub_toks if u.kind in ("word", "name", "cmd"))
+                name = f"{name}_{suffix}"
+        if name in ("H", "D_KL") and self.at_sym("("):
+            return self.info_function(name, t)
+        if name == "sigma" and idx is None and self.at_sym("("):
+            return sympy.Function("sigma")(self.paren())
+        if idx is not None:
+            return self.vector_base(name)[tuple(idx)]
+        if self.at_sym("(") and name[0].isupper():
+            return self.application(name, t)
+        return self.bare(name)
+
+    def bare(self, name: str) -> sympy.Expr:
+        if name in self.bound:
+            return symbols.index(name)
+        if self.count_mode:
+            return symbols.n if name == "n" else symbols.count(name)
+        if self.index_mode and len(name) == 1 and name.islower():
+            return symbols.index(name)
+        if name == "n":
+            return symbols.n
+        if name == "e":
+            return sympy.E
+        if name == "pi":
+            return sympy.pi
+        return symbols.scalar(name)
+
+    def application(self, name: str, t: Token) -> sympy.Expr:
+        """``P(x)``: an entry of a distribution; other arguments: an undefined function."""
+        save = self.pos
+        toks = self.paren_tokens()
+        if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
+            letter = toks[0].text
+            if letter.isupper():
+                letter = letter.lower()
+            return symbols.distribution(name)[symbols.index(letter)]
+        if len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit():
+            return symbols.distribution(name)[sympy.Integer(int(toks[0].text))]
+        self.pos = save
+        args = self.call_args(t)
+        self.warnings.append(f"read {name}(...) as an undefined function of its arguments")
+        return sympy.Function(name)(*args)
+
+    def info_function(self, name: str, t: Token) -> sympy.Expr:
+        """``H(P)``, ``H(P, Q)``, ``D_{KL}(P || Q)``: undefined functions of distributions."""
+        toks = self.paren_tokens()
+        parts: list[list[Token]] = [[]]
+        m = 0
+        while m < len(toks):
+            u = toks[m]
+            if (
+                u.kind == "sym"
+                and u.text == ","
+                or u.kind == "cmd"
+                and u.text in ("|", "Vert", "parallel", "mid")
+            ):
+                parts.append([])
+            elif u.kind == "sym" and u.text == "|":
+                parts.append([])
+                if m + 1 < len(toks) and toks[m + 1].kind == "sym" and toks[m + 1].text == "|":
+                    m += 1
+            else:
+                parts[-1].append(u)
+            m += 1
+        args: list[sympy.Basic] = []
+        for part in parts:
+            if len(part) != 1 or part[0].kind not in ("word", "name") or len(part[0].text) != 1:
+                raise self.error(
+                    f"{name}(...) of something that is not a distribution name", t, unsupported=True
+                )
+            letter = part[0].text
+            if letter.islower():
+                dist = dict(self.ctx.rv).get(letter)
+                if dist is None:
+                    raise self.error(
+                        f"{name}({letter}): the distribution of {letter} is not stated",
+                        part[0],
+                        unsupported=True,
+                    )
+                self.warnings.append(f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}")
+                letter = dist
+            args.append(symbols.distribution(letter))
+        if name == "H" and len(args) not in (1, 2) or name == "D_KL" and len(args) != 2:
+            raise self.error(f"{name} with {len(args)} arguments", t)
+        return sympy.Function(name)(*args)
+
+    def expectation(self, sub_toks: list[Token], at: Token) -> sympy.Expr:
+        """``E_{X \\sim P}[f(X)]`` → ``Sum(P[x] * f(x), (x, 1, n))``."""
+        words = [u for u in sub_toks if u.kind in ("word", "name")]
+        if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
+            raise self.error("expected E_{X \\sim P}", at, unsupported=True)
+        var = words[0].text.lower()
+        dist = symbols.distribution(words[1].text)
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error("E_{X \\sim P} without [ ... ]", self.peek() or at)
+        x = symbols.index(var)
+        self.bound.append(var)
+        try:
+            body = self.paren()
+        finally:
+            self.bound.pop()
+        body = body.xreplace({symbols.scalar(words[0].text): x})
+        return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
+
+    # -- commands ------------------------------------------------------------------------
+    def command(self, t: Token) -> sympy.Expr:
+        c = t.text
+        if c in ("frac", "dfrac", "tfrac"):
+            self.pos += 1
+            return self.frac(t)
+        if c in ("sum", "prod"):
+            self.pos += 1
+            return self.sum_(t)
+        if c == "partial":
+            self.pos += 1
+            return self.partial(t)
+        if c in _CMD_FUNCS:
+            self.pos += 1
+            return self.apply_function(c, t)
+        if c == "sqrt":
+            self.pos += 1
+            if self.at_sym("["):
+                raise self.error("\\sqrt[k] is not read", t, unsupported=True)
+            return sympy.sqrt(self.fn_argument())
+        if c == "infty":
+            self.pos += 1
+            return sympy.oo
+        if c == "pi":
+            self.pos += 1
+            return sympy.pi
+        if c in GREEK:
+            self.pos += 1
+            return self.letter(c, t)
+        if c == "{":
+            self.pos += 1
+            e = self.expr()
+            if not self.at("cmd", "}"):
+                raise self.error("'\\{' is never closed", t)
+            self.pos += 1
+            return e
+        raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def frac(self, t: Token) -> sympy.Expr:
+        if not self.at_sym("{"):
+            a_toks, a_at = self.group_tokens()
+            b_toks, b_at = self.group_tokens()
+            return self.sub_expr(a_toks, a_at) / self.sub_expr(b_toks, b_at)
+        num, num_at = self.group_tokens()
+        den, den_at = self.group_tokens() if self.peek() is not None else ([], t)
+        if not den:
+            raise self.error("\\frac needs two arguments", t)
+        if _d_marker(num) and _d_marker(den):
+            return self.derivative(num, den, t)
+        return self.sub_expr(num, num_at) / self.sub_expr(den, den_at)
+
+    def derivative(self, num: list[Token], den: list[Token], t: Token) -> sympy.Expr:
+        num = _strip_d(num)
+        order = 1
+        if num and num[0].kind == "sym" and num[0].text == "^":
+            if len(num) < 2 or num[1].kind != "num":
+                raise self.error("a derivative order that is not a number", t)
+            order = int(num[1].text)
+            num = num[2:]
+        variables: list[sympy.Expr] = []
+        q = self.sub(den)
+        while q.peek() is not None:
+            u = q.peek()
+            assert u is not None
+            if not _d_marker(q.toks[q.pos :]):
+                raise self.error(f"expected \\partial in the denominator, found {_show(u)}", u)
+            q.toks[q.pos : q.pos + 1] = _strip_d(q.toks[q.pos : q.pos + 1])
+            v = q.primary()
+            k = 1
+            if q.at_sym("^"):
+                q.pos += 1
+                kt = q.take()
+                if kt.kind != "num":
+                    raise self.error("a derivative order that is not a number", kt)
+                k = int(kt.text)
+            if not isinstance(v, sympy.Symbol | sympy.Indexed):
+                raise self.error("a derivative with respect to something that is not a variable", u)
+            variables.extend([v] * k)
+        if not variables:
+            raise self.error("a derivative without a variable", t)
+        if order != len(variables):
+            raise self.error("the derivative's order does not match its variables", t)
+        if num:
+            f = self.sub_expr(num, t)
+        else:
+            if self.peek() is None:
+                raise self.error("a derivative operator without an operand", t)
+            f = self.term()
+        return sympy.Derivative(f, *variables)
+
+    def partial(self, t: Token) -> sympy.Expr:
+        if self.at_sym("_"):
+            self.pos += 1
+            toks, at = self.group_tokens()
+            if len(toks) == 1 and toks[0].kind == "word" and toks[0].text.islower():
+                if self.ctx.logits is None:
+                    raise self.error(
+                        f"\\partial_{toks[0].text}: the variable is not named and the logits' "
+                        "name is unknown",
+                        t,
+                        unsupported=True,
+                    )
+                var: sympy.Expr = symbols.vector(self.ctx.logits)[symbols.index(toks[0].text)]
+            else:
+                q = self.sub(toks)
+                var = q.primary()
+                if q.pos < len(q.toks) or not isinstance(var, sympy.Symbol | sympy.Indexed):
+                    raise self.error("\\partial_{...} of something that is not a variable", at)
+            if self.peek() is None:
+                raise self.error("\\partial without an operand", t)
+            return sympy.Derivative(self.factor(), var)
+        f = self.factor()
+        if not self.at_sym("/"):
+            raise self.error("\\partial outside a derivative", t, unsupported=True)
+        self.pos += 1
+        if not self.at("cmd", "partial"):
+            raise self.error("expected \\partial after '/'", self.peek() or t)
+        self.pos += 1
+        v = self.primary()
+        if not isinstance(v, sympy.Symbol | sympy.Indexed):
+            raise self.error("a derivative with respect to something that is not a variable", t)
+        return sympy.Derivative(f, v)
+
+    def sum_(self, t: Token) -> sympy.Expr:
+        sub: tuple[list[Token], Token] | None = None
+        sup: tuple[list[Token], Token] | None = None
+        while self.at_sym("_") or self.at_sym("^"):
+            op = self.take()
+            if op.text == "_":
+                sub = self.group_tokens()
+            else:
+                sup = self.group_tokens()
+        if sub is None:
+            raise self.error(f"\\{t.text} without a summation index", t, unsupported=True)
+        toks, at = sub
+        upper: sympy.Expr = symbols.n
+        if sup is not None:
+            upper = self.sub_expr(sup[0], sup[1], count=True)
+        lower: sympy.Expr = sympy.Integer(1)
+        other: str | None = None
+        if not toks or toks[0].kind not in ("word", "name") or len(toks[0].text) != 1:
+            raise self.error(
+                "the summation index must be one letter", toks[0] if toks else at, unsupported=True
+            )
+        var = toks[0].text
+        rest = toks[1:]
+        if rest:
+            r0 = rest[0]
+            if r0.kind == "sym" and r0.text == "=":
+                lower = self.sub_expr(rest[1:], r0, count=True)
+            elif (
+                r0.kind == "cmd"
+                and r0.text in ("neq", "ne")
+                and len(rest) == 2
+                and (rest[1].kind == "word" and len(rest[1].text) == 1)
+            ):
+                other = rest[1].text
+            elif r0.kind == "cmd" and r0.text == "in":
+                self.warnings.append(f"read \\sum_{{{var} \\in ...}} as a sum over {var} = 1..n")
+            else:
+                raise self.error("this summation range is not read", r0, unsupported=True)
+        if t.text == "prod" and other is not None:
+            raise self.error("\\prod_{k \\neq i} is not read", t, unsupported=True)
+        vars_ = [var] + ([other] if other else [])
+        self.bound.extend(vars_)
+        try:
+            if self.peek() is None:
+                raise self.error(f"\\{t.text} without a body", t)
+            body = self.term()
+        finally:
+            del self.bound[-len(vars_) :]
+        if other is not None:
+            d = sympy.Dummy("sum_ne")
+            self.placeholders[d] = (body, symbols.index(var), symbols.index(other), lower, upper)
+            return d
+        k = symbols.index(var)
+        cls = sympy.Product if t.text == "prod" else sympy.Sum
+        return cls(body, (k, lower, upper))
+
+    def environment(self) -> sympy.Expr:
+        t = self.take()
+        if t.text not in ("bmatrix", "pmatrix", "matrix", "Bmatrix", "smallmatrix"):
+            raise self.error(
+                f"the environment {t.text} is not read inside a formula", t, unsupported=True
+            )
+        rows: list[list[sympy.Expr]] = [[]]
+        while True:
+            u = self.peek()
+            if u is None:
+                raise self.error(f"\\begin{{{t.text}}} is never closed", t)
+            if u.kind == "end":
+                self.pos += 1
+                break
+            if u.kind == "cmd" and u.text == "\\":
+                self.pos += 1
+                if self.peek() is not None and not self.at("end"):
+                    rows.append([])
+                continue
+            if u.kind == "sym" and u.text == "&":
+                self.pos += 1
+                continue
+            rows[-1].append(self.expr())
+        rows = [r for r in rows if r]
+        if not rows or len({len(r) for r in rows}) != 1:
+            raise self.error("a matrix with rows of different lengths", t)
+        return sympy.ImmutableMatrix(rows)
+
+    # -- after the whole formula -----------------------------------------------------------
+    def resolve(self, e: sympy.Basic) -> sympy.Basic:
+        """Replace the ``\\sum_{a \\neq b}`` placeholders: the sum runs over the index not free."""
+        for d in list(self.placeholders):
+            if d not in e.free_symbols:
+                continue
+            body, a, b, lower, upper = self.placeholders[d]
+            rest = free_indices(e.xreplace({d: sympy.Integer(0)}))
+            var, other = a, b
+            if a in rest and b not in rest:
+                var, other = b, a
+            elif b in rest and a not in rest:
+                pass
+            elif a in self.ctx.free_hint and b not in self.ctx.free_hint:
+                var, other = b, a
+            elif not (b in self.ctx.free_hint and a not in self.ctx.free_hint):
+                self.warnings.append(
+                    f"read \\sum_{{{a} \\neq {b}}} as a sum over {a} (neither index is free)"
+                )
+            value = sympy.Sum(body, (var, lower, upper)) - body.xreplace({var: other})
+            e = e.xreplace({d: value})
+        return e
+
+
+def _d_marker(toks: list[Token]) -> bool:
+    """True when the tokens start with ``\\partial`` or a differential ``d``."""
+    if not toks:
+        return False
+    t = toks[0]
+    if t.kind == "cmd" and t.text == "partial":
+        return True
+    if t.kind in ("word", "name") and t.text.startswith("d"):
+        nxt = toks[1] if len(toks) > 1 else None
+        if len(t.text) > 1:
+            return True
+        return nxt is None or not (nxt.kind == "sym" and nxt.text in ("_", "^"))
+    return False
+
+
+def _strip_d(toks: list[Token]) -> list[Token]:
+    t = toks[0]
+    if t.kind == "cmd":
+        return toks[1:]
+    if len(t.text) > 1:
+        return [Token(t.kind, t.text[1:], t.start + 1, t.end)] + toks[1:]
+    return toks[1:]
+
+
+def _digits(x: sympy.Number) -> float:
+    """Decimal digits of a number's magnitude (an estimate, safe for huge integers)."""
+    if isinstance(x, sympy.Integer):
+        v = abs(int(x))
+        return max(1.0, v.bit_length() * 0.30103)
+    if isinstance(x, sympy.Rational):
+        return max(abs(int(x.p)).bit_length(), abs(int(x.q)).bit_length()) * 0.30103 + 1
+    try:
+        return max(1.0, abs(math.log10(abs(float(x))))) if x != 0 else 1.0
+    except (OverflowError, ValueError):
+        return float(MAX_RESULT_DIGITS + 1)
