@@ -55,7 +55,25 @@ def free_indices(expr: sympy.Basic, among: Iterable[sympy.Symbol] | None = None)
     ['i']
     """
     candidates = frozenset(among) if among is not None else index_symbols(expr)
-    return frozenset(s for s in expr.free_symbols if s in candidates)
+    return frozenset(_free(expr)) & candidates
+
+
+def _free(e: sympy.Basic) -> set[sympy.Basic]:
+    # NOTE: SymPy's ``free_symbols`` drops a derivative's variables when the expression does
+    # not visibly depend on them (``Derivative(L, x[i])``), but ``dL/dx_i`` does depend on i.
+    if isinstance(e, sympy.Symbol):
+        return {e}
+    if isinstance(e, ExprWithLimits):
+        inner = _free(e.function)
+        for lim in reversed(e.limits):
+            inner.discard(lim[0])
+            for bound in lim[1:]:
+                inner |= _free(bound)
+        return inner
+    out: set[sympy.Basic] = set()
+    for a in e.args:
+        out |= _free(a)
+    return out
 
 
 def bound_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
@@ -98,7 +116,7 @@ def substitute_free(expr: sympy.Basic, mapping: Mapping[sympy.Symbol, sympy.Basi
     """
     if not mapping:
         return expr
-    every = set().union(*(v.free_symbols for v in mapping.values()), expr.free_symbols)
+    every = set().union(*(v.free_symbols for v in mapping.values()), _free(expr))
     every |= bound_indices(expr) | set(mapping)
     return _subs(expr, dict(mapping), every)
 
@@ -108,7 +126,7 @@ def _subs(e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.B
         return e
     if isinstance(e, sympy.Symbol):
         return m.get(e, e)
-    if not e.args or not (e.free_symbols & set(m)):
+    if not e.args or not (_free(e) & set(m)):
         return e
     if isinstance(e, ExprWithLimits):
         body = e.function
@@ -117,7 +135,7 @@ def _subs(e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.B
         for lim in e.limits:
             var, rest = lim[0], [_subs(b, m, taken) for b in lim[1:]]
             inner.pop(var, None)
-            live = [v for key, v in inner.items() if key in body.free_symbols]
+            live = [v for key, v in inner.items() if key in _free(body)]
             if any(var in v.free_symbols for v in live):
                 new = fresh_index(taken)
                 taken.add(new)
@@ -138,6 +156,9 @@ class _TextPrinter(LatexPrinter):
         return f"{base}_{idx}" if len(idx) == 1 else f"{base}_{{{idx}}}"
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
+        if not isinstance(expr, sympy.Mul):  # LatexPrinter prints 1/x through _print_Mul
+            return str(super()._print_Mul(expr))
+
         def rank(f: sympy.Basic) -> int:
             b = f.as_base_exp()[0]
             if f.is_Number:

@@ -258,6 +258,10 @@ def _mul_edits(e: sympy.Mul, scope: frozenset[sympy.Symbol], ctx: str | None) ->
     for pos, f in enumerate(factors):
         if f.is_Number:
             continue
+        if isinstance(f, sympy.KroneckerDelta):
+            # NOTE: a power of a delta is the delta (or undefined): no slip a derivation makes.
+            yield from (_wrap(m, rebuild(pos, m.expr)) for m in _edits(f, scope, ctx))
+            continue
         if isinstance(f, sympy.Pow):
             for m in _pow_edits(f, scope, ctx):
                 yield _wrap(m, rebuild(pos, m.expr))
