@@ -117,6 +117,8 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         "fit_width": None,
         "mat_str": "bmatrix",
         "mat_delim": "",
+        # NOTE: i is an index in this field; the imaginary unit must not look like one.
+        "imaginary_unit": "ri",
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
@@ -132,7 +134,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     # --- names and entries -------------------------------------------------------------
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
-        name = expr.name
+        name = str(expr.name)
         accent = _ACCENT_NAME.match(name)
         if accent:
             return rf"\{accent.group(1)}{{{accent.group(2)}}}"
@@ -140,7 +142,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
             return name
         sub = _SUBSCRIPTED_NAME.match(name)
         if sub and style == "plain":
-            base = super()._print_Symbol(sympy.Symbol(sub.group(1)))
+            base = str(super()._print_Symbol(sympy.Symbol(sub.group(1))))
             return base + self._subscript(sub.group(2))
         return str(super()._print_Symbol(expr, style=style))
 
@@ -149,10 +151,10 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         return f"_{sub}" if len(sub) == 1 else f"_{{{sub}}}"
 
     def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
-        return self._print(expr.label)
+        return str(self._print(expr.label))
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        base = self._print(expr.base)
+        base = str(self._print(expr.base))
         if "_" in base or "^" in base:
             base = "{" + base + "}"
         parts = [self._print(ix) for ix in expr.indices]
@@ -315,7 +317,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
             expr = -expr
             sign = "-"
             if not isinstance(expr, (sympy.Mul, sympy.Pow)):
-                tex = self._print(expr)
+                tex = str(self._print(expr))
                 if precedence_traditional(expr) < PRECEDENCE["Mul"]:
                     tex = rf"\left({tex}\right)"
                 return sign + tex
