@@ -326,6 +326,15 @@ class _Lowering:
             return self.lower(sympy.Sum(sympy.Sum(inner, (k, lo, hi)), *outer))
         if k in self.axes:
             raise UnsupportedNotationError(f"summation index {k} is also a free index in {e}")
+        # NOTE: linearity first, so no term broadcasts over k more than it must:
+        # Σ (a + b) = Σ a + Σ b, and Σ c(other) a(k) = c Σ a(k).
+        if isinstance(inner, sympy.Add):
+            return self.lower(sympy.Add(*[sympy.Sum(t, (k, lo, hi)) for t in inner.args]))
+        factors = sympy.Mul.make_args(inner)
+        outside = [f for f in factors if k not in f.free_symbols]
+        if outside and len(outside) < len(factors):
+            inside = [f for f in factors if k in f.free_symbols]
+            return self.lower(sympy.Mul(*outside) * sympy.Sum(sympy.Mul(*inside), (k, lo, hi)))
         axis = len(self.axes) + 1
         self.axes[k] = axis
         full = lo == 1 and hi.is_Symbol and hi.is_integer and hi not in self.axes
