@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import sympy
@@ -121,6 +122,51 @@ def _steps_in_order(report: DerivationReport) -> list[StepReport]:
     defs = [r for r in report.steps if r.step.is_definition]
     rest = [r for r in report.steps if not r.step.is_definition]
     return defs + rest
+
+
+_CONCRETE_ENTRY = re.compile(r"^(.+)_([0-9]+)$")
+
+
+def _entry_of(step: Step) -> tuple[str, int] | None:
+    """``("p", 2)`` for a definition of the concrete entry ``p_2``, else None."""
+    if not step.is_definition or not isinstance(step.lhs, sympy.Symbol):
+        return None
+    m = _CONCRETE_ENTRY.match(step.lhs.name)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def _vector_definitions(rows: list[StepReport]) -> list[StepReport]:
+    """Definitions of ``p_1 .. p_n`` one after another become one definition of the vector p.
+
+    A reader takes ``p_1 = ...`` for a claim about an entry, but ``p = [...]`` for the
+    definition of a name; the vector form also reads as people write it for a given n.
+    """
+    out: list[StepReport] = []
+    pos = 0
+    while pos < len(rows):
+        first = _entry_of(rows[pos].step)
+        end = pos
+        if first is not None and first[1] == 1:
+            while end + 1 < len(rows) and _entry_of(rows[end + 1].step) == (
+                first[0],
+                end + 2 - pos,
+            ):
+                end += 1
+        if end > pos:
+            run = rows[pos : end + 1]
+            base = run[0].step
+            vector = Step(
+                sympy.Symbol(first[0]),  # type: ignore[index]
+                sympy.ImmutableMatrix([r.step.rhs for r in run]),
+                base.relation,
+                justification=base.justification,
+            )
+            out.append(StepReport(vector, run[0].result))
+            pos = end + 1
+        else:
+            out.append(rows[pos])
+            pos += 1
+    return out
 
 
 def _sides(step: Step, settings: dict[str, Any]) -> tuple[str, str]:
@@ -251,7 +297,7 @@ def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
     if stated:
         out.append("")
     number = 0
-    for r in _steps_in_order(report):
+    for r in _vector_definitions(_steps_in_order(report)):
         step = r.step
         if step.is_definition:
             head = "**Definition.**"

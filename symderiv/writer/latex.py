@@ -32,7 +32,7 @@ _ACCENT_NAME = re.compile(
     r"^\\(hat|bar|tilde|vec|dot|mathbf|boldsymbol|mathrm)\s*\{?\s*(\\?\w+)\s*\}?$"
 )
 # A plain symbol name with one subscript, as the concrete-n builders make them (``x_1``).
-_SUBSCRIPTED_NAME = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
+_SUBSCRIPTED_NAME = re.compile(r"^(.+)_([A-Za-z0-9]+)$")
 
 # Characters of plain text that LaTeX treats as commands, and the few non-ASCII signs that
 # justifications use (pdflatex has no glyph for them in text mode).
@@ -135,15 +135,17 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         name = str(expr.name)
+        sub = _SUBSCRIPTED_NAME.match(name)
+        if sub and style == "plain":
+            base = self._print_Symbol(sympy.Symbol(sub.group(1)))
+            if "_" in base or "^" in base:
+                base = "{" + base + "}"
+            return base + self._subscript(sub.group(2))
         accent = _ACCENT_NAME.match(name)
         if accent:
             return rf"\{accent.group(1)}{{{accent.group(2)}}}"
         if name.startswith("\\"):
             return name
-        sub = _SUBSCRIPTED_NAME.match(name)
-        if sub and style == "plain":
-            base = str(super()._print_Symbol(sympy.Symbol(sub.group(1))))
-            return base + self._subscript(sub.group(2))
         return str(super()._print_Symbol(expr, style=style))
 
     @staticmethod

@@ -123,3 +123,16 @@ def test_bad_arguments(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         render_derivation(hand_report, **kwargs)  # type: ignore[arg-type]
+
+
+def test_markdown_defines_concrete_entries_as_one_vector(
+    make_report: Callable[..., DerivationReport],
+) -> None:
+    md = render_derivation(make_report(softmax_ce(2)), fmt="markdown")
+    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", md, flags=re.MULTILINE | re.DOTALL)
+    assert blocks[0] == (
+        r"p = \begin{bmatrix}\frac{\exp(x_1)}{\exp(x_1) + \exp(x_2)}\\"
+        r"\frac{\exp(x_2)}{\exp(x_1) + \exp(x_2)}\end{bmatrix}"
+    )
+    assert blocks[1] == r"L = -y_1 \log p_1 - y_2 \log p_2"
+    assert "<!-- symderiv: assume y_1 + y_2 = 1 -->" in md

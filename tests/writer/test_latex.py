@@ -33,6 +33,8 @@ GOLDEN = [
     pytest.param(s.x[3], r"x_3", id="entry-concrete"),
     pytest.param(sympy.Symbol("x_12", real=True), r"x_{12}", id="concrete-symbol"),
     pytest.param(s.vector(r"\hat y")[s.i], r"\hat{y}_i", id="hat-name"),
+    pytest.param(sympy.Symbol(r"\hat y_1"), r"\hat{y}_1", id="hat-concrete-symbol"),
+    pytest.param(sympy.Symbol("yhat_12"), r"\hat{y}_{12}", id="sympy-hat-concrete-symbol"),
     pytest.param(s.vector(r"\hat{y}")[s.j], r"\hat{y}_j", id="hat-name-braced"),
     pytest.param(KD(s.i, s.j), r"\delta_{ij}", id="kronecker"),
     pytest.param(KD(s.i, s.j + 1), r"\delta_{i,j + 1}", id="kronecker-compound"),
