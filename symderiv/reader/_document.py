@@ -15,7 +15,7 @@ from symderiv.reader import context as ctxmod
 from symderiv.reader import latex2sympy_adapter
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
-from symderiv.reader.chains import Work, cases_rows, split_rows
+from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
 from symderiv.reader.directives import directive_facts, is_case_directive, parse_assumption
 from symderiv.reader.normalize import DEFAULT_RULES, Rule, definition_key, normalize, standard_form
 from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, Parsed, free_indices, parse_math
@@ -306,7 +306,12 @@ class _Reader:
             info = row_infos[rhs.row] if rhs.row < len(row_infos) else _RowInfo([], None, [])
             first = k == 0 and not chain.continued
             if rows is not None:
-                for value_ab, cond_text, cond_ab in rows:
+                for row_c in rows:
+                    value_ab, cond_text, cond_ab = (
+                        row_c.value,
+                        row_c.condition,
+                        row_c.condition_span,
+                    )
                     sub = _Expr(
                         value_ab[0] + base,
                         value_ab[1] + base,
@@ -330,7 +335,7 @@ class _Reader:
     def case_row_conditions(
         self,
         cond_text: str,
-        rows: list[tuple[tuple[int, int], str, tuple[int, int]]],
+        rows: list[CaseRow],
         span: SourceSpan,
     ) -> list[Assumption]:
         rels = ctxmod.case_relations(cond_text)
@@ -340,7 +345,7 @@ class _Reader:
             ]
             return [c for c in out if c is not None]
         if "otherwise" in cond_text or "else" in cond_text:
-            others = [r for _v, t, _c in rows for r in ctxmod.case_relations(t)]
+            others = [r for row in rows for r in ctxmod.case_relations(row.condition)]
             if len(others) == 1:
                 a, op, b = others[0]
                 neg = "!=" if op == "=" else "="

@@ -71,7 +71,7 @@ class Scan:
 
 _MD = re.compile(r"(?m)^[ \t]*(?:```|~~~)|<!--|\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}|\\\(|\\\$|\$|`")
 _TEX = re.compile(r"\\%|%|\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}|\\\(|\\\$|\$")
-_DIRECTIVE = re.compile(r"^\s*symderiv\s*:\s*(.*?)\s*$", re.DOTALL)
+_DIRECTIVE = re.compile(r"\s*symderiv\s*:\s*(.*?)\s*$", re.DOTALL)
 
 
 def _close(text: str, opener: str, start: int) -> int:

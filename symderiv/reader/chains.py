@@ -159,6 +159,9 @@ def _annotate(work: Work, row: Row) -> None:
                 continue  # \text{softmax}(x)_i is a name, not prose
         start = ts
         before = s[row.start : ts].rstrip()
+        if t[1:] in ("quad", "qquad") and not before.replace("&", "").strip():
+            work.blank(ts, te)  # indentation of a continued line, not an annotation
+            continue
         if before.endswith("("):
             start = row.start + len(before) - 1
         row.annotation = (start, row.end)

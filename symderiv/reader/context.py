@@ -18,6 +18,8 @@ _APPLIED = re.compile(r"(?<![A-Za-z\\])([A-Z])\s*\(\s*(?:\\mathbf\s*\{\s*)?([a-z
 _INFO_ARGS = re.compile(
     r"(?:H|D_\{?\s*(?:\\[a-z]+\{)?KL\}?\}?)\s*\(\s*([A-Z])(?:[^A-Za-z)]{1,6}([A-Z]))?\s*\)"
 )
+#: Capitals that name operators of the field, never a distribution applied to an outcome.
+_NOT_APPLIED = frozenset({"H", "E"})
 _SIM = re.compile(r"\\sim\s*([A-Z])")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
@@ -95,7 +97,7 @@ def distribution_names(text: str) -> frozenset[str]:
     ['I', 'P', 'Q']
     """
     names = {"P", "Q"}
-    names.update(m.group(1) for m in _APPLIED.finditer(text))
+    names.update(m.group(1) for m in _APPLIED.finditer(text) if m.group(1) not in _NOT_APPLIED)
     for m in _INFO_ARGS.finditer(text):
         names.update(g for g in m.groups() if g)
     names.update(m.group(1) for m in _SIM.finditer(text))
@@ -110,6 +112,8 @@ def random_variables(text: str) -> tuple[tuple[str, str], ...]:
     """
     seen: dict[str, list[str]] = {}
     for m in _APPLIED.finditer(text):
+        if m.group(1) in _NOT_APPLIED:
+            continue
         seen.setdefault(m.group(2), [])
         if m.group(1) not in seen[m.group(2)]:
             seen[m.group(2)].append(m.group(1))

@@ -528,7 +528,7 @@ class _Parser:
         a = self.fn_argument()
         # NOTE: functions of numbers stay unevaluated (log(0.7), not -0.356...), so a numeric
         # claim can still be judged against another log base or the digits shown.
-        ev = not a.is_number
+        ev = not (a.is_number and a.has(sympy.Float))
         if name == "exp":
             return sympy.exp(a, evaluate=ev)
         if name in ("log", "ln", "lg"):
@@ -547,7 +547,16 @@ class _Parser:
     def softmax(self, t: Token) -> sympy.Expr:
         if not self.at_sym("("):
             raise self.error("softmax without '(x)'", t)
+        save = self.pos
         arg_toks = self.paren_tokens()
+        if arg_toks and arg_toks[0].kind == "begin":
+            self.pos = save
+            vec = self.paren()
+            if not isinstance(vec, sympy.MatrixBase):
+                raise self.error("softmax of something that is not a vector", t, unsupported=True)
+            exps = [sympy.exp(v, evaluate=not v.has(sympy.Float)) for v in vec]
+            total = sympy.Add(*exps)
+            return sympy.ImmutableMatrix(vec.shape[0], vec.shape[1], [e / total for e in exps])
         if not (
             len(arg_toks) == 1
             and arg_toks[0].kind in ("word", "name")
