@@ -320,12 +320,15 @@ class _Lowering:
 
     # -- sums ----------------------------------------------------------------------------
     def _lower_Sum(self, e: sympy.Sum) -> _Node:
-        (k, lo, hi), *outer = e.limits
-        inner = e.function
-        if outer:
-            return self.lower(sympy.Sum(sympy.Sum(inner, (k, lo, hi)), *outer))
+        # NOTE: the first limit is the innermost; SymPy merges Sum(Sum(f, a), b) into
+        # Sum(f, a, b), so the inner sums are rebuilt from the remaining limits.
+        *inner_limits, (k, lo, hi) = e.limits
+        inner = sympy.Sum(e.function, *inner_limits) if inner_limits else e.function
+        return self._sum_one(inner, k, lo, hi)
+
+    def _sum_one(self, inner: sympy.Expr, k: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr) -> _Node:
         if k in self.axes:
-            raise UnsupportedNotationError(f"summation index {k} is also a free index in {e}")
+            raise UnsupportedNotationError(f"summation index {k} is also a free index")
         # NOTE: linearity first, so no term broadcasts over k more than it must:
         # Σ (a + b) = Σ a + Σ b, and Σ c(other) a(k) = c Σ a(k).
         if isinstance(inner, sympy.Add):
@@ -484,10 +487,12 @@ def _rename_bound(expr: sympy.Basic) -> sympy.Basic:
         return expr
     if isinstance(expr, sympy.Sum):
         fn = expr.function
-        limits = []
+        limits: list[tuple[sympy.Basic, ...]] = []
         for var, lo, hi in expr.limits:
             d = sympy.Dummy(str(var), integer=True, positive=True)
             fn = fn.xreplace({var: d})
+            # an inner limit's bounds may name this (outer) variable: Sum(x_k, (k, 1, m), (m, 1, n))
+            limits = [tuple(b.xreplace({var: d}) for b in lim) for lim in limits]
             limits.append((d, lo, hi))
         return sympy.Sum(_rename_bound(fn), *limits)
     args = tuple(_rename_bound(a) for a in expr.args)
@@ -526,7 +531,9 @@ class IndexedFunction:
         shapes = {v.shape for v in vals.values()}
         if len(shapes) > 1 or any(len(s) != 2 for s in shapes):
             raise ValueError(f"inputs must all be (B, n) arrays, got shapes {sorted(shapes)}")
-        batch, n = next(iter(shapes)) if shapes else (1, 1)
+        if not shapes:
+            raise ValueError(f"{self.expr} has no input array to take n from")
+        batch, n = next(iter(shapes))
         dtype = np.result_type(*vals.values()) if vals else np.float64
         per_point = max(1, n**self._max_axes)
         step = max(1, chunk_elements // per_point)
