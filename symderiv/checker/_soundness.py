@@ -107,6 +107,9 @@ def _counts(expr: sympy.Basic) -> set[sympy.Basic]:
     return found
 
 
+_CONCRETE: dict[tuple[object, ...], sympy.Expr] = {}
+
+
 def concrete(expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int], definitions: Definitions) -> sympy.Expr:
     """``expr`` for concrete n and index values: sums written out, definitions applied, derivatives taken.
 
@@ -114,6 +117,12 @@ def concrete(expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int],
     >>> concrete(sympy.Sum(x[k], (k, 1, n)) * x[i], n=2, index_values={i: 1}, definitions=())
     (x[1] + x[2])*x[1]
     """
+    key = (expr, n, tuple(sorted(index_values.items(), key=str)), definitions)
+    cached = _CONCRETE.get(key)
+    if cached is not None:
+        return cached
+    if len(_CONCRETE) > 4096:
+        _CONCRETE.clear()
     every = _counts(expr) | {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
     for _, v in definitions:
         every |= _counts(v)
@@ -122,7 +131,8 @@ def concrete(expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int],
     defs = tuple((t, substitute_free(v, counts)) for t, v in definitions)
     e = _expand_sums(e)
     e = _apply_definitions(e, defs)
-    return e.doit()
+    _CONCRETE[key] = result = e.doit()
+    return result
 
 
 def _sample(base: sympy.Basic, rng: np.random.Generator, size: int, sum_to_one: bool) -> np.ndarray:
@@ -384,6 +394,7 @@ class Counts:
     """How many mutants there were, how many are really false, and what the checker said of those."""
 
     mutants: int = 0
+    refereed: int = 0
     really_false: int = 0
     equivalent: int = 0
     undetermined: int = 0
@@ -393,12 +404,14 @@ class Counts:
     with_counterexample: int = 0
 
     def as_rows(self) -> list[tuple[str, int]]:
+        """The counts as ``(label, number)`` rows, in reading order."""
         return [
-            ("mutants", self.mutants),
+            ("mutants generated", self.mutants),
+            ("mutants refereed numerically", self.refereed),
             ("really false", self.really_false),
-            ("equivalent (not false)", self.equivalent),
+            ("equivalent to the true step", self.equivalent),
             ("undetermined by the referee", self.undetermined),
-            ("really false, checked", self.checked),
+            ("really false, judged by the checker", self.checked),
             ("accepted as proved/verified/numeric (must be 0)", len(self.accepted)),
             ("false with a counterexample", self.with_counterexample),
             *sorted((f"verdict {v}", c) for v, c in self.verdicts.items()),
@@ -417,19 +430,29 @@ def tally(
     cases: Iterable[Case],
     judge: Callable[[Case], Outcome] | None,
     *,
-    every: int = 1,
+    stride: int = 1,
     limit: int | None = None,
+    n_values: Sequence[int] = (3, 2, 4, 5),
 ) -> Counts:
-    """Generate mutants, referee each, and (if ``judge`` is given) judge every ``every``-th really false one.
+    """Generate the mutants of ``cases``, referee every ``stride``-th, and judge the really false ones.
 
-    ``limit`` caps the number of mutants judged.  A judged mutant with verdict ``proved``,
-    ``verified`` or ``numeric`` is recorded in ``accepted``.
+    ``limit`` caps the number of mutants the ``judge`` (the checker) sees.  A judged mutant with
+    verdict ``proved``, ``verified`` or ``numeric`` is recorded in ``accepted`` by name.
+
+    >>> from symderiv.symbols import i, p
+    >>> c = tally([Case("square", p[i] * p[i], p[i] ** 2)], None)
+    >>> c.mutants == c.really_false + c.equivalent + c.undetermined, c.really_false > 0
+    (True, True)
     """
+    if stride < 1:
+        raise ValueError(f"stride must be a positive integer, got {stride}")
     counts = Counts()
-    judged = 0
     for _, _, mutant in cases_with_mutants(cases):
         counts.mutants += 1
-        verdict = really_false(mutant)
+        if (counts.mutants - 1) % stride:
+            continue
+        counts.refereed += 1
+        verdict = really_false(mutant, n_values=n_values)
         if verdict is None:
             counts.undetermined += 1
             continue
@@ -437,9 +460,8 @@ def tally(
             counts.equivalent += 1
             continue
         counts.really_false += 1
-        if judge is None or (counts.really_false - 1) % every or (limit is not None and judged >= limit):
+        if judge is None or (limit is not None and counts.checked >= limit):
             continue
-        judged += 1
         outcome = judge(mutant)
         counts.checked += 1
         counts.verdicts[outcome.verdict] = counts.verdicts.get(outcome.verdict, 0) + 1
