@@ -7,6 +7,7 @@ printed LaTeX is never edited afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, ClassVar
 
@@ -382,6 +383,14 @@ def _step_sides(step: Step, printer: SymderivLatexPrinter) -> tuple[str, str]:
     return lhs, rhs
 
 
+def _delimit_maths(text: str) -> str:
+    """``$``-delimit the maths of a justification that has LaTeX commands but no ``$``."""
+    if "$" not in text and "\\" in text:
+        cut = text.index("\\")
+        return text[:cut] + "$" + text[cut:] + "$"
+    return text
+
+
 def justification_tex(text: str, *, text_mode: bool = False) -> str:
     r"""A justification as LaTeX: prose in ``\text{...}``, its maths as maths.
 
@@ -394,9 +403,7 @@ def justification_tex(text: str, *, text_mode: bool = False) -> str:
     >>> justification_tex("case $i = j$: 100%", text_mode=True)
     'case $i = j$: 100\\%'
     """
-    if "$" not in text and "\\" in text:
-        cut = text.index("\\")
-        text = text[:cut] + "$" + text[cut:] + "$"
+    text = _delimit_maths(text)
     out = []
     for pos, part in enumerate(text.split("$")):
         if pos % 2:
@@ -493,13 +500,20 @@ def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
     return " \\\\\n".join(lines)
 
 
+def _with_verdict(r: StepReport) -> Step:
+    """The step, its justification followed by the checker's verdict."""
+    said = f"{_delimit_maths(r.step.justification)}; " if r.step.justification else ""
+    return dataclasses.replace(r.step, justification=f"{said}{r.result.verdict.value}")
+
+
 def to_latex(obj: object, **settings: Any) -> str:
     r"""The LaTeX of an expression, a step, or a derivation (an ``align*`` body).
 
     Args:
         obj: a SymPy expression; a :class:`Step` (``lhs = rhs``, its conditions and
-            justification); a :class:`Derivation` or :class:`DerivationReport` (the lines
-            of an ``align*`` environment, without ``\begin``/``\end``); a ``StepReport``.
+            justification); a :class:`Derivation` (the lines of an ``align*`` environment,
+            without ``\begin``/``\end``); a ``DerivationReport`` or ``StepReport`` (the
+            same, each justification followed by the checker's verdict).
         **settings: printer settings, e.g. ``ln=True``, ``exp_style="e"``,
             ``justification="tag"``; see :class:`SymderivLatexPrinter`.
 
@@ -518,9 +532,9 @@ def to_latex(obj: object, **settings: Any) -> str:
     """
     printer = _printer(settings)
     if isinstance(obj, DerivationReport):
-        obj = obj.derivation
+        obj = dataclasses.replace(obj.derivation, steps=tuple(_with_verdict(r) for r in obj.steps))
     if isinstance(obj, StepReport):
-        obj = obj.step
+        obj = _with_verdict(obj)
     if isinstance(obj, Derivation):
         return _derivation_body(obj, printer)
     if isinstance(obj, Step):

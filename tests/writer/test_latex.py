@@ -281,7 +281,10 @@ def test_repr_latex_of_model_objects(hand: Derivation, hand_report: object) -> N
         r"$\displaystyle p_i \sum_{j=1}^{n} y_j - y_i = p_i - y_i"
     )
     assert hand._repr_latex_() == "\\begin{align*}\n" + to_latex(hand) + "\n\\end{align*}"
-    assert hand_report._repr_latex_() == hand._repr_latex_()  # type: ignore[attr-defined]
+    shown = hand_report._repr_latex_()  # type: ignore[attr-defined]
+    assert shown.startswith("\\begin{align*}\n") and shown.endswith("\n\\end{align*}")
+    assert r"&= p_i - y_i && \text{use } \sum_j y_j = 1 \text{; proved}" in shown
+    assert r"&& \text{softmax; definition}" in shown
 
 
 # --- misuse -------------------------------------------------------------------------------
