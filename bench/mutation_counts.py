@@ -1,0 +1,94 @@
+"""Mutation counts: how many single-edit mutants of true steps there are, and what the checker says.
+
+Every true step (the catalogue's seed derivation and the identity table of
+``symderiv.checker._soundness``) is mutated; a numeric referee (sums written out for
+n = 2..5, every index value, random points) decides which mutants are really false; the
+checker's ``check_equal`` judges those.  Accepted-as-true (proved / verified / numeric) must be 0.
+
+Run: ``/work/venv/bin/python bench/mutation_counts.py [--stride K] [--limit N] [--no-engine]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from symderiv.checker._soundness import CORPUS, Case, Outcome, case_from_step, tally  # noqa: E402
+from symderiv.errors import CheckTimeout  # noqa: E402
+from symderiv.model import Relation  # noqa: E402
+
+
+def catalogue_cases() -> tuple[Case, ...]:
+    derivations = importlib.import_module("symderiv.builders.derivations")
+    deriv = derivations.softmax_ce()
+    definitions = tuple((s.lhs, s.rhs) for s in deriv.steps if s.relation is Relation.DEFINE)
+    return tuple(
+        case_from_step(f"softmax-ce step {q}", s, definitions, deriv.assumptions)
+        for q, s in enumerate(deriv.steps)
+        if s.relation is Relation.EQUAL and s.is_parsed
+    )
+
+
+def engine_judge():
+    check_equal = getattr(importlib.import_module("symderiv.checker"), "check_equal", None)
+    if check_equal is None:
+        return None
+    times: list[float] = []
+
+    def judge(case: Case) -> Outcome:
+        start = time.perf_counter()
+        try:
+            result = check_equal(
+                case.lhs, case.rhs, definitions=case.definitions,
+                assumptions=case.assumptions, conditions=case.conditions,
+            )
+        except CheckTimeout:
+            return Outcome("timeout", False)
+        finally:
+            times.append(time.perf_counter() - start)
+        return Outcome(result.verdict.value, result.counterexample is not None)
+
+    judge.times = times  # type: ignore[attr-defined]
+    return judge
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stride", type=int, default=1, help="referee every K-th mutant")
+    parser.add_argument("--limit", type=int, default=None, help="judge at most N really-false mutants")
+    parser.add_argument("--no-engine", action="store_true", help="count mutants and referee only")
+    parser.add_argument("--quick", action="store_true", help="referee at n = 3, 2 only")
+    args = parser.parse_args(argv)
+
+    cases = CORPUS + catalogue_cases()
+    judge = None if args.no_engine else engine_judge()
+    if judge is None and not args.no_engine:
+        print("symderiv.checker.check_equal is not available: counting mutants only")
+    n_values = (3, 2) if args.quick else (3, 2, 4, 5)
+    start = time.perf_counter()
+    counts = tally(cases, judge, stride=args.stride, limit=args.limit, n_values=n_values)
+    elapsed = time.perf_counter() - start
+
+    print(f"true steps: {len(cases)} ({len(CORPUS)} identities + {len(cases) - len(CORPUS)} catalogue steps)")
+    print(f"referee: n in {n_values}, every index value (up to 30 per n), 3 random points each")
+    width = max(len(label) for label, _ in counts.as_rows())
+    for label, number in counts.as_rows():
+        print(f"  {label:<{width}}  {number}")
+    for name in counts.accepted:
+        print(f"  ACCEPTED (soundness bug): {name}")
+    times = getattr(judge, "times", [])
+    if times:
+        times = sorted(times)
+        print(f"check_equal per mutant: median {times[len(times) // 2]:.3f} s, max {times[-1]:.3f} s")
+    print(f"wall time: {elapsed:.1f} s")
+    return 1 if counts.accepted else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
