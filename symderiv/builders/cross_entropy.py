@@ -17,7 +17,7 @@ def cross_entropy(
     """``-Sum(y_k log p_k, (k, 1, n))`` (natural log), symbolic n.
 
     >>> cross_entropy()
-    -Sum(y[k]*log(p[k]), (k, 1, n))
+    -Sum(log(p[k])*y[k], (k, 1, n))
     """
     return -sympy.Sum(y[k] * sympy.log(p[k]), (k, 1, n))
 
