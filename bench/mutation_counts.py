@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from symderiv.checker._soundness import CORPUS, Case, Outcome, case_from_step, tally  # noqa: E402
-from symderiv.errors import CheckTimeout  # noqa: E402
-from symderiv.model import Relation  # noqa: E402
+from symderiv.checker._soundness import CORPUS, Case, Outcome, case_from_step, tally
+from symderiv.errors import CheckTimeout
+from symderiv.model import Relation
 
 
 def catalogue_cases() -> tuple[Case, ...]:
@@ -45,8 +45,11 @@ def engine_judge():
         start = time.perf_counter()
         try:
             result = check_equal(
-                case.lhs, case.rhs, definitions=case.definitions,
-                assumptions=case.assumptions, conditions=case.conditions,
+                case.lhs,
+                case.rhs,
+                definitions=case.definitions,
+                assumptions=case.assumptions,
+                conditions=case.conditions,
             )
         except CheckTimeout:
             return Outcome("timeout", False)
@@ -61,7 +64,9 @@ def engine_judge():
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stride", type=int, default=1, help="referee every K-th mutant")
-    parser.add_argument("--limit", type=int, default=None, help="judge at most N really-false mutants")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="judge at most N really-false mutants"
+    )
     parser.add_argument("--no-engine", action="store_true", help="count mutants and referee only")
     parser.add_argument("--quick", action="store_true", help="referee at n = 3, 2 only")
     args = parser.parse_args(argv)
@@ -75,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     counts = tally(cases, judge, stride=args.stride, limit=args.limit, n_values=n_values)
     elapsed = time.perf_counter() - start
 
-    print(f"true steps: {len(cases)} ({len(CORPUS)} identities + {len(cases) - len(CORPUS)} catalogue steps)")
+    print(
+        f"true steps: {len(cases)} ({len(CORPUS)} identities + {len(cases) - len(CORPUS)} catalogue steps)"
+    )
     print(f"referee: n in {n_values}, every index value (up to 30 per n), 3 random points each")
     width = max(len(label) for label, _ in counts.as_rows())
     for label, number in counts.as_rows():
@@ -85,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     times = getattr(judge, "times", [])
     if times:
         times = sorted(times)
-        print(f"check_equal per mutant: median {times[len(times) // 2]:.3f} s, max {times[-1]:.3f} s")
+        print(
+            f"check_equal per mutant: median {times[len(times) // 2]:.3f} s, max {times[-1]:.3f} s"
+        )
     print(f"wall time: {elapsed:.1f} s")
     return 1 if counts.accepted else 0
 

@@ -12,8 +12,8 @@ from symderiv import symbols
 
 __all__ = [
     "bound_indices",
-    "fresh_index",
     "free_indices",
+    "fresh_index",
     "index_symbols",
     "substitute_free",
     "to_text",
@@ -44,7 +44,9 @@ def index_symbols(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
     return frozenset(found)
 
 
-def free_indices(expr: sympy.Basic, among: Iterable[sympy.Symbol] | None = None) -> frozenset[sympy.Symbol]:
+def free_indices(
+    expr: sympy.Basic, among: Iterable[sympy.Symbol] | None = None
+) -> frozenset[sympy.Symbol]:
     """The index symbols of ``expr`` that are not bound by a ``Sum`` around them.
 
     Indices in a derivative's variable (``\\partial / \\partial x_i``) are free: the value
@@ -121,7 +123,9 @@ def substitute_free(expr: sympy.Basic, mapping: Mapping[sympy.Symbol, sympy.Basi
     return _subs(expr, dict(mapping), every)
 
 
-def _subs(e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.Basic]) -> sympy.Basic:
+def _subs(
+    e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.Basic]
+) -> sympy.Basic:
     if not m:
         return e
     if isinstance(e, sympy.Symbol):
@@ -147,7 +151,7 @@ def _subs(e: sympy.Basic, m: dict[sympy.Symbol, sympy.Basic], taken: set[sympy.B
     return e.func(*args)
 
 
-class _TextPrinter(LatexPrinter):
+class _TextPrinter(LatexPrinter):  # type: ignore[misc]
     """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``."""
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
@@ -187,7 +191,7 @@ class _TextPrinter(LatexPrinter):
         if all(lim[1] == 1 and lim[2].is_Symbol for lim in expr.limits):
             subs = "".join(f"\\sum_{self._brace(lim[0])} " for lim in expr.limits)
             body = expr.function
-            text = self._print(body)
+            text = str(self._print(body))
             if isinstance(body, sympy.Add):
                 text = f"\\left({text}\\right)"
             return subs + text

@@ -34,7 +34,9 @@ __all__ = [
 
 Definitions = tuple[tuple[sympy.Expr, sympy.Expr], ...]
 
-SUM_Y_IS_1 = Assumption(sympy.Eq(sympy.Sum(symbols.y[symbols.j], (symbols.j, 1, symbols.n)), 1), "\\sum_j y_j = 1")
+SUM_Y_IS_1 = Assumption(
+    sympy.Eq(sympy.Sum(symbols.y[symbols.j], (symbols.j, 1, symbols.n)), 1), "\\sum_j y_j = 1"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ class Case:
     conditions: tuple[Assumption, ...] = ()
 
 
-def case_from_step(name: str, step: Step, definitions: Definitions, assumptions: tuple[Assumption, ...]) -> Case:
+def case_from_step(
+    name: str, step: Step, definitions: Definitions, assumptions: tuple[Assumption, ...]
+) -> Case:
     """A :class:`Case` for one EQUAL step of a derivation (the catalogue's, for instance)."""
     if step.lhs is None or step.rhs is None:
         raise ValueError(f"step {name} has an unread side")
@@ -71,7 +75,12 @@ def _expand_sums(e: sympy.Basic) -> sympy.Basic:
             lo, hi = _expand_sums(lo), _expand_sums(hi)
             if not (lo.is_Integer and hi.is_Integer):
                 raise ValueError(f"sum bounds {lo}..{hi} are not concrete")
-            body = sympy.Add(*[substitute_free(body, {var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)])
+            body = sympy.Add(
+                *[
+                    substitute_free(body, {var: sympy.Integer(m)})
+                    for m in range(int(lo), int(hi) + 1)
+                ]
+            )
         return body
     return e.func(*[_expand_sums(a) for a in e.args])
 
@@ -84,12 +93,24 @@ def _apply_definitions(e: sympy.Basic, definitions: Definitions) -> sympy.Basic:
             if isinstance(target, sympy.Indexed):
                 base, params = target.base, target.indices
 
-                def repl(node: sympy.Basic, base: sympy.Basic = base, params: tuple = params, value: sympy.Expr = value) -> sympy.Basic:
-                    if isinstance(node, sympy.Indexed) and node.base == base and len(node.indices) == len(params):
+                def repl(
+                    node: sympy.Basic,
+                    base: sympy.Basic = base,
+                    params: tuple[sympy.Basic, ...] = params,
+                    value: sympy.Expr = value,
+                ) -> sympy.Basic:
+                    if (
+                        isinstance(node, sympy.Indexed)
+                        and node.base == base
+                        and len(node.indices) == len(params)
+                    ):
                         return _expand_sums(substitute_free(value, dict(zip(params, node.indices))))
                     return node
 
-                e = e.replace(lambda node, base=base: isinstance(node, sympy.Indexed) and node.base == base, repl)
+                e = e.replace(
+                    lambda node, base=base: isinstance(node, sympy.Indexed) and node.base == base,
+                    repl,
+                )
             else:
                 e = e.xreplace({target: _expand_sums(value)})
         if e == before:
@@ -110,7 +131,9 @@ def _counts(expr: sympy.Basic) -> set[sympy.Basic]:
 _CONCRETE: dict[tuple[object, ...], sympy.Expr] = {}
 
 
-def concrete(expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int], definitions: Definitions) -> sympy.Expr:
+def concrete(
+    expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int], definitions: Definitions
+) -> sympy.Expr:
     """``expr`` for concrete n and index values: sums written out, definitions applied, derivatives taken.
 
     >>> from symderiv.symbols import i, k, n, x
@@ -126,7 +149,11 @@ def concrete(expr: sympy.Expr, *, n: int, index_values: dict[sympy.Symbol, int],
     every = _counts(expr) | {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
     for _, v in definitions:
         every |= _counts(v)
-    counts = {s: sympy.Integer(n) for s in every if isinstance(s, sympy.Symbol) and s.is_integer and s not in index_values}
+    counts = {
+        s: sympy.Integer(n)
+        for s in every
+        if isinstance(s, sympy.Symbol) and s.is_integer and s not in index_values
+    }
     e = substitute_free(expr, {**counts, **{k: sympy.Integer(v) for k, v in index_values.items()}})
     defs = tuple((t, substitute_free(v, counts)) for t, v in definitions)
     e = _expand_sums(e)
@@ -139,7 +166,7 @@ def _sample(base: sympy.Basic, rng: np.random.Generator, size: int, sum_to_one: 
     label = base.label if isinstance(base, sympy.IndexedBase) else base
     if sum_to_one:
         v = rng.uniform(0.05, 1.0, size)
-        return v / v.sum()
+        return np.asarray(v / v.sum())
     if label.is_positive:
         return rng.uniform(0.05, 1.0, size)
     return rng.normal(0.0, 1.5, size)
@@ -170,7 +197,12 @@ def evaluate(
     for f in forms:
         entries = f.atoms(sympy.Indexed)
         atoms |= entries
-        atoms |= f.free_symbols - entries - {e.base.label for e in entries} - set().union(*(e.free_symbols for e in entries))
+        atoms |= (
+            f.free_symbols
+            - entries
+            - {e.base.label for e in entries}
+            - set().union(*(e.free_symbols for e in entries))
+        )
     by_base: dict[sympy.Basic, list[sympy.Basic]] = {}
     for a in sorted(atoms, key=sympy.default_sort_key):
         by_base.setdefault(a.base if isinstance(a, sympy.Indexed) else a, []).append(a)
@@ -221,7 +253,7 @@ def _numeric(e: sympy.Basic, values: dict[sympy.Basic, np.ndarray]) -> np.ndarra
         return np.power(_numeric(e.args[0], values), _numeric(e.args[1], values))
     func = _FUNCS.get(type(e))
     if func is not None:
-        return func(_numeric(e.args[0], values))
+        return func(np.asarray(_numeric(e.args[0], values)))
     raise ValueError(f"cannot evaluate {type(e).__name__} numerically: {e}")
 
 
@@ -273,7 +305,9 @@ def really_false(
     for _, v in case.definitions:
         every |= index_symbols(v)
     cond_syms = {s for c in case.conditions for s in c.expr.free_symbols}
-    free = sorted(free_indices(case.lhs, every) | free_indices(case.rhs, every) | cond_syms, key=str)
+    free = sorted(
+        free_indices(case.lhs, every) | free_indices(case.rhs, every) | cond_syms, key=str
+    )
     sum_y = any(a.expr == SUM_Y_IS_1.expr for a in case.assumptions)
     evaluated = False
     for n in n_values:
@@ -282,8 +316,13 @@ def really_false(
                 break
             try:
                 pairs = evaluate(
-                    (case.lhs, case.rhs), n=n, index_values=values, definitions=case.definitions,
-                    sum_y_is_1=sum_y, rng=rng, points=points,
+                    (case.lhs, case.rhs),
+                    n=n,
+                    index_values=values,
+                    definitions=case.definitions,
+                    sum_y_is_1=sum_y,
+                    rng=rng,
+                    points=points,
                 )
             except ValueError:
                 # NOTE: an expression the referee cannot evaluate leaves the point undecided.
@@ -326,50 +365,133 @@ I_NE_J = (Assumption(sympy.Ne(i, j), "i \\neq j", source="case"),)
 _sigma = 1 / (1 + sympy.exp(-t))
 
 CORPUS: tuple[Case, ...] = (
-    Case("softmax-jacobian-explicit", sympy.Derivative(_sm(i), x[j]), _sm(i) * (delta(i, j) - _sm(j))),
-    Case("softmax-jacobian-delta", sympy.Derivative(p[i], x[j]), p[i] * (delta(i, j) - p[j]), SOFTMAX),
-    Case("softmax-jacobian-expanded", sympy.Derivative(p[i], x[j]), delta(i, j) * p[i] - p[i] * p[j], SOFTMAX),
-    Case("softmax-jacobian-quotient", sympy.Derivative(p[i], x[j]),
-         (sympy.exp(x[i]) * delta(i, j) * _Z() - sympy.exp(x[i]) * sympy.exp(x[j])) / _Z() ** 2, SOFTMAX),
-    Case("softmax-jacobian-diagonal", sympy.Derivative(p[i], x[j]), p[i] * (1 - p[i]), SOFTMAX, (), I_EQ_J),
-    Case("softmax-jacobian-off-diagonal", sympy.Derivative(p[i], x[j]), -p[i] * p[j], SOFTMAX, (), I_NE_J),
+    Case(
+        "softmax-jacobian-explicit", sympy.Derivative(_sm(i), x[j]), _sm(i) * (delta(i, j) - _sm(j))
+    ),
+    Case(
+        "softmax-jacobian-delta", sympy.Derivative(p[i], x[j]), p[i] * (delta(i, j) - p[j]), SOFTMAX
+    ),
+    Case(
+        "softmax-jacobian-expanded",
+        sympy.Derivative(p[i], x[j]),
+        delta(i, j) * p[i] - p[i] * p[j],
+        SOFTMAX,
+    ),
+    Case(
+        "softmax-jacobian-quotient",
+        sympy.Derivative(p[i], x[j]),
+        (sympy.exp(x[i]) * delta(i, j) * _Z() - sympy.exp(x[i]) * sympy.exp(x[j])) / _Z() ** 2,
+        SOFTMAX,
+    ),
+    Case(
+        "softmax-jacobian-diagonal",
+        sympy.Derivative(p[i], x[j]),
+        p[i] * (1 - p[i]),
+        SOFTMAX,
+        (),
+        I_EQ_J,
+    ),
+    Case(
+        "softmax-jacobian-off-diagonal",
+        sympy.Derivative(p[i], x[j]),
+        -p[i] * p[j],
+        SOFTMAX,
+        (),
+        I_NE_J,
+    ),
     Case("softmax-sums-to-one", sympy.Sum(p[k], (k, 1, n)), sympy.Integer(1), SOFTMAX),
     Case("log-softmax", sympy.log(p[i]), x[i] - sympy.log(_Z()), SOFTMAX),
-    Case("log-softmax-gradient", sympy.Derivative(sympy.log(p[i]), x[j]), delta(i, j) - p[j], SOFTMAX),
+    Case(
+        "log-softmax-gradient", sympy.Derivative(sympy.log(p[i]), x[j]), delta(i, j) - p[j], SOFTMAX
+    ),
     Case("log-sum-exp-gradient", sympy.Derivative(sympy.log(_Z()), x[i]), p[i], SOFTMAX),
-    Case("ce-chain-rule", sympy.Derivative(L, x[i]),
-         -sympy.Sum(y[j] / p[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)), CE),
-    Case("ce-gradient-general-y", sympy.Derivative(L, x[i]), p[i] * sympy.Sum(y[j], (j, 1, n)) - y[i], CE),
+    Case(
+        "ce-chain-rule",
+        sympy.Derivative(L, x[i]),
+        -sympy.Sum(y[j] / p[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)),
+        CE,
+    ),
+    Case(
+        "ce-gradient-general-y",
+        sympy.Derivative(L, x[i]),
+        p[i] * sympy.Sum(y[j], (j, 1, n)) - y[i],
+        CE,
+    ),
     Case("ce-gradient", sympy.Derivative(L, x[i]), p[i] - y[i], CE, (SUM_Y_IS_1,)),
-    Case("ce-gradient-delta-sum", -sympy.Sum(y[j] * (delta(i, j) - p[i]), (j, 1, n)),
-         p[i] * sympy.Sum(y[j], (j, 1, n)) - y[i]),
-    Case("ce-split-at-i",
-         -y[i] / p[i] * p[i] * (1 - p[i]) - (sympy.Sum(y[k] / p[k] * (-p[i] * p[k]), (k, 1, n)) - y[i] / p[i] * (-p[i] * p[i])),
-         -y[i] + y[i] * p[i] + (sympy.Sum(y[k] * p[i], (k, 1, n)) - y[i] * p[i])),
-    Case("ce-gradient-in-p", sympy.Derivative(-sympy.Sum(y[k] * sympy.log(p[k]), (k, 1, n)), p[i]), -y[i] / p[i]),
+    Case(
+        "ce-gradient-delta-sum",
+        -sympy.Sum(y[j] * (delta(i, j) - p[i]), (j, 1, n)),
+        p[i] * sympy.Sum(y[j], (j, 1, n)) - y[i],
+    ),
+    Case(
+        "ce-split-at-i",
+        -y[i] / p[i] * p[i] * (1 - p[i])
+        - (sympy.Sum(y[k] / p[k] * (-p[i] * p[k]), (k, 1, n)) - y[i] / p[i] * (-p[i] * p[i])),
+        -y[i] + y[i] * p[i] + (sympy.Sum(y[k] * p[i], (k, 1, n)) - y[i] * p[i]),
+    ),
+    Case(
+        "ce-gradient-in-p",
+        sympy.Derivative(-sympy.Sum(y[k] * sympy.log(p[k]), (k, 1, n)), p[i]),
+        -y[i] / p[i],
+    ),
     Case("sigmoid-derivative", sympy.Derivative(_sigma, t), _sigma * (1 - _sigma)),
-    Case("entropy-as-expectation", -sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n)),
-         sympy.Sum(P[k] * sympy.log(1 / P[k]), (k, 1, n))),
-    Case("kl-as-difference", sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n)),
-         sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n)) - sympy.Sum(P[k] * sympy.log(Q[k]), (k, 1, n))),
-    Case("cross-entropy-is-entropy-plus-kl", -sympy.Sum(P[k] * sympy.log(Q[k]), (k, 1, n)),
-         -sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n)) + sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n))),
-    Case("kl-flipped-ratio", sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n)),
-         -sympy.Sum(P[k] * sympy.log(Q[k] / P[k]), (k, 1, n))),
+    Case(
+        "entropy-as-expectation",
+        -sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n)),
+        sympy.Sum(P[k] * sympy.log(1 / P[k]), (k, 1, n)),
+    ),
+    Case(
+        "kl-as-difference",
+        sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n)),
+        sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n)) - sympy.Sum(P[k] * sympy.log(Q[k]), (k, 1, n)),
+    ),
+    Case(
+        "cross-entropy-is-entropy-plus-kl",
+        -sympy.Sum(P[k] * sympy.log(Q[k]), (k, 1, n)),
+        -sympy.Sum(P[k] * sympy.log(P[k]), (k, 1, n))
+        + sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n)),
+    ),
+    Case(
+        "kl-flipped-ratio",
+        sympy.Sum(P[k] * sympy.log(P[k] / Q[k]), (k, 1, n)),
+        -sympy.Sum(P[k] * sympy.log(Q[k] / P[k]), (k, 1, n)),
+    ),
     Case("partition-gradient", sympy.Derivative(_Z(), x[i]), sympy.exp(x[i])),
-    Case("log-sum-exp-gradient-explicit", sympy.Derivative(sympy.log(_Z()), x[j]), sympy.exp(x[j]) / _Z()),
-    Case("log-sum-exp-hessian", sympy.Derivative(sympy.log(_Z()), x[i], x[j]), p[i] * (delta(i, j) - p[j]), SOFTMAX),
+    Case(
+        "log-sum-exp-gradient-explicit",
+        sympy.Derivative(sympy.log(_Z()), x[j]),
+        sympy.exp(x[j]) / _Z(),
+    ),
+    Case(
+        "log-sum-exp-hessian",
+        sympy.Derivative(sympy.log(_Z()), x[i], x[j]),
+        p[i] * (delta(i, j) - p[j]),
+        SOFTMAX,
+    ),
     Case("softmax-as-shifted-exp", p[i], sympy.exp(x[i] - sympy.log(_Z())), SOFTMAX),
-    Case("ce-chain-rule-log", sympy.Derivative(L, x[i]),
-         -sympy.Sum(y[j] * sympy.Derivative(sympy.log(p[j]), x[i]), (j, 1, n)), CE),
-    Case("vector-jacobian-product", sympy.Sum(y[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)),
-         p[i] * (y[i] - sympy.Sum(y[j] * p[j], (j, 1, n))), SOFTMAX),
+    Case(
+        "ce-chain-rule-log",
+        sympy.Derivative(L, x[i]),
+        -sympy.Sum(y[j] * sympy.Derivative(sympy.log(p[j]), x[i]), (j, 1, n)),
+        CE,
+    ),
+    Case(
+        "vector-jacobian-product",
+        sympy.Sum(y[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)),
+        p[i] * (y[i] - sympy.Sum(y[j] * p[j], (j, 1, n))),
+        SOFTMAX,
+    ),
     Case("delta-sum", sympy.Sum(delta(i, j) * y[j], (j, 1, n)), y[i]),
-    Case("constant-out-of-sum", sympy.Sum(p[i] * y[j], (j, 1, n)), p[i] * sympy.Sum(y[j], (j, 1, n))),
+    Case(
+        "constant-out-of-sum", sympy.Sum(p[i] * y[j], (j, 1, n)), p[i] * sympy.Sum(y[j], (j, 1, n))
+    ),
     Case("sigmoid-symmetry", 1 / (1 + sympy.exp(t)), 1 - _sigma),
     Case("log-sigmoid-derivative", sympy.Derivative(sympy.log(_sigma), t), 1 - _sigma),
-    Case("binary-ce-gradient",
-         sympy.Derivative(-(u * sympy.log(_sigma) + (1 - u) * sympy.log(1 - _sigma)), t), _sigma - u),
+    Case(
+        "binary-ce-gradient",
+        sympy.Derivative(-(u * sympy.log(_sigma) + (1 - u) * sympy.log(1 - _sigma)), t),
+        _sigma - u,
+    ),
 )
 """True identities in the agreed conventions: softmax Jacobian forms, CE gradient, log-sum-exp,
 sigmoid derivative, entropy / KL identities."""
@@ -384,9 +506,31 @@ def cases_with_mutants(cases: Iterable[Case]) -> Iterator[tuple[Case, str, Case]
     for case in cases:
         every = tuple(sorted(index_symbols(case.lhs) | index_symbols(case.rhs), key=str))
         for desc, m in mutants(case.rhs, indices=every):
-            yield case, f"right side: {desc}", Case(f"{case.name}: right side: {desc}", case.lhs, m, case.definitions, case.assumptions, case.conditions)
+            yield (
+                case,
+                f"right side: {desc}",
+                Case(
+                    f"{case.name}: right side: {desc}",
+                    case.lhs,
+                    m,
+                    case.definitions,
+                    case.assumptions,
+                    case.conditions,
+                ),
+            )
         for desc, m in mutants(case.lhs, indices=every):
-            yield case, f"left side: {desc}", Case(f"{case.name}: left side: {desc}", m, case.rhs, case.definitions, case.assumptions, case.conditions)
+            yield (
+                case,
+                f"left side: {desc}",
+                Case(
+                    f"{case.name}: left side: {desc}",
+                    m,
+                    case.rhs,
+                    case.definitions,
+                    case.assumptions,
+                    case.conditions,
+                ),
+            )
 
 
 @dataclass

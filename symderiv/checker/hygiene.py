@@ -80,16 +80,13 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
                 var = lim[0]
                 if var in free:
                     text = (
-                        f"the free index {var} is reused as the summation variable of "
-                        f"{to_text(s)}"
+                        f"the free index {var} is reused as the summation variable of {to_text(s)}"
                     )
                     if text not in warnings:
                         warnings.append(text)
     for side in sides:
         for s, var in _idle_sums(side):
-            text = (
-                f"the summation index {var} does not occur in its summand {to_text(s.function)}"
-            )
+            text = f"the summation index {var} does not occur in its summand {to_text(s.function)}"
             if text not in warnings:
                 warnings.append(text)
     if lhs is not None and rhs is not None and free_by_side[0] != free_by_side[1]:
@@ -100,9 +97,7 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
     return tuple(warnings)
 
 
-def repair_definition(
-    target: sympy.Expr, value: sympy.Expr
-) -> tuple[sympy.Expr, str] | None:
+def repair_definition(target: sympy.Expr, value: sympy.Expr) -> tuple[sympy.Expr, str] | None:
     """Read an ill-formed definition the way its author meant it, when that is unambiguous.
 
     ``L = -\\sum_i y_j \\log p_j`` has a free index (``j``) that its target ``L`` lacks while the

@@ -251,10 +251,16 @@ def _mul_edits(e: sympy.Mul, scope: frozenset[sympy.Symbol], ctx: str | None) ->
             continue
         if f.is_Number and f.could_extract_minus_sign():
             text = to_text(-f)
-            yield Mutant(f"factor {text} dropped", rebuild(pos, sympy.Integer(-1)), f"without the factor {text}")
+            yield Mutant(
+                f"factor {text} dropped",
+                rebuild(pos, sympy.Integer(-1)),
+                f"without the factor {text}",
+            )
             continue
         text = to_text(f)
-        yield Mutant(f"factor {text} dropped", rebuild(pos, sympy.Integer(1)), f"without the factor {text}")
+        yield Mutant(
+            f"factor {text} dropped", rebuild(pos, sympy.Integer(1)), f"without the factor {text}"
+        )
     for pos, f in enumerate(factors):
         if f.is_Number:
             continue
@@ -309,7 +315,9 @@ def _index_edits(
                 continue
             idx = list(positions)
             idx[pos] = new
-            changed = e.base[tuple(idx)] if isinstance(e, sympy.Indexed) else sympy.KroneckerDelta(*idx)
+            changed = (
+                e.base[tuple(idx)] if isinstance(e, sympy.Indexed) else sympy.KroneckerDelta(*idx)
+            )
             was, now = to_text(e), to_text(changed)
             hint = f"{ctx} should contain {now}, not {was}" if ctx else None
             yield Mutant(f"{now} in place of {was}", changed, f"with {now} in place of {was}", hint)

@@ -112,7 +112,7 @@ def _decimals_word(k: int) -> str:
     return f"{k} decimal" if k == 1 else f"{k} decimals"
 
 
-def _judge_scalar(value: float | complex, claimed_text: str) -> ClaimMatch:
+def _judge_scalar(value: complex, claimed_text: str) -> ClaimMatch:
     claim, k = parse_claim(claimed_text)
     shown = claimed_text.strip()
     if isinstance(value, complex):
@@ -148,8 +148,8 @@ def judge_claim(value: Value, claimed_text: str | Sequence[str]) -> ClaimMatch:
 
     Raises:
         ParseError: a claimed text is not a decimal number.
-        ValueError: a vector claim and its value have different lengths, or one is a vector
-            and the other is not.
+        ValueError: a vector claim and its value have different lengths.
+        TypeError: one is a vector and the other is not.
 
     >>> judge_claim(-math.log10(0.7), "0.155").how
     'rounds to 3 decimals'
@@ -160,10 +160,10 @@ def judge_claim(value: Value, claimed_text: str | Sequence[str]) -> ClaimMatch:
     """
     if isinstance(claimed_text, str):
         if isinstance(value, Sequence):
-            raise ValueError(f"a vector value of {len(value)} entries against one number")
+            raise TypeError(f"a vector value of {len(value)} entries against one number")
         return _judge_scalar(value, claimed_text)
     if not isinstance(value, Sequence):
-        raise ValueError(f"one value against a vector of {len(claimed_text)} claims")
+        raise TypeError(f"one value against a vector of {len(claimed_text)} claims")
     if len(value) != len(claimed_text):
         raise ValueError(f"{len(value)} values against {len(claimed_text)} claimed entries")
     entries = tuple(_judge_scalar(v, t) for v, t in zip(value, claimed_text))
@@ -214,7 +214,9 @@ def evaluate_constant(expr: sympy.Expr) -> float | complex | tuple[float | compl
 
 def _constant(expr: sympy.Expr) -> float | complex:
     if expr.free_symbols:
-        raise ValueError(f"cannot evaluate {expr} without values for {sorted(map(str, expr.free_symbols))}")
+        raise ValueError(
+            f"cannot evaluate {expr} without values for {sorted(map(str, expr.free_symbols))}"
+        )
     c = complex(sympy.N(expr, 17))
     return c.real if c.imag == 0 else c
 
@@ -288,10 +290,7 @@ class NumericClaim:
         got = _show(self.natural.value)
         if self.alternatives:
             alt = self.alternatives[0]
-            return (
-                f"the claim {alt.text}, not with the natural log "
-                f"(natural log gives {got})"
-            )
+            return f"the claim {alt.text}, not with the natural log (natural log gives {got})"
         return f"the claim differs: the value is {got}, not {self.natural.claimed}"
 
 

@@ -18,7 +18,9 @@ def numeric_oracle(definitions=(), conditions=()):
     """The cheap numeric oracle the engine passes: equal at random points for n = 2, 3."""
 
     def equal(a, b):
-        verdict = really_false(Case("fix", a, b, definitions, (), conditions), n_values=(3, 2), points=2)
+        verdict = really_false(
+            Case("fix", a, b, definitions, (), conditions), n_values=(3, 2), points=2
+        )
         return None if verdict is None else not verdict
 
     return equal
@@ -29,7 +31,12 @@ def numeric_oracle(definitions=(), conditions=()):
     [
         pytest.param(p[i] * (1 + p[i]), p[i] * (1 - p[i]), 2 * p[i] ** 2, id="i-eq-j-sign-slip"),
         pytest.param(p[i] * (1 - p[i]), p[i] - p[i] ** 2, sympy.Integer(0), id="true-step-is-zero"),
-        pytest.param(p[i] * S(y[j], (j, 1, n)) - y[i], p[i] - y[i], p[i] * (S(y[j], (j, 1, n)) - 1), id="needs-sum-y-1"),
+        pytest.param(
+            p[i] * S(y[j], (j, 1, n)) - y[i],
+            p[i] - y[i],
+            p[i] * (S(y[j], (j, 1, n)) - 1),
+            id="needs-sum-y-1",
+        ),
         pytest.param(p[i] + y[i], p[i] - y[i], 2 * y[i], id="p-plus-y"),
     ],
 )
@@ -48,28 +55,81 @@ def test_the_residual_out_of_time_is_still_the_difference():
 @pytest.mark.parametrize(
     ("lhs", "rhs", "definitions", "conditions", "hint"),
     [
-        pytest.param(p[i] * (1 - p[i]), p[i] * (1 + p[i]), (), (),
-                     "the right side holds with - in place of + before p_i", id="plus-for-minus"),
-        pytest.param(D(p[i], x[j]), p[i] * p[j], SOFTMAX, I_NE_J,
-                     "the right side holds with its sign flipped", id="off-diagonal-sign"),
-        pytest.param(x[i] * y[j] + y[j], x[j] * y[i] + y[i], (), (),
-                     "the right side holds with i and j swapped", id="i-j-swapped"),
-        pytest.param(D(sympy.log(p[i]), x[j]), p[i] * (d(i, j) - p[j]), SOFTMAX, (),
-                     "the right side holds without the factor p_i", id="factor-dropped"),
-        pytest.param(p[i] - y[i], p[i] - y[i] + y[j], (), (),
-                     "the right side holds without the term y_j", id="term-dropped"),
-        pytest.param(p[i] * (1 - p[i]), p[i] ** 2 * (1 - p[i]), (), (),
-                     "the right side holds with power 1 in place of 2 on p_i", id="wrong-power"),
-        pytest.param(p[i] * S(y[k], (k, 1, n)) - y[i] * p[i], S(y[k] * p[k], (k, 1, n)) - y[i] * p[i], (), (),
-                     "the k \\neq i terms should contain p_i, not p_k", id="k-neq-i-terms"),
-        pytest.param(D(p[i], x[j]), p[j] * (1 - p[j]), SOFTMAX, I_EQ_J,
-                     "the right side holds with i in place of j", id="diagonal-wrong-index"),
-        pytest.param(D(L, x[i]), -p[i] + y[i] * S(y[j], (j, 1, n)), CE, (),
-                     None, id="no-single-edit"),
+        pytest.param(
+            p[i] * (1 - p[i]),
+            p[i] * (1 + p[i]),
+            (),
+            (),
+            "the right side holds with - in place of + before p_i",
+            id="plus-for-minus",
+        ),
+        pytest.param(
+            D(p[i], x[j]),
+            p[i] * p[j],
+            SOFTMAX,
+            I_NE_J,
+            "the right side holds with its sign flipped",
+            id="off-diagonal-sign",
+        ),
+        pytest.param(
+            x[i] * y[j] + y[j],
+            x[j] * y[i] + y[i],
+            (),
+            (),
+            "the right side holds with i and j swapped",
+            id="i-j-swapped",
+        ),
+        pytest.param(
+            D(sympy.log(p[i]), x[j]),
+            p[i] * (d(i, j) - p[j]),
+            SOFTMAX,
+            (),
+            "the right side holds without the factor p_i",
+            id="factor-dropped",
+        ),
+        pytest.param(
+            p[i] - y[i],
+            p[i] - y[i] + y[j],
+            (),
+            (),
+            "the right side holds without the term y_j",
+            id="term-dropped",
+        ),
+        pytest.param(
+            p[i] * (1 - p[i]),
+            p[i] ** 2 * (1 - p[i]),
+            (),
+            (),
+            "the right side holds with power 1 in place of 2 on p_i",
+            id="wrong-power",
+        ),
+        pytest.param(
+            p[i] * S(y[k], (k, 1, n)) - y[i] * p[i],
+            S(y[k] * p[k], (k, 1, n)) - y[i] * p[i],
+            (),
+            (),
+            "the k \\neq i terms should contain p_i, not p_k",
+            id="k-neq-i-terms",
+        ),
+        pytest.param(
+            D(p[i], x[j]),
+            p[j] * (1 - p[j]),
+            SOFTMAX,
+            I_EQ_J,
+            "the right side holds with i in place of j",
+            id="diagonal-wrong-index",
+        ),
+        pytest.param(
+            D(L, x[i]), -p[i] + y[i] * S(y[j], (j, 1, n)), CE, (), None, id="no-single-edit"
+        ),
     ],
 )
-def test_one_edit_fixes_name_the_edit_that_makes_the_step_hold(lhs, rhs, definitions, conditions, hint):
-    fixes = one_edit_fixes(lhs, rhs, equal=numeric_oracle(definitions, conditions), indices=(i, j, k))
+def test_one_edit_fixes_name_the_edit_that_makes_the_step_hold(
+    lhs, rhs, definitions, conditions, hint
+):
+    fixes = one_edit_fixes(
+        lhs, rhs, equal=numeric_oracle(definitions, conditions), indices=(i, j, k)
+    )
     if hint is None:
         assert fixes == ()
     else:
@@ -89,6 +149,10 @@ def test_a_true_step_gets_no_fix_and_an_undecided_oracle_gives_none():
 
 
 def test_the_left_side_is_edited_only_when_no_right_side_edit_works():
-    fixes = one_edit_fixes(-p[i] * p[j], p[i] * p[j] + y[i] ** 3 * 0 + sympy.exp(x[k]) * 0, equal=lambda a, b: sympy.expand(a - b) == 0)
+    fixes = one_edit_fixes(
+        -p[i] * p[j],
+        p[i] * p[j] + y[i] ** 3 * 0 + sympy.exp(x[k]) * 0,
+        equal=lambda a, b: sympy.expand(a - b) == 0,
+    )
     assert fixes[0] == "the right side holds with its sign flipped"
     assert not any(f.startswith("the left side") for f in fixes)

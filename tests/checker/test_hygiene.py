@@ -22,7 +22,8 @@ SEED_QUOTIENT = D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i])
     ("lhs", "rhs", "warnings"),
     [
         pytest.param(
-            L, SEED_LOSS,
+            L,
+            SEED_LOSS,
             (
                 "the summation index i does not occur in its summand y_j \\log p_j",
                 "the left side has free indices none, the right side j",
@@ -30,7 +31,8 @@ SEED_QUOTIENT = D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i])
             id="seed-loss-definition",
         ),
         pytest.param(
-            D(p[j], x[i]), SEED_QUOTIENT,
+            D(p[j], x[i]),
+            SEED_QUOTIENT,
             (
                 "the free index i is reused as the summation variable of \\sum_i e^{x_i}",
                 "the left side has free indices i, j, the right side i",
@@ -39,15 +41,22 @@ SEED_QUOTIENT = D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i])
         ),
         pytest.param(D(L, x[i]), p[i] - y[i], (), id="gradient-is-clean"),
         pytest.param(D(p[i], x[j]), p[i] * (d(i, j) - p[j]), (), id="jacobian-is-clean"),
-        pytest.param(S(y[j] * p[i], (j, 1, n)), p[i] * S(y[k], (k, 1, n)), (), id="renamed-bound-index-is-clean"),
         pytest.param(
-            p[i] - y[i], p[j] - y[j], ("the left side has free indices i, the right side j",), id="different-free-index"
+            S(y[j] * p[i], (j, 1, n)),
+            p[i] * S(y[k], (k, 1, n)),
+            (),
+            id="renamed-bound-index-is-clean",
         ),
         pytest.param(
-            -S(y[j] * log(p[j]), (j, 1, n)), None, (), id="one-side-only-clean"
+            p[i] - y[i],
+            p[j] - y[j],
+            ("the left side has free indices i, the right side j",),
+            id="different-free-index",
         ),
+        pytest.param(-S(y[j] * log(p[j]), (j, 1, n)), None, (), id="one-side-only-clean"),
         pytest.param(
-            None, S(y[j] * log(p[j]), (i, 1, n)),
+            None,
+            S(y[j] * log(p[j]), (i, 1, n)),
             ("the summation index i does not occur in its summand y_j \\log p_j",),
             id="one-side-only-idle-sum",
         ),
@@ -61,19 +70,25 @@ def test_index_warnings(lhs, rhs, warnings):
 def test_an_index_only_in_a_derivative_variable_is_free():
     # dL/dx_i depends on i although L shows no index: comparing it with p_i - y_i is clean,
     # comparing it with p_j - y_j is not.
-    assert index_warnings(D(L, x[i]), p[j] - y[j]) == ("the left side has free indices i, the right side j",)
+    assert index_warnings(D(L, x[i]), p[j] - y[j]) == (
+        "the left side has free indices i, the right side j",
+    )
 
 
 @pytest.mark.parametrize(
     ("target", "value", "repaired", "warning"),
     [
         pytest.param(
-            L, SEED_LOSS, -S(y[j] * log(p[j]), (j, 1, n)),
+            L,
+            SEED_LOSS,
+            -S(y[j] * log(p[j]), (j, 1, n)),
             "read as \\sum_j: the summation index i does not occur in its summand y_j \\log p_j",
             id="seed-loss",
         ),
         pytest.param(
-            p[i], sympy.exp(x[i]) / S(sympy.exp(x[k]), (j, 1, n)), sympy.exp(x[i]) / S(sympy.exp(x[k]), (k, 1, n)),
+            p[i],
+            sympy.exp(x[i]) / S(sympy.exp(x[k]), (j, 1, n)),
+            sympy.exp(x[i]) / S(sympy.exp(x[k]), (k, 1, n)),
             "read as \\sum_k: the summation index j does not occur in its summand e^{x_k}",
             id="softmax-denominator",
         ),
@@ -89,7 +104,9 @@ def test_an_ill_formed_definition_is_read_as_meant(target, value, repaired, warn
         pytest.param(L, -S(y[j] * log(p[j]), (j, 1, n)), id="well-formed"),
         pytest.param(L, -S(y[j] * log(p[k]), (i, 1, n)), id="two-stray-indices-is-a-guess"),
         pytest.param(L, -S(y[1] * log(p[1]), (i, 1, n)) + y[j], id="stray-index-outside-the-sum"),
-        pytest.param(p[i], sympy.exp(x[i]) / S(sympy.exp(x[i]), (j, 1, n)), id="idle-sum-but-no-stray-index"),
+        pytest.param(
+            p[i], sympy.exp(x[i]) / S(sympy.exp(x[i]), (j, 1, n)), id="idle-sum-but-no-stray-index"
+        ),
         pytest.param(p[i], sympy.exp(x[j]), id="stray-index-but-no-sum"),
     ],
 )

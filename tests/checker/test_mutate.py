@@ -14,7 +14,9 @@ d = sympy.KroneckerDelta
 S = sympy.Sum
 
 
-def _by_description(expr: sympy.Expr, indices: tuple[sympy.Symbol, ...] = (i, j, k)) -> dict[str, list[sympy.Expr]]:
+def _by_description(
+    expr: sympy.Expr, indices: tuple[sympy.Symbol, ...] = (i, j, k)
+) -> dict[str, list[sympy.Expr]]:
     found: dict[str, list[sympy.Expr]] = {}
     for desc, m in mutants(expr, indices=indices):
         found.setdefault(desc, []).append(m)
@@ -25,16 +27,34 @@ def _by_description(expr: sympy.Expr, indices: tuple[sympy.Symbol, ...] = (i, j,
     ("expr", "description", "mutant"),
     [
         pytest.param(p[i] - y[i], "sign flipped", y[i] - p[i], id="sign-flipped"),
-        pytest.param(p[i] * (d(i, j) - p[j]), "i and j swapped", p[j] * (d(i, j) - p[i]), id="i-j-swapped"),
+        pytest.param(
+            p[i] * (d(i, j) - p[j]), "i and j swapped", p[j] * (d(i, j) - p[i]), id="i-j-swapped"
+        ),
         pytest.param(-p[i] * p[j], "factor p_i dropped", -p[j], id="factor-dropped"),
         pytest.param(p[i] - y[i], "term -y_i dropped", p[i], id="term-dropped"),
-        pytest.param(p[i] * (1 - p[i]), "+ in place of - before p_i", p[i] * (1 + p[i]), id="plus-for-minus"),
+        pytest.param(
+            p[i] * (1 - p[i]), "+ in place of - before p_i", p[i] * (1 + p[i]), id="plus-for-minus"
+        ),
         pytest.param(p[i] + y[i], "- in place of + before y_i", p[i] - y[i], id="minus-for-plus"),
         pytest.param(p[i] ** 2, "power 1 in place of 2 on p_i", p[i], id="power-2-to-1"),
-        pytest.param(p[i] * y[i], "power 2 in place of 1 on p_i", p[i] ** 2 * y[i], id="power-1-to-2"),
-        pytest.param(y[j] - p[i] * p[j], "p_k in place of p_j", y[j] - p[i] * p[k], id="entry-index"),
-        pytest.param(sympy.Derivative(p[i], x[j]), "x_i in place of x_j", sympy.Derivative(p[i], x[i]), id="derivative-variable"),
-        pytest.param(d(i, j) * p[j], "\\delta_{i k} in place of \\delta_{i j}", d(i, k) * p[j], id="delta-index"),
+        pytest.param(
+            p[i] * y[i], "power 2 in place of 1 on p_i", p[i] ** 2 * y[i], id="power-1-to-2"
+        ),
+        pytest.param(
+            y[j] - p[i] * p[j], "p_k in place of p_j", y[j] - p[i] * p[k], id="entry-index"
+        ),
+        pytest.param(
+            sympy.Derivative(p[i], x[j]),
+            "x_i in place of x_j",
+            sympy.Derivative(p[i], x[i]),
+            id="derivative-variable",
+        ),
+        pytest.param(
+            d(i, j) * p[j],
+            "\\delta_{i k} in place of \\delta_{i j}",
+            d(i, k) * p[j],
+            id="delta-index",
+        ),
         pytest.param(p[i] * y[i], "j in place of i", p[j] * y[j], id="free-index-renamed"),
         pytest.param(2 * p[i], "factor 2 dropped", p[i], id="constant-factor-dropped"),
         pytest.param(y[i] / p[i], "factor \\frac{1}{p_i} dropped", y[i], id="divisor-dropped"),
@@ -50,7 +70,9 @@ def test_each_slip_is_a_mutant_with_its_name(expr, description, mutant):
         pytest.param(p[i] - y[i], "i and j swapped", id="no-swap-without-j"),
         pytest.param(sympy.Integer(0), "sign flipped", id="zero-has-no-sign"),
         pytest.param(p[i] * p[j], "factor 1 dropped", id="no-unit-factor"),
-        pytest.param(d(i, j) * p[i], "power 2 in place of 1 on \\delta_{i j}", id="no-power-of-delta"),
+        pytest.param(
+            d(i, j) * p[i], "power 2 in place of 1 on \\delta_{i j}", id="no-power-of-delta"
+        ),
     ],
 )
 def test_edits_that_are_not_slips_are_not_made(expr, description):
@@ -77,7 +99,7 @@ def test_renaming_a_free_index_does_not_capture_a_bound_one():
     renamed = dict(mutants(expr, indices=(i, k)))["k in place of i"]
     # p_i becomes the free p_k; the sum's own variable is renamed rather than captured
     assert renamed != S(y[k] * p[k], (k, 1, n))
-    (var, _, _), = renamed.limits
+    ((var, _, _),) = renamed.limits
     assert var != k and renamed.function == y[var] * p[k]
 
 

@@ -77,13 +77,52 @@ def test_the_referee_finds_every_true_step_true_up_to_n_5(case):
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(Case("i=j with + for -", sympy.Derivative(p[i], x[j]), p[i] * (1 + p[i]), SOFTMAX, (), I_EQ_J), id="diagonal-sign"),
-        pytest.param(Case("i!=j without sign", sympy.Derivative(p[i], x[j]), p[i] * p[j], SOFTMAX, (), I_NE_J), id="off-diagonal-sign"),
-        pytest.param(Case("p + y", sympy.Derivative(L, x[i]), p[i] + y[i], CE, (SUM_Y_IS_1,)), id="p-plus-y"),
-        pytest.param(Case("p - y without sum y = 1", sympy.Derivative(L, x[i]), p[i] - y[i], CE), id="unstated-sum-y"),
-        pytest.param(Case("diagonal form without its condition", sympy.Derivative(p[i], x[j]), p[i] * (1 - p[i]), SOFTMAX), id="unstated-i-eq-j"),
-        pytest.param(Case("delta dropped", sympy.Derivative(p[i], x[j]), -p[i] * p[j], SOFTMAX), id="delta-dropped"),
-        pytest.param(Case("natural log vs base 10", sympy.Derivative(sympy.log(p[i]) / sympy.log(10), x[j]), d(i, j) - p[j], SOFTMAX), id="base-10-log"),
+        pytest.param(
+            Case(
+                "i=j with + for -",
+                sympy.Derivative(p[i], x[j]),
+                p[i] * (1 + p[i]),
+                SOFTMAX,
+                (),
+                I_EQ_J,
+            ),
+            id="diagonal-sign",
+        ),
+        pytest.param(
+            Case(
+                "i!=j without sign", sympy.Derivative(p[i], x[j]), p[i] * p[j], SOFTMAX, (), I_NE_J
+            ),
+            id="off-diagonal-sign",
+        ),
+        pytest.param(
+            Case("p + y", sympy.Derivative(L, x[i]), p[i] + y[i], CE, (SUM_Y_IS_1,)), id="p-plus-y"
+        ),
+        pytest.param(
+            Case("p - y without sum y = 1", sympy.Derivative(L, x[i]), p[i] - y[i], CE),
+            id="unstated-sum-y",
+        ),
+        pytest.param(
+            Case(
+                "diagonal form without its condition",
+                sympy.Derivative(p[i], x[j]),
+                p[i] * (1 - p[i]),
+                SOFTMAX,
+            ),
+            id="unstated-i-eq-j",
+        ),
+        pytest.param(
+            Case("delta dropped", sympy.Derivative(p[i], x[j]), -p[i] * p[j], SOFTMAX),
+            id="delta-dropped",
+        ),
+        pytest.param(
+            Case(
+                "natural log vs base 10",
+                sympy.Derivative(sympy.log(p[i]) / sympy.log(10), x[j]),
+                d(i, j) - p[j],
+                SOFTMAX,
+            ),
+            id="base-10-log",
+        ),
     ],
 )
 def test_the_referee_refutes_known_false_steps(case):
