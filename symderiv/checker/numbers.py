@@ -35,6 +35,7 @@ __all__ = [
     "ClaimMatch",
     "LogBaseUse",
     "NumericClaim",
+    "claimed_texts",
     "evaluate_constant",
     "judge_claim",
     "judge_numeric_claim",
@@ -78,6 +79,46 @@ def parse_claim(text: str) -> tuple[Decimal, int]:
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)  # finite by the regex
     return number, max(-exponent, 0)
+
+
+_TOKEN = re.compile(r"(?<![\w.])[+\-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])")
+
+
+def claimed_texts(rhs: sympy.Basic, latex: str | None = None) -> str | tuple[str, ...] | None:
+    """The digits a numeric claim shows: one text, a tuple for a vector, ``None`` if not a claim.
+
+    A numeric claim is a right side that is a number or a matrix of numbers.  The digits are
+    taken from the claim's source ``latex`` when it shows exactly as many numbers as the claim
+    has entries (so ``0.70`` keeps its two decimals); otherwise from the shortest text that
+    reads back as each value (``0.7``).
+
+    >>> claimed_texts(sympy.Matrix([0.154, 0.7, 1]), r"\\begin{bmatrix} 0.154\\\\0.70\\\\1 \\end{bmatrix}")
+    ('0.154', '0.70', '1')
+    >>> claimed_texts(sympy.Float("0.155"))
+    '0.155'
+    >>> claimed_texts(sympy.Symbol("a")) is None
+    True
+    """
+    if isinstance(rhs, sympy.MatrixBase):
+        entries = list(rhs)
+        if not entries or not all(isinstance(e, sympy.Number) for e in entries):
+            return None
+    elif isinstance(rhs, sympy.Number):
+        entries = [rhs]
+    else:
+        return None
+    shown = [t.replace("\u2212", "-") for t in _TOKEN.findall(latex)] if latex else []
+    if len(shown) == len(entries):
+        texts = shown
+    else:
+        texts = [_shortest(e) for e in entries]
+    return tuple(texts) if isinstance(rhs, sympy.MatrixBase) else texts[0]
+
+
+def _shortest(number: sympy.Basic) -> str:
+    if isinstance(number, sympy.Integer):
+        return str(int(number))
+    return repr(float(number))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from symderiv.checker.numbers import (
     LogBaseUse,
+    claimed_texts,
     evaluate_constant,
     judge_claim,
     judge_numeric_claim,
@@ -304,3 +305,57 @@ def test_a_consistent_document_does_not_mix_log_bases(uses):
 def test_an_unknown_kind_of_use_is_a_value_error():
     with pytest.raises(ValueError, match=r"^unknown kind of log-base use: 'prose'$"):
         mixed_log_bases([LogBaseUse("prose", 10, "block 1")])
+
+
+@pytest.mark.parametrize(
+    ("rhs", "latex", "texts"),
+    [
+        pytest.param(
+            sympy.Matrix([sympy.Float("0.154"), sympy.Float("0.7"), sympy.Integer(1)]),
+            "\\begin{bmatrix} 0.154\\\\0.7\\\\1 \\end{bmatrix}",
+            ("0.154", "0.7", "1"),
+            id="seed-vector",
+        ),
+        pytest.param(sympy.Float("0.7"), "0.70", "0.70", id="trailing-zero-from-source"),
+        pytest.param(sympy.Float("0.155"), None, "0.155", id="no-source"),
+        pytest.param(sympy.Float("0.155"), "x_1 + 0.155", "0.155", id="source-with-other-numbers"),
+        pytest.param(sympy.Integer(1), "1", "1", id="integer"),
+        pytest.param(p[i], "p_i", None, id="not-a-claim"),
+        pytest.param(sympy.Matrix([p[i], 1]), None, None, id="matrix-with-a-symbol"),
+    ],
+)
+def test_the_digits_of_a_claim_come_from_its_source(rhs, latex, texts):
+    assert claimed_texts(rhs, latex) == texts
+
+
+def test_the_seed_numbers_hold_in_base_10_and_the_seed_mixes_log_bases():
+    """The seed's blocks as the reader gives them, judged as the engine does."""
+    P = distribution("P")
+    information = -log(P[x[1]])  # I(x) := -log P(x), P(x) = [0.7, 0.2, 0.1]
+    seven = -log(sympy.Float("0.7"), evaluate=False)  # -(1 log 0.7 + 0 log 0.2 + 0 log 0.1)
+    two = -log(sympy.Float("0.2"), evaluate=False)
+    claims = [
+        ("block 3", _seed_vector_evaluate, information, ("0.154", "0.7", "1")),
+        ("block 14", evaluate_constant, seven, "0.155"),
+        ("block 17", evaluate_constant, two, "0.7"),
+    ]
+    uses = []
+    for where, evaluate, expr, claimed in claims:
+        claim = judge_numeric_claim(evaluate, expr, claimed)
+        assert not claim.holds and claim.base == 10, where
+        uses.append(LogBaseUse("numbers", claim.base, where))
+    assert [
+        judge_numeric_claim(e, x_, c).alternatives[0].match.phrase for _, e, x_, c in claims
+    ] == [
+        "0.154 by truncation, 0.7 by rounding, 1 exactly",
+        "0.155 by rounding",
+        "0.7 by rounding",
+    ]
+    # block 27: -sum_j y_j dlog p_j/dx_i = -sum_j y_j (1/p_j) dp_j/dx_i, proved with natural log
+    lhs = sympy.Derivative(log(p[j]), x[i])
+    assert needs_natural_log(lhs, sympy.Derivative(p[j], x[i]) / p[j])
+    uses.append(LogBaseUse("calculus", "e", "block 27"))
+    assert mixed_log_bases(uses) == (
+        "the document mixes log bases: its numbers use log base 10 (block 3, block 14, block 17) "
+        "while its calculus uses the natural log (block 27)"
+    )
