@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -237,13 +238,14 @@ def _as_text(report: DerivationReport) -> str:
 
 def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone: bool) -> str:
     d = report.derivation
-    if any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
-        # NOTE: matrix steps are wide; a tag moves below a row that fills the line, where a
-        # justification column would push the row off the page.
+    if standalone or any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
+        # NOTE: a tag moves below a row that fills the line, where a justification column
+        # would push wide rows (matrices, long justifications) off the page.
         settings = {"justification": "tag", **settings}
     if standalone:
         settings = {"fit_width": 70, **settings}
-    body = to_latex(d, **settings)
+    rows = _vector_definitions(list(report.steps))
+    body = to_latex(dataclasses.replace(d, steps=tuple(r.step for r in rows)), **settings)
     align = "\\begin{align*}\n" + body + "\n\\end{align*}\n"
     directives = "".join(
         f"% symderiv: assume {assumption_directive(a, **settings)}\n" for a in _stated(d)

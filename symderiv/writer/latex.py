@@ -48,16 +48,16 @@ _TEXT_ESCAPES = {
     "_": r"\_",
     "^": r"\^{}",
     "~": r"\~{}",
-    "≠": r"$\neq$",
-    "≤": r"$\leq$",
-    "≥": r"$\geq$",
-    "∂": r"$\partial$",
-    "δ": r"$\delta$",
-    "Σ": r"$\Sigma$",
-    "∑": r"$\sum$",
-    "→": r"$\to$",
-    "·": r"$\cdot$",
-    "×": r"$\times$",
+    "≠": r"\(\neq\)",
+    "≤": r"\(\leq\)",
+    "≥": r"\(\geq\)",
+    "∂": r"\(\partial\)",
+    "δ": r"\(\delta\)",
+    "Σ": r"\(\Sigma\)",
+    "∑": r"\(\sum\)",
+    "→": r"\(\to\)",
+    "·": r"\(\cdot\)",
+    "×": r"\(\times\)",
     "−": "-",
     "–": "--",
     "—": "---",
@@ -401,14 +401,14 @@ def justification_tex(text: str, *, text_mode: bool = False) -> str:
     >>> justification_tex(r"use \sum_j y_j = 1")
     '\\text{use } \\sum_j y_j = 1'
     >>> justification_tex("case $i = j$: 100%", text_mode=True)
-    'case $i = j$: 100\\%'
+    'case \\(i = j\\): 100\\%'
     """
     text = _delimit_maths(text)
     out = []
     for pos, part in enumerate(text.split("$")):
         if pos % 2:
             maths = "".join(_MATH_ESCAPES.get(ch, ch) for ch in part).strip()
-            out.append(f"${maths}$" if text_mode else maths)
+            out.append(rf"\({maths}\)" if text_mode else maths)
         elif part:
             out.append(latex_text(part) if text_mode else r"\text{" + latex_text(part) + "}")
     return ("" if text_mode else " ").join(out)
@@ -487,11 +487,7 @@ def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
             and step.conditions == prev.conditions
         )
         line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
-        if step.justification and mode == "text" and printer._settings["fit_width"]:
-            # A justification column that wraps, so that a long one stays on the page.
-            words = justification_tex(step.justification, text_mode=True)
-            line += r" && \parbox{0.3\linewidth}{\raggedright\small " + words + "}"
-        elif step.justification and mode == "text":
+        if step.justification and mode == "text":
             line += " && " + justification_tex(step.justification)
         elif step.justification and mode == "tag":
             line += r" \tag*{" + justification_tex(step.justification, text_mode=True) + "}"
