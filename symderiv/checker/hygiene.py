@@ -54,7 +54,8 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
     * a free index of the step reused as a summation variable
       (``\\partial p_j / \\partial x_i = \\partial / \\partial x_i \\, e^{x_i} / \\sum_i e^{x_i}``);
     * a summation index that does not occur in its summand (``\\sum_i y_j \\log p_j``);
-    * the two sides with different free indices.
+    * the two sides with different free indices (unless one side is a vector of values, which
+      lists the other side over its free index: ``I(x) = [0.154, 0.7, 1]``).
 
     Args:
         lhs: left side of the step.
@@ -67,6 +68,9 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
     >>> index_warnings(L, -sympy.Sum(y[j] * sympy.log(p[j]), (i, 1, n)))
     ('the summation index i does not occur in its summand y_j \\\\log p_j', 'the left side has free indices none, the right side j')
     """
+    lhs, rhs = (
+        sympy.ImmutableMatrix(s) if isinstance(s, sympy.MatrixBase) else s for s in (lhs, rhs)
+    )
     sides = [s for s in (lhs, rhs) if s is not None]
     if not sides:
         return ()
@@ -89,7 +93,14 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
             text = f"the summation index {var} does not occur in its summand {to_text(s.function)}"
             if text not in warnings:
                 warnings.append(text)
-    if lhs is not None and rhs is not None and free_by_side[0] != free_by_side[1]:
+    vector_claim = any(isinstance(side, sympy.MatrixBase) for side in sides)
+    # NOTE: I(x) = [0.154, 0.7, 1] lists the values over the free index x: not a mismatch.
+    if (
+        lhs is not None
+        and rhs is not None
+        and free_by_side[0] != free_by_side[1]
+        and not vector_claim
+    ):
         warnings.append(
             f"the left side has free indices {_names(free_by_side[0])}, "
             f"the right side {_names(free_by_side[1])}"

@@ -61,6 +61,9 @@ SEED_QUOTIENT = D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i])
             id="one-side-only-idle-sum",
         ),
         pytest.param(None, None, (), id="nothing-read"),
+        pytest.param(
+            -log(p[i]), sympy.Matrix([0.154, 0.7, 1]), (), id="vector-of-values-over-the-free-index"
+        ),
     ],
 )
 def test_index_warnings(lhs, rhs, warnings):
