@@ -21,7 +21,8 @@ def residual(lhs: sympy.Expr, rhs: sympy.Expr, *, timeout_s: float = 2.0) -> sym
 
     Candidates are the plain difference, its ``together``/``cancel``/``factor``/``expand`` forms
     and ``simplify``; the one with the fewest operations wins (ties keep the earlier, plainer
-    form).  A candidate that runs out of time is skipped, so the result is always an expression
+    form).  Derivatives are kept as written (not evaluated): ``d p_j / d x_i`` is only
+    meaningful once the engine substitutes the definition of ``p``.  A candidate that runs out of time is skipped, so the result is always an expression
     equal to ``lhs - rhs``.
 
     Args:
@@ -38,7 +39,16 @@ def residual(lhs: sympy.Expr, rhs: sympy.Expr, *, timeout_s: float = 2.0) -> sym
     >>> residual(p[i] * (1 + p[i]), p[i] * (1 - p[i]))
     2*p[i]**2
     """
-    diff = sympy.Add(lhs, -rhs)
+    # NOTE: derivatives stay as they are written.  SymPy would evaluate d p_j / d x_i to 0 (p is
+    # just a name to it) and mishandle a sum whose variable is the differentiation index; the
+    # residual must be equal to lhs - rhs as the document means it, so they are frozen.
+    frozen: dict[sympy.Basic, sympy.Basic] = {}
+    for side in (lhs, rhs):
+        for node in sympy.preorder_traversal(side):
+            if isinstance(node, sympy.Derivative) and node not in frozen:
+                frozen[node] = sympy.Dummy(f"d{len(frozen)}")
+    thaw = {v: k for k, v in frozen.items()}
+    diff = sympy.Add(lhs.xreplace(frozen), -rhs.xreplace(frozen))
     best, best_ops = diff, sympy.count_ops(diff)
     transforms: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
         sympy.expand,
@@ -59,7 +69,7 @@ def residual(lhs: sympy.Expr, rhs: sympy.Expr, *, timeout_s: float = 2.0) -> sym
     except CheckTimeout:
         # NOTE: the budget is for a nicer form only; the plain difference is already correct.
         pass
-    return best
+    return best.xreplace(thaw)
 
 
 def one_edit_fixes(

@@ -46,6 +46,25 @@ def test_the_residual_is_the_difference_in_simplest_form(lhs, rhs, expected):
     assert sympy.count_ops(got) <= sympy.count_ops(expected)
 
 
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "expected"),
+    [
+        pytest.param(
+            D(L, x[i]), p[i] - y[i], D(L, x[i]) - p[i] + y[i], id="seed-gradient-needs-sum-y"
+        ),
+        pytest.param(
+            D(p[j], x[i]),
+            D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i]),
+            D(p[j], x[i]) - D(sympy.exp(x[i]) / S(sympy.exp(x[i]), (i, 1, n)), x[i]),
+            id="seed-quotient-with-reused-index",
+        ),
+    ],
+)
+def test_the_residual_keeps_derivatives_as_written(lhs, rhs, expected):
+    # SymPy alone would call d L / d x_i zero (L is only a name to it)
+    assert sympy.expand(residual(lhs, rhs) - expected) == 0
+
+
 def test_the_residual_out_of_time_is_still_the_difference():
     lhs, rhs = p[i] * (1 + p[i]), p[i] * (1 - p[i])
     got = residual(lhs, rhs, timeout_s=1e-6)
