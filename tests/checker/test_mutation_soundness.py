@@ -184,5 +184,5 @@ def test_no_really_false_mutant_is_accepted():
 def test_no_really_false_mutant_is_accepted_all_of_them():
     judge = _engine_judge()
     counts = tally(ALL_CASES, judge, n_values=FULL_N)
-    assert counts.mutants >= 1000, _report(counts)
+    assert counts.mutants >= 900, _report(counts)
     assert counts.accepted == [], _report(counts)
