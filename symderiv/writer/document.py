@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
@@ -207,6 +208,51 @@ def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, An
 # --- plain text -----------------------------------------------------------------------------
 
 
+class _PlainPrinter(StrPrinter):  # type: ignore[misc]
+    """One-line text in the field's notation: ``p_i``, ``δ_ij``, ``∂L/∂x_i``, ``sum(.., k=1..n)``."""
+
+    printmethod = "_symderiv_plain"  # NOTE: not ``_sympystr``, which Indexed defines itself
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        parts = [self._print(ix) for ix in expr.indices]
+        sub = "".join(parts) if all(len(p) == 1 for p in parts) else "{" + ",".join(parts) + "}"
+        return f"{self._print(expr.base)}_{sub}"
+
+    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
+        return str(self._print(expr.label))
+
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
+        a, b = (self._print(x) for x in expr.args[:2])
+        return f"δ_{a}{b}" if len(a) == len(b) == 1 else f"δ_{{{a},{b}}}"
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        f = expr.expr
+        top = self._print(f) if f.is_Atom or isinstance(f, sympy.Indexed) else f"({self._print(f)})"
+        den = "".join(
+            f"∂{self._print(v)}" + (f"^{c}" if c != 1 else "") for v, c in expr.variable_count
+        )
+        return f"∂{top}/{den}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        limits = ", ".join(
+            f"{self._print(k)}={self._print(lo)}..{self._print(hi)}" for k, lo, hi in expr.limits
+        )
+        return f"sum({self._print(expr.function)}, {limits})"
+
+    def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
+        rows = (
+            "[" + ", ".join(self._print(e) for e in expr.row(r)) + "]" for r in range(expr.rows)
+        )
+        return "[" + ", ".join(rows) + "]"
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+
+
+def _plain(expr: object) -> str:
+    return str(_PlainPrinter().doprint(expr))
+
+
 def _as_text(report: DerivationReport) -> str:
     d = report.derivation
     n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {d.n}"
@@ -216,8 +262,8 @@ def _as_text(report: DerivationReport) -> str:
     width = max((len(r.result.verdict.value) for r in report.steps), default=0)
     for num, r in enumerate(report.steps, start=1):
         step = r.step
-        lhs = sympy.sstr(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
-        rhs = sympy.sstr(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
+        lhs = _plain(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
+        rhs = _plain(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
         lines.append(f"{num:>3}. {r.result.verdict.value:<{width}}  {lhs} = {rhs}")
         notes = []
         if step.conditions:

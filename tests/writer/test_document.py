@@ -24,9 +24,10 @@ def test_text_lists_every_step_with_verdict_and_justification(
     lines = text.splitlines()
     assert lines[0] == "hand-softmax-ce (symbolic n)"
     assert lines[1] == "  assuming sum(y) = 1"
-    assert lines[2] == "  1. definition  p[i] = exp(x[i])/Sum(exp(x[k]), (k, 1, n))"
+    assert lines[2] == "  1. definition  p_i = exp(x_i)/sum(exp(x_k), k=1..n)"
     assert lines[3] == " " * 17 + "(softmax)"
-    assert "  8. proved      p[i]*Sum(y[j], (j, 1, n)) - y[i] = p[i] - y[i]" in lines
+    assert "  8. proved      p_i*sum(y_j, j=1..n) - y_i = p_i - y_i" in lines
+    assert "  3. proved      ∂p_i/∂x_j = (δ_ij - p_j)*p_i" in lines
     assert "(for i != j; case i ≠ j)" in text
     assert lines[-1] == "summary: 6 proved, 2 definition"
 
@@ -136,3 +137,13 @@ def test_markdown_defines_concrete_entries_as_one_vector(
     )
     assert blocks[1] == r"L = -y_1 \log p_1 - y_2 \log p_2"
     assert "<!-- symderiv: assume y_1 + y_2 = 1 -->" in md
+
+
+def test_text_of_concrete_n_is_one_line_per_step(
+    make_report: Callable[..., DerivationReport],
+) -> None:
+    text = render_derivation(make_report(softmax_ce(2)), fmt="text")
+    assert (
+        "  5. proved      [[∂p_1/∂x_1, ∂p_1/∂x_2], [∂p_2/∂x_1, ∂p_2/∂x_2]]"
+        " = [[p_1*(1 - p_1), -p_1*p_2], [-p_1*p_2, p_2*(1 - p_2)]]"
+    ) in text.splitlines()
