@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import sympy
 
 from symderiv.errors import ParseError
@@ -181,7 +182,8 @@ def judge_claim(value: Value, claimed_text: str | Sequence[str]) -> ClaimMatch:
     """Does ``value`` match the digits of ``claimed_text`` (see the module's tolerance policy)?
 
     Args:
-        value: the exact value of the claim's left side (a number, or a sequence for a vector).
+        value: the exact value of the claim's left side (a number, or a sequence, matrix or
+            array of numbers for a vector).
         claimed_text: the digits the document shows, or a tuple of them for a vector.
 
     Returns:
@@ -199,6 +201,8 @@ def judge_claim(value: Value, claimed_text: str | Sequence[str]) -> ClaimMatch:
     >>> judge_claim(-math.log(0.7), "0.155").holds
     False
     """
+    if isinstance(value, (sympy.MatrixBase, np.ndarray)):
+        value = tuple(complex(v) for v in value)
     if isinstance(claimed_text, str):
         if isinstance(value, Sequence):
             raise TypeError(f"a vector value of {len(value)} entries against one number")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from symderiv.checker._exprtools import free_indices, substitute_free
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.symbols import L, i, j, k, n, p, x, y
 
@@ -115,3 +118,33 @@ def test_an_ill_formed_definition_is_read_as_meant(target, value, repaired, warn
 )
 def test_a_definition_is_not_repaired_when_well_formed_or_ambiguous(target, value):
     assert repair_definition(target, value) is None
+
+
+_entries = st.sampled_from([p[i], p[j], y[k], x[i], y[j], d(i, k)])
+
+
+def _grow(children):
+    return st.one_of(
+        st.tuples(children, children).map(lambda ab: ab[0] + ab[1]),
+        st.tuples(children, children).map(lambda ab: ab[0] * ab[1]),
+        st.tuples(children, st.sampled_from([i, j, k])).map(lambda a: S(a[0], (a[1], 1, n))),
+        st.tuples(children, st.sampled_from([x[i], x[j]])).map(lambda a: D(a[0], a[1])),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.recursive(_entries, _grow, max_leaves=5),
+    st.sampled_from([i, j, k]),
+    st.sampled_from([i, j, k]),
+)
+def test_renaming_a_free_index_moves_exactly_that_index(expr, old, new):
+    # The hygiene warnings rest on this: a free index renamed never gets captured by a sum.
+    free = free_indices(expr, (i, j, k))
+    renamed = substitute_free(expr, {old: new})
+    expected = (free - {old}) | ({new} if old in free else set())
+    assert free_indices(renamed, (i, j, k)) == expected
+    # and renaming back restores the same expression up to the names of bound variables
+    if new not in free or new == old:
+        back = substitute_free(renamed, {new: old}) if old in free else renamed
+        assert free_indices(back, (i, j, k)) == free

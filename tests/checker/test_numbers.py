@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import numpy as np
 import pytest
 import sympy
 from hypothesis import given
@@ -108,6 +109,19 @@ def test_a_vector_claim_holds_entry_by_entry():
     assert match.phrase == "0.154 by truncation, 0.7 by rounding, 1 exactly"
     natural = judge_claim(tuple(-math.log(float(v)) for v in SEED_P), ("0.154", "0.7", "1"))
     assert not natural.holds
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param((0.1549, 0.699), id="tuple"),
+        pytest.param(sympy.Matrix([0.1549, 0.699]), id="sympy-matrix"),
+        pytest.param(np.array([0.1549, 0.699]), id="numpy-array"),
+    ],
+)
+def test_a_vector_value_may_be_a_tuple_a_matrix_or_an_array(values):
+    assert judge_claim(values, ("0.155", "0.7")).holds
+    assert not judge_claim(values, ("0.155", "0.8")).holds
 
 
 @pytest.mark.parametrize(
