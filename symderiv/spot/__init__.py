@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from symderiv.spot._cases import Case, Definition, Formula, get
-from symderiv.spot._inputs import Points, make_points
+from symderiv.spot._inputs import Points, extreme_logits, make_points
 from symderiv.spot._lower import IndexedFunction, lambdify_indexed
 from symderiv.spot._reference import complex_step, richardson, taylor_test
 
@@ -41,11 +41,14 @@ __all__ = [
 DTYPES = ("float64", "float32")
 #: Reference entries (points × n × columns) per definition: bounds the Jacobian columns that
 #: get a reference derivative at each point (all columns when n is small, at least MIN_COLUMNS).
-COLUMN_BUDGET = 1 << 20
+COLUMN_BUDGET = 1 << 19
 MIN_COLUMNS = 8
 #: Formula entries per formula: past it (an n × n Jacobian at large n), a formula is evaluated
 #: at the extreme points and the first random ones only; gradients always see every point.
-ENTRY_BUDGET = 1 << 23
+ENTRY_BUDGET = 1 << 22
+MIN_POINTS = 6
+#: Entries of the naive (overflow-prone) form evaluated to show where it overflows.
+NAIVE_BUDGET = 1 << 21
 #: Elements of one chunk of formula output (points are processed in chunks of this size).
 CHUNK = 1 << 20
 
@@ -150,32 +153,36 @@ def _select(out: np.ndarray, f: Formula, cols: np.ndarray) -> np.ndarray:
 
 
 def _cross_errors(
-    out: np.ndarray, prim: np.ndarray, f: Formula, eps: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per point, the largest absolute and relative difference over the entries ``f`` claims."""
+    out: np.ndarray, prim: np.ndarray, f: Formula, scratch: np.ndarray
+) -> np.ndarray:
+    """Per point, the largest absolute difference over the entries ``f`` claims."""
     b = out.shape[0]
     p = np.diagonal(prim, axis1=1, axis2=2) if f.claims == "diagonal" else prim
-    err = np.subtract(out, p, dtype=np.float64)
+    err = scratch.reshape(-1)[: out.size].reshape(out.shape)
+    np.subtract(out, p, out=err, dtype=np.float64)
     np.abs(err, out=err)
     if f.claims == "off-diagonal":
         n = out.shape[-1]
         err.reshape(b, -1)[:, :: n + 1] = 0.0
-    worst = np.max(err.reshape(b, -1), axis=1, initial=0.0)
-    # NOTE: the relative error here is normwise (over the primary's largest entry): an
-    # entrywise ratio would cost two more passes over n × n entries per point.
-    scale = np.max(np.abs(p).reshape(b, -1), axis=1, initial=0.0)
-    return worst, worst / np.maximum(scale, eps)
+    return np.max(err.reshape(b, -1), axis=1, initial=0.0)
+
+
+def _extremes(pts: Points) -> list[int]:
+    """The extreme points, most telling first (the ±1000 ramp is the issue's example)."""
+    order = {k: r for r, (k, _x) in enumerate(extreme_logits(1))}
+    found = [i for i, k in enumerate(pts.kinds) if k in order]
+    return sorted(found, key=lambda i: order[pts.kinds[i]])
 
 
 def _point_subset(pts: Points, per_point: int) -> np.ndarray:
-    """All points, or (past :data:`ENTRY_BUDGET`) the extreme points and the first random ones."""
+    """All points, or (past :data:`ENTRY_BUDGET`) some extreme points and the first random ones."""
     b = pts.x.shape[0]
-    keep = max(1, ENTRY_BUDGET // per_point)
+    keep = max(MIN_POINTS, ENTRY_BUDGET // per_point)
     if keep >= b:
         return np.arange(b)
-    extreme = [i for i, k in enumerate(pts.kinds) if not k.startswith(("random", "ties"))]
-    rest = [i for i in range(b) if i not in extreme][: max(1, keep - len(extreme))]
-    return np.array(sorted(rest + extreme))
+    extreme = _extremes(pts)[: max(1, keep // 2)]
+    rest = [i for i in range(b) if i not in extreme and pts.kinds[i].startswith(("random", "ties"))]
+    return np.array(sorted(rest[: keep - len(extreme)] + extreme))
 
 
 def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> SpotReport:
@@ -223,6 +230,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
         evals = [_Evaluated() for _ in formulas]
         b = pts.x.shape[0]
         step = max(1, CHUNK // per_point)
+        scratch: np.ndarray | None = None
         for start in range(0, b, step):
             stop = min(b, start + step)
             outs = []
@@ -243,12 +251,17 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
                     ev.finite.append(np.isfinite(jv).all(axis=1))
                 else:
                     ev.finite.append(np.isfinite(out.reshape(stop - start, -1)).all(axis=1))
-            if prim is not None:
+            if prim is not None and len(formulas) > 1:
+                if scratch is None or scratch.size < outs[prim].size:
+                    scratch = np.empty(outs[prim].size)
+                # NOTE: the relative error of an agreement is normwise (over the primary's
+                # largest entry): an entrywise ratio costs two more passes over n × n entries.
+                scale = np.max(np.abs(outs[prim]).reshape(stop - start, -1), axis=1)
                 for k, f in enumerate(formulas):
                     if k != prim:
-                        err, rel = _cross_errors(outs[k], outs[prim], f, eps)
+                        err = _cross_errors(outs[k], outs[prim], f, scratch)
                         evals[k].cross_abs.append(err)
-                        evals[k].cross_rel.append(rel)
+                        evals[k].cross_rel.append(err / np.maximum(scale, eps))
             del outs
         d = defs[of]
         cs = complex_step(black_box(of), pts.x.astype(np.float64), y, cols)
@@ -259,13 +272,13 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
             found = [
                 _compare(
                     f"complex step: {f.text}", f, sel, cs, finite, pts, seed,
-                    tol=_tol_scale(n, eps), extra=None,
+                    tol=_tol_scale(n, eps), extra=None, cols=cols, y=y,
                     reference=f"complex-step derivative of the lambdified definition {d.text} "
                     f"(float64, h = 1e-20)",
                 ),
                 _compare(
                     f"richardson: {f.text}", f, sel, fd.astype(np.float64), finite, pts, seed,
-                    tol=64.0 * math.sqrt(n) * eps**0.8, extra=8.0 * bound,
+                    tol=64.0 * math.sqrt(n) * eps**0.8, extra=8.0 * bound, cols=cols, y=y,
                     reference=f"central differences of {d.text} with relative step "
                     f"(eps·max(1,|x_j|))^(1/5) and Richardson extrapolation ({dtype})",
                 ),
@@ -289,7 +302,8 @@ def _where(pts: Points, point: int, seed: int) -> str:
 
 def _compare(
     check: str, f: Formula, sel: np.ndarray, ref: np.ndarray, finite: np.ndarray, pts: Points,
-    seed: int, *, tol: float, extra: np.ndarray | None, reference: str,
+    seed: int, *, tol: float, extra: np.ndarray | None, reference: str, cols: np.ndarray,
+    y: np.ndarray | None,
 ) -> SpotCheck:
     claimed = ~np.isnan(sel) if f.claims != "all" else np.ones(sel.shape, bool)
     diff = np.where(claimed, np.abs(sel - ref), 0.0)
@@ -308,10 +322,13 @@ def _compare(
               f"within {tol:.2g}·(1+|ref|) at {sel.shape[0]} points"
     else:
         point, row, col = np.unravel_index(int(np.argmax(np.where(bad, diff, -1.0))), diff.shape)
+        c = int(cols[col]) + 1
+        entry = f"∂L/∂x_{c}" if f.of == "loss" else f"∂p_{row + 1}/∂x_{c}"
+        ysum = "" if y is None else f" (there Σ_j y_j = {float(np.sum(y[point])):.6g})"
         msg = (
             f"formula {f.text} disagrees with the reference ({reference}) at "
-            f"{_where(pts, int(point), seed)}, entry ({row + 1}, column {col + 1} of those "
-            f"checked): formula {sel[point, row, col]:.17g}, reference {ref[point, row, col]:.17g}, "
+            f"{_where(pts, int(point), seed)}{ysum}: {entry} is {sel[point, row, col]:.17g} by "
+            f"the formula, {ref[point, row, col]:.17g} by the reference; "
             f"|diff| {diff[point, row, col]:.3g} > tolerance {allowed[point, row, col]:.3g}"
         )
     return SpotCheck(check, sel.shape[0], max_abs, max_rel, ok, formula, reference, msg, tol)
@@ -351,13 +368,13 @@ def _taylor(
 
 
 def _finite(f: Formula, pts: Points, finite: np.ndarray, y: np.ndarray | None) -> SpotCheck:
-    extreme = np.array([not k.startswith(("random", "ties")) for k in pts.kinds])
+    per_point = pts.x.shape[1] ** len(f.indices)
+    where = np.array(_extremes(pts)[: max(1, NAIVE_BUDGET // per_point)])
     naive = lambdify_indexed(f.expr, f.indices, stable=False)
-    args = {"x": pts.x[extreme]}
+    args = {"x": pts.x[where]}
     if "y" in naive.inputs and y is not None:
-        args["y"] = y[extreme]
-    naive_ok = np.isfinite(naive(**args).reshape(int(extreme.sum()), -1)).all(axis=1)
-    where = np.flatnonzero(extreme)
+        args["y"] = y[where]
+    naive_ok = np.isfinite(naive(**args).reshape(len(where), -1)).all(axis=1)
     reference = "finite values (the true derivative is finite everywhere)"
     formula = f"lambdified {f.text} (stable form)"
     n_bad_naive = int((~naive_ok).sum())
