@@ -164,7 +164,8 @@ def _cross_errors(
     if f.claims == "off-diagonal":
         n = out.shape[-1]
         err.reshape(b, -1)[:, :: n + 1] = 0.0
-    return np.max(err.reshape(b, -1), axis=1, initial=0.0)
+    worst: np.ndarray = np.max(err.reshape(b, -1), axis=1, initial=0.0)
+    return worst
 
 
 def _extremes(pts: Points) -> list[int]:
@@ -206,7 +207,9 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
         fn = def_fns[of]
 
         def call(x: np.ndarray, y: np.ndarray | None) -> np.ndarray:
-            args = {"x": x} if y is None or "y" not in fn.inputs else {"x": x, "y": y}
+            args: dict[str, Any] = {"x": x}
+            if y is not None and "y" in fn.inputs:
+                args["y"] = y
             return fn(**args).reshape(x.shape[0], -1)
 
         return call
@@ -235,7 +238,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
             stop = min(b, start + step)
             outs = []
             for f, fn, ev in zip(formulas, fns, evals):
-                args = {"x": pts.x[start:stop]}
+                args: dict[str, Any] = {"x": pts.x[start:stop]}
                 if "y" in fn.inputs:
                     if y is None:
                         raise ValueError(f"formula {f.text} needs targets but declares none")

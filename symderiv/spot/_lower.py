@@ -469,7 +469,8 @@ def stable_softmax(x: np.ndarray) -> np.ndarray:
     """
     m = np.max(x.real, axis=-1, keepdims=True)
     e = np.exp(x - m)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    out: np.ndarray = e / np.sum(e, axis=-1, keepdims=True)
+    return out
 
 
 def stable_logsumexp(x: np.ndarray) -> np.ndarray:
@@ -479,7 +480,8 @@ def stable_logsumexp(x: np.ndarray) -> np.ndarray:
     1000.6931471805599
     """
     m = np.max(x.real, axis=-1)
-    return m + np.log(np.sum(np.exp(x - m[..., None]), axis=-1))
+    out: np.ndarray = m + np.log(np.sum(np.exp(x - m[..., None]), axis=-1))
+    return out
 
 
 def _rename_bound(expr: sympy.Basic) -> sympy.Basic:
@@ -520,7 +522,7 @@ class IndexedFunction:
         *,
         out: np.ndarray | None = None,
         chunk_elements: int = CHUNK_ELEMENTS,
-        **arrays: np.ndarray,
+        **arrays: Any,
     ) -> np.ndarray:
         missing = [name for name in self.inputs if name not in arrays]
         if missing:

@@ -41,7 +41,8 @@ def complex_step(f: Fn, x: np.ndarray, y: np.ndarray | None, cols: np.ndarray) -
     xz[:, np.arange(c), cols] += 1j * COMPLEX_STEP
     out = f(xz.reshape(b * c, n), _repeat(None if y is None else y.astype(np.float64), c))
     out = np.asarray(out).reshape(b, c, -1)
-    return np.moveaxis(out.imag / COMPLEX_STEP, 1, 2)
+    result: np.ndarray = np.moveaxis(out.imag / COMPLEX_STEP, 1, 2)
+    return result
 
 
 def relative_steps(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -53,7 +54,8 @@ def relative_steps(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
     eps = np.finfo(x.dtype).eps
     h = (eps * np.maximum(1.0, np.abs(x[:, cols]))) ** 0.2
     xc = x[:, cols]
-    return ((xc + h) - xc).astype(x.dtype)  # the step the arithmetic really takes
+    step: np.ndarray = ((xc + h) - xc).astype(x.dtype)  # the step the arithmetic really takes
+    return step
 
 
 def richardson(f: Fn, x: np.ndarray, y: np.ndarray | None, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -144,4 +146,4 @@ def taylor_test(
             order[b] = np.nan  # resolved at one step only: too little to fit
             continue
         order[b] = np.polyfit(hs[idx], np.log(r_arr[b, idx]), 1)[0]
-    return TaylorResult(order, flat, r_arr[:, -1], np.array(lin).T[:, -1])
+    return TaylorResult(order, np.asarray(flat), r_arr[:, -1], np.array(lin).T[:, -1])

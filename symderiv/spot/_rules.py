@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy
 
 
-class SoftmaxEntry(sympy.Function):
+class SoftmaxEntry(sympy.Function):  # type: ignore[misc]
     """``SoftmaxEntry(x, a, hi)`` is ``exp(x_a) / Sum(exp(x_k), (k, 1, hi))``, kept opaque.
 
     >>> from symderiv import symbols as S
@@ -32,7 +32,7 @@ class SoftmaxEntry(sympy.Function):
     is_positive = True
 
 
-class LogSumExp(sympy.Function):
+class LogSumExp(sympy.Function):  # type: ignore[misc]
     """``LogSumExp(x, hi)`` is ``log(Sum(exp(x_k), (k, 1, hi)))``, kept opaque.
 
     >>> from symderiv import symbols as S
