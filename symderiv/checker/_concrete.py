@@ -1,0 +1,247 @@
+"""Concrete n: lower a symbolic-n expression, evaluate it at points, find counterexamples."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from symderiv.checker._symbolic import free_symbols
+
+_LN2 = math.log(2.0)
+
+
+def expand_sums(expr: sympy.Basic) -> sympy.Basic:
+    """Write out every ``Sum`` whose limits are integers, term by term (innermost first)."""
+
+    def rule(s: sympy.Sum) -> sympy.Basic:
+        body = s.function
+        for var, lo, hi in s.limits:
+            if not (lo.is_Integer and hi.is_Integer):
+                return s
+            if int(hi) - int(lo) > 4096:
+                return s
+            body = sympy.Add(*[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)])
+        return body
+
+    prev = None
+    e = expr
+    while prev != e:
+        prev = e
+        e = e.replace(lambda t: isinstance(t, sympy.Sum), rule)
+    return e
+
+
+def lower(
+    expr: sympy.Basic,
+    *,
+    counts: Sequence[sympy.Symbol],
+    n: int,
+    index_values: dict[sympy.Symbol, int],
+) -> sympy.Basic:
+    """``expr`` with every class count ``= n``, free indices set, sums written out."""
+    sub: dict[sympy.Basic, sympy.Basic] = {c: sympy.Integer(n) for c in counts}
+    sub.update({s: sympy.Integer(v) for s, v in index_values.items()})
+    return expand_sums(expr.xreplace(sub))
+
+
+def assignments(
+    free: Sequence[sympy.Symbol],
+    n: int,
+    equal: Sequence[tuple[sympy.Symbol, sympy.Symbol]] = (),
+    unequal: Sequence[tuple[sympy.Symbol, sympy.Symbol]] = (),
+    limit: int = 64,
+) -> list[dict[sympy.Symbol, int]]:
+    """Index values in ``1..n`` for the free indices, respecting ``=``/``≠`` relations."""
+    out = []
+    for combo in itertools.product(range(1, n + 1), repeat=len(free)):
+        v = dict(zip(free, combo))
+        if any(a in v and b in v and v[a] != v[b] for a, b in equal):
+            continue
+        if any(a in v and b in v and v[a] == v[b] for a, b in unequal):
+            continue
+        out.append(v)
+        if len(out) >= limit:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- variables
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One scalar the sides depend on: an entry ``x[2]`` / ``x_2`` or a scalar ``L``."""
+
+    atom: sympy.Basic
+    group: str  # readable vector name, e.g. "x"
+    position: int | None  # 1-based entry, None for a scalar
+    role: str  # "logit", "target", "positive", "scalar"
+
+
+_ENTRY = re.compile(r"^(?P<base>.+?)_\{?(?P<idx>\d+)\}?$")
+
+
+def variables(exprs: Sequence[sympy.Basic], logit_names: set[str], target_names: set[str]) -> list[Variable]:
+    """The atoms to give values to, with a role each (logits get simple values like ln 2)."""
+    atoms: set[sympy.Basic] = set()
+    for e in exprs:
+        atoms |= {t for t in e.atoms(sympy.Indexed)}
+        atoms |= {s for s in free_symbols(e) if isinstance(s, sympy.Symbol) and not s.is_integer}
+        atoms |= set(e.atoms(sympy.Derivative))
+    bases = {t.base.label for t in atoms if isinstance(t, sympy.Indexed)}
+    out = []
+    for a in sorted(atoms, key=sympy.default_sort_key):
+        if isinstance(a, sympy.Symbol) and a in bases:
+            continue
+        if isinstance(a, sympy.Indexed):
+            name = str(a.base.label)
+            pos = int(a.indices[0]) if len(a.indices) == 1 and a.indices[0].is_Integer else None
+            positive = bool(a.is_positive)
+        elif isinstance(a, sympy.Symbol):
+            m = _ENTRY.match(a.name)
+            name, pos = (m.group("base"), int(m.group("idx"))) if m else (a.name, None)
+            positive = bool(a.is_positive)
+        else:
+            name, pos, positive = sympy.sstr(a), None, False
+        if positive:
+            role = "positive"
+        elif name in logit_names:
+            role = "logit"
+        elif name in target_names:
+            role = "target"
+        else:
+            role = "scalar" if pos is None else "target"
+        out.append(Variable(a, name, pos, role))
+    return out
+
+
+@dataclass(frozen=True)
+class Point:
+    """Values for the variables, and how to show them."""
+
+    values: dict[sympy.Basic, float]
+    shown: tuple[tuple[str, object], ...]
+    text: str
+
+
+def _fmt(v: float) -> str:
+    if abs(v - _LN2) < 1e-15:
+        return "ln 2"
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.4g}"
+
+
+def points(
+    vs: list[Variable],
+    n: int,
+    rng: np.random.Generator,
+    *,
+    random_count: int,
+    targets_sum_to_one: bool,
+    one_hot: bool,
+    extra_logits: frozenset[str] = frozenset(),
+) -> Iterator[Point]:
+    """Simple points first (logits 0 and ln 2, one-hot targets), then seeded random ones."""
+    logits = [v for v in vs if v.role == "logit"]
+    targets = [v for v in vs if v.role == "target"]
+    tgroups = sorted({v.group for v in targets})
+    lgroups = sorted({v.group for v in logits} | set(extra_logits))
+    others = [v for v in vs if v.role in ("positive", "scalar")]
+
+    def logit_patterns() -> list[dict[int, float]]:
+        pats = [{m: 0.0 for m in range(1, n + 1)}]
+        for hot in range(1, min(n, 3) + 1):
+            pats.append({m: (_LN2 if m == hot else 0.0) for m in range(1, n + 1)})
+        return pats
+
+    def target_patterns() -> list[tuple[dict[int, float], str]]:
+        pats = [({m: float(m == hot) for m in range(1, n + 1)}, f"e_{hot}") for hot in range(1, n + 1)]
+        if not targets_sum_to_one and not one_hot:
+            if n >= 2:
+                pats.append(({m: float(m <= 2) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
+            pats.append(({m: 2.0 * (m == 1) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
+        return pats
+
+    def build(lv: dict[int, float], tv: dict[int, float], ov: dict[sympy.Basic, float], tname: str | None) -> Point:
+        values: dict[sympy.Basic, float] = {}
+        for v in logits:
+            values[v.atom] = lv.get(v.position or 1, 0.0)
+        for v in targets:
+            values[v.atom] = tv.get(v.position or 1, 0.0)
+        values.update(ov)
+        shown: list[tuple[str, object]] = []
+        parts = []
+        for g in lgroups:
+            vec = tuple(lv.get(m, 0.0) for m in range(1, n + 1))
+            shown.append((g, vec))
+            parts.append(f"{g} = ({', '.join(_fmt(c) for c in vec)})")
+        for g in tgroups:
+            vec = tuple(tv.get(m, 0.0) for m in range(1, n + 1))
+            shown.append((g, vec))
+            label = tname if tname is not None else f"({', '.join(_fmt(c) for c in vec)})"
+            parts.append(f"{g} = {label}")
+        for v in others:
+            shown.append((sympy.sstr(v.atom), values[v.atom]))
+            parts.append(f"{sympy.sstr(v.atom)} = {_fmt(values[v.atom])}")
+        return Point(values, tuple(shown), ", ".join(parts))
+
+    simple_others = {v.atom: (0.5 if v.role == "positive" else 0.7) for v in others}
+    tpats = target_patterns() if targets else [({}, None)]  # type: ignore[list-item]
+    for lv in logit_patterns() if logits else [{}]:
+        for tv, tname in tpats:
+            yield build(lv, tv, simple_others, tname)
+    for _ in range(random_count):
+        lv = {m: float(np.round(rng.normal(0.0, 1.5), 3)) for m in range(1, n + 1)}
+        if one_hot:
+            hot = int(rng.integers(1, n + 1))
+            tv = {m: float(m == hot) for m in range(1, n + 1)}
+        elif targets_sum_to_one:
+            w = rng.dirichlet(np.ones(n))
+            tv = {m: float(w[m - 1]) for m in range(1, n + 1)}
+        else:
+            tv = {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
+        ov = {
+            v.atom: float(np.round(rng.uniform(0.1, 1.0), 3)) if v.role == "positive" else float(np.round(rng.normal(), 3))
+            for v in others
+        }
+        yield build(lv, tv, ov, None)
+
+
+def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | None:
+    """The value of ``expr`` at ``values`` (30 digits), or None when something is left over."""
+    sub = {a: sympy.Float(v, 30) for a, v in values.items()}
+    try:
+        out = expr.xreplace(sub)
+        if not out.is_number:
+            out = out.doit()
+        if not out.is_number:
+            return None
+        c = complex(sympy.N(out, 30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if math.isnan(c.real) or math.isnan(c.imag):
+        return None
+    return c
+
+
+def close(a: complex, b: complex, rtol: float, atol: float) -> bool:
+    """``|a - b| <= atol + rtol * max(|a|, |b|)``; infinities equal only to themselves."""
+    if any(math.isinf(t) for t in (a.real, a.imag, b.real, b.imag)):
+        return a == b
+    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
+
+
+def fmt_value(c: complex | None) -> str:
+    """A value as a reader would write it (4 significant digits)."""
+    if c is None:
+        return "undefined"
+    if abs(c.imag) < 1e-12:
+        return f"{c.real:.4g}"
+    return f"{c.real:.4g}{c.imag:+.4g}i"

@@ -1,0 +1,476 @@
+"""Symbolic-n machinery: definitions, derivatives and general rewrite rules for sums.
+
+The rules are general (nothing here knows about softmax):
+
+* definitions are substituted with index renaming (``p[j]`` → value with ``i → j``) and fresh
+  bound variables, so a ``Sum`` never captures a free index;
+* derivatives are taken by SymPy after bound variables were made fresh;
+* ``log`` of a product of positive factors is split;
+* sums are split over added terms, factors free of the summation index are moved out,
+  a constant sums to ``(hi - lo + 1)`` times itself, ``Sum(f(k) δ_{k e}, (k, 1, n)) = f(e)``
+  when ``e`` is known to lie in ``1..n`` (index-range refinement: a free index ranges over
+  ``1..n``), and known sums (``Sum(y_j, (j, 1, n)) = 1``) are substituted;
+* free Kronecker deltas are decided by splitting into the cases ``i = j`` / ``i ≠ j``;
+* what remains is compared as a rational function of its atoms (sums, ``exp``, ``log``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import sympy
+
+_counter = itertools.count()
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+
+def fresh(name: str = "k") -> sympy.Dummy:
+    """A fresh integer-positive dummy for a bound summation variable."""
+    return sympy.Dummy(f"{name}{next(_counter)}", integer=True, positive=True)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rewrite rules may use.
+
+    ``n`` is the range of free indices (``1..n``); ``known_sums`` maps canonical sums to their
+    values; ``equal``/``unequal`` are index relations; ``substitutions`` eliminate one
+    variable of a linear assumption (``y_3 → 1 - y_1 - y_2``) for concrete n.
+    """
+
+    n: sympy.Expr
+    known_sums: tuple[tuple[sympy.Basic, sympy.Expr], ...] = ()
+    equal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...] = ()
+    unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...] = ()
+    substitutions: tuple[tuple[sympy.Basic, sympy.Expr], ...] = ()
+    ranges: dict[sympy.Symbol, tuple[sympy.Expr, sympy.Expr]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- utilities
+
+
+def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
+    """Free integer symbols used as indices (in ``Indexed``, deltas, derivative variables)."""
+    free = _really_free(e)
+    out: set[sympy.Symbol] = set()
+    for t in e.atoms(sympy.Indexed, sympy.KroneckerDelta):
+        args = t.indices if isinstance(t, sympy.Indexed) else t.args
+        for a in args:
+            out |= {s for s in a.free_symbols if s.is_integer and s in free}
+    for d in e.atoms(sympy.Derivative):
+        for v in d.variables:
+            out |= {s for s in v.free_symbols if s.is_integer}
+    uppers = {u for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
+    return out - uppers
+
+
+def _really_free(e: sympy.Basic) -> set[sympy.Basic]:
+    """Free symbols, where a derivative's variables count (``∂/∂x_i`` uses ``i``)."""
+    if isinstance(e, sympy.Symbol):
+        return {e}
+    if isinstance(e, sympy.Sum):
+        out = _really_free(e.function)
+        for var, lo, hi in e.limits:
+            out.discard(var)
+            out |= _really_free(lo) | _really_free(hi)
+        return out
+    if isinstance(e, sympy.Indexed):
+        out = {e.base.label}
+        for a in e.indices:
+            out |= _really_free(a)
+        return out
+    if isinstance(e, sympy.IndexedBase):
+        return {e.label}
+    out = set()
+    for a in e.args:
+        if isinstance(a, sympy.Tuple) and isinstance(e, sympy.Derivative):
+            out |= _really_free(a[0])
+        else:
+            out |= _really_free(a)
+    return out
+
+
+free_symbols = _really_free
+
+
+def fresh_bound(expr: sympy.Basic) -> sympy.Basic:
+    """Rename every bound ``Sum`` variable to a fresh dummy (innermost first)."""
+
+    def rename(s: sympy.Sum) -> sympy.Basic:
+        body = s.function
+        limits = []
+        for var, lo, hi in s.limits:
+            new = fresh(str(var).rstrip("0123456789") or "k")
+            body = body.xreplace({var: new})
+            limits.append((new, lo, hi))
+        return sympy.Sum(body, *limits)
+
+    return expr.replace(lambda e: isinstance(e, sympy.Sum), rename)
+
+
+def _heads(target: sympy.Basic) -> sympy.Basic:
+    return target.base if isinstance(target, sympy.Indexed) else target
+
+
+def substitute_definitions(expr: sympy.Basic, definitions: Definitions, *, depth: int = 8) -> sympy.Basic:
+    """Replace every defined name by its value, renaming indices and freshening bound ones.
+
+    ``(p[i], v)`` means "for every i": ``p[j]`` becomes ``v`` with ``i → j``.  A derivative
+    with respect to a defined name (``∂L/∂p_j``) is taken before that name is replaced.
+    """
+    if not definitions:
+        return expr
+    for _ in range(depth):
+        new = _substitute_once(expr, definitions)
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
+def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic:
+    by_symbol = {t: v for t, v in definitions if not isinstance(t, sympy.Indexed)}
+    by_base = {t.base: (t, v) for t, v in definitions if isinstance(t, sympy.Indexed)}
+    wrt_defined = [
+        d
+        for d in expr.atoms(sympy.Derivative)
+        if any(_heads(v) in by_symbol or _heads(v) in by_base for v in d.variables)
+    ]
+    if wrt_defined:
+        # NOTE: differentiate by a defined name before replacing it (∂L/∂p_j stays in p).
+        def take(d: sympy.Derivative) -> sympy.Basic:
+            heads = {_heads(v) for v in d.variables}
+            keep = tuple((t, v) for t, v in definitions if _heads(t) not in heads)
+            inner = substitute_definitions(d.expr, keep)
+            return evaluate_derivatives(sympy.Derivative(inner, *d.variable_count), frozenset())
+
+        expr = expr.xreplace({d: take(d) for d in wrt_defined})
+
+    def indexed_value(e: sympy.Indexed) -> sympy.Basic:
+        target, value = by_base[e.base]
+        if len(target.indices) != len(e.indices):
+            return e
+        mapping = dict(zip(target.indices, e.indices))
+        value = fresh_bound(value)
+        if all(isinstance(s, sympy.Symbol) for s in mapping):
+            # simultaneous renaming through placeholders (i → j while j → i)
+            holders = {s: sympy.Dummy() for s in mapping}
+            return value.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
+        return value.subs(mapping, simultaneous=True)
+
+    out = expr.replace(
+        lambda e: isinstance(e, sympy.Indexed) and e.base in by_base, indexed_value
+    )
+    if by_symbol:
+        out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items()})
+    return out
+
+
+def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[sympy.Basic]:
+    """Undefined names that are differentiated somewhere, hence functions of something."""
+    out: set[sympy.Basic] = set()
+    for e in exprs:
+        for d in e.atoms(sympy.Derivative):
+            for t in d.expr.atoms(sympy.Indexed):
+                out.add(t.base)
+            for s in d.expr.free_symbols:
+                if isinstance(s, sympy.Symbol) and not s.is_integer:
+                    out.add(s)
+    return frozenset(out)
+
+
+def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[sympy.Basic]) -> sympy.Basic:
+    """Take every derivative whose function involves no dependent unknown name."""
+
+    def can(d: sympy.Derivative) -> bool:
+        names = {t.base for t in d.expr.atoms(sympy.Indexed)} | d.expr.free_symbols
+        wrt = {_heads(v) for v in d.variables}
+        return not ((names - wrt) & dependent)
+
+    def take(d: sympy.Derivative) -> sympy.Basic:
+        if not can(d):
+            return d
+        out = sympy.diff(fresh_bound(d.expr), *d.variable_count)
+        return out
+
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
+
+
+# --------------------------------------------------------------------------- positivity / logs
+
+
+def positive(e: sympy.Basic) -> bool:
+    """Known positive: ``exp``, positive symbols, sums/products/powers of positive things."""
+    if e.is_positive:
+        return True
+    if isinstance(e, sympy.exp):
+        return bool(e.args[0].is_real)
+    if isinstance(e, sympy.Sum):
+        return positive(e.function)
+    if isinstance(e, (sympy.Add, sympy.Mul)):
+        return all(positive(a) for a in e.args)
+    if isinstance(e, sympy.Pow):
+        return positive(e.base) and bool(e.exp.is_real)
+    return False
+
+
+def expand_logs(expr: sympy.Basic) -> sympy.Basic:
+    """``log(a b) = log a + log b`` and ``log(a^r) = r log a`` for positive a, b."""
+
+    def rule(e: sympy.log) -> sympy.Basic:
+        arg = e.args[0]
+        if isinstance(arg, sympy.exp) and arg.args[0].is_real:
+            return arg.args[0]
+        if isinstance(arg, sympy.Mul):
+            factors = arg.args
+            if all(positive(f) or (f.is_number and f.is_positive) for f in factors):
+                return sympy.Add(*(rule(sympy.log(f, evaluate=False)) for f in factors))
+        if isinstance(arg, sympy.Pow) and positive(arg.base) and arg.exp.is_real:
+            return arg.exp * rule(sympy.log(arg.base, evaluate=False))
+        return sympy.log(arg)
+
+    return expr.replace(lambda e: isinstance(e, sympy.log), rule)
+
+
+# --------------------------------------------------------------------------- sum rules
+
+
+def _canonical(s: sympy.Sum) -> sympy.Basic:
+    """A sum with its bound variables renamed canonically (equal up to renaming → equal)."""
+    body = s.function
+    limits = []
+    for depth, (var, lo, hi) in enumerate(s.limits):
+        c = _CANON[depth] if depth < len(_CANON) else var
+        body = body.xreplace({var: c})
+        limits.append((c, lo, hi))
+    return sympy.Sum(body, *limits)
+
+
+_CANON = tuple(sympy.Symbol(f"_canon{d}", integer=True, positive=True) for d in range(6))
+
+
+def canonical_sums(expr: sympy.Basic) -> sympy.Basic:
+    """Rename every sum's bound variable by nesting depth (outermost gets depth 0)."""
+
+    def walk(e: sympy.Basic, depth: int) -> sympy.Basic:
+        if not e.args:
+            return e
+        if isinstance(e, sympy.Sum) and len(e.limits) == 1:
+            var, lo, hi = e.limits[0]
+            c = sympy.Symbol(f"_canon{depth}", integer=True, positive=True)
+            body = walk(e.function.xreplace({var: c}), depth + 1)
+            return sympy.Sum(body, (c, lo, hi))
+        return e.func(*(walk(a, depth) for a in e.args))
+
+    return walk(expr, 0)
+
+
+def _in_range(e: sympy.Basic, lo: sympy.Basic, hi: sympy.Basic, facts: Facts) -> bool:
+    if e.is_Integer and lo.is_Integer and hi.is_Integer:
+        return bool(lo <= e <= hi)
+    if isinstance(e, sympy.Symbol) and e.is_integer:
+        if e in facts.ranges:
+            elo, ehi = facts.ranges[e]
+            return bool(sympy.simplify(elo - lo) == 0 and sympy.simplify(ehi - hi) == 0) or (
+                (lo == 1 or lo == sympy.Integer(1)) and ehi == hi
+            )
+        return lo == 1 and hi == facts.n
+    if e.is_Integer and lo == 1 and e >= 1 and hi.is_integer and hi.is_positive:
+        # NOTE: a concrete index 1 lies in 1..n for every n >= 1; larger ones do not in general.
+        return bool(e == 1)
+    return False
+
+
+def _delta_factor(term: sympy.Basic, var: sympy.Symbol) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``term = rest * δ(var, e)^m`` → ``(rest, e)``."""
+    factors = sympy.Mul.make_args(term)
+    for idx, f in enumerate(factors):
+        base = f.base if isinstance(f, sympy.Pow) and f.exp.is_positive and f.exp.is_integer else f
+        if isinstance(base, sympy.KroneckerDelta) and var in base.free_symbols:
+            a, b = base.args
+            other = b if a == var else a if b == var else None
+            if other is None or var in other.free_symbols:
+                continue
+            rest = sympy.Mul(*(factors[:idx] + factors[idx + 1 :]))
+            return rest, other
+    return None
+
+
+def reduce_sums(expr: sympy.Basic, facts: Facts) -> sympy.Basic:
+    """Apply the sum rules bottom-up (one pass; :func:`normalize` repeats to a fixed point)."""
+
+    def walk(e: sympy.Basic, ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]]) -> sympy.Basic:
+        if not e.args:
+            return e
+        if isinstance(e, sympy.Sum):
+            # nest multiple limits: Sum(f, l1, l2) = Sum(Sum(f, l1), l2)
+            limits = list(e.limits)
+            inner_ranges = dict(ranges)
+            for var, lo, hi in limits:
+                inner_ranges[var] = (lo, hi)
+            body = walk(e.function, inner_ranges)
+            for var, lo, hi in limits:
+                body = _reduce_one(body, var, lo, hi, facts, ranges)
+            return body
+        if isinstance(e, (sympy.Derivative,)):
+            return e
+        return e.func(*(walk(a, ranges) for a in e.args))
+
+    return walk(expr, dict(facts.ranges))
+
+
+def _reduce_one(
+    body: sympy.Basic,
+    var: sympy.Symbol,
+    lo: sympy.Basic,
+    hi: sympy.Basic,
+    facts: Facts,
+    ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]],
+) -> sympy.Basic:
+    if var not in body.free_symbols:
+        return body * (hi - lo + 1)
+    local = Facts(facts.n, facts.known_sums, facts.equal, facts.unequal, facts.substitutions, ranges)
+    out = []
+    for t in sympy.Add.make_args(sympy.expand(body)):
+        const, dep = t.as_independent(var, as_Add=False)
+        if dep == 1:
+            out.append(const * (hi - lo + 1))
+            continue
+        hit = _delta_factor(dep, var)
+        if hit is not None and _in_range(hit[1], lo, hi, local):
+            rest, at = hit
+            out.append(const * rest.xreplace({var: at}))
+            continue
+        s = sympy.Sum(dep, (var, lo, hi))
+        key = _canonical(s)
+        value = next((v for k, v in facts.known_sums if k == key), None)
+        out.append(const * (value if value is not None else s))
+    return sympy.Add(*out)
+
+
+# --------------------------------------------------------------------------- normal form
+
+
+def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basic:
+    """Logs split, sums reduced, substitutions applied, to a fixed point."""
+    e = expr
+    for _ in range(rounds):
+        new = expand_logs(e)
+        if facts.substitutions:
+            new = new.xreplace(dict(facts.substitutions))
+        new = reduce_sums(new, facts)
+        new = sympy.expand(new)
+        if new == e:
+            break
+        e = new
+    return e
+
+
+def delta_pairs(expr: sympy.Basic, free: set[sympy.Symbol]) -> set[frozenset[sympy.Basic]]:
+    """Pairs of free indices compared by a Kronecker delta somewhere in ``expr``."""
+    out = set()
+    for d in expr.atoms(sympy.KroneckerDelta):
+        a, b = d.args
+        if (a.free_symbols | b.free_symbols) <= free and a != b:
+            out.add(frozenset((a, b)))
+    return out
+
+
+def partitions(items: list[sympy.Symbol]) -> Iterator[list[list[sympy.Symbol]]]:
+    """Every set partition of ``items``."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in partitions(rest):
+        for idx in range(len(part)):
+            yield part[:idx] + [[first] + part[idx]] + part[idx + 1 :]
+        yield [[first]] + part
+
+
+def cases(
+    expr: sympy.Basic, facts: Facts
+) -> Iterator[tuple[dict[sympy.Symbol, sympy.Symbol], tuple[tuple[sympy.Symbol, sympy.Symbol], ...]]]:
+    """Index identifications consistent with the facts: ``(renaming, unequal pairs)``."""
+    free = free_indices(expr)
+    involved: set[sympy.Symbol] = set()
+    for pair in delta_pairs(expr, free):
+        for s in pair:
+            if isinstance(s, sympy.Symbol):
+                involved.add(s)
+    for a, b in facts.equal + facts.unequal:
+        if a in free or b in free:
+            involved |= {a, b}
+    items = sorted(involved, key=lambda s: s.name)
+    for part in partitions(items):
+        rep = {s: block[0] for block in part for s in block}
+        if any(rep.get(a, a) != rep.get(b, b) for a, b in facts.equal):
+            continue
+        if any(rep.get(a, a) == rep.get(b, b) for a, b in facts.unequal):
+            continue
+        reps = [block[0] for block in part]
+        unequal = tuple(itertools.combinations(reps, 2))
+        yield {s: r for s, r in rep.items() if s != r}, unequal
+
+
+def apply_case(
+    expr: sympy.Basic, renaming: dict[sympy.Symbol, sympy.Symbol], unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]
+) -> sympy.Basic:
+    """Identify indices, then set deltas between distinct representatives to 0."""
+    e = expr.xreplace(renaming) if renaming else expr
+    if unequal:
+        zero = {sympy.KroneckerDelta(a, b): sympy.Integer(0) for a, b in unequal}
+        zero.update({sympy.KroneckerDelta(b, a): sympy.Integer(0) for a, b in unequal})
+        e = e.xreplace(zero)
+    return e
+
+
+# --------------------------------------------------------------------------- zero test
+
+
+def atomize(expr: sympy.Basic) -> sympy.Basic:
+    """Replace sums, logs, exps, derivatives and entries by plain symbols (a rational function)."""
+    table: dict[sympy.Basic, sympy.Symbol] = {}
+
+    def atom(e: sympy.Basic, positive_atom: bool = False) -> sympy.Symbol:
+        if e not in table:
+            table[e] = sympy.Dummy(f"a{len(table)}", positive=True) if positive_atom else sympy.Dummy(f"a{len(table)}")
+        return table[e]
+
+    def walk(e: sympy.Basic) -> sympy.Basic:
+        if isinstance(e, sympy.Sum):
+            c = canonical_sums(e)
+            return atom(c, positive(e))
+        if isinstance(e, sympy.exp):
+            arg = sympy.expand(walk(e.args[0]))
+            out = sympy.Integer(1)
+            for t in sympy.Add.make_args(arg):
+                coeff, rest = t.as_coeff_Mul()
+                if coeff.is_Rational and rest != 1:
+                    out *= atom(sympy.exp(rest), True) ** coeff
+                else:
+                    out *= atom(sympy.exp(t), True)
+            return out
+        if isinstance(e, (sympy.log, sympy.Derivative, sympy.Indexed, sympy.KroneckerDelta)):
+            if isinstance(e, sympy.log):
+                return atom(sympy.log(walk(e.args[0])))
+            return atom(e) if not isinstance(e, sympy.Indexed) else atom(e, bool(e.is_positive))
+        if isinstance(e, sympy.Function) or (isinstance(e, sympy.Basic) and e.is_Function):
+            return atom(e.func(*(walk(a) for a in e.args)))
+        if not e.args:
+            return e
+        return e.func(*(walk(a) for a in e.args))
+
+    return walk(expr)
+
+
+def rational_zero(expr: sympy.Basic) -> bool:
+    """True when ``expr``, read as a rational function of its atoms, is identically 0."""
+    a = atomize(expr)
+    if a == 0:
+        return True
+    num, _ = sympy.together(a).as_numer_denom()
+    return bool(sympy.expand(num) == 0)

@@ -1,0 +1,476 @@
+"""The equality engine: are two expressions equal under assumptions? A verdict with evidence.
+
+Order of the methods (strongest first): a symbolic proof for every n (rewrite rules, then a
+rational-function zero test) → a search for a counterexample at small concrete n (simple
+logits 0 and ln 2, one-hot targets, then seeded random points) → a symbolic check for each
+concrete n of ``cfg.concrete_n`` → agreement at sampled points.  A false step that holds
+under an index relation or ``sum_j y_j = 1`` that was not stated is ``conditional``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from symderiv import symbols
+from symderiv._timeout import time_limit
+from symderiv.checker import _concrete as C
+from symderiv.checker import _symbolic as S
+from symderiv.config import CheckConfig
+from symderiv.errors import CheckTimeout
+from symderiv.model import Assumption
+from symderiv.results import Counterexample, StepResult, Verdict
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """Everything the methods need, read once from the assumptions and conditions."""
+
+    facts: S.Facts
+    sum_one: frozenset[sympy.Basic]  # bases with sum = 1
+    one_hot: frozenset[sympy.Basic]
+    log_base: sympy.Expr | None
+    used: tuple[str, ...]
+    stated_relations: bool
+
+
+def _read_assumptions(
+    assumptions: Sequence[Assumption], conditions: Sequence[Assumption], n: sympy.Expr
+) -> _Setting:
+    known: list[tuple[sympy.Basic, sympy.Expr]] = []
+    equal: list[tuple[sympy.Symbol, sympy.Symbol]] = []
+    unequal: list[tuple[sympy.Symbol, sympy.Symbol]] = []
+    subs: list[tuple[sympy.Basic, sympy.Expr]] = []
+    sum_one: set[sympy.Basic] = set()
+    one_hot: set[sympy.Basic] = set()
+    log_base = None
+    used: list[str] = []
+    stated = False
+    for a in tuple(assumptions) + tuple(conditions):
+        e = a.expr
+        if a.kind == "log_base":
+            log_base = sympy.sympify(e) if not isinstance(e, sympy.Basic) else e
+            used.append(a.text)
+            continue
+        if a.kind == "one_hot":
+            base = e
+            one_hot.add(base)
+            sum_one.add(base)
+            d = S.fresh("j")
+            b = base if isinstance(base, sympy.IndexedBase) else sympy.IndexedBase(base)
+            known.append((S._canonical(sympy.Sum(b[d], (d, 1, n))), sympy.Integer(1)))
+            used.append(a.text)
+            continue
+        if a.kind != "relation":
+            continue
+        if isinstance(e, sympy.Eq):
+            lhs, rhs = e.args
+            if _is_index(lhs) and _is_index(rhs):
+                equal.append((lhs, rhs))
+                stated = True
+            elif isinstance(lhs, sympy.Sum) and len(lhs.limits) == 1:
+                known.append((S._canonical(lhs), rhs))
+                if isinstance(lhs.function, sympy.Indexed):
+                    sum_one.add(lhs.function.base)
+            elif isinstance(rhs, sympy.Sum) and len(rhs.limits) == 1:
+                known.append((S._canonical(rhs), lhs))
+            else:
+                sub = _linear_elimination(lhs - rhs)
+                if sub is not None:
+                    subs.append(sub)
+                    bases = {t.base for t in (lhs - rhs).atoms(sympy.Indexed)}
+                    sum_one |= bases
+                    sum_one |= {_group_of(s) for s in (lhs - rhs).free_symbols if isinstance(s, sympy.Symbol)}
+        elif isinstance(e, sympy.Ne):
+            lhs, rhs = e.args
+            if _is_index(lhs) and _is_index(rhs):
+                unequal.append((lhs, rhs))
+                stated = True
+        used.append(a.text)
+    facts = S.Facts(n=n, known_sums=tuple(known), equal=tuple(equal), unequal=tuple(unequal), substitutions=tuple(subs))
+    return _Setting(facts, frozenset(sum_one), frozenset(one_hot), log_base, tuple(used), stated)
+
+
+def _group_of(s: sympy.Symbol) -> sympy.Basic:
+    m = C._ENTRY.match(s.name)
+    return sympy.Symbol(m.group("base")) if m else s
+
+
+def _is_index(e: sympy.Basic) -> bool:
+    return isinstance(e, sympy.Symbol) and bool(e.is_integer)
+
+
+def _linear_elimination(e: sympy.Expr) -> tuple[sympy.Basic, sympy.Expr] | None:
+    """``y_1 + y_2 + y_3 - 1 = 0`` → ``(y_3, 1 - y_1 - y_2)``: eliminate the last atom."""
+    atoms = sorted(
+        (a for a in e.atoms(sympy.Symbol, sympy.Indexed) if not (isinstance(a, sympy.Symbol) and a.is_integer)),
+        key=sympy.default_sort_key,
+    )
+    atoms = [a for a in atoms if not any(a in t.atoms(sympy.Symbol) for t in e.atoms(sympy.Indexed)) or isinstance(a, sympy.Indexed)]
+    for a in reversed(atoms):
+        poly = sympy.expand(e)
+        coeff = poly.coeff(a)
+        if coeff in (1, -1) and a not in (poly - coeff * a).free_symbols and not (poly - coeff * a).has(a):
+            return a, sympy.expand(-(poly - coeff * a) / coeff)
+    return None
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def _apply_log_base(e: sympy.Basic, base: sympy.Expr | None) -> sympy.Basic:
+    if base is None:
+        return e
+    return e.replace(lambda t: isinstance(t, sympy.log), lambda t: sympy.log(t.args[0]) / sympy.log(base))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Both sides after definitions and derivatives, with what they depend on."""
+
+    lhs: sympy.Basic
+    rhs: sympy.Basic
+    free: tuple[sympy.Symbol, ...]
+    counts: tuple[sympy.Symbol, ...]
+    dependent: frozenset[sympy.Basic]
+    logit_names: frozenset[str]
+    target_names: frozenset[str]
+
+
+def prepare(
+    lhs: sympy.Basic, rhs: sympy.Basic, definitions: Definitions, n: sympy.Expr, log_base: sympy.Expr | None
+) -> Prepared:
+    """Substitute definitions, take derivatives, and note free indices and class counts."""
+    defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
+    lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
+    heads = {S._heads(t) for t, _ in defs}
+    dependent = S.dependent_names([lhs, rhs]) - heads
+    logit_names = {
+        str(S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v)))
+        for e in (lhs, rhs) for d in e.atoms(sympy.Derivative) for v in d.variables
+    }
+    L = S.substitute_definitions(lhs, defs)
+    R = S.substitute_definitions(rhs, defs)
+    for e in (L, R):
+        for t in e.atoms(sympy.exp):
+            for idx in t.atoms(sympy.Indexed):
+                logit_names.add(str(idx.base.label))
+            for s in t.free_symbols:
+                if isinstance(s, sympy.Symbol) and not s.is_integer:
+                    logit_names.add(C._ENTRY.sub(r"\g<base>", s.name))
+    L = S.evaluate_derivatives(L, dependent)
+    R = S.evaluate_derivatives(R, dependent)
+    free = tuple(sorted(S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs), key=lambda s: s.name))
+    counts = {u for e in (L, R) for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
+    if isinstance(n, sympy.Symbol):
+        counts.add(n)
+    free = tuple(f for f in free if f not in counts)
+    names = {str(t.base.label) for e in (L, R) for t in e.atoms(sympy.Indexed)}
+    names |= {C._ENTRY.sub(r"\g<base>", s.name) for e in (L, R) for s in S.free_symbols(e) if isinstance(s, sympy.Symbol) and not s.is_integer}
+    return Prepared(
+        L, R, free, tuple(sorted(counts, key=lambda s: s.name)), frozenset(dependent),
+        frozenset(logit_names), frozenset(names - logit_names),
+    )
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def prove(p: Prepared, facts: S.Facts) -> tuple[bool, str]:
+    """A symbolic proof for every n: rewrite, split on free deltas, rational zero test."""
+    e = S.normalize(p.lhs - p.rhs, facts)
+    described = []
+    for renaming, unequal in S.cases(e, facts):
+        c = S.apply_case(e, renaming, unequal)
+        c = S.normalize(c, facts)
+        if not S.rational_zero(c):
+            return False, ""
+        described.append(_case_text(renaming, unequal))
+    split = [d for d in described if d]
+    return True, ("cases " + "; ".join(split)) if split else "rewriting"
+
+
+def _case_text(renaming: dict[sympy.Symbol, sympy.Symbol], unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]) -> str:
+    parts = [f"{a} = {b}" for a, b in renaming.items()] + [f"{a} ≠ {b}" for a, b in unequal]
+    return ", ".join(parts)
+
+
+def _lowered(p: Prepared, n: int, values: dict[sympy.Symbol, int]) -> tuple[sympy.Basic, sympy.Basic]:
+    L = C.lower(p.lhs, counts=p.counts, n=n, index_values=values)
+    R = C.lower(p.rhs, counts=p.counts, n=n, index_values=values)
+    L = S.evaluate_derivatives(L, p.dependent)
+    R = S.evaluate_derivatives(R, p.dependent)
+    return L, R
+
+
+def _concrete_facts(facts: S.Facts, n: int, counts: Sequence[sympy.Symbol]) -> list[tuple[sympy.Basic, sympy.Expr]]:
+    subs = list(facts.substitutions)
+    for key, value in facts.known_sums:
+        written = C.expand_sums(key.xreplace({c: sympy.Integer(n) for c in counts}))
+        if isinstance(written, sympy.Sum):
+            continue
+        sub = _linear_elimination(written - value)
+        if sub is not None:
+            subs.append(sub)
+    return subs
+
+
+def verify_concrete(p: Prepared, facts: S.Facts, n: int) -> bool:
+    """Symbolically equal at this concrete n, for every index assignment."""
+    subs = dict(_concrete_facts(facts, n, p.counts))
+    for values in C.assignments(p.free, n, facts.equal, facts.unequal, limit=10_000):
+        L, R = _lowered(p, n, values)
+        d = S.expand_logs(L - R)
+        if subs:
+            d = d.xreplace(subs)
+        if not S.rational_zero(d):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Search:
+    counterexample: Counterexample | None
+    agreed: int
+    undefined: int
+
+
+def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) -> _Search:
+    """Evaluate both sides at simple then random points, smallest n first."""
+    rng = np.random.default_rng(cfg.seed)
+    agreed = undefined = 0
+    facts = setting.facts
+    for n in ns:
+        assigns = C.assignments(p.free, n, facts.equal, facts.unequal, limit=36)
+        per = max(1, cfg.samples // max(1, len(ns) * len(assigns)))
+        subs = dict(_concrete_facts(facts, n, p.counts))
+        for values in assigns:
+            L, R = _lowered(p, n, values)
+            vs = C.variables([L, R], set(p.logit_names), set(p.target_names))
+            if subs:
+                # NOTE: an eliminated variable (y_n = 1 - ...) is given by the others.
+                vs = [v for v in vs if v.atom not in subs]
+                L, R = L.xreplace(subs), R.xreplace(subs)
+            sum_one = bool(setting.sum_one) and not subs
+            for pt in C.points(vs, n, rng, random_count=per, targets_sum_to_one=sum_one or bool(subs), one_hot=bool(setting.one_hot), extra_logits=p.logit_names):
+                if subs and not _targets_consistent(pt, subs):
+                    continue
+                a, b = C.evaluate(L, pt.values), C.evaluate(R, pt.values)
+                if a is None or b is None:
+                    if (a is None) != (b is None):
+                        return _Search(_counterexample(n, values, pt, a, b), agreed, undefined)
+                    undefined += 1
+                    continue
+                if C.close(a, b, cfg.rtol, cfg.atol):
+                    agreed += 1
+                    continue
+                return _Search(_counterexample(n, values, pt, a, b), agreed, undefined)
+    return _Search(None, agreed, undefined)
+
+
+def _targets_consistent(pt: C.Point, subs: dict[sympy.Basic, sympy.Expr]) -> bool:
+    return True
+
+
+def _counterexample(n: int, values: dict[sympy.Symbol, int], pt: C.Point, a: complex | None, b: complex | None) -> Counterexample:
+    idx = ", ".join(f"{s} = {v}" for s, v in values.items())
+    head = ", ".join(t for t in (f"n = {n}", pt.text, idx) if t)
+    text = f"{head}: left {C.fmt_value(a)}, right {C.fmt_value(b)}"
+    shown = (("n", n),) + pt.shown + tuple((str(s), v) for s, v in values.items())
+    return Counterexample(values=shown, lhs_value=a, rhs_value=b, text=text)
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
+    try:
+        with time_limit(seconds):
+            return fn(*args), None
+    except CheckTimeout as e:
+        return None, str(e)
+    except RecursionError:
+        return None, "too deeply nested"
+
+
+def check_equal(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    *,
+    definitions: Definitions = (),
+    assumptions: Sequence[Assumption] = (),
+    conditions: Sequence[Assumption] = (),
+    n: sympy.Expr = symbols.n,
+    cfg: CheckConfig = CheckConfig(),
+    _conditional: bool = True,
+) -> StepResult:
+    """Decide whether ``lhs = rhs`` under the assumptions and the step's conditions.
+
+    Args:
+        lhs, rhs: SymPy expressions (or matrices of the same shape).
+        definitions: ``(target, value)`` pairs, e.g. ``(p[i], exp(x[i]) / Sum(...))``.
+        assumptions: the derivation's assumptions (``Eq(Sum(y[j], (j, 1, n)), 1)``...).
+        conditions: the step's stated case conditions (``Eq(i, j)``, ``Ne(i, j)``).
+        n: the class count free indices range over (``1..n``).
+        cfg: concrete n to try, samples, seed, tolerances, time budget.
+
+    Returns:
+        A StepResult: proved / verified (``n_tried``) / numeric / conditional / false
+        (with a counterexample).
+
+    >>> from symderiv.symbols import x, i
+    >>> check_equal(sympy.exp(x[i]) ** 2, sympy.exp(2 * x[i])).verdict.value
+    'proved'
+    >>> check_equal(x[i] + 1, x[i]).verdict.value
+    'false'
+    """
+    if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
+        return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg)
+    setting = _read_assumptions(assumptions, conditions, n)
+    prepared, err = _timed(cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base)
+    if prepared is None:
+        return StepResult(Verdict.UNPARSED, "undecided", detail=f"could not prepare the step: {err}")
+    read = f"read as {sympy.sstr(prepared.lhs)} = {sympy.sstr(prepared.rhs)}"
+    if prepared.free:
+        read += f"; free indices {', '.join(map(str, prepared.free))} in 1..{n}"
+    if setting.used:
+        read += f"; using {'; '.join(setting.used)}"
+    notes = [read]
+
+    symbolic_n = bool(prepared.free) or bool(prepared.counts and any(prepared.lhs.has(c) or prepared.rhs.has(c) for c in prepared.counts))
+    ok, err = _timed(cfg.step_timeout_s, prove, prepared, setting.facts)
+    if ok is not None and ok[0]:
+        how = ok[1]
+        return StepResult(Verdict.PROVED, "symbolic", detail=f"{read}; proved symbolically ({how}){'' if symbolic_n else ''}")
+    if err:
+        notes.append(f"symbolic proof: {err}")
+
+    ns = sorted(set(range(1, max(cfg.concrete_n, default=3) + 1)) | set(cfg.concrete_n)) if symbolic_n else [0]
+    found, err = _timed(cfg.step_timeout_s, search, prepared, setting, cfg, ns)
+    if err:
+        notes.append(f"sampling: {err}")
+    if found is not None and found.counterexample is not None:
+        result = StepResult(Verdict.FALSE, "sampling", detail="; ".join(notes), counterexample=found.counterexample)
+        if _conditional:
+            return _maybe_conditional(result, lhs, rhs, definitions, assumptions, conditions, n, cfg, prepared, setting)
+        return result
+
+    tried: list[int] = []
+    for m in (cfg.concrete_n if symbolic_n else [0]):
+        ok2, err = _timed(cfg.step_timeout_s, verify_concrete, prepared, setting.facts, m)
+        if ok2 is True:
+            tried.append(m)
+            continue
+        if err:
+            notes.append(f"concrete n = {m}: {err}")
+        break
+    else:
+        if tried:
+            if not symbolic_n:
+                return StepResult(Verdict.PROVED, "symbolic", detail=f"{read}; proved symbolically")
+            return StepResult(
+                Verdict.VERIFIED, "concrete-n", detail=f"{read}; symbolically equal for n = {', '.join(map(str, tried))}",
+                n_tried=tuple(tried),
+            )
+    if found is not None and found.agreed > 0:
+        return StepResult(
+            Verdict.NUMERIC, "sampling", detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
+        )
+    return StepResult(Verdict.UNPARSED, "undecided", detail="; ".join(notes + ["could not evaluate either side"]))
+
+
+def _maybe_conditional(
+    result: StepResult,
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    prepared: Prepared,
+    setting: _Setting,
+) -> StepResult:
+    tries: list[tuple[Assumption, str]] = []
+    free = [f for f in prepared.free]
+    if not setting.stated_relations and len(free) >= 2:
+        for a, b in [(free[x], free[y]) for x in range(len(free)) for y in range(x + 1, len(free))]:
+            tries.append((Assumption(sympy.Eq(a, b), f"{a} = {b}", source="case"), f"holds only when {a} = {b}"))
+            tries.append((Assumption(sympy.Ne(a, b), f"{a} \\neq {b}", source="case"), f"holds only when {a} ≠ {b}"))
+    if not setting.sum_one:
+        for base in sorted(prepared.target_names):
+            for e in (prepared.lhs, prepared.rhs):
+                hits = [t.base for t in e.atoms(sympy.Indexed) if str(t.base.label) == base]
+                if hits:
+                    b = hits[0]
+                    j = symbols.index("j")
+                    tries.append(
+                        (Assumption(sympy.Eq(sympy.Sum(b[j], (j, 1, n)), 1), f"\\sum_j {base}_j = 1"), f"holds given \\sum_j {base}_j = 1")
+                    )
+                    break
+    for extra, text in tries:
+        sub = check_equal(
+            lhs, rhs, definitions=definitions, assumptions=tuple(assumptions) + (extra,), conditions=conditions,
+            n=n, cfg=cfg, _conditional=False,
+        )
+        if sub.verdict.accepts:
+            return dataclasses.replace(
+                result, verdict=Verdict.CONDITIONAL, condition=text,
+                detail=f"{result.detail}; {text} ({sub.verdict.value})",
+            )
+    return result
+
+
+def _check_matrix(
+    lhs: sympy.Basic, rhs: sympy.Basic, definitions: Definitions, assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption], n: sympy.Expr, cfg: CheckConfig,
+) -> StepResult:
+    if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
+        return StepResult(Verdict.FALSE, "shape", detail="one side is a matrix and the other is not")
+    if lhs.shape != rhs.shape:
+        return StepResult(Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}")
+    order = [Verdict.PROVED, Verdict.VERIFIED, Verdict.NUMERIC, Verdict.CONDITIONAL, Verdict.UNPARSED, Verdict.FALSE]
+    worst: StepResult | None = None
+    where = ""
+    for r in range(lhs.rows):
+        for c in range(lhs.cols):
+            res = check_equal(lhs[r, c], rhs[r, c], definitions=definitions, assumptions=assumptions,
+                              conditions=conditions, n=n, cfg=cfg)
+            if worst is None or order.index(res.verdict) > order.index(worst.verdict):
+                worst, where = res, f"entry ({r + 1}, {c + 1})"
+            if worst.verdict is Verdict.FALSE:
+                break
+        if worst is not None and worst.verdict is Verdict.FALSE:
+            break
+    assert worst is not None
+    return dataclasses.replace(worst, detail=f"{lhs.rows}×{lhs.cols} entries; weakest at {where}: {worst.detail}")
+
+
+def equal(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    *,
+    definitions: Definitions = (),
+    assumptions: Sequence[Assumption] = (),
+    conditions: Sequence[Assumption] = (),
+    n: sympy.Expr = symbols.n,
+    cfg: CheckConfig = CheckConfig(samples=12, step_timeout_s=2.0),
+) -> bool | None:
+    """A plain oracle: True (proved / verified / numeric), False (counterexample), else None.
+
+    >>> from symderiv.symbols import x, i
+    >>> equal(x[i] * 2, x[i] + x[i]), equal(x[i], -x[i])
+    (True, False)
+    """
+    r = check_equal(lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions, n=n, cfg=cfg)
+    if r.verdict.accepts:
+        return True
+    if r.verdict is Verdict.FALSE and r.counterexample is not None:
+        return False
+    return None
