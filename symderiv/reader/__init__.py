@@ -69,4 +69,4 @@ def parse_formula(latex: str) -> sympy.Expr:
     from symderiv.reader._source import SourceText
 
     parsed = parse_math(latex, src=SourceText(latex), ctx=ctx)
-    return normalize(parsed.expr)  # type: ignore[return-value]
+    return normalize(parsed.expr)

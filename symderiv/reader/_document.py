@@ -23,6 +23,12 @@ from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, Parsed, free_in
 _LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
 
 
+#: A display block longer than this is one unparsed step (no formula is that long).
+MAX_BLOCK_CHARS = 100_000
+#: Reading stops after this many steps: a document is not a data file.
+MAX_STEPS = 10_000
+
+
 @dataclass
 class _Expr:
     """One member of a chain: its span in the document and how it was read."""
@@ -92,6 +98,18 @@ class _Reader:
         prev_end = 0
         tail: _Expr | None = None
         for block in scan.blocks:
+            if len(self.steps) >= MAX_STEPS:
+                self.steps.append(
+                    Step(
+                        None,
+                        None,
+                        block=block.index,
+                        index=0,
+                        problem=f"more than {MAX_STEPS} steps: reading stopped here",
+                        problem_span=self.src.span(block.start, block.start + 2),
+                    )
+                )
+                break
             between = self.text[prev_end : block.start]
             conds = self.block_conditions(block, between, prev_end, case_directives)
             tail = self.block(block, between, tail, conds)
@@ -187,6 +205,18 @@ class _Reader:
                     block=block.index,
                     index=0,
                     problem=block.problem,
+                    problem_span=self.src.span(block.start, block.start + 2),
+                )
+            )
+            return None
+        if block.body_end - block.body_start > MAX_BLOCK_CHARS:
+            self.steps.append(
+                Step(
+                    None,
+                    None,
+                    block=block.index,
+                    index=0,
+                    problem=f"display block longer than {MAX_BLOCK_CHARS} characters",
                     problem_span=self.src.span(block.start, block.start + 2),
                 )
             )
@@ -298,7 +328,7 @@ class _Reader:
         head = chain.exprs[0]
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
-        for k in range(len(chain.exprs) - 1):
+        for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
             lhs, rhs = chain.exprs[k], chain.exprs[k + 1]
             rel = chain.rels[k] if k < len(chain.rels) else "="
             self.parse(lhs, hint)
@@ -485,7 +515,7 @@ def _definition_key(e: sympy.Basic) -> str | None:
     if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
         if e.is_integer:
             return None
-        return e.name
+        return str(e.name)
     if isinstance(e, sympy.IndexedBase):
         return str(e)
     if isinstance(e, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in e.indices):

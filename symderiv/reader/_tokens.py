@@ -69,9 +69,6 @@ TRANSPARENT = frozenset(
         "text",
         "mbox",
         "vec",
-        "hat",
-        "bar",
-        "tilde",
     }
 )
 #: Commands dropped together with their (first) braced argument.

@@ -16,7 +16,11 @@ from symderiv import symbols
 from symderiv.errors import ParseError
 
 MAX_CHARS = 400
-_REFUSED = re.compile(r"\\variable|\\char|\\input|\\include|\\def|\\catcode|[^\x20-\x7e\n\t]")
+# NOTE: relations are refused too: latex2sympy2 reads "a = b" as an assignment and returns b.
+_REFUSED = re.compile(
+    r"\\variable|\\char|\\input|\\include|\\def|\\catcode|[^\x20-\x7e\n\t]"
+    r"|[=<>]|\\neq?\b|\\[lg]eq?\b|\\approx"
+)
 _FLAT = re.compile(r"^([A-Za-z]+)_\{?([a-z0-9]{1,2})\}?$")
 
 

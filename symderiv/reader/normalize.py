@@ -125,11 +125,13 @@ def normalize(
     >>> normalize(sympy.Function("H")(P), defined=frozenset({"H/1"}))
     H(P)
     """
+    if not expr.atoms(sympy.core.function.AppliedUndef):
+        return expr
     for rule in rules:
         if rule.key in defined:
             continue
         expr = expr.replace(
-            lambda e, r=rule: _matches(e, r),  # type: ignore[misc]
-            lambda e, r=rule: r.rewrite(*e.args),  # type: ignore[misc]
+            lambda e, r=rule: _matches(e, r),
+            lambda e, r=rule: r.rewrite(*e.args),
         )
     return expr

@@ -9,6 +9,7 @@ does not define them.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import sympy
 
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.model import SourceSpan
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import Token, tokenize
 
@@ -81,6 +83,21 @@ _RELATIONS = {
 STANDARD_FUNCS = ("H", "D_KL", "softmax", "sigma")
 MAX_NUMBER_DIGITS = 100
 MAX_RESULT_DIGITS = 1000
+
+
+@functools.lru_cache(maxsize=4096)
+def _vector(name: str) -> sympy.IndexedBase:
+    return symbols.vector(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _distribution(name: str) -> sympy.IndexedBase:
+    return symbols.distribution(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _index(name: str) -> sympy.Symbol:
+    return symbols.index(name)
 
 
 @dataclass(frozen=True)
@@ -212,7 +229,7 @@ class _Parser:
         self.warnings: list[str] = []
 
     # -- token helpers -------------------------------------------------------------------
-    def span_of(self, t: Token) -> object:
+    def span_of(self, t: Token) -> SourceSpan | None:
         return self.src.span(t.start, t.end) if self.src is not None else None
 
     def error(self, msg: str, t: Token | None, *, unsupported: bool = False) -> ParseError:
@@ -222,8 +239,8 @@ class _Parser:
             else (self.src.span(self.end - 1, self.end) if self.src is not None else None)
         )
         if unsupported:
-            return UnsupportedNotationError(msg, span)  # type: ignore[arg-type]
-        return ParseError(msg, span)  # type: ignore[arg-type]
+            return UnsupportedNotationError(msg, span)
+        return ParseError(msg, span)
 
     def peek(self, k: int = 0) -> Token | None:
         m = self.pos + k
@@ -467,6 +484,18 @@ class _Parser:
             if t.text in ("(", "["):
                 return self.paren()
             if t.text == "{":
+                inner = self.peek(1)
+                if (
+                    inner is not None
+                    and self.at_sym("}", 2)
+                    and (
+                        (inner.kind == "word" and len(inner.text) == 1)
+                        or (inner.kind == "cmd" and inner.text in GREEK)
+                    )
+                    and (self.at_sym("_", 3) or self.at_sym("^", 3))
+                ):
+                    self.pos += 3  # {x}_{i}, as sympy.latex prints entries
+                    return self.letter(inner.text, inner)
                 toks, at = self.group_tokens()
                 return self.sub_expr(toks, at)
             if t.text == "|":
@@ -595,8 +624,8 @@ class _Parser:
 
     def vector_base(self, name: str) -> sympy.IndexedBase:
         if name in self.ctx.distributions:
-            return symbols.distribution(name)
-        return symbols.vector(name)
+            return _distribution(name)
+        return _vector(name)
 
     def word(self) -> sympy.Expr:
         t = self.peek()
@@ -651,7 +680,7 @@ class _Parser:
                         and len(u.text) <= 2
                         or (len(toks) > 1 and len(u.text) == 1)
                     ):
-                        out.extend(symbols.index(c) for c in u.text)
+                        out.extend(_index(c) for c in u.text)
                     else:
                         return None
             return out
@@ -709,11 +738,11 @@ class _Parser:
 
     def bare(self, name: str) -> sympy.Expr:
         if name in self.bound:
-            return symbols.index(name)
+            return _index(name)
         if self.count_mode:
             return symbols.n if name == "n" else symbols.count(name)
         if self.index_mode and len(name) == 1 and name.islower():
-            return symbols.index(name)
+            return _index(name)
         if name == "n":
             return symbols.n
         if name == "e":
@@ -730,13 +759,14 @@ class _Parser:
             letter = toks[0].text
             if letter.isupper():
                 letter = letter.lower()
-            return symbols.distribution(name)[symbols.index(letter)]
+            return _distribution(name)[_index(letter)]
         if len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit():
-            return symbols.distribution(name)[sympy.Integer(int(toks[0].text))]
+            return _distribution(name)[sympy.Integer(int(toks[0].text))]
+        # NOTE: a capital before parentheses that hold no outcome is read as a product,
+        # the literal reading of L (a + b); the step says so.
         self.pos = save
-        args = self.call_args(t)
-        self.warnings.append(f"read {name}(...) as an undefined function of its arguments")
-        return sympy.Function(name)(*args)
+        self.warnings.append(f"read {name}(...) as {name} times (...)")
+        return self.bare(name)
 
     def info_function(self, name: str, t: Token) -> sympy.Expr:
         """``H(P)``, ``H(P, Q)``, ``D_{KL}(P || Q)``: undefined functions of distributions."""
@@ -776,7 +806,7 @@ class _Parser:
                     )
                 self.warnings.append(f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}")
                 letter = dist
-            args.append(symbols.distribution(letter))
+            args.append(_distribution(letter))
         if name == "H" and len(args) not in (1, 2) or name == "D_KL" and len(args) != 2:
             raise self.error(f"{name} with {len(args)} arguments", t)
         return sympy.Function(name)(*args)
@@ -787,10 +817,10 @@ class _Parser:
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
-        dist = symbols.distribution(words[1].text)
+        dist = _distribution(words[1].text)
         if not (self.at_sym("[") or self.at_sym("(")):
             raise self.error("E_{X \\sim P} without [ ... ]", self.peek() or at)
-        x = symbols.index(var)
+        x = _index(var)
         self.bound.append(var)
         try:
             body = self.paren()
@@ -828,6 +858,19 @@ class _Parser:
         if c in GREEK:
             self.pos += 1
             return self.letter(c, t)
+        if c in ("hat", "bar", "tilde", "dot", "widehat", "overline"):
+            # NOTE: \hat{y} is another quantity than y: a name of its own, never dropped.
+            self.pos += 1
+            toks, _at = self.group_tokens()
+            if len(toks) != 1 or not (
+                (toks[0].kind == "word" and len(toks[0].text) == 1)
+                or (toks[0].kind == "cmd" and toks[0].text in GREEK)
+            ):
+                raise self.error(
+                    f"\\{c} over something that is not one letter", t, unsupported=True
+                )
+            inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
+            return self.letter(f"\\{c}{{{inner}}}", t)
         if c == "{":
             self.pos += 1
             e = self.expr()
@@ -901,7 +944,7 @@ class _Parser:
                         t,
                         unsupported=True,
                     )
-                var: sympy.Expr = symbols.vector(self.ctx.logits)[symbols.index(toks[0].text)]
+                var: sympy.Expr = _vector(self.ctx.logits)[_index(toks[0].text)]
             else:
                 q = self.sub(toks)
                 var = q.primary()
@@ -972,9 +1015,9 @@ class _Parser:
             del self.bound[-len(vars_) :]
         if other is not None:
             d = sympy.Dummy("sum_ne")
-            self.placeholders[d] = (body, symbols.index(var), symbols.index(other), lower, upper)
+            self.placeholders[d] = (body, _index(var), _index(other), lower, upper)
             return d
-        k = symbols.index(var)
+        k = _index(var)
         cls = sympy.Product if t.text == "prod" else sympy.Sum
         return cls(body, (k, lower, upper))
 
