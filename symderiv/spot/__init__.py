@@ -46,9 +46,9 @@ MIN_COLUMNS = 8
 #: Formula entries per formula: past it (an n × n Jacobian at large n), a formula is evaluated
 #: at the extreme points and the first random ones only; gradients always see every point.
 ENTRY_BUDGET = 1 << 22
-MIN_POINTS = 6
+MIN_POINTS = 4
 #: Entries of the naive (overflow-prone) form evaluated to show where it overflows.
-NAIVE_BUDGET = 1 << 21
+NAIVE_BUDGET = 1 << 20
 #: Elements of one chunk of formula output (points are processed in chunks of this size).
 CHUNK = 1 << 20
 
