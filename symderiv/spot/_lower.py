@@ -94,6 +94,7 @@ class _Lowering:
 
     def __init__(self, free: tuple[sympy.Symbol, ...], funcs: Mapping[type, Callable[..., Any]]):
         self.axes: dict[sympy.Symbol, int] = {s: a + 1 for a, s in enumerate(free)}
+        self.scope: set[sympy.Symbol] = set(free)  # the indices that have a value here
         self.free = free
         self.funcs = funcs
         self.cache: dict[sympy.Basic, _Node] = {}
@@ -328,8 +329,10 @@ class _Lowering:
         return self._sum_one(inner, k, lo, hi)
 
     def _sum_one(self, inner: sympy.Expr, k: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr) -> _Node:
-        if k in self.axes:
-            raise UnsupportedNotationError(f"summation index {k} is also a free index")
+        if k in self.scope:
+            # a bound index that shadows a free or enclosing one gets its own symbol (and axis)
+            d = sympy.Dummy(str(k), integer=True, positive=True)
+            inner, k = inner.xreplace({k: d}), d
         # NOTE: linearity first, so no term broadcasts over k more than it must:
         # Σ (a + b) = Σ a + Σ b, and Σ c(other) a(k) = c Σ a(k).
         if isinstance(inner, sympy.Add):
@@ -339,18 +342,23 @@ class _Lowering:
         if outside and len(outside) < len(factors):
             inside = [f for f in factors if k in f.free_symbols]
             return self.lower(sympy.Mul(*outside) * sympy.Sum(sympy.Mul(*inside), (k, lo, hi)))
-        axis = len(self.axes) + 1
-        self.axes[k] = axis
-        full = lo == 1 and hi.is_Symbol and hi.is_integer and hi not in self.axes
+        # NOTE: sibling sums over the same letter share its axis (each sums it away); the
+        # expression cache stays valid because a letter always maps to one axis.
+        axis = self.axes.setdefault(k, len(self.axes) + 1)
+        full = lo == 1 and hi.is_Symbol and hi.is_integer and hi not in self.scope
         if full:
             # NOTE: every axis takes the values 1..n, so Σ_{k=1}^{n} g(k) δ(k, a) = g(a) exactly.
             for f in sympy.Mul.make_args(inner):
                 if isinstance(f, sympy.KroneckerDelta) and k in f.args:
                     other = f.args[1] if f.args[0] == k else f.args[0]
-                    if other in self.axes and other != k:
+                    if other in self.scope:
                         rest = sympy.Mul(*[g for g in sympy.Mul.make_args(inner) if g is not f])
                         return self.lower(rest.xreplace({k: other}))
-        body = self.lower(inner)
+        self.scope.add(k)
+        try:
+            body = self.lower(inner)
+        finally:
+            self.scope.discard(k)
         lo_n, hi_n = self.lower(lo), self.lower(hi)
         axes = body.axes - {axis}
 
@@ -484,24 +492,6 @@ def stable_logsumexp(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rename_bound(expr: sympy.Basic) -> sympy.Basic:
-    """Give every summation variable its own Dummy, so each Sum gets its own axis."""
-    if expr.is_Atom or isinstance(expr, (sympy.Indexed, sympy.IndexedBase)):
-        return expr
-    if isinstance(expr, sympy.Sum):
-        fn = expr.function
-        limits: list[tuple[sympy.Basic, ...]] = []
-        for var, lo, hi in expr.limits:
-            d = sympy.Dummy(str(var), integer=True, positive=True)
-            fn = fn.xreplace({var: d})
-            # an inner limit's bounds may name this (outer) variable: Sum(x_k, (k, 1, m), (m, 1, n))
-            limits = [tuple(b.xreplace({var: d}) for b in lim) for lim in limits]
-            limits.append((d, lo, hi))
-        return sympy.Sum(_rename_bound(fn), *limits)
-    args = tuple(_rename_bound(a) for a in expr.args)
-    return expr.func(*args) if args != expr.args else expr
-
-
 @dataclass(frozen=True)
 class IndexedFunction:
     """A lowered expression; call it with one ``(B, n)`` array per vector, by name.
@@ -601,7 +591,6 @@ def lambdify_indexed(
             f"free index {', '.join(map(str, extra))} of {expr} is not among indices {free}"
         )
     e = rewrite(expr, rules) if stable else expr
-    e = _rename_bound(e)
     low = _Lowering(free, ChainMap(dict(funcs or {}), dict(FUNCS)))
     low.count_shared(e)
     with np.errstate(all="ignore"):

@@ -121,29 +121,57 @@ def taylor_test(
     >>> bool(good.order[0] > 1.8)
     True
     """
+    return taylor_order(x, taylor_values(f, x, y, v), jv)
+
+
+def taylor_values(
+    f: Fn, x: np.ndarray, y: np.ndarray | None, v: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """``f(x)`` and ``f(x + h v)`` for every ``h`` of ``TAYLOR_STEPS``: shared by all formulas
+    for the same function, so each formula costs only its remainders.
+
+    >>> len(taylor_values(lambda x, y: x, np.zeros((1, 2)), None, np.ones((1, 2))))
+    11
+    """
+    b = x.shape[0]
+    values = [np.asarray(f(x, y)).reshape(b, -1)]
+    for h in TAYLOR_STEPS:
+        values.append(np.asarray(f((x + h * v).astype(x.dtype), y)).reshape(b, -1))
+    return tuple(values)
+
+
+def taylor_order(x: np.ndarray, values: tuple[np.ndarray, ...], jv: np.ndarray) -> TaylorResult:
+    """The remainders and fitted orders of one formula's ``J v`` (see :func:`taylor_test`).
+
+    >>> x = np.array([[1.0]]); v = np.array([[1.0]])
+    >>> vals = taylor_values(lambda x, y: x**2, x, None, v)
+    >>> bool(abs(taylor_order(x, vals, 2 * x * v).order[0] - 2) < 0.1)
+    True
+    """
     eps = np.finfo(x.dtype).eps
     n = x.shape[1]
-    f0 = np.asarray(f(x, y)).reshape(x.shape[0], -1)
+    f0, fhs = values[0], values[1:]
     jv = jv.reshape(x.shape[0], -1)
     rem, lin, noise = [], [], []
-    xscale = np.max(np.abs(x), axis=1, keepdims=True)
-    for h in TAYLOR_STEPS:
-        fh = np.asarray(f((x + h * v).astype(x.dtype), y)).reshape(x.shape[0], -1)
-        r = np.max(np.abs(fh - f0 - h * jv), axis=1)
-        rem.append(r)
+    xscale = np.maximum(1.0, np.max(np.abs(x), axis=1))
+    slope = np.max(np.abs(jv), axis=1) * xscale
+    for h, fh in zip(TAYLOR_STEPS, fhs):
+        rem.append(np.max(np.abs(fh - f0 - h * jv), axis=1))
         lin.append(np.max(np.abs(h * jv), axis=1))
         size = np.max(np.abs(f0) + np.abs(fh), axis=1)
-        slope = np.max(np.abs(jv), axis=1) * np.maximum(1.0, xscale[:, 0])
         noise.append(16.0 * np.sqrt(n) * eps * (1.0 + size + slope))
     r_arr, n_arr = np.array(rem).T, np.array(noise).T  # (B, steps)
     clear = r_arr > 10.0 * n_arr
-    hs = np.log(np.array(TAYLOR_STEPS))
-    order = np.full(x.shape[0], np.nan)
     flat = ~clear.any(axis=1)
-    for b in np.flatnonzero(~flat):
-        idx = np.flatnonzero(clear[b])[-3:]
-        if len(idx) < 2:
-            order[b] = np.nan  # resolved at one step only: too little to fit
-            continue
-        order[b] = np.polyfit(hs[idx], np.log(r_arr[b, idx]), 1)[0]
+    # least-squares slope of log r against log h over the three smallest clear steps, all
+    # points at once; fewer than two clear steps leave the order nan (too little to fit)
+    from_end = np.cumsum(clear[:, ::-1], axis=1)[:, ::-1]
+    w = (clear & (from_end <= 3)).astype(np.float64)
+    lh = np.log(np.array(TAYLOR_STEPS))[None, :]
+    lr = np.log(np.where(clear, r_arr, 1.0))
+    sw, sx, sy = w.sum(1), (w * lh).sum(1), (w * lr).sum(1)
+    sxx, sxy = (w * lh * lh).sum(1), (w * lh * lr).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        order = (sw * sxy - sx * sy) / (sw * sxx - sx * sx)
+    order = np.where(sw >= 2, order, np.nan)
     return TaylorResult(order, np.asarray(flat), r_arr[:, -1], np.array(lin).T[:, -1])
