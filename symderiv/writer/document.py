@@ -284,12 +284,10 @@ def _as_text(report: DerivationReport) -> str:
 
 def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone: bool) -> str:
     d = report.derivation
-    if standalone or any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
+    if standalone:
         # NOTE: a tag moves below a row that fills the line, where a justification column
         # would push wide rows (matrices, long justifications) off the page.
-        settings = {"justification": "tag", **settings}
-    if standalone:
-        settings = {"fit_width": 70, **settings}
+        settings = {"justification": "tag", "fit_width": 70, **settings}
     rows = _vector_definitions(list(report.steps))
     body = to_latex(dataclasses.replace(d, steps=tuple(r.step for r in rows)), **settings)
     align = "\\begin{align*}\n" + body + "\n\\end{align*}\n"
