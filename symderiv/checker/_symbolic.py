@@ -169,32 +169,36 @@ def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic
     return out
 
 
+def _names_in(e: sympy.Basic) -> set[sympy.Basic]:
+    """Names an expression depends on: labels of indexed bases and plain real symbols."""
+    out: set[sympy.Basic] = {t.base.label for t in e.atoms(sympy.Indexed)}
+    labels = set(out)
+    for s in _really_free(e):
+        if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels:
+            out.add(s)
+    return out
+
+
+def _wrt_names(d: sympy.Derivative) -> set[sympy.Basic]:
+    return {v.base.label if isinstance(v, sympy.Indexed) else v for v in d.variables}
+
+
 def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[sympy.Basic]:
     """Undefined names that are differentiated somewhere, hence functions of something."""
     out: set[sympy.Basic] = set()
     for e in exprs:
         for d in e.atoms(sympy.Derivative):
-            for t in d.expr.atoms(sympy.Indexed):
-                out.add(t.base)
-            for s in d.expr.free_symbols:
-                if isinstance(s, sympy.Symbol) and not s.is_integer:
-                    out.add(s)
+            out |= _names_in(d.expr) - _wrt_names(d)
     return frozenset(out)
 
 
 def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[sympy.Basic]) -> sympy.Basic:
     """Take every derivative whose function involves no dependent unknown name."""
 
-    def can(d: sympy.Derivative) -> bool:
-        names = {t.base for t in d.expr.atoms(sympy.Indexed)} | d.expr.free_symbols
-        wrt = {_heads(v) for v in d.variables}
-        return not ((names - wrt) & dependent)
-
     def take(d: sympy.Derivative) -> sympy.Basic:
-        if not can(d):
+        if (_names_in(d.expr) - _wrt_names(d)) & dependent:
             return d
-        out = sympy.diff(fresh_bound(d.expr), *d.variable_count)
-        return out
+        return sympy.diff(fresh_bound(d.expr), *d.variable_count)
 
     return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
 

@@ -19,6 +19,7 @@ import sympy
 from symderiv import symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
+from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
@@ -150,6 +151,7 @@ def prepare(
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
     heads = {S._heads(t) for t, _ in defs}
+    heads = {h.label if isinstance(h, sympy.IndexedBase) else h for h in heads}
     dependent = S.dependent_names([lhs, rhs]) - heads
     logit_names = {
         str(S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v)))
@@ -164,8 +166,8 @@ def prepare(
             for s in t.free_symbols:
                 if isinstance(s, sympy.Symbol) and not s.is_integer:
                     logit_names.add(C._ENTRY.sub(r"\g<base>", s.name))
-    L = S.evaluate_derivatives(L, dependent)
-    R = S.evaluate_derivatives(R, dependent)
+    L = S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent))
+    R = S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent))
     free = tuple(sorted(S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs), key=lambda s: s.name))
     counts = {u for e in (L, R) for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
     if isinstance(n, sympy.Symbol):
@@ -297,6 +299,9 @@ def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
         return None, str(e)
     except RecursionError:
         return None, "too deeply nested"
+    except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError) as e:
+        # NOTE: SymPy gave up on this form; the caller falls back to a weaker method.
+        return None, f"SymPy could not handle it ({type(e).__name__}: {e})"
 
 
 def check_equal(
@@ -330,6 +335,9 @@ def check_equal(
     >>> check_equal(x[i] + 1, x[i]).verdict.value
     'false'
     """
+    lhs, rhs = _as_sympy(lhs, "lhs"), _as_sympy(rhs, "rhs")
+    if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
+        raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg)
     setting = _read_assumptions(assumptions, conditions, n)
@@ -385,6 +393,14 @@ def check_equal(
     return StepResult(Verdict.UNPARSED, "undecided", detail="; ".join(notes + ["could not evaluate either side"]))
 
 
+def _as_sympy(e: object, name: str) -> sympy.Basic:
+    if isinstance(e, sympy.Basic) or isinstance(e, sympy.MatrixBase):
+        return e
+    if isinstance(e, (int, float)) and not isinstance(e, bool):
+        return sympy.sympify(e, strict=True)
+    raise TypeError(f"{name} must be a SymPy expression or a number, got {type(e).__name__}")
+
+
 def _maybe_conditional(
     result: StepResult,
     lhs: sympy.Basic,
@@ -436,17 +452,24 @@ def _check_matrix(
     if lhs.shape != rhs.shape:
         return StepResult(Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}")
     order = [Verdict.PROVED, Verdict.VERIFIED, Verdict.NUMERIC, Verdict.CONDITIONAL, Verdict.UNPARSED, Verdict.FALSE]
+    positions = [(r, c) for r in range(lhs.rows) for c in range(lhs.cols)]
+    if not assumptions and not conditions and _fast.applicable(lhs, rhs, tuple(definitions)):
+        flags, err = _timed(cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions))
+        if flags is not None and all(flags):
+            return StepResult(
+                Verdict.PROVED, "symbolic",
+                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums",
+            )
+        if flags is not None:
+            positions = [pos for pos, ok in zip(positions, flags) if not ok]
     worst: StepResult | None = None
     where = ""
-    for r in range(lhs.rows):
-        for c in range(lhs.cols):
-            res = check_equal(lhs[r, c], rhs[r, c], definitions=definitions, assumptions=assumptions,
-                              conditions=conditions, n=n, cfg=cfg)
-            if worst is None or order.index(res.verdict) > order.index(worst.verdict):
-                worst, where = res, f"entry ({r + 1}, {c + 1})"
-            if worst.verdict is Verdict.FALSE:
-                break
-        if worst is not None and worst.verdict is Verdict.FALSE:
+    for r, c in positions:
+        res = check_equal(lhs[r, c], rhs[r, c], definitions=definitions, assumptions=assumptions,
+                          conditions=conditions, n=n, cfg=cfg)
+        if worst is None or order.index(res.verdict) > order.index(worst.verdict):
+            worst, where = res, f"entry ({r + 1}, {c + 1})"
+        if worst.verdict is Verdict.FALSE:
             break
     assert worst is not None
     return dataclasses.replace(worst, detail=f"{lhs.rows}×{lhs.cols} entries; weakest at {where}: {worst.detail}")

@@ -1,0 +1,136 @@
+"""Concrete-n matrices fast: rational form with atoms, differentiated by a derivative table.
+
+``exp(u)`` becomes a positive atom ``E`` with ``dE = E du``; a long sum shared by the
+definitions (``exp(x_1) + ... + exp(x_n)``) becomes an atom ``S`` with ``dS`` from its terms.
+Derivatives are total derivatives over these atoms, and equality is the zero test of the
+numerator of a rational function in symengine.  Treating an atom as independent is sound:
+a rational identity in independent atoms stays true when they are specialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import symengine as se
+import sympy
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+
+class _Atoms:
+    """Atoms (``E``, ``S``) with their values, and memoised total derivatives."""
+
+    def __init__(self) -> None:
+        self.value: dict[se.Basic, se.Basic] = {}  # atom → its expression in vars/earlier atoms
+        self.by_expr: dict[sympy.Basic, sympy.Symbol] = {}
+        self.memo: dict[tuple[se.Basic, se.Basic], se.Basic] = {}
+        self.order: list[se.Basic] = []
+        self.kind: dict[se.Basic, str] = {}
+        self.deps: dict[se.Basic, frozenset[se.Basic]] = {}
+
+    def atomize(self, e: sympy.Basic) -> sympy.Basic:
+        """exp(u) → E atoms, long Adds → S atoms (in SymPy, before conversion)."""
+
+        def walk(t: sympy.Basic) -> sympy.Basic:
+            if not t.args:
+                return t
+            args = [walk(a) for a in t.args]
+            new = t.func(*args) if args != list(t.args) else t
+            if isinstance(new, sympy.exp):
+                return self._atom(new, "E")
+            if isinstance(new, sympy.Add) and len(new.args) >= 3:
+                return self._atom(new, "S")
+            return new
+
+        return walk(e)
+
+    def _atom(self, e: sympy.Basic, kind: str) -> sympy.Symbol:
+        if e not in self.by_expr:
+            sym = sympy.Symbol(f"_{kind}{len(self.by_expr)}", positive=(kind == "E"))
+            self.by_expr[e] = sym
+            s = se.sympify(sym)
+            # an E atom stores its exponent u (dE = E du); an S atom its terms
+            self.value[s] = se.sympify(e.args[0] if kind == "E" else e)
+            self.kind[s] = kind
+            deps: set[se.Basic] = set()
+            for t in self.value[s].free_symbols:
+                deps |= self.deps.get(t, {t})
+            self.deps[s] = frozenset(deps)
+            self.order.append(s)
+        return self.by_expr[e]
+
+    def d(self, f: se.Basic, v: se.Basic) -> se.Basic:
+        """Total derivative of ``f`` (in variables and atoms) by the variable ``v``."""
+        out = se.diff(f, v)
+        for a in f.free_symbols:
+            if a in self.value and v in self.deps[a]:
+                part = se.diff(f, a)
+                if part != 0:
+                    out += part * self.d_atom(a, v)
+        return out
+
+    def d_atom(self, a: se.Basic, v: se.Basic) -> se.Basic:
+        key = (a, v)
+        if key not in self.memo:
+            val = self.value[a]
+            if self.kind[a] == "E":
+                self.memo[key] = a * self.d(val, v)
+            else:
+                self.memo[key] = self.d(val, v)
+        return self.memo[key]
+
+
+def applicable(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions) -> bool:
+    """Concrete entries only: no sums, no indexed names, definitions of plain symbols."""
+    if any(isinstance(t, sympy.Indexed) for t, _ in definitions):
+        return False
+    for m in (lhs, rhs):
+        for e in m:
+            if e.has(sympy.Sum, sympy.Indexed, sympy.KroneckerDelta):
+                return False
+    return True
+
+
+def zero_entries(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions) -> list[bool]:
+    """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false)."""
+    atoms = _Atoms()
+    # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
+    # subs converts its dict on every call, which costs O(n) per entry.
+    defs: dict[sympy.Basic, sympy.Basic] = {}
+    for target, value in definitions:
+        defs[target] = atoms.atomize(value).xreplace(defs) if defs else atoms.atomize(value)
+    memo: dict[sympy.Basic, se.Basic] = {}
+
+    def value_se(e: sympy.Basic) -> se.Basic:
+        if e not in memo:
+            memo[e] = se.sympify(atoms.atomize(e).xreplace(defs))
+        return memo[e]
+
+    defs_se = {se.sympify(t): se.sympify(v) for t, v in defs.items()}
+
+    def to_se(e: sympy.Basic) -> se.Basic:
+        ders = {d: sympy.Dummy("D") for d in e.atoms(sympy.Derivative)}
+        plain = se.sympify(atoms.atomize(e.xreplace(ders) if ders else e))
+        local = {s: defs_se[s] for s in plain.free_symbols if s in defs_se}
+        vals = {}
+        if ders:
+            for d, holder in ders.items():
+                f = value_se(d.expr)
+                for v, count in d.variable_count:
+                    for _ in range(int(count)):
+                        f = atoms.d(f, se.sympify(v))
+                vals[se.sympify(holder)] = f
+        local.update(vals)
+        return plain.subs(local) if local else plain
+
+    out = []
+    for a, b in zip(lhs, rhs):
+        diff = to_se(a) - to_se(b)
+        num, _ = diff.as_numer_denom()
+        out.append(se.expand(num) == 0)
+    return out
+
+
+def first_failures(flags: Sequence[bool], cols: int, limit: int = 3) -> list[tuple[int, int]]:
+    """Positions (row, col) of the first entries that were not proved."""
+    return [(k // cols, k % cols) for k, ok in enumerate(flags) if not ok][:limit]

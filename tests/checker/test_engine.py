@@ -1,0 +1,142 @@
+"""The equality engine as a table: true and false identities for symbolic n and concrete n."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from symderiv import symbols
+from symderiv.builders.derivations import softmax_ce
+from symderiv.builders.gradients import softmax_jacobian_matrix
+from symderiv.builders.softmax import concrete_symbols, softmax_vector
+from symderiv.checker import check, check_equal, equal
+from symderiv.config import CheckConfig
+from symderiv.model import Assumption
+from symderiv.results import Verdict
+
+x, y, p, i, j, k, n, L = symbols.x, symbols.y, symbols.p, symbols.i, symbols.j, symbols.k, symbols.n, symbols.L
+S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
+DEFS = ((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))))
+J = sympy.Derivative(p[i], x[j])
+G = sympy.Derivative(L, x[i])
+SUM_Y = Assumption(sympy.Eq(sympy.Sum(y[j], (j, 1, n)), 1), "\\sum_j y_j = 1")
+EQ = Assumption(sympy.Eq(i, j), "i = j", source="case")
+NE = Assumption(sympy.Ne(i, j), "i \\neq j", source="case")
+d = sympy.KroneckerDelta
+FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "assumptions", "conditions", "verdict"),
+    [
+        pytest.param(J, (sympy.exp(x[i]) * d(i, j) * S - sympy.exp(x[i]) * sympy.exp(x[j])) / S**2, (), (), "proved", id="quotient-rule"),
+        pytest.param(J, p[i] * (d(i, j) - p[j]), (), (), "proved", id="delta-form"),
+        pytest.param(J, p[j] * (d(i, j) - p[i]), (), (), "proved", id="delta-form-symmetric"),
+        pytest.param(J, p[i] * (1 - p[i]), (), (EQ,), "proved", id="case-i-eq-j"),
+        pytest.param(J, -p[i] * p[j], (), (NE,), "proved", id="case-i-ne-j"),
+        pytest.param(G, -sympy.Sum(y[j] / p[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)), (), (), "proved", id="chain-rule"),
+        pytest.param(G, p[i] * sympy.Sum(y[k], (k, 1, n)) - y[i], (), (), "proved", id="gradient-any-y"),
+        pytest.param(G, p[i] - y[i], (SUM_Y,), (), "proved", id="gradient-sum-one"),
+        pytest.param(sympy.Sum(p[j], (j, 1, n)), 1, (), (), "proved", id="probabilities-sum-to-one"),
+        pytest.param(sympy.Derivative(sympy.log(S), x[i]), p[i], (), (), "proved", id="log-sum-exp"),
+        pytest.param(sympy.Sum(y[j] * d(i, j), (j, 1, n)), y[i], (), (), "proved", id="delta-sum"),
+        pytest.param(
+            sympy.Sum(y[j] * (d(i, j) - p[i]), (j, 1, n)),
+            y[i] * (1 - p[i]) + sympy.Sum(-y[j] * p[i], (j, 1, n)) + y[i] * p[i],
+            (), (), "proved", id="split-at-j-eq-i",
+        ),
+        pytest.param(J, p[i] * (1 + p[i]), (), (), "false", id="wrong-sign-diagonal"),
+        pytest.param(J, p[i] * (d(i, j) - p[i]), (), (), "conditional", id="p_i-where-p_j-belongs"),
+        pytest.param(J, -p[i] * p[j], (), (EQ,), "false", id="off-diagonal-under-stated-i-eq-j"),
+        pytest.param(G, p[i] + y[i], (), (), "false", id="gradient-wrong-sign"),
+        pytest.param(G, p[i] + y[i], (SUM_Y,), (), "false", id="gradient-wrong-sign-sum-one"),
+        pytest.param(sympy.Sum(y[j], (j, 1, n)), 2, (), (), "false", id="sum-y-is-not-2"),
+        pytest.param(G, p[i] - y[i], (), (), "conditional", id="gradient-needs-sum-one"),
+        pytest.param(J, p[i] * (1 - p[i]), (), (), "conditional", id="diagonal-needs-i-eq-j"),
+        pytest.param(J, -p[i] * p[j], (), (), "conditional", id="off-diagonal-needs-i-ne-j"),
+    ],
+)
+def test_symbolic_n_table(lhs, rhs, assumptions, conditions, verdict):
+    r = check_equal(lhs, rhs, definitions=DEFS, assumptions=assumptions, conditions=conditions, cfg=FAST)
+    assert r.verdict.value == verdict, r.detail
+    if verdict == "false":
+        assert r.counterexample is not None and r.counterexample.text.startswith("n = ")
+        assert r.counterexample.lhs_value != r.counterexample.rhs_value
+
+
+@pytest.mark.parametrize(
+    ("rhs", "condition"),
+    [
+        pytest.param(p[i] - y[i], "holds given \\sum_j y_j = 1", id="sum-one"),
+    ],
+)
+def test_conditional_reports_the_condition(rhs, condition):
+    r = check_equal(G, rhs, definitions=DEFS, cfg=FAST)
+    assert r.condition == condition
+
+
+def test_condition_i_eq_j_is_named():
+    r = check_equal(J, p[i] * (1 - p[i]), definitions=DEFS, cfg=FAST)
+    assert r.condition == "holds only when i = j"
+
+
+def test_counterexample_is_reproducible_by_seed():
+    a = check_equal(G, p[i] + 2 * y[i], definitions=DEFS, cfg=FAST)
+    b = check_equal(G, p[i] + 2 * y[i], definitions=DEFS, cfg=FAST)
+    assert a.counterexample == b.counterexample
+
+
+def test_counterexample_shows_the_logits_and_both_values():
+    r = check_equal(J, p[i] * (1 + p[i]), definitions=DEFS, cfg=FAST)
+    text = r.counterexample.text
+    assert "x = (" in text and "left" in text and "right" in text
+
+
+@pytest.mark.parametrize("size", range(1, 9))
+def test_concrete_jacobian_table(size):
+    xs, ps = concrete_symbols("x", size), concrete_symbols("p", size)
+    defs = tuple(zip(ps, softmax_vector(xs)))
+    lhs = sympy.ImmutableMatrix(size, size, lambda a, b: sympy.Derivative(ps[a], xs[b]))
+    good = softmax_jacobian_matrix(size, probs=ps)
+    assert check_equal(lhs, good, definitions=defs, cfg=FAST).verdict is Verdict.PROVED
+    bad = good + sympy.diag(*[q**2 for q in ps])
+    r = check_equal(lhs, bad, definitions=defs, cfg=FAST)
+    assert r.verdict is Verdict.FALSE
+    assert r.counterexample is not None
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_concrete_gradient_table(size):
+    xs, ps, ys = (concrete_symbols(c, size) for c in "xpy")
+    loss = -sympy.Add(*[t * sympy.log(q) for t, q in zip(ys, ps)])
+    defs = tuple(zip(ps, softmax_vector(xs))) + ((L, loss),)
+    lhs = sympy.ImmutableMatrix([sympy.Derivative(L, v) for v in xs])
+    any_y = sympy.ImmutableMatrix([q * sympy.Add(*ys) - t for q, t in zip(ps, ys)])
+    assert check_equal(lhs, any_y, definitions=defs, cfg=FAST).verdict is Verdict.PROVED
+    simple = sympy.ImmutableMatrix([q - t for q, t in zip(ps, ys)])
+    one = Assumption(sympy.Eq(sympy.Add(*ys), 1), "sum(y) = 1")
+    assert check_equal(lhs, simple, definitions=defs, assumptions=(one,), cfg=FAST).verdict.accepts
+    assert check_equal(lhs, simple, definitions=defs, cfg=FAST).verdict is Verdict.FALSE
+
+
+def test_the_seed_derivation_is_proved_step_by_step():
+    report = check(softmax_ce(), FAST)
+    assert report.summary["definition"] == 2
+    assert report.summary["proved"] == 9
+
+
+def test_the_concrete_seed_derivation_has_no_false_step():
+    report = check(softmax_ce(3), FAST)
+    assert not report.has_false
+    assert not report.has_unparsed
+
+
+def test_equal_oracle():
+    assert equal(p[i] * p[j], p[j] * p[i]) is True
+    assert equal(x[i], x[i] + 1) is False
+    assert equal(x[i], x[j]) is None  # holds only when i = j
+
+
+def test_shape_mismatch_is_false():
+    r = check_equal(sympy.ImmutableMatrix([1, 2]), sympy.ImmutableMatrix([[1, 2]]))
+    assert r.verdict is Verdict.FALSE
