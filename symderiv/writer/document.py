@@ -12,7 +12,7 @@ from sympy.printing.str import StrPrinter
 
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
-from symderiv.writer.latex import latex_text, to_latex
+from symderiv.writer.latex import latex_text, to_latex, to_latex_chains
 
 __all__ = ["FORMATS", "assumption_directive", "render_derivation"]
 
@@ -289,8 +289,14 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
         # would push wide rows (matrices, long justifications) off the page.
         settings = {"justification": "tag", "fit_width": 70, **settings}
     rows = _vector_definitions(list(report.steps))
-    body = to_latex(dataclasses.replace(d, steps=tuple(r.step for r in rows)), **settings)
-    align = "\\begin{align*}\n" + body + "\n\\end{align*}\n"
+    shown = dataclasses.replace(d, steps=tuple(r.step for r in rows))
+    if standalone and any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
+        # NOTE: one alignment per chain, so that a wide matrix row does not push every
+        # other row to the right.
+        bodies = to_latex_chains(shown, **settings)
+    else:
+        bodies = [to_latex(shown, **settings)]
+    align = "".join("\\begin{align*}\n" + b + "\n\\end{align*}\n" for b in bodies)
     directives = "".join(
         f"% symderiv: assume {assumption_directive(a, **settings)}\n" for a in _stated(d)
     )
@@ -309,8 +315,15 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
     ]
     if facts:
         intro.append("Assumptions: " + ", ".join(facts) + ".")
+    widest = max(
+        (s.cols for st in d.steps for s in (st.lhs, st.rhs) if isinstance(s, sympy.MatrixBase)),
+        default=0,
+    )
+    # NOTE: amsmath's matrices take 10 columns unless told otherwise.
+    cols = f"\\setcounter{{MaxMatrixCols}}{{{widest}}}\n" if widest > 10 else ""
     return (
         _PREAMBLE
+        + cols
         + directives
         + "\\begin{document}\n"
         + "\n".join(intro)

@@ -26,6 +26,7 @@ __all__ = [
     "latex_text",
     "repr_latex",
     "to_latex",
+    "to_latex_chains",
 ]
 
 # A user's symbol name such as ``\hat y`` or ``\hat{y}``: an accent command and one letter.
@@ -87,6 +88,28 @@ def latex_text(text: str) -> str:
     'split at j = i, 100\\\\% \\\\& done'
     """
     return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _natural_key(expr: sympy.Basic) -> tuple[object, ...]:
+    """A sort key that puts ``y_2`` before ``y_10`` (numbers compared as numbers)."""
+    parts = re.split(r"(\d+)", sympy.sstr(expr))
+    return tuple((0, int(s), "") if s.isdigit() else (1, 0, s) for s in parts)
+
+
+def _numbered_in_order(terms: list[sympy.Basic]) -> list[sympy.Basic]:
+    """Terms that differ only in their numbers (``y_1 + y_10 + y_2``) in numeric order.
+
+    Only such terms trade places, so the order SymPy gives everything else is kept.
+    """
+    groups: dict[str, list[int]] = {}
+    for pos, t in enumerate(terms):
+        groups.setdefault(re.sub(r"\d+", "#", sympy.sstr(t)), []).append(pos)
+    out = list(terms)
+    for positions in groups.values():
+        if len(positions) > 1:
+            for pos, t in zip(positions, sorted((terms[q] for q in positions), key=_natural_key)):
+                out[pos] = t
+    return out
 
 
 def _is_atom(expr: sympy.Basic) -> bool:
@@ -230,7 +253,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     # --- sums, products and fractions ---------------------------------------------------
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
-        terms = list(self._as_ordered_terms(expr, order=order))
+        terms = _numbered_in_order(list(self._as_ordered_terms(expr, order=order)))
         if terms[0].could_extract_minus_sign():
             # NOTE: a chain reads better as "a - b" than "-b + a": lead with a positive term.
             lead = next((t for t in terms if not t.could_extract_minus_sign()), None)
@@ -288,7 +311,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
 
     def _juxtapose(self, factors: list[sympy.Basic]) -> str:
         """Print factors side by side, bracketing only what would otherwise run on."""
-        ordered = sorted(factors, key=lambda f: (self._factor_rank(f), sympy.default_sort_key(f)))
+        ordered = sorted(factors, key=lambda f: (self._factor_rank(f), _natural_key(f)))
         out = ""
         for pos, f in enumerate(ordered):
             last = pos == len(ordered) - 1
@@ -453,47 +476,86 @@ def estimated_width(expr: object) -> float:
     return 4 + sum(estimated_width(a) for a in expr.args)
 
 
-def _fitted(tex: str, lhs: object, rhs: object, printer: SymderivLatexPrinter) -> str:
-    """``tex`` shrunk to the room that ``lhs =`` leaves on the line, if it does not fit."""
-    limit = printer._settings["fit_width"]
-    if limit is None or not isinstance(rhs, sympy.MatrixBase):
-        return tex
-    left = estimated_width(lhs) if lhs is not None else 0.0
-    right = estimated_width(rhs)
-    if left + right <= limit:
-        return tex
-    share = max(0.3, min(0.95, (limit - left) / limit))
-    # NOTE: shrink only: ``\width`` is the natural width of the box being resized.
-    room = rf"{share:.2f}\linewidth"
+def _shrunk(tex: str, share: float) -> str:
+    """``tex`` in a box no wider than ``share`` of the line (shrink only, never enlarge)."""
+    room = rf"{max(0.2, min(0.95, share)):.2f}\linewidth"
+    # NOTE: ``\width`` is the natural width of the box being resized.
     return (
         rf"\resizebox{{\ifdim\width>{room} {room}\else\width\fi}}{{!}}"
         rf"{{$\displaystyle {tex}$}}"
     )
 
 
-def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
-    lines = []
+def _fitted(
+    lhs_tex: str, rhs_tex: str, step: Step, printer: SymderivLatexPrinter
+) -> tuple[str, str]:
+    """The two sides, matrices shrunk to their share of the line when the row is too wide."""
+    limit = printer._settings["fit_width"]
+    sides = (step.lhs, step.rhs)
+    if limit is None or not any(isinstance(s, sympy.MatrixBase) for s in sides):
+        return lhs_tex, rhs_tex
+    left, right = (estimated_width(s) if s is not None else 0.0 for s in sides)
+    if left + right <= limit:
+        return lhs_tex, rhs_tex
+    total = left + right
+    if isinstance(step.lhs, sympy.MatrixBase):
+        lhs_tex = _shrunk(lhs_tex, 0.9 * left / total)
+    if isinstance(step.rhs, sympy.MatrixBase):
+        rhs_tex = _shrunk(
+            rhs_tex,
+            0.9 * right / total
+            if isinstance(step.lhs, sympy.MatrixBase)
+            else (limit - left) / limit,
+        )
+    return lhs_tex, rhs_tex
+
+
+def _continues(step: Step, prev: Step | None) -> bool:
+    """True when ``step`` goes on from ``prev``'s right-hand side (``&= ...``)."""
+    return (
+        prev is not None
+        and not step.is_definition
+        and not prev.is_definition
+        and step.lhs is not None
+        and step.lhs == prev.rhs
+        and step.conditions == prev.conditions
+    )
+
+
+def _derivation_chains(d: Derivation, printer: SymderivLatexPrinter) -> list[list[str]]:
+    """The ``align*`` lines of a derivation, grouped into chains (a new one at each new lhs)."""
+    chains: list[list[str]] = []
     prev: Step | None = None
     mode = printer._settings["justification"]
     for step in d.steps:
-        lhs, rhs = _step_sides(step, printer)
-        rhs = _fitted(rhs, step.lhs, step.rhs, printer)
-        continues = (
-            prev is not None
-            and not step.is_definition
-            and not prev.is_definition
-            and step.lhs is not None
-            and step.lhs == prev.rhs
-            and step.conditions == prev.conditions
-        )
+        lhs, rhs = _fitted(*_step_sides(step, printer), step, printer)
+        continues = _continues(step, prev)
         line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
         if step.justification and mode == "text":
             line += " && " + justification_tex(step.justification)
         elif step.justification and mode == "tag":
             line += r" \tag*{" + justification_tex(step.justification, text_mode=True) + "}"
-        lines.append(line)
+        if continues and chains:
+            chains[-1].append(line)
+        else:
+            chains.append([line])
         prev = step
-    return " \\\\\n".join(lines)
+    return chains
+
+
+def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
+    return " \\\\\n".join(line for chain in _derivation_chains(d, printer) for line in chain)
+
+
+def to_latex_chains(d: Derivation, **settings: Any) -> list[str]:
+    r"""One ``align*`` body per chain of ``d`` (a chain starts at each new left-hand side).
+
+    >>> from symderiv import symbols as s
+    >>> d = Derivation("d", (Step(s.L, s.y[s.i]), Step(s.y[s.i], s.p[s.i]), Step(s.L, s.p[s.j])))
+    >>> to_latex_chains(d, justification="none")
+    ['L &= y_i \\\\\n&= p_i', 'L &= p_j']
+    """
+    return [" \\\\\n".join(chain) for chain in _derivation_chains(d, _printer(settings))]
 
 
 def _with_verdict(r: StepReport) -> Step:

@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable
 
 import pytest
+import sympy
 
 from symderiv.builders.derivations import softmax_ce
-from symderiv.model import Derivation
+from symderiv.model import Derivation, Relation, Step
 from symderiv.results import DerivationReport
 from symderiv.writer.document import render_derivation
 from symderiv.writer.latex import to_latex
@@ -147,3 +148,22 @@ def test_text_of_concrete_n_is_one_line_per_step(
         "  5. proved      [[∂p_1/∂x_1, ∂p_1/∂x_2], [∂p_2/∂x_1, ∂p_2/∂x_2]]"
         " = [[p_1*(1 - p_1), -p_1*p_2], [-p_1*p_2, p_2*(1 - p_2)]]"
     ) in text.splitlines()
+
+
+def test_standalone_of_concrete_n_aligns_each_chain_on_its_own(
+    make_report: Callable[..., DerivationReport],
+) -> None:
+    tex = render_derivation(make_report(softmax_ce(3)), fmt="latex", standalone=True)
+    # the definitions of p and L, the four Jacobian steps, and the chain of dL/dx
+    assert tex.count("\\begin{align*}") == 7
+    assert "\\resizebox{" in tex
+    assert "MaxMatrixCols" not in tex
+
+
+def test_standalone_allows_matrices_wider_than_ten_columns(
+    make_report: Callable[..., DerivationReport],
+) -> None:
+    row = sympy.ImmutableMatrix([list(sympy.symbols("p_1:12", real=True))])
+    d = Derivation("wide", (Step(sympy.Symbol("q", real=True), row, Relation.DEFINE),))
+    tex = render_derivation(make_report(d), fmt="latex", standalone=True)
+    assert "\\setcounter{MaxMatrixCols}{11}\n" in tex

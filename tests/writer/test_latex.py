@@ -153,6 +153,12 @@ GOLDEN = [
     pytest.param(2 * s.p[s.i] * s.y[s.j], r"2 p_i y_j", id="juxtaposition"),
     pytest.param(sympy.Mul(2, 3, evaluate=False), r"2 \cdot 3", id="cdot-between-numbers"),
     pytest.param(sympy.Eq(SUM_Y, 1), r"\sum_{j=1}^{n} y_j = 1", id="sum-y-one"),
+    pytest.param(
+        sum(sympy.symbols("y_1:12", real=True)),
+        r"y_1 + y_2 + y_3 + y_4 + y_5 + y_6 + y_7 + y_8 + y_9 + y_{10} + y_{11}",
+        id="numbered-terms-in-numeric-order",
+    ),
+    pytest.param(sympy.Symbol("p_10") * sympy.Symbol("p_2"), r"p_2 p_{10}", id="numbered-factors"),
     pytest.param(sympy.Ne(s.i, s.j), r"i \neq j", id="neq"),
     pytest.param(
         sympy.Matrix([[s.p[1], 0], [0, s.p[2]]]),
