@@ -35,8 +35,8 @@ from symderiv.checker._soundness import (
 from symderiv.errors import CheckTimeout
 from symderiv.model import Relation
 
-STRIDE = 9
-LIMIT = 60
+STRIDE = 13
+LIMIT = 40
 QUICK_N = (3, 2)
 FULL_N = (3, 2, 4, 5)
 
@@ -186,3 +186,30 @@ def test_no_really_false_mutant_is_accepted_all_of_them():
     counts = tally(ALL_CASES, judge, n_values=FULL_N)
     assert counts.mutants >= 900, _report(counts)
     assert counts.accepted == [], _report(counts)
+
+
+# Completeness, the other direction: the checker should accept the true steps themselves.
+# Known gaps are listed so that the table stays honest; they are not soundness bugs.
+_KNOWN_GAPS = {
+    "ce-gradient-in-p": "the engine does not yet differentiate with respect to p_i",
+    "binary-ce-gradient": "the engine does not yet differentiate with respect to a scalar t",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=c.name,
+            marks=[pytest.mark.xfail(reason=_KNOWN_GAPS[c.name], strict=False)]
+            if c.name in _KNOWN_GAPS
+            else [],
+        )
+        for c in ALL_CASES
+    ],
+)
+def test_the_checker_accepts_every_true_step(case):
+    judge = _engine_judge()
+    assert judge(case).verdict in ("proved", "verified", "numeric")
