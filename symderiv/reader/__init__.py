@@ -64,7 +64,9 @@ def parse_formula(latex: str) -> sympy.Expr:
     Derivative(L, x[i])
     """
     ctx = ParseContext(
-        distributions=_context.distribution_names(latex), rv=_context.random_variables(latex)
+        distributions=_context.distribution_names(latex),
+        rv=_context.random_variables(latex),
+        vectors=_context.vector_names(latex),
     )
     from symderiv.reader._source import SourceText
 

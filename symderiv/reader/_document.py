@@ -83,6 +83,7 @@ class _Reader:
             distributions=ctxmod.distribution_names(text),
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
+            vectors=ctxmod.vector_names(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
         )

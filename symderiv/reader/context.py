@@ -104,6 +104,18 @@ def distribution_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+_ENTRY = re.compile(r"(?<![A-Za-z\\])([a-z])_(?:\{\s*)?[a-z0-9]")
+
+
+def vector_names(text: str) -> frozenset[str]:
+    """Lowercase letters the document writes with an index, ``p_i`` or ``y_{k}``.
+
+    >>> sorted(vector_names(r"$$H(p) = -\\sum_i p_i \\log_2 p_i$$"))
+    ['p']
+    """
+    return frozenset(m.group(1) for m in _ENTRY.finditer(text))
+
+
 def random_variables(text: str) -> tuple[tuple[str, str], ...]:
     """Outcome letter → the distribution first applied to it, preferring ``P``.
 

@@ -109,6 +109,8 @@ class ParseContext:
     ``free_hint``: free indices of the chain's head (decides ``\\sum_{i \\neq j}``).
     ``index_mode``: bare lowercase letters are indices (case conditions such as ``i = j``).
     ``rv``: random-variable letter → its distribution name (``H(x)`` as ``H(P)``).
+    ``vectors``: lowercase names the document writes with an index (``p_i``), so ``H(p)``
+    is the entropy of the vector ``p``.
     """
 
     distributions: frozenset[str] = frozenset({"P", "Q"})
@@ -116,6 +118,7 @@ class ParseContext:
     free_hint: frozenset[sympy.Symbol] = frozenset()
     index_mode: bool = False
     rv: tuple[tuple[str, str], ...] = ()
+    vectors: frozenset[str] = frozenset()
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -557,7 +560,9 @@ class _Parser:
         a = self.fn_argument()
         # NOTE: functions of numbers stay unevaluated (log(0.7), not -0.356...), so a numeric
         # claim can still be judged against another log base or the digits shown.
-        ev = not (a.is_number and a.has(sympy.Float))
+        ev = not (a.is_number and a.has(sympy.Float)) or (
+            isinstance(a, sympy.Number) and float(a) in (0.0, 1.0)
+        )
         if name == "exp":
             return sympy.exp(a, evaluate=ev)
         if name in ("log", "ln", "lg"):
@@ -798,14 +803,20 @@ class _Parser:
             letter = part[0].text
             if letter.islower():
                 dist = dict(self.ctx.rv).get(letter)
-                if dist is None:
+                if dist is not None:
+                    self.warnings.append(
+                        f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}"
+                    )
+                    letter = dist
+                elif letter in self.ctx.vectors:
+                    args.append(self.vector_base(letter))  # H(p) of a probability vector p
+                    continue
+                else:
                     raise self.error(
                         f"{name}({letter}): the distribution of {letter} is not stated",
                         part[0],
                         unsupported=True,
                     )
-                self.warnings.append(f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}")
-                letter = dist
             args.append(_distribution(letter))
         if name == "H" and len(args) not in (1, 2) or name == "D_KL" and len(args) != 2:
             raise self.error(f"{name} with {len(args)} arguments", t)
