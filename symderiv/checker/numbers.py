@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -44,6 +44,7 @@ __all__ = [
     "mixed_log_bases",
     "needs_natural_log",
     "parse_claim",
+    "substituting",
     "with_log_base",
 ]
 
@@ -264,6 +265,27 @@ def _constant(expr: sympy.Expr) -> float | complex:
         )
     c = complex(sympy.N(expr, 17))
     return c.real if c.imag == 0 else c
+
+
+def substituting(values: Mapping[sympy.Basic, sympy.Basic]) -> Evaluate:
+    """An evaluator that puts ``values`` in (entries such as ``P[1] -> 0.7``) and then evaluates.
+
+    Use it to keep a claim's logs visible for :func:`log_base_alternatives`: SymPy evaluates
+    ``log(0.7)`` to a number the moment ``0.7`` is put in, after which no base can be changed.
+    So pass the expression with its entries (``-log(P[1])``) and let the evaluator put the
+    numbers in after the logs were re-read.
+
+    >>> from symderiv.symbols import distribution
+    >>> P = distribution("P")
+    >>> [r.base for r in log_base_alternatives(substituting({P[1]: 0.7}), -sympy.log(P[1]), "0.155")]
+    [10]
+    """
+    frozen = {k: sympy.sympify(v) for k, v in values.items()}
+
+    def evaluate(expr: sympy.Expr) -> float | complex | tuple[float | complex, ...]:
+        return evaluate_constant(expr.xreplace(frozen))
+
+    return evaluate
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from symderiv.checker.numbers import (
     mixed_log_bases,
     needs_natural_log,
     parse_claim,
+    substituting,
     with_log_base,
 )
 from symderiv.errors import ParseError
@@ -373,3 +374,19 @@ def test_the_seed_numbers_hold_in_base_10_and_the_seed_mixes_log_bases():
         "the document mixes log bases: its numbers use log base 10 (block 3, block 14, block 17) "
         "while its calculus uses the natural log (block 27)"
     )
+
+
+def test_values_are_put_in_after_the_logs_are_re_read():
+    P = distribution("P")
+    entry = -log(P[1])
+    for value, text, how in (
+        (0.7, "0.154", "truncated"),
+        (0.2, "0.7", "rounds"),
+        (0.1, "1", "exact"),
+    ):
+        claim = judge_numeric_claim(substituting({P[1]: value}), entry, text)
+        assert claim.base == 10 and claim.alternatives[0].match.how.startswith(how)
+    # put in too early, the log is already a number and no base can be re-read
+    early = entry.xreplace({P[1]: sympy.Float("0.7")})
+    assert not early.has(sympy.log)
+    assert judge_numeric_claim(evaluate_constant, early, "0.155").alternatives == ()
