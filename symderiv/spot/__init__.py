@@ -6,6 +6,11 @@ with (1) complex-step derivatives of the definitions, (2) central differences wi
 steps and Richardson extrapolation, (3) the eps-free Taylor test, (4) the other formulas for the
 same quantity; and it must stay finite where a naive lambdify overflows.
 
+Cost stays bounded at large n: the n × n Jacobian forms are evaluated at all points while
+``points · n²`` fits :data:`ENTRY_BUDGET` (else at a few extreme and random points, at least
+:data:`MIN_POINTS`); references are taken for ``COLUMN_BUDGET / (points · n)`` random columns
+(at least :data:`MIN_COLUMNS`); gradients always see every point.
+
 >>> report = run("softmax-ce", n=3, samples=8, seed=0, dtype="float64")
 >>> report.ok, to_json(report)["checks"][0]["check"]
 (True, 'complex step: ∂p_i/∂x_j = p_i (δ_ij − p_j)  [step 4]')
@@ -39,6 +44,8 @@ __all__ = [
 ]
 
 DTYPES = ("float64", "float32")
+#: Relative errors divide by max(|reference|, REL_FLOOR): entries below it count absolutely.
+REL_FLOOR = 1e-8
 #: Reference entries (points × n × columns) per definition: bounds the Jacobian columns that
 #: get a reference derivative at each point (all columns when n is small, at least MIN_COLUMNS).
 COLUMN_BUDGET = 1 << 18
@@ -57,9 +64,11 @@ CHUNK = 1 << 20
 class SpotCheck:
     """One check: ``formula`` compared with ``reference`` over ``samples`` points.
 
-    ``max_abs_err``/``max_rel_err`` are over every compared entry (for the Taylor test: the
-    remainder at the smallest step, absolute and relative to the linear term); ``tolerance``
-    is the absolute tolerance at unit scale; ``order`` the smallest fitted Taylor order.
+    ``max_abs_err``/``max_rel_err`` are over every compared entry: relative to
+    ``max(|reference|, REL_FLOOR)``; for an agreement, to the other formula's largest entry;
+    for the Taylor test, the remainder at the smallest step, absolute and relative to the
+    linear term. ``tolerance`` is the absolute tolerance at unit scale (it grows with
+    ``|reference|``); ``order`` is the smallest fitted Taylor order.
     """
 
     check: str
@@ -318,7 +327,7 @@ def _compare(
     if extra is not None:
         allowed = allowed + extra
     bad = claimed & (diff > allowed)
-    rel = diff / np.maximum(np.abs(ref), np.finfo(np.float64).eps)
+    rel = diff / np.maximum(np.abs(ref), REL_FLOOR)
     max_abs = float(diff.max(initial=0.0))
     max_rel = float(np.where(claimed, rel, 0.0).max(initial=0.0))
     ok = not bad.any() and bool(finite.all())
