@@ -190,19 +190,22 @@ def test_false_numeric_claims_say_which_log_base_holds(rel: str, expected: Any) 
 
 def test_detection_of_planted_errors() -> None:
     s = total_score()
-    assert s.detection >= MIN_DETECTION, f"{s.detected}/{s.planted} planted errors found false"
+    detection, missed = s.detection, "\n".join(s.missed)
+    assert detection >= MIN_DETECTION, f"{s.detected}/{s.planted} found false; missed:\n{missed}"
 
 
 def test_no_false_alarms() -> None:
     s = total_score()
-    assert s.false_alarms <= MAX_FALSE_ALARMS, (
-        f"{s.false_alarms} of {s.expected_holding} steps that hold were found false"
+    false_alarms, alarms = s.false_alarms, "\n".join(s.alarms)
+    assert false_alarms <= MAX_FALSE_ALARMS, (
+        f"{false_alarms} of {s.expected_holding} steps that hold were found false:\n{alarms}"
     )
 
 
 def test_coverage() -> None:
     s = total_score()
-    assert s.coverage >= MIN_COVERAGE, f"{s.covered}/{s.steps} steps read"
+    coverage, unread = s.coverage, "\n".join(s.unread)
+    assert coverage >= MIN_COVERAGE, f"{s.covered}/{s.steps} steps read; not read:\n{unread}"
 
 
 # --- the catalogue's documents ----------------------------------------------------------------

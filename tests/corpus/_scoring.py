@@ -52,6 +52,9 @@ class Score:
     expected_holding: int = 0
     false_alarms: int = 0
     mismatches: tuple[str, ...] = field(default=())
+    alarms: tuple[str, ...] = field(default=())
+    missed: tuple[str, ...] = field(default=())
+    unread: tuple[str, ...] = field(default=())
 
     def __add__(self, other: Score) -> Score:
         return Score(
@@ -63,6 +66,9 @@ class Score:
             self.expected_holding + other.expected_holding,
             self.false_alarms + other.false_alarms,
             self.mismatches + other.mismatches,
+            self.alarms + other.alarms,
+            self.missed + other.missed,
+            self.unread + other.unread,
         )
 
     @property
@@ -185,11 +191,17 @@ def score_file(name: str, expected: Sequence[Expected], found: Sequence[Found]) 
     by_key: Mapping[tuple[int, int], Found] = {(f.block, f.index): f for f in found}
     covered = agreeing = planted = detected = expected_holding = false_alarms = 0
     mismatches: list[str] = []
+    alarms: list[str] = []
+    missed: list[str] = []
+    unread: list[str] = []
     for e in expected:
         f = by_key.get((e.block, e.index))
         verdict = f.verdict if f is not None else "missing"
+        where = f"{name} block {e.block} step {e.index}"
         if f is not None and verdict != "unparsed":
             covered += 1
+        else:
+            unread.append(where)
         ok = f is not None and verdict_matches(e.verdict, verdict, e.also)
         if ok and e.verdict == "conditional" and e.condition is not None:
             ok = condition_matches(e.condition, f.condition if f else None)
@@ -203,15 +215,17 @@ def score_file(name: str, expected: Sequence[Expected], found: Sequence[Found]) 
                 got = "false without a counterexample"
             want = e.verdict + (f" ({e.condition})" if e.condition else "")
             extra = f" — {f.text}" if f is not None and f.text else ""
-            mismatches.append(
-                f"{name} block {e.block} step {e.index} [{e.what}]: expected {want}, got {got}{extra}"
-            )
+            mismatches.append(f"{where} [{e.what}]: expected {want}, got {got}{extra}")
         if e.planted:
             planted += 1
             detected += verdict == "false"
+            if verdict != "false":
+                missed.append(f"{where}: {verdict}")
         if holds(e):
             expected_holding += 1
             false_alarms += verdict == "false"
+            if verdict == "false":
+                alarms.append(where)
     return Score(
         steps=len(expected),
         covered=covered,
@@ -221,4 +235,7 @@ def score_file(name: str, expected: Sequence[Expected], found: Sequence[Found]) 
         expected_holding=expected_holding,
         false_alarms=false_alarms,
         mismatches=tuple(mismatches),
+        alarms=tuple(alarms),
+        missed=tuple(missed),
+        unread=tuple(unread),
     )
