@@ -162,7 +162,7 @@ def _scan(text: str, base: int, src: SourceText | None) -> list[Token]:
                     k = j
                     while k < n and text[k] == " ":
                         k += 1
-                    close = text.find("}", k)
+                    close = text.find("}", k, k + 40)
                     if k < n and text[k] == "{" and close != -1 and close - k < 30:
                         env = text[k + 1 : close].strip()
                         out.append(Token(name, env, base + i, base + close + 1))

@@ -21,6 +21,7 @@ _INFO_ARGS = re.compile(
 #: Capitals that name operators of the field, never a distribution applied to an outcome.
 _NOT_APPLIED = frozenset({"H", "E"})
 _SIM = re.compile(r"\\sim\s*([A-Z])")
+MAX_INLINE_CHARS = 500
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
 
@@ -143,6 +144,8 @@ def inline_values(src: SourceText, start: int, end: int, ctx: ParseContext) -> l
     member that names a vector (``x``, ``\\mathbf{x}``, ``P(x)``) receives it.
     """
     body = src.text[start:end]
+    if len(body) > MAX_INLINE_CHARS or "=" not in body:
+        return []
     parts = _split_top_level_eq(body)
     if len(parts) < 2:
         return []

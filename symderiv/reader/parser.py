@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,6 +82,8 @@ _RELATIONS = {
 }
 #: Standard objects kept as undefined functions until normalisation.
 STANDARD_FUNCS = ("H", "D_KL", "softmax", "sigma")
+#: Control characters and the replacement character: binary data, never a formula.
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 MAX_NUMBER_DIGITS = 100
 MAX_RESULT_DIGITS = 1000
 
@@ -191,6 +194,11 @@ def parse_math(
     if len(text) > ctx.max_chars:
         span = src.span(base, base + len(text)) if src else None
         raise ParseError(f"formula longer than {ctx.max_chars} characters", span)
+    bad = _BINARY.search(text)
+    if bad is not None:
+        at = base + bad.start()
+        span = src.span(at, at + 1) if src else None
+        raise ParseError(f"unexpected character {bad.group(0)!r}", span)
     toks = tokenize(text, base, src=src, max_depth=ctx.max_depth)
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
