@@ -17,7 +17,6 @@ The expression stays SymPy data; the lowering happens once and the result is cal
 
 from __future__ import annotations
 
-import math
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -618,7 +617,3 @@ def _is_count(s: sympy.Symbol, expr: sympy.Basic) -> bool:
         return True
     return any(s in lim[1:] for node in expr.atoms(sympy.Sum) for lim in node.limits)
 
-
-def entries_per_point(f: IndexedFunction, n: int) -> int:
-    """How many numbers ``f`` returns per point at ``n`` classes."""
-    return int(math.prod((n,) * len(f.indices)))
