@@ -42,26 +42,6 @@ def _load_scoring() -> ModuleType:
     return module
 
 
-def _found(scoring: ModuleType, report: Any) -> list[Any]:
-    rows = []
-    for r in report.steps:
-        if r.step.block is None or r.step.index is None:
-            continue
-        res = r.result
-        text = res.counterexample.text if res.counterexample is not None else res.detail
-        rows.append(
-            scoring.Found(
-                block=r.step.block,
-                index=r.step.index,
-                verdict=res.verdict.value,
-                condition=res.condition,
-                has_counterexample=res.counterexample is not None,
-                text=" ".join(text.split())[:160],
-            )
-        )
-    return rows
-
-
 def run(files: Sequence[str] | None = None) -> dict[str, Any]:
     """Check each file of the table and score it; returns per-file rows and the total."""
     if str(REPO) not in sys.path:
@@ -78,7 +58,7 @@ def run(files: Sequence[str] | None = None) -> dict[str, Any]:
         t0 = time.perf_counter()
         error = None
         try:
-            found = _found(scoring, check_file(REPO / name))
+            found = list(scoring.found_steps(check_file(REPO / name)))
         except Exception as exc:  # noqa: BLE001 - a crash is reported as a row, never hidden
             error = f"{type(exc).__name__}: {exc}"
             found = []

@@ -54,23 +54,7 @@ def report(rel: str) -> Any:
 
 def found(rel: str) -> tuple[Any, ...]:
     """The report's steps as plain ``Found`` rows."""
-    rows = []
-    for r in report(rel).steps:
-        if r.step.block is None or r.step.index is None:
-            continue
-        res = r.result
-        text = res.counterexample.text if res.counterexample is not None else res.detail
-        rows.append(
-            scoring.Found(
-                block=r.step.block,
-                index=r.step.index,
-                verdict=res.verdict.value,
-                condition=res.condition,
-                has_counterexample=res.counterexample is not None,
-                text=" ".join(text.split())[:160],
-            )
-        )
-    return tuple(rows)
+    return scoring.found_steps(report(rel))
 
 
 def file_score(rel: str) -> Any:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = Path(__file__).resolve().parent / "expected.json"
@@ -175,6 +176,31 @@ def condition_matches(keyword: str, reported: str | None) -> bool:
         return "sum" in text or "Σ" in text or "∑" in text
     left, _, right = "".join(keyword.split()).partition("=")
     return f"{left}={right}" in text or f"{right}={left}" in text
+
+
+def found_steps(report: Any) -> tuple[Found, ...]:
+    """A ``DerivationReport``'s numbered steps as plain ``Found`` rows (duck-typed, no import).
+
+    >>> found_steps(type("R", (), {"steps": ()})())
+    ()
+    """
+    rows = []
+    for r in report.steps:
+        if r.step.block is None or r.step.index is None:
+            continue
+        res = r.result
+        text = res.counterexample.text if res.counterexample is not None else res.detail
+        rows.append(
+            Found(
+                block=r.step.block,
+                index=r.step.index,
+                verdict=res.verdict.value,
+                condition=res.condition,
+                has_counterexample=res.counterexample is not None,
+                text=" ".join(text.split())[:160],
+            )
+        )
+    return tuple(rows)
 
 
 def score_file(name: str, expected: Sequence[Expected], found: Sequence[Found]) -> Score:
