@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.config import ReadConfig
@@ -78,6 +79,7 @@ class _Reader:
         self.context: list[Assumption] = []
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
+        self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
             distributions=ctxmod.distribution_names(text),
@@ -481,8 +483,10 @@ class _Reader:
                 if self.ctx.logits is None:
                     self.learn_logits(rhs_e)
             defined = frozenset(self.defined)
-            lhs_e = normalize(lhs_e, self.rules, defined=defined)
-            rhs_e = normalize(rhs_e, self.rules, defined=defined)
+            lhs_e = self.apply_functions(normalize(lhs_e, self.rules, defined=defined))
+            rhs_e = self.apply_functions(normalize(rhs_e, self.rules, defined=defined))
+            if relation is Relation.DEFINE:
+                self.learn_function(lhs_e, rhs_e)
         problem = problem_span = None
         if lhs.error is not None:
             problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span
@@ -503,6 +507,31 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
+        """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
+        if isinstance(lhs, AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
+            self.functions[lhs.func.__name__, len(lhs.args)] = (lhs.args, rhs)
+
+    def apply_functions(self, e: sympy.Basic) -> sympy.Basic:
+        """``f(arg)`` with other arguments than the definition's: the body, substituted.
+
+        The definition's own application ``f(a)`` is kept for the checker to substitute.
+        """
+        if not self.functions or not e.atoms(AppliedUndef):
+            return e
+
+        def other_call(f: sympy.Basic) -> bool:
+            if not isinstance(f, AppliedUndef):
+                return False
+            known = self.functions.get((f.func.__name__, len(f.args)))
+            return known is not None and tuple(f.args) != tuple(known[0])
+
+        def body(f: sympy.Basic) -> sympy.Basic:
+            params, value = self.functions[f.func.__name__, len(f.args)]
+            return value.xreplace(dict(zip(params, f.args, strict=True)))
+
+        return e.replace(other_call, body)
 
     def learn_logits(self, e: sympy.Basic) -> None:
         for f in e.atoms(sympy.exp):

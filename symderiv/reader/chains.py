@@ -118,6 +118,11 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
     for m in _WRAPPERS.finditer(s, a, b):
         work.blank(m.start(), m.end())
     s = work.value
+    for m in re.finditer(r"\\tag\*?\s*\{", s[a:b]):
+        close = _matching_brace(s, a + m.end() - 1, b)
+        if close != -1:
+            work.blank(a + m.start(), close + 1)  # \tag*{...} may hold braces of its own
+    s = work.value
     for m in re.finditer(r"\\boxed\s*\{", s[a:b]):
         open_at = a + m.end() - 1
         close = _matching_brace(s, open_at, b)

@@ -169,3 +169,8 @@ def test_cases_rows_are_steps_with_their_conditions() -> None:
         (sympy.Ne(i, j),),
     ]
     assert [s.rhs for s in d.steps] == [p[i] * (1 - p[i]), -p[i] * p[j]]
+
+
+def test_tag_with_nested_braces_is_dropped() -> None:
+    (s,) = read_latex(r"\begin{align} a &= b \tag*{divide by (\hat{y}); x} \end{align}").steps
+    assert s.rhs == symbols.scalar("b") and s.problem is None

@@ -194,3 +194,12 @@ def test_seed_key_steps() -> None:
     assert by[(14, 0)].rhs == Float("0.155")
     assert by[(13, 0)].rhs == -log(Float("0.7"), evaluate=False)
     assert by[(4, 0)].warnings == ("read H(x) as H(P): x ~ P",)
+
+
+def test_function_defined_by_the_document_is_applied_to_other_arguments() -> None:
+    doc = "$$\\sigma(z) = \\frac{1}{1 + e^{-z}}$$\n\n$$\\sigma(0) = \\frac{1}{2}$$\n\n$$a = \\sigma(z)$$"
+    d = read_markdown(doc)
+    sz = sympy.Function("sigma")(symbols.scalar("z"))
+    assert d.steps[0].lhs == sz and d.steps[0].relation is Relation.DEFINE
+    assert d.steps[1].lhs == sympy.Rational(1, 2)
+    assert d.steps[2].rhs == sz  # the definition's own application is left to the checker
