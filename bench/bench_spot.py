@@ -9,8 +9,9 @@ Jacobian entries produced per second at n = 3, 10, 100, 1000 by
 - ``closed form``: hand-written NumPy ``diag(p) − p pᵀ`` into a reused buffer;
 - ``plain FD``: forward differences of the stable softmax, one perturbed copy per column;
 
-and the memory-bandwidth bound: float64 entries per second of a large ``np.copyto`` (each entry
-read once and written once), the most a kernel that writes every entry once can approach.
+and the memory-bandwidth bound: float64 entries per second of a large ``np.copyto`` of as many
+entries as one Jacobian batch (128 MiB; each entry read once and written once), the most a
+kernel that writes every entry once can approach (a store first reads its cache line).
 Finally the wall time of ``symderiv spot softmax-ce --n 1000`` (start-up included).
 """
 
@@ -77,7 +78,7 @@ def row(n: int, f: Any, rng: np.random.Generator) -> dict[str, float]:
     """Entries per second of each method at ``n`` classes (and the copy bound, same rounds)."""
     b = max(1, ENTRIES // (n * n))
     x = rng.normal(size=(b, n))
-    out, ref, big_a = np.empty((b, n, n)), np.empty((b, n, n)), np.ones(1 << 25)
+    out, ref, big_a = np.empty((b, n, n)), np.empty((b, n, n)), np.ones(ENTRIES)
     big_b = np.zeros_like(big_a)
     closed_form(x, ref)
 
@@ -112,8 +113,8 @@ def main() -> None:
     f = lambdify_indexed(expr, (S.i, S.j))
     rng = np.random.default_rng(0)
     print(f"numpy {np.__version__}, {os.cpu_count()} cores; rates in million Jacobian entries/s;")
-    print("copy = float64 entries per second of np.copyto on 256 MiB (read + write), "
-          "measured in the same rounds\n")
+    print("copy = float64 entries per second of np.copyto of 2**24 float64 (128 MiB, the size")
+    print("of each Jacobian batch; read + write), measured in the same rounds\n")
     print("| n | points | lambdified | lambdified+check | closed form | plain FD | copy bound "
           "| lambdified / closed | lambdified / copy |")
     print("|---|---|---|---|---|---|---|---|---|")
