@@ -86,6 +86,7 @@ class _Reader:
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
+            matrices=ctxmod.matrix_names(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
         )
@@ -455,6 +456,8 @@ class _Reader:
                     if lhs_e.name.isupper()
                     else symbols.vector(lhs_e.name)
                 )
+            if isinstance(rhs_e, sympy.MatrixBase) and isinstance(lhs_e, sympy.Indexed):
+                lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector
             key = _definition_key(lhs_e)
             if key is not None and ((first and key not in self.defined) or rel == ":="):
                 relation = Relation.DEFINE

@@ -114,6 +114,7 @@ class Token:
     text: str
     start: int
     end: int
+    bold: bool = False
 
 
 def tokenize(
@@ -241,9 +242,14 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
     """Drop spacing, unwrap font commands, drop labels and colours (one pass, left to right)."""
     out: list[Token] = []
     skip_close: set[int] = set()
+    bold_close: list[int] = []
     m = 0
     while m < len(toks):
+        while bold_close and m > bold_close[-1]:
+            bold_close.pop()
         t = toks[m]
+        if bold_close and not t.bold:
+            t = Token(t.kind, t.text, t.start, t.end, bold=True)
         nxt = toks[m + 1] if m + 1 < len(toks) else None
         if t.kind == "sym" and t.text == "~":
             m += 1
@@ -299,6 +305,8 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
                             src,
                         )
                 skip_close.add(close)
+                if t.text in ("mathbf", "boldsymbol", "bm", "pmb"):
+                    bold_close.append(close)
                 m += 2
                 continue
             if nxt is not None and t.text in ("mathbf", "boldsymbol", "bm", "mathrm", "mathit"):

@@ -117,6 +117,18 @@ def vector_names(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _ENTRY.finditer(text))
 
 
+_MATRIX_ENTRY = re.compile(r"(?<![A-Za-z\\])([A-Z])_\{\s*[a-z]\s*,?\s*[a-z]\s*\}")
+
+
+def matrix_names(text: str) -> frozenset[str]:
+    """Capitals the document writes with two indices (``J_{ij}``): matrices when bare.
+
+    >>> sorted(matrix_names(r"$$J_{ij} = \\delta_{ij}$$ so $$J = I$$"))
+    ['J']
+    """
+    return frozenset(m.group(1) for m in _MATRIX_ENTRY.finditer(text))
+
+
 def random_variables(text: str) -> tuple[tuple[str, str], ...]:
     """Outcome letter → the distribution first applied to it, preferring ``P``.
 

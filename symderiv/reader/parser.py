@@ -22,6 +22,7 @@ import sympy
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import SourceSpan
+from symderiv.reader import _vectors as _v
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import Token, tokenize
 
@@ -122,6 +123,7 @@ class ParseContext:
     index_mode: bool = False
     rv: tuple[tuple[str, str], ...] = ()
     vectors: frozenset[str] = frozenset()
+    matrices: frozenset[str] = frozenset()
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -210,9 +212,18 @@ def parse_math(
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
-            e = p.resolve(e)
+            e = p.resolve(_v.finish(e))
     except RecursionError:
         raise ParseError("formula nested too deeply", p.span_of(toks[0])) from None
+    except (sympy.SympifyError, TypeError, AttributeError):
+        # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...)
+        raise UnsupportedNotationError(
+            "vector notation in this place is not read", p.span_of(toks[0])
+        ) from None
+    except ParseError as err:
+        if err.span is None and src is not None:
+            raise type(err)(err.message, src.span(base, base + len(text))) from None
+        raise
     return Parsed(e, tuple(p.warnings))
 
 
@@ -358,14 +369,19 @@ class _Parser:
         if self.at_sym("-") or self.at_sym("+"):
             sign = -1 if self.take().text == "-" else 1
         t = self.term()
-        terms.append(-t if sign < 0 else t)
+        terms.append(_v.neg(t) if sign < 0 else t)
         while self.at_sym("+") or self.at_sym("-") or self.at("cmd", "pm"):
             op = self.take()
             if op.text == "pm":
                 raise self.error("'\\pm' is not read", op, unsupported=True)
             u = self.term()
-            terms.append(-u if op.text == "-" else u)
-        return sympy.Add(*terms)
+            terms.append(_v.neg(u) if op.text == "-" else u)
+        if not any(_v.is_shaped(t) for t in terms):
+            return sympy.Add(*terms)
+        total = terms[0]
+        for t in terms[1:]:
+            total = _v.add(total, t)
+        return total
 
     def starts_primary(self, t: Token | None) -> bool:
         if t is None:
@@ -395,6 +411,8 @@ class _Parser:
                     "equiv",
                     "to",
                     "mid",
+                    "oslash",
+                    "odot",
                 )
             )
         return False
@@ -407,13 +425,16 @@ class _Parser:
                 break
             if (t.kind == "cmd" and t.text in _MUL) or (t.kind == "sym" and t.text == "*"):
                 self.pos += 1
-                f = f * self.factor()
+                f = _v.mul(f, self.factor())
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.pos += 1
                 d = self.factor()
-                f = f / d
+                f = _v.div(f, d)
+            elif t.kind == "cmd" and t.text in ("oslash", "odot"):
+                self.pos += 1
+                f = _v.hadamard(f, self.factor(), divide=t.text == "oslash")
             elif self.starts_primary(t):
-                f = f * self.factor()
+                f = _v.mul(f, self.factor())
             else:
                 break
         return f
@@ -421,7 +442,7 @@ class _Parser:
     def factor(self) -> sympy.Expr:
         if self.at_sym("-"):
             self.pos += 1
-            return -self.factor()
+            return _v.neg(self.factor())
         if self.at_sym("+"):
             self.pos += 1
             return self.factor()
@@ -453,6 +474,10 @@ class _Parser:
         return self.sub_expr(toks, at)
 
     def make_pow(self, b: sympy.Expr, e: sympy.Expr | _Transpose, tok: Token) -> sympy.Expr:
+        if _v.is_shaped(b):
+            if isinstance(e, _Transpose):
+                return _v.transpose(b)
+            raise self.error("a power of a vector", tok, unsupported=True)
         if isinstance(e, _Transpose):
             if isinstance(b, sympy.MatrixBase):
                 return sympy.ImmutableMatrix(b.T)
@@ -518,6 +543,8 @@ class _Parser:
         return self.command(t)
 
     def number(self, t: Token) -> sympy.Expr:
+        if t.bold and t.text in ("0", "1"):
+            return _v.constant(int(t.text))  # \mathbf{1}, \mathbf{0}
         if len(t.text) > MAX_NUMBER_DIGITS:
             raise self.error(f"number too long: more than {MAX_NUMBER_DIGITS} digits", t)
         if "." in t.text:
@@ -566,6 +593,9 @@ class _Parser:
         if self.peek() is None:
             raise self.error(f"{name} without an argument", t)
         a = self.fn_argument()
+        if _v.is_shaped(a) and name in ("exp", "log", "ln"):
+            f = sympy.exp if name == "exp" else sympy.log
+            return _v.elementwise(a, f)  # element-wise, as vector notation means
         # NOTE: functions of numbers stay unevaluated (log(0.7), not -0.356...), so a numeric
         # claim can still be judged against another log base or the digits shown.
         ev = not (a.is_number and a.has(sympy.Float)) or (
@@ -655,6 +685,11 @@ class _Parser:
         key = t.text.replace(" ", "")
         if key in FUNCTIONS:
             return self.apply_function(key, t)
+        if key == "diag" and self.at_sym("("):
+            arg = self.paren()
+            if not _v.is_shaped(arg):
+                raise self.error("diag of something that is not a vector", t, unsupported=True)
+            return _v.diag(arg)
         if len(key) == 1 and key.isalpha():
             return self.letter(key, t)
         if self.at_sym("("):
@@ -674,7 +709,14 @@ class _Parser:
             args.append(q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
-        return args
+        out: list[sympy.Expr] = []
+        for a in args:
+            if isinstance(a, _v.Shaped):
+                if a.name is None or a.kind != "col":
+                    raise self.error("a function of a vector expression", at, unsupported=True)
+                a = _vector(a.name)  # f(\mathbf{x}): a function of the whole vector x
+            out.append(a)
+        return out
 
     def indices(self, toks: list[Token], at: Token) -> list[sympy.Expr] | None:
         """A subscript's indices, or None when the subscript is part of a name (D_{KL})."""
@@ -745,6 +787,10 @@ class _Parser:
             return sympy.Function("sigma")(self.paren())
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
+        if t.bold and len(name) == 1 and name.islower():
+            return _v.vector(name)  # \mathbf{p}: the vector p
+        if name in self.ctx.matrices and not self.at_sym("("):
+            return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
         return self.bare(name)
@@ -868,6 +914,16 @@ class _Parser:
             if self.at_sym("["):
                 raise self.error("\\sqrt[k] is not read", t, unsupported=True)
             return sympy.sqrt(self.fn_argument())
+        if c == "nabla":
+            self.pos += 1
+            if not self.at_sym("_"):
+                raise self.error("\\nabla without a variable", t, unsupported=True)
+            self.pos += 1
+            toks, at = self.group_tokens()
+            var = self.sub_expr(toks, at)
+            if self.peek() is None:
+                raise self.error("\\nabla without an operand", t)
+            return _v.gradient(var, self.factor())
         if c == "infty":
             self.pos += 1
             return sympy.oo

@@ -265,3 +265,54 @@ def test_relation_mode_reads_bare_letters_as_indices() -> None:
     e = parse_math(r"i \neq j", ctx=ParseContext(index_mode=True), relation=True).expr
     assert e == sympy.Ne(i, j)
     assert parse_math(r"\sum_j y_j = 1", relation=True).expr == Eq(Sum(y[j], (j, 1, n)), 1)
+
+
+# -- vector notation, read in index form: a vector is its entry i, a matrix its entry (i, j)
+J = symbols.vector("J")
+a_vec = symbols.vector("a")
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(r"\mathbf{p} - \mathbf{y}", p[i] - y[i], id="vector-difference"),
+        pytest.param(
+            r"\operatorname{diag}(\mathbf{p}) - \mathbf{p} \mathbf{p}^\top",
+            KroneckerDelta(i, j) * p[i] - p[i] * p[j],
+            id="diag-minus-outer-product",
+        ),
+        pytest.param(r"\mathbf{p}^\top \mathbf{1}", Sum(p[k], (k, 1, n)), id="inner-with-ones"),
+        pytest.param(
+            r"-\mathbf{y}^\top \log \mathbf{p}", -Sum(y[k] * log(p[k]), (k, 1, n)), id="ce"
+        ),
+        pytest.param(r"\mathbf{y} \oslash \mathbf{p}", y[i] / p[i], id="oslash"),
+        pytest.param(r"\mathbf{y} \odot \mathbf{p}", y[i] * p[i], id="odot"),
+        pytest.param(r"\nabla_{\mathbf{a}} L", Derivative(L, a_vec[i]), id="gradient"),
+        pytest.param(r"2 \mathbf{p}", 2 * p[i], id="scaled"),
+        pytest.param(r"\mathbf{0}", Integer(0), id="zero-vector"),
+    ],
+)
+def test_vector_notation_reads_in_index_form(latex: str, expected: sympy.Basic) -> None:
+    assert parse_formula(latex) == expected
+
+
+def test_matrix_named_with_two_indices_elsewhere() -> None:
+    from symderiv.reader.parser import ParseContext, parse_math
+
+    ctx = ParseContext(matrices=frozenset({"J"}))
+    e = parse_math(r"J^\top \nabla_{\mathbf{p}} L", ctx=ctx).expr
+    assert e == Sum(J[k, i] * Derivative(L, p[k]), (k, 1, n))
+
+
+@pytest.mark.parametrize(
+    ("latex", "message"),
+    [
+        pytest.param(r"\mathbf{p} + 1", "a vector added to a scalar", id="vector-plus-scalar"),
+        pytest.param(r"\mathbf{p} \mathbf{y}", "a product of a vector and a vector", id="col-col"),
+        pytest.param(r"\sum_k \mathbf{p}", "vector notation in this place is not read", id="sum"),
+    ],
+)
+def test_vector_notation_errors(latex: str, message: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_formula(latex)
+    assert info.value.message == message

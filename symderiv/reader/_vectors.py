@@ -1,0 +1,172 @@
+"""Vector notation (``\\mathbf{p}\\mathbf{p}^\\top``, ``\\operatorname{diag}``, ``\\nabla``) read in
+index form: a vector is its entry ``v_i``, a matrix its entry ``M_{ij}``, products are sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from symderiv import symbols
+from symderiv.errors import ParseError
+
+ROW, COL = symbols.i, symbols.j
+#: Contraction indices, one per nesting level of products.
+_BOUND = ("k", "l", "m", "q", "s", "u", "v", "w")
+
+Entry = Callable[..., sympy.Expr]
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """``kind`` is ``"col"`` (a vector), ``"row"`` (a transposed vector) or ``"mat"``.
+
+    ``fn`` gives the entry at symbolic indices; ``name`` is set for a bare vector name.
+    """
+
+    kind: str
+    fn: Entry
+    name: str | None = None
+    depth: int = 0
+
+    def entry(self) -> sympy.Expr:
+        """The entry at ``i`` (vectors) or ``(i, j)`` (matrices)."""
+        return self.fn(ROW, COL) if self.kind == "mat" else self.fn(ROW)
+
+
+def is_shaped(e: object) -> bool:
+    return isinstance(e, Shaped)
+
+
+def _bound(depth: int) -> sympy.Symbol:
+    return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
+
+
+def vector(name: str) -> Shaped:
+    base = symbols.vector(name)
+    return Shaped("col", lambda r: base[r], name)
+
+
+def constant(value: int) -> Shaped:
+    v = sympy.Integer(value)
+    return Shaped("col", lambda r: v)
+
+
+def matrix(name: str) -> Shaped:
+    base = symbols.vector(name)
+    return Shaped("mat", lambda r, c: base[r, c], name)
+
+
+def diag(v: Shaped) -> Shaped:
+    if v.kind != "col":
+        raise ParseError("diag of something that is not a vector")
+    return Shaped("mat", lambda r, c: v.fn(r) * sympy.KroneckerDelta(r, c), depth=v.depth)
+
+
+def gradient(var: Shaped, f: sympy.Expr) -> Shaped:
+    if var.kind != "col" or var.name is None:
+        raise ParseError("\\nabla with respect to something that is not a vector name")
+    base = symbols.vector(var.name)
+    return Shaped("col", lambda r: sympy.Derivative(f, base[r]))
+
+
+def transpose(a: Shaped) -> Shaped:
+    if a.kind == "mat":
+        return Shaped("mat", lambda r, c: a.fn(c, r), depth=a.depth)
+    return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth)
+
+
+def elementwise(a: Shaped, f: Callable[[sympy.Expr], sympy.Expr]) -> Shaped:
+    if a.kind == "mat":
+        return Shaped("mat", lambda r, c: f(a.fn(r, c)), depth=a.depth)
+    return Shaped(a.kind, lambda r: f(a.fn(r)), depth=a.depth)
+
+
+def neg(a: object) -> object:
+    if isinstance(a, Shaped):
+        return elementwise(a, lambda e: -e)
+    return -a  # type: ignore[operator]
+
+
+def add(a: object, b: object) -> object:
+    if not isinstance(a, Shaped) and not isinstance(b, Shaped):
+        return a + b  # type: ignore[operator]
+    for x in (a, b):
+        if not isinstance(x, Shaped) and x != 0:
+            raise ParseError("a vector added to a scalar")
+    if not isinstance(a, Shaped):
+        return b
+    if not isinstance(b, Shaped):
+        return a
+    if a.kind != b.kind:
+        raise ParseError(f"a {_shape(a)} added to a {_shape(b)}")
+    depth = max(a.depth, b.depth)
+    if a.kind == "mat":
+        return Shaped("mat", lambda r, c: a.fn(r, c) + b.fn(r, c), depth=depth)
+    return Shaped(a.kind, lambda r: a.fn(r) + b.fn(r), depth=depth)
+
+
+def mul(a: object, b: object) -> object:
+    """Juxtaposition / ``\\cdot``: scalar scaling, matrix products, inner and outer products."""
+    if not isinstance(a, Shaped) and not isinstance(b, Shaped):
+        return a * b  # type: ignore[operator]
+    if not isinstance(a, Shaped):
+        assert isinstance(b, Shaped)
+        return elementwise(b, lambda e: a * e)
+    if not isinstance(b, Shaped):
+        return elementwise(a, lambda e: e * b)
+    depth = max(a.depth, b.depth) + 1
+    k = _bound(max(a.depth, b.depth))
+    n = symbols.n
+    match (a.kind, b.kind):
+        case ("row", "col"):
+            return sympy.Sum(a.fn(k) * b.fn(k), (k, 1, n))
+        case ("col", "row"):
+            return Shaped("mat", lambda r, c: a.fn(r) * b.fn(c), depth=depth)
+        case ("mat", "col"):
+            return Shaped("col", lambda r: sympy.Sum(a.fn(r, k) * b.fn(k), (k, 1, n)), depth=depth)
+        case ("row", "mat"):
+            return Shaped("row", lambda c: sympy.Sum(a.fn(k) * b.fn(k, c), (k, 1, n)), depth=depth)
+        case ("mat", "mat"):
+            return Shaped(
+                "mat", lambda r, c: sympy.Sum(a.fn(r, k) * b.fn(k, c), (k, 1, n)), depth=depth
+            )
+    raise ParseError(f"a product of a {_shape(a)} and a {_shape(b)}")
+
+
+def hadamard(a: object, b: object, *, divide: bool) -> object:
+    """``\\odot`` / ``\\oslash``: entry by entry."""
+    if not isinstance(a, Shaped) or not isinstance(b, Shaped):
+        return a / b if divide else a * b  # type: ignore[operator]
+    if a.kind != b.kind:
+        raise ParseError(f"an element-wise operation on a {_shape(a)} and a {_shape(b)}")
+    depth = max(a.depth, b.depth)
+
+    def op(x: sympy.Expr, y: sympy.Expr) -> sympy.Expr:
+        return x / y if divide else x * y
+
+    if a.kind == "mat":
+        return Shaped("mat", lambda r, c: op(a.fn(r, c), b.fn(r, c)), depth=depth)
+    return Shaped(a.kind, lambda r: op(a.fn(r), b.fn(r)), depth=depth)
+
+
+def div(a: object, b: object) -> object:
+    if isinstance(b, Shaped):
+        raise ParseError("a division by a vector")
+    if isinstance(a, Shaped):
+        return elementwise(a, lambda e: e / b)
+    return a / b  # type: ignore[operator]
+
+
+def finish(e: object) -> sympy.Basic:
+    """A formula's value: vectors and matrices as their entry at ``i`` / ``(i, j)``."""
+    if isinstance(e, Shaped):
+        return e.entry()
+    assert isinstance(e, sympy.Basic)
+    return e
+
+
+def _shape(a: Shaped) -> str:
+    return {"col": "vector", "row": "transposed vector", "mat": "matrix"}[a.kind]
