@@ -213,3 +213,42 @@ _KNOWN_GAPS = {
 def test_the_checker_accepts_every_true_step(case):
     judge = _engine_judge()
     assert judge(case).verdict in ("proved", "verified", "numeric")
+
+
+_t = sympy.Symbol("t", real=True)
+_sigma = 1 / (1 + sympy.exp(-_t))
+_squared = 1 / (1 + sympy.exp(-(_t**2)))  # sigma with t^2 in place of t: equal to it at t = 0, 1
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            Case("sigmoid-derivative, t^2", sympy.Derivative(_sigma, _t), (1 - _sigma) * _squared),
+            id="sigmoid-derivative-t-squared",
+        ),
+        pytest.param(
+            Case("sigmoid-symmetry, t^2", 1 / (1 + sympy.exp(_t)), 1 - _squared),
+            id="sigmoid-symmetry-t-squared",
+        ),
+        pytest.param(
+            Case(
+                "log-sigmoid-derivative, t^2", sympy.Derivative(sympy.log(_sigma), _t), 1 - _squared
+            ),
+            id="log-sigmoid-derivative-t-squared",
+        ),
+        pytest.param(
+            Case(
+                "sigmoid-derivative, power -2",
+                sympy.Derivative((1 + sympy.exp(-_t)) ** -2, _t),
+                _sigma * (1 - _sigma),
+            ),
+            id="sigmoid-derivative-power-minus-2",
+        ),
+    ],
+)
+def test_mutants_that_once_fooled_the_checker_stay_rejected(case):
+    # Found by bench/mutation_counts.py: accepted as `numeric` when a scalar was only sampled
+    # at points where t and t^2 agree.
+    assert really_false(case, n_values=QUICK_N) is True
+    assert _engine_judge()(case).verdict not in ("proved", "verified", "numeric")
