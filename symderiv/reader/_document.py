@@ -93,6 +93,11 @@ class _Reader:
 
     # -- the document ----------------------------------------------------------------------
     def read(self) -> Derivation:
+        for name in sorted(self.ctx.distributions & ctxmod.entry_names(self.text)):
+            self.warnings.append(
+                f"{name} is written both as {name}(x) and as {name}_i; read as one distribution "
+                f"{name} (positive entries) everywhere"
+            )
         scan: Scan = scan_markdown(self.text) if self.markdown else scan_latex(self.text)
         case_directives = self.directives(scan)
         for inline in scan.inlines:

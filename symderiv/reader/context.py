@@ -108,6 +108,18 @@ def distribution_names(text: str) -> frozenset[str]:
 _ENTRY = re.compile(r"(?<![A-Za-z\\])([a-z])_(?:\{\s*)?[a-z0-9]")
 
 
+_CAPITAL_ENTRY = re.compile(r"(?<![A-Za-z\\])([A-Z])_(?:\{\s*)?[a-z0-9]\s*\}?(?![A-Za-z])")
+
+
+def entry_names(text: str) -> frozenset[str]:
+    """Capitals written with one index (``S_i``), as opposed to applied (``S(x)``).
+
+    >>> sorted(entry_names(r"$$S_i = P_{j}$$ and $$D_{KL}$$"))
+    ['P', 'S']
+    """
+    return frozenset(m.group(1) for m in _CAPITAL_ENTRY.finditer(text))
+
+
 def vector_names(text: str) -> frozenset[str]:
     """Lowercase letters the document writes with an index, ``p_i`` or ``y_{k}``.
 

@@ -203,3 +203,24 @@ def test_function_defined_by_the_document_is_applied_to_other_arguments() -> Non
     assert d.steps[0].lhs == sz and d.steps[0].relation is Relation.DEFINE
     assert d.steps[1].lhs == sympy.Rational(1, 2)
     assert d.steps[2].rhs == sz  # the definition's own application is left to the checker
+
+
+@pytest.mark.parametrize(
+    ("doc", "warnings"),
+    [
+        pytest.param(
+            "$$H = -\\sum_x P(x) \\log P(x)$$\n\n$$P_1 = 0.5$$",
+            (
+                "P is written both as P(x) and as P_i; read as one distribution P (positive "
+                "entries) everywhere",
+            ),
+            id="ambiguous",
+        ),
+        pytest.param("$$H = -\\sum_x P(x) \\log P(x)$$", (), id="one-reading"),
+    ],
+)
+def test_one_reading_per_distribution_name(doc: str, warnings: tuple[str, ...]) -> None:
+    d = read_markdown(doc)
+    assert d.warnings == warnings
+    entries = [e for s in d.steps for e in (s.lhs, s.rhs) if isinstance(e, sympy.Indexed)]
+    assert all(e.base == P for e in entries)
