@@ -211,8 +211,10 @@ def test_function_defined_by_the_document_is_applied_to_other_arguments() -> Non
         pytest.param(
             "$$H = -\\sum_x P(x) \\log P(x)$$\n\n$$P_1 = 0.5$$",
             (
-                "P is written both as P(x) and as P_i; read as one distribution P (positive "
-                "entries) everywhere",
+                (
+                    "P is written both as P(x) and as P_i; read as one distribution P "
+                    "(positive entries) everywhere"
+                ),
             ),
             id="ambiguous",
         ),
