@@ -28,8 +28,13 @@ class _Atoms:
         self.kind: dict[se.Basic, str] = {}
         self.deps: dict[se.Basic, frozenset[se.Basic]] = {}
 
-    def atomize(self, e: sympy.Basic) -> sympy.Basic:
-        """exp(u) → E atoms, long Adds → S atoms (in SymPy, before conversion)."""
+    def atomize(self, e: sympy.Basic, *, new_sums: bool = False) -> sympy.Basic:
+        """exp(u) → E atoms, long Adds → S atoms (in SymPy, before conversion).
+
+        New S atoms are made only for definitions (``new_sums``): a sum the definitions share
+        is worth naming; a sum that only a side writes (``y_1 + ... + y_n``) must stay written
+        out, or its relation to its terms would be lost.
+        """
 
         def walk(t: sympy.Basic) -> sympy.Basic:
             if not t.args:
@@ -38,7 +43,7 @@ class _Atoms:
             new = t.func(*args) if args != list(t.args) else t
             if isinstance(new, sympy.exp):
                 return self._atom(new, "E")
-            if isinstance(new, sympy.Add) and len(new.args) >= 3:
+            if isinstance(new, sympy.Add) and len(new.args) >= 3 and (new_sums or new in self.by_expr):
                 return self._atom(new, "S")
             return new
 
@@ -98,7 +103,7 @@ def zero_entries(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defi
     # subs converts its dict on every call, which costs O(n) per entry.
     defs: dict[sympy.Basic, sympy.Basic] = {}
     for target, value in definitions:
-        defs[target] = atoms.atomize(value).xreplace(defs) if defs else atoms.atomize(value)
+        defs[target] = atoms.atomize(value.xreplace(defs) if defs else value, new_sums=True)
     memo: dict[sympy.Basic, se.Basic] = {}
 
     def value_se(e: sympy.Basic) -> se.Basic:
@@ -108,7 +113,21 @@ def zero_entries(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defi
 
     defs_se = {se.sympify(t): se.sympify(v) for t, v in defs.items()}
 
+    var_se: dict[sympy.Basic, se.Basic] = {}
+
     def to_se(e: sympy.Basic) -> se.Basic:
+        if isinstance(e, sympy.Derivative) and e.expr in defs and all(c == 1 for _, c in e.variable_count):
+            # NOTE: the common entry ∂p_a/∂x_b takes the derivative table directly.
+            f = value_se(e.expr)
+            for v in e.variables:
+                if v not in var_se:
+                    var_se[v] = se.sympify(v)
+                f = atoms.d(f, var_se[v])
+            return f
+        if not e.has(sympy.Derivative, sympy.exp):
+            plain = se.sympify(e)
+            local = {s: defs_se[s] for s in plain.free_symbols if s in defs_se}
+            return plain.subs(local) if local else plain
         ders = {d: sympy.Dummy("D") for d in e.atoms(sympy.Derivative)}
         plain = se.sympify(atoms.atomize(e.xreplace(ders) if ders else e))
         local = {s: defs_se[s] for s in plain.free_symbols if s in defs_se}

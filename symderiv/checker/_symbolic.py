@@ -27,9 +27,19 @@ _counter = itertools.count()
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
 
-def fresh(name: str = "k") -> sympy.Dummy:
-    """A fresh integer-positive dummy for a bound summation variable."""
-    return sympy.Dummy(f"{name}{next(_counter)}", integer=True, positive=True)
+def reset_names() -> None:
+    """Restart bound-variable numbering (once per checked step).
+
+    NOTE: names are unique within one step, which is all capture-avoidance needs; reusing
+    them across steps lets SymPy's cache recognise the same sums (and their assumptions).
+    """
+    global _counter
+    _counter = itertools.count()
+
+
+def fresh(name: str = "k") -> sympy.Symbol:
+    """A bound summation variable not used before in this step (integer, positive)."""
+    return sympy.Symbol(f"_{name}{next(_counter)}", integer=True, positive=True)
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def fresh_bound(expr: sympy.Basic) -> sympy.Basic:
         body = s.function
         limits = []
         for var, lo, hi in s.limits:
-            new = fresh(str(var).rstrip("0123456789") or "k")
+            new = fresh(str(var).lstrip("_").rstrip("0123456789") or "k")
             body = body.xreplace({var: new})
             limits.append((new, lo, hi))
         return sympy.Sum(body, *limits)

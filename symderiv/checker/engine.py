@@ -340,6 +340,8 @@ def check_equal(
         raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg)
+    if _conditional:
+        S.reset_names()
     setting = _read_assumptions(assumptions, conditions, n)
     prepared, err = _timed(cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base)
     if prepared is None:
