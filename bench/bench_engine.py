@@ -48,6 +48,8 @@ def symbolic(repeats: int) -> None:
         "gradient p_i − y_i": (sympy.Derivative(L, x[i]), p[i] - y[i], (one,)),
     }
     for name, (lhs, rhs, assume) in cases.items():
+        first, _ = _median(lambda: check_equal(lhs, rhs, definitions=defs, assumptions=assume), 1)
+        print(f"symbolic n  {name:28s} first call       {first * 1000:8.1f} ms")
         med, r = _median(lambda: check_equal(lhs, rhs, definitions=defs, assumptions=assume), repeats)
         print(f"symbolic n  {name:28s} {r.verdict.value:8s} median {med * 1000:8.1f} ms")
         try:

@@ -118,6 +118,8 @@ def fresh_bound(expr: sympy.Basic) -> sympy.Basic:
             limits.append((new, lo, hi))
         return sympy.Sum(body, *limits)
 
+    if not expr.has(sympy.Sum):
+        return expr
     return expr.replace(lambda e: isinstance(e, sympy.Sum), rename)
 
 
@@ -317,7 +319,7 @@ def reduce_sums(expr: sympy.Basic, facts: Facts) -> sympy.Basic:
     """Apply the sum rules bottom-up (one pass; :func:`normalize` repeats to a fixed point)."""
 
     def walk(e: sympy.Basic, ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]]) -> sympy.Basic:
-        if not e.args:
+        if not e.args or not e.has(sympy.Sum):
             return e
         if isinstance(e, sympy.Sum):
             # nest multiple limits: Sum(f, l1, l2) = Sum(Sum(f, l1), l2)
@@ -372,7 +374,7 @@ def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basi
     """Logs split, sums reduced, substitutions applied, to a fixed point."""
     e = expr
     for _ in range(rounds):
-        new = expand_logs(e)
+        new = expand_logs(e) if e.has(sympy.log) else e
         if facts.substitutions:
             new = new.xreplace(dict(facts.substitutions))
         new = reduce_sums(new, facts)
