@@ -461,8 +461,12 @@ class _Reader:
                     if lhs_e.name.isupper()
                     else symbols.vector(lhs_e.name)
                 )
-            if isinstance(rhs_e, sympy.MatrixBase) and isinstance(lhs_e, sympy.Indexed):
-                lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector
+            if (
+                isinstance(rhs_e, sympy.MatrixBase)
+                and isinstance(lhs_e, sympy.Indexed)
+                and not re.search(r"[_(]", lhs.text)
+            ):
+                lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
             key = _definition_key(lhs_e)
             if key is not None and ((first and key not in self.defined) or rel == ":="):
                 relation = Relation.DEFINE

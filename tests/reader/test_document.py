@@ -191,6 +191,9 @@ def test_seed_key_steps() -> None:
     # \sum_{i \neq j} next to a free i runs over j
     assert by[(28, 0)].rhs == -y[i] * (1 - p[i]) - (Sum(-p[i] * y[j], (j, 1, n)) - (-p[i] * y[i]))
     assert by[(34, 0)].rhs == p[i] - y[i]
+    # a vector claim about I(x) keeps its entry; \mathbf{x} = [2, 1, 0] names the whole vector
+    assert by[(3, 0)].lhs == symbols.distribution("I")[X]
+    assert by[(11, 0)].lhs == x and by[(11, 0)].relation is Relation.DEFINE
     assert by[(14, 0)].rhs == Float("0.155")
     assert by[(13, 0)].rhs == -log(Float("0.7"), evaluate=False)
     assert by[(4, 0)].warnings == ("read H(x) as H(P): x ~ P",)
