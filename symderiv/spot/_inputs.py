@@ -14,7 +14,8 @@ SCALES = (0.1, 1.0, 10.0, 100.0)
 class Points:
     """A batch of logits with three kinds of targets, and what each point is.
 
-    ``y_hot`` are one-hot rows, ``y_soft`` rows of a Dirichlet(1) draw (they sum to 1),
+    ``y_hot`` are one-hot rows, ``y_soft`` rows of a Dirichlet(1) draw rounded to multiples of
+    2**-20 so that they sum to 1 exactly in float32 and float64 (``p − y`` holds only then),
     ``y_free`` rows of Uniform(0, 2) that do not sum to 1.
     """
 
@@ -79,6 +80,21 @@ def make_points(n: int, samples: int, seed: int, dtype: np.dtype) -> Points:
     b = x.shape[0]
     y_hot = np.zeros((b, n), dtype)
     y_hot[np.arange(b), rng.integers(0, n, b)] = 1
-    y_soft = rng.dirichlet(np.ones(n), b).astype(dtype)
+    y_soft = _dyadic(rng.dirichlet(np.ones(n), b)).astype(dtype)
     y_free = rng.uniform(0.0, 2.0, (b, n)).astype(dtype)
     return Points(x, y_hot, y_soft, y_free, tuple(kinds))
+
+
+def _dyadic(rows: np.ndarray, bits: int = 20) -> np.ndarray:
+    """Rows rounded to multiples of ``2**-bits`` that sum to exactly 1 (the remainder goes to
+    each row's largest entry).
+
+    >>> float(_dyadic(np.array([[0.1, 0.2, 0.7]])).sum(dtype=np.float32))
+    1.0
+    """
+    scale = 2**bits
+    counts = np.floor(rows * scale)
+    top = np.argmax(counts, axis=1)
+    counts[np.arange(len(rows)), top] += scale - counts.sum(axis=1)
+    out: np.ndarray = counts / scale
+    return out

@@ -21,7 +21,7 @@ import numpy as np
 Fn = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
 
 COMPLEX_STEP = 1e-20
-TAYLOR_STEPS = tuple(2.0 ** -m for m in range(1, 11))
+TAYLOR_STEPS = tuple(2.0 ** -m for m in range(1, 15))
 
 
 def _repeat(y: np.ndarray | None, times: int) -> np.ndarray | None:
@@ -131,7 +131,7 @@ def taylor_values(
     for the same function, so each formula costs only its remainders.
 
     >>> len(taylor_values(lambda x, y: x, np.zeros((1, 2)), None, np.ones((1, 2))))
-    11
+    15
     """
     b = x.shape[0]
     values = [np.asarray(f(x, y)).reshape(b, -1)]
@@ -140,8 +140,15 @@ def taylor_values(
     return tuple(values)
 
 
-def taylor_order(x: np.ndarray, values: tuple[np.ndarray, ...], jv: np.ndarray) -> TaylorResult:
+def taylor_order(
+    x: np.ndarray, values: tuple[np.ndarray, ...], jv: np.ndarray,
+    jv_floor: np.ndarray | float = 0.0,
+) -> TaylorResult:
     """The remainders and fitted orders of one formula's ``J v`` (see :func:`taylor_test`).
+
+    ``jv_floor`` (per point) bounds the formula's own rounding in ``J v``: a formula
+    evaluated in float32 and checked against a float64 function has a remainder floor of
+    ``h jv_floor`` that is not a wrong derivative.
 
     >>> x = np.array([[1.0]]); v = np.array([[1.0]])
     >>> vals = taylor_values(lambda x, y: x**2, x, None, v)
@@ -159,12 +166,14 @@ def taylor_order(x: np.ndarray, values: tuple[np.ndarray, ...], jv: np.ndarray) 
         rem.append(np.max(np.abs(fh - f0 - h * jv), axis=1))
         lin.append(np.max(np.abs(h * jv), axis=1))
         size = np.max(np.abs(f0) + np.abs(fh), axis=1)
-        noise.append(16.0 * np.sqrt(n) * eps * (1.0 + size + slope))
+        own = h * np.asarray(jv_floor)
+        noise.append(16.0 * np.sqrt(n) * eps * (1.0 + size + slope) + own)
     r_arr, n_arr = np.array(rem).T, np.array(noise).T  # (B, steps)
     clear = r_arr > 10.0 * n_arr
     flat = ~clear.any(axis=1)
     # least-squares slope of log r against log h over the three smallest clear steps, all
-    # points at once; fewer than two clear steps leave the order nan (too little to fit)
+    # points at once; fewer than three clear steps leave the order nan (inconclusive: two
+    # large steps may still be pre-asymptotic)
     from_end = np.cumsum(clear[:, ::-1], axis=1)[:, ::-1]
     w = (clear & (from_end <= 3)).astype(np.float64)
     lh = np.log(np.array(TAYLOR_STEPS))[None, :]
@@ -173,5 +182,5 @@ def taylor_order(x: np.ndarray, values: tuple[np.ndarray, ...], jv: np.ndarray) 
     sxx, sxy = (w * lh * lh).sum(1), (w * lh * lr).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         order = (sw * sxy - sx * sy) / (sw * sxx - sx * sx)
-    order = np.where(sw >= 2, order, np.nan)
+    order = np.where(sw >= 3, order, np.nan)
     return TaylorResult(order, np.asarray(flat), r_arr[:, -1], np.array(lin).T[:, -1])

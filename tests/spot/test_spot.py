@@ -150,3 +150,18 @@ def test_bad_arguments_raise(kwargs, error, message) -> None:
     name = args.pop("name")
     with pytest.raises(error, match=message):
         spot.run(name, **args)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("n_", [2, 3, 7])
+def test_float32_has_no_false_alarms_across_seeds(n_: int, seed: int) -> None:
+    report = spot.run("softmax-ce", n=n_, samples=48, seed=seed, dtype="float32")
+    assert report.ok, [c.message for c in report.checks if not c.ok]
+
+
+def test_soft_targets_sum_to_one_exactly_in_float32() -> None:
+    from symderiv.spot._inputs import make_points
+
+    pts = make_points(7, 30, 0, np.dtype("float32"))
+    assert (pts.y_normalised.sum(axis=1) == 1).all()
+    assert (pts.y_free.sum(axis=1) != 1).all()
