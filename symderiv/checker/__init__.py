@@ -12,11 +12,11 @@ import dataclasses
 
 import sympy
 
-from symderiv.checker import _symbolic
+from symderiv.checker import _concrete, _symbolic
 from symderiv.checker.engine import check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
 from symderiv.checker.hygiene import index_warnings, repair_definition
-from symderiv.checker.numbers import claimed_texts, judge_numeric_claim
+from symderiv.checker.numbers import claimed_texts, evaluate_constant, judge_numeric_claim
 from symderiv.config import CheckConfig
 from symderiv.model import Derivation, Step
 from symderiv.results import Counterexample, DerivationReport, StepReport, StepResult, Verdict
@@ -38,17 +38,50 @@ def check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport:
     """
     definitions: list[tuple[sympy.Basic, sympy.Basic]] = []
     reports: list[StepReport] = []
+    standards = {a.expr.lhs: a.expr.rhs for a in d.context if a.kind == "standard" and isinstance(a.expr, sympy.Eq)}
     for step in d.steps:
         result = _check_step(step, d, tuple(definitions), cfg)
         if step.is_definition and step.is_parsed and result.verdict is Verdict.DEFINITION:
+            if isinstance(step.rhs, sympy.MatrixBase):
+                # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims, not a
+                # formula to substitute into symbolic steps.
+                reports.append(StepReport(step, result))
+                continue
             value = step.rhs
             repaired = repair_definition(step.lhs, step.rhs)
             if repaired is not None:
                 value, warning = repaired
                 result = dataclasses.replace(result, warnings=result.warnings + (warning,))
+            if step.lhs in standards:
+                result, value = _against_standard(step, value, standards[step.lhs], d, tuple(definitions), cfg, result)
             definitions.append((step.lhs, value))
         reports.append(StepReport(step, result))
     return DerivationReport(derivation=d, steps=tuple(reports), seed=cfg.seed)
+
+
+def _against_standard(
+    step: Step,
+    value: sympy.Basic,
+    standard: sympy.Basic,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    cfg: CheckConfig,
+    result: StepResult,
+) -> tuple[StepResult, sympy.Basic]:
+    """A document's definition of a standard object (entropy, ...) checked against the standard one."""
+    name = sympy.sstr(step.lhs)
+    if value.has(step.lhs) or (value.free_symbols and not (value.free_symbols - step.lhs.free_symbols)):
+        # NOTE: a definition by another name for the same object (H(P) = H(x)) says nothing to
+        # check; later steps use the standard meaning.
+        return dataclasses.replace(result, detail=f"{result.detail}; {name} read with its standard definition"), standard
+    res = check_equal(value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg)
+    if res.verdict.accepts:
+        return dataclasses.replace(result, detail=f"{result.detail}; agrees with the standard definition of {name} ({res.verdict.value})"), value
+    if res.verdict is Verdict.FALSE:
+        return dataclasses.replace(
+            res, detail=f"differs from the standard definition of {name} = {sympy.sstr(standard)}: {res.detail}"
+        ), standard
+    return dataclasses.replace(result, detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})"), value
 
 
 def _where(step: Step) -> str:
@@ -78,6 +111,9 @@ def _check_step(
         claim = _numeric_claim(step, d, definitions)
         if claim is not None:
             return dataclasses.replace(claim, warnings=claim.warnings + warnings)
+    with_values = _with_context(step, d, definitions, cfg)
+    if with_values is not None:
+        return dataclasses.replace(with_values, warnings=with_values.warnings + warnings)
     result = check_equal(
         step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions,
         conditions=step.conditions, n=d.n, cfg=cfg,
@@ -97,10 +133,51 @@ def _hints(step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, symp
     return one_edit_fixes(step.lhs, step.rhs, equal=oracle, indices=indices, max_calls=60)
 
 
+def _values_before(step: Step, d: Derivation) -> dict[sympy.Basic, sympy.Basic]:
+    """The latest values given in prose before this step (``P(x) = [0.7, 0.2, 0.1]``)."""
+    line = step.span.line if step.span is not None else None
+    out: dict[sympy.Basic, sympy.Basic] = {}
+    for a in d.context:
+        if a.kind != "values":
+            continue
+        if line is not None and a.span is not None and a.span.line > line:
+            continue
+        out[a.expr[0]] = a.expr[1]
+    return out
+
+
 def _is_numeric_claim(rhs: sympy.Basic) -> bool:
     if isinstance(rhs, sympy.MatrixBase):
         return all(e.is_number for e in rhs)
     return bool(rhs.is_number)
+
+
+def _rational(v: sympy.Basic) -> sympy.Basic:
+    # NOTE: values read from prose stay exact (0.7 → 7/10) so that log(7/10) can be re-read in
+    # another base by numbers.py.
+    return sympy.Rational(str(v)) if isinstance(v, sympy.Float) else v
+
+
+def _with_values(expr: sympy.Basic, values: dict[sympy.Basic, sympy.Basic], n: sympy.Basic) -> sympy.Basic:
+    """``expr`` with n = the length of the given vectors, sums written out, entries replaced."""
+    size = next((len(v) for v in values.values()), None)
+    if size is not None and isinstance(n, sympy.Symbol):
+        expr = expr.xreplace({n: sympy.Integer(size)})
+    out = _concrete.expand_sums(expr)
+    for target, vec in values.items():
+        base = target.base if isinstance(target, sympy.Indexed) else target
+        if isinstance(base, sympy.IndexedBase):
+            out = out.replace(
+                lambda t, b=base: isinstance(t, sympy.Indexed) and t.base == b and t.indices[0].is_Integer,
+                lambda t, v=vec: _rational(v[int(t.indices[0]) - 1]),
+            )
+    return out
+
+
+def _uses(expr: sympy.Basic, values: dict[sympy.Basic, sympy.Basic]) -> bool:
+    labels = {(t.base if isinstance(t, sympy.Indexed) else t) for t in values}
+    labels = {b.label if isinstance(b, sympy.IndexedBase) else b for b in labels}
+    return any(t.base.label in labels for t in expr.atoms(sympy.Indexed))
 
 
 def _numeric_claim(
@@ -109,65 +186,65 @@ def _numeric_claim(
     """A number (or vector of numbers) claimed for the left side, judged against its digits."""
     assert step.lhs is not None and step.rhs is not None
     expr = _symbolic.substitute_definitions(step.lhs, definitions)
-    values = {a.expr[0]: a.expr[1] for a in d.context if a.kind == "values"}
-    size = None
-    for target, vec in values.items():
-        size = len(vec)
-        base = target.base if isinstance(target, sympy.Indexed) else target
-        if isinstance(base, sympy.IndexedBase):
-            expr = expr.replace(
-                lambda e, b=base: isinstance(e, sympy.Indexed) and e.base == b and e.indices[0].is_Integer,
-                lambda e, v=vec: v[int(e.indices[0]) - 1],
-            )
-    free = sorted(_symbolic.free_indices(expr), key=str)
+    values = _values_before(step, d)
     count = len(step.rhs) if isinstance(step.rhs, sympy.MatrixBase) else None
-    if size is None and count is not None:
-        size = count
-    if size is not None and isinstance(d.n, sympy.Symbol):
-        expr = expr.xreplace({d.n: sympy.Integer(size)})
-    from symderiv.checker._concrete import expand_sums
-
-    def concrete(e: sympy.Basic) -> sympy.Basic:
-        out = expand_sums(e)
-        for target, vec in values.items():
-            base = target.base if isinstance(target, sympy.Indexed) else target
-            if isinstance(base, sympy.IndexedBase):
-                out = out.replace(
-                    lambda t, b=base: isinstance(t, sympy.Indexed) and t.base == b and t.indices[0].is_Integer,
-                    lambda t, v=vec: v[int(t.indices[0]) - 1],
-                )
-        return out
-
+    n = d.n
+    if count is not None and isinstance(n, sympy.Symbol):
+        expr = expr.xreplace({n: sympy.Integer(count)})
+    free = sorted(_symbolic.free_indices(expr), key=str)
     if count is not None and len(free) == 1:
-        entries = [concrete(expr.xreplace({free[0]: sympy.Integer(m)})) for m in range(1, count + 1)]
+        entries = [_with_values(expr.xreplace({free[0]: sympy.Integer(m)}), values, n) for m in range(1, count + 1)]
         lhs_value: sympy.Basic = sympy.ImmutableMatrix(entries)
-    elif not free:
-        lhs_value = concrete(expr)
-    else:
-        return None
-    if isinstance(lhs_value, sympy.MatrixBase):
         if not all(e.is_number for e in lhs_value):
             return None
-    elif not lhs_value.is_number:
+    elif not free:
+        lhs_value = _with_values(expr, values, n)
+        if isinstance(lhs_value, sympy.MatrixBase) or not lhs_value.is_number:
+            return None
+    else:
         return None
     texts = claimed_texts(step.rhs, step.rhs_latex)
     if texts is None:
         return None
-    from symderiv.checker.numbers import evaluate_constant
-
     claim = judge_numeric_claim(evaluate_constant, lhs_value, texts)
     if claim.holds:
         return StepResult(Verdict.PROVED, "numeric-claim", detail=claim.text)
     hints = tuple(a.text for a in claim.alternatives)
     value = claim.natural.value
-    shown = value if not isinstance(value, tuple) else None
     cex = Counterexample(
-        values=(),
-        lhs_value=shown if isinstance(shown, (int, float, complex)) else None,
+        values=tuple((sympy.sstr(t), tuple(float(e) for e in v)) for t, v in values.items()),
+        lhs_value=value if isinstance(value, (int, float, complex)) else None,
         rhs_value=None,
         text=f"left {_fmt(value)}, right {sympy.sstr(step.rhs)}",
     )
     return StepResult(Verdict.FALSE, "numeric-claim", detail=claim.text, hints=hints, counterexample=cex)
+
+
+def _with_context(
+    step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...], cfg: CheckConfig
+) -> StepResult | None:
+    """A step with a number on one side, about vectors whose values the prose gave."""
+    assert step.lhs is not None and step.rhs is not None
+    values = _values_before(step, d)
+    if not values or isinstance(step.lhs, sympy.MatrixBase) or isinstance(step.rhs, sympy.MatrixBase):
+        return None
+    lhs = _symbolic.substitute_definitions(step.lhs, definitions)
+    rhs = _symbolic.substitute_definitions(step.rhs, definitions)
+    if not (lhs.is_number or rhs.is_number) or not (_uses(lhs, values) or _uses(rhs, values)):
+        return None
+    a, b = _with_values(lhs, values, d.n), _with_values(rhs, values, d.n)
+    if not (a.is_number and b.is_number):
+        return None
+    va, vb = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
+    shown = ", ".join(f"{sympy.sstr(t)} = ({', '.join(_concrete.fmt_value(complex(e)) for e in v)})" for t, v in values.items())
+    if _concrete.close(va, vb, cfg.rtol, cfg.atol):
+        return StepResult(Verdict.PROVED, "values", detail=f"with the values given in the text ({shown}): both sides {_concrete.fmt_value(va)}")
+    cex = Counterexample(
+        values=tuple((sympy.sstr(t), tuple(float(e) for e in v)) for t, v in values.items()),
+        lhs_value=va, rhs_value=vb,
+        text=f"{shown}: left {_concrete.fmt_value(va)}, right {_concrete.fmt_value(vb)}",
+    )
+    return StepResult(Verdict.FALSE, "values", detail=f"with the values given in the text ({shown})", counterexample=cex)
 
 
 def _fmt(v: object) -> str:

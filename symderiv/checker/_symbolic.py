@@ -196,11 +196,20 @@ def _wrt_names(d: sympy.Derivative) -> set[sympy.Basic]:
 
 
 def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[sympy.Basic]:
-    """Undefined names that are differentiated somewhere, hence functions of something."""
+    """Undefined names differentiated as such (``∂p_j/∂x_i`` with p undefined): functions of x.
+
+    A name merely inside a differentiated expression (``y`` in ``∂/∂x_i Σ_j y_j log p_j``)
+    is a constant, as usual in calculus.
+    """
     out: set[sympy.Basic] = set()
     for e in exprs:
         for d in e.atoms(sympy.Derivative):
-            out |= _names_in(d.expr) - _wrt_names(d)
+            head = d.expr
+            if isinstance(head, sympy.Indexed):
+                out.add(head.base.label)
+            elif isinstance(head, sympy.Symbol):
+                out.add(head)
+            out -= _wrt_names(d)
     return frozenset(out)
 
 
