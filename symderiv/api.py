@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from symderiv import catalogue
-from symderiv.checker import check
 from symderiv.config import CheckConfig, Notation, ReadConfig
-from symderiv.model import Derivation
-from symderiv.reader import parse_assumption, read_latex, read_markdown
-from symderiv.results import DerivationReport
+
+if TYPE_CHECKING:
+    from symderiv.model import Derivation
+    from symderiv.results import DerivationReport
+
+# NOTE: the passes are imported inside the functions that use them, so that each subcommand
+# pays only for what it runs (``spot`` needs neither the reader nor the checker).
 
 
 def read_text(
@@ -21,6 +26,8 @@ def read_text(
     read_cfg: ReadConfig = ReadConfig(),
 ) -> Derivation:
     """Read a Markdown (``fmt="md"``) or LaTeX (``fmt="tex"``) document into a Derivation."""
+    from symderiv.reader import read_latex, read_markdown
+
     if fmt == "tex":
         return read_latex(text, source=source, cfg=read_cfg)
     if fmt == "md":
@@ -41,6 +48,9 @@ def check_text(
     ``check_cfg.assumptions`` (as written on the command line, e.g. ``"sum(y) = 1"``) are
     added to the document's own.
     """
+    from symderiv.checker import check
+    from symderiv.reader import parse_assumption
+
     d = read_text(text, fmt=fmt, source=source, read_cfg=read_cfg)
     extra = tuple(parse_assumption(a, source="cli") for a in check_cfg.assumptions)
     if extra:
@@ -90,6 +100,8 @@ def build_and_check(
     check_cfg: CheckConfig = CheckConfig(),
 ) -> DerivationReport:
     """Build a catalogued derivation and check every one of its steps."""
+    from symderiv.checker import check
+
     return check(catalogue.build(name, n, notation=notation), check_cfg)
 
 

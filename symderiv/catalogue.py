@@ -6,9 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from symderiv.config import Notation
 from symderiv.errors import UnknownDerivationError
-from symderiv.model import Derivation
+
+if TYPE_CHECKING:
+    from symderiv.model import Derivation
 
 
 @dataclass(frozen=True)
