@@ -1,0 +1,119 @@
+"""check(): definitions, unread steps, numeric claims, conditions, hints; the seed note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy
+
+from symderiv import api, symbols
+from symderiv.checker import check, check_equal
+from symderiv.config import CheckConfig
+from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.results import Verdict
+
+x, y, p, i, j, k, n, L = symbols.x, symbols.y, symbols.p, symbols.i, symbols.j, symbols.k, symbols.n, symbols.L
+S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
+ROOT = Path(__file__).resolve().parents[2]
+FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
+
+
+def _define(lhs, rhs):
+    return Step(lhs, rhs, Relation.DEFINE)
+
+
+def test_definitions_are_recorded_and_used():
+    d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), Step(sympy.Sum(p[j], (j, 1, n)), sympy.Integer(1))))
+    verdicts = [r.result.verdict for r in check(d, FAST).steps]
+    assert verdicts == [Verdict.DEFINITION, Verdict.PROVED]
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        pytest.param(sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[j]), (j, 1, n)), Verdict.PROVED, id="same-up-to-bound-name"),
+        pytest.param(sympy.exp(x[i]) / sympy.Sum(sympy.exp(2 * x[j]), (j, 1, n)), Verdict.FALSE, id="different"),
+    ],
+)
+def test_a_redefinition_is_checked_against_the_first(value, verdict):
+    d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), _define(p[i], value)))
+    assert check(d, FAST).steps[1].result.verdict is verdict
+
+
+def test_unread_step_is_unparsed_with_reason_and_position():
+    span = SourceSpan(12, 3)
+    d = Derivation("t", (Step(None, x[i], problem="unbalanced braces", problem_span=span),))
+    r = check(d, FAST).steps[0].result
+    assert r.verdict is Verdict.UNPARSED
+    assert r.detail == "unbalanced braces at 12:3"
+
+
+def test_stated_condition_is_used_and_can_fail():
+    J = sympy.Derivative(p[i], x[j])
+    ne = Assumption(sympy.Ne(i, j), "i \\neq j", source="case")
+    d = Derivation(
+        "t",
+        (
+            _define(p[i], sympy.exp(x[i]) / S),
+            Step(J, -p[i] * p[j], conditions=(ne,)),
+            Step(J, p[i] * (1 - p[i]), conditions=(ne,)),
+        ),
+    )
+    res = [r.result for r in check(d, FAST).steps]
+    assert res[1].verdict is Verdict.PROVED
+    assert res[2].verdict is Verdict.FALSE and res[2].counterexample is not None
+
+
+def test_false_step_gets_a_one_edit_hint():
+    J = sympy.Derivative(p[i], x[j])
+    d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), Step(J, -p[i] * (sympy.KroneckerDelta(i, j) - p[j]))))
+    r = check(d, FAST).steps[1].result
+    assert r.verdict is Verdict.FALSE
+    assert any("sign" in h for h in r.hints), r.hints
+
+
+def test_timeout_falls_back_instead_of_crashing():
+    cfg = CheckConfig(concrete_n=(1, 2), samples=6, step_timeout_s=1e-4)
+    r = check_equal(sympy.Derivative(L, x[i]), p[i] - y[i], definitions=((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n)))), cfg=cfg)
+    # every method ran out of time: the step is reported, not proved, and says why
+    assert r.verdict is Verdict.UNPARSED
+    assert "gave up after" in r.detail
+
+
+@pytest.mark.parametrize(
+    ("n_value", "error"),
+    [
+        pytest.param(sympy.Integer(0), ValueError, id="zero"),
+        pytest.param(sympy.Integer(-2), ValueError, id="negative"),
+        pytest.param(sympy.Rational(3, 2), ValueError, id="non-integer"),
+    ],
+)
+def test_bad_n_is_a_clear_error(n_value, error):
+    with pytest.raises(error, match=r"^n must be a class-count symbol or a positive integer, got "):
+        check_equal(x[i], x[i], n=n_value)
+
+
+def test_bad_side_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^lhs must be a SymPy expression or a number, got str$"):
+        check_equal("x_i", x[i])
+
+
+def test_catalogue_documents():
+    good = api.check_file(ROOT / "derivations" / "softmax_ce.md", check_cfg=FAST)
+    wrong = api.check_file(ROOT / "derivations" / "softmax_ce.wrong.md", check_cfg=FAST)
+    assert not good.has_false and not good.has_unparsed
+    assert wrong.has_false
+    assert all(r.result.counterexample is not None for r in wrong.steps if r.result.verdict is Verdict.FALSE)
+
+
+def test_the_seed_note():
+    report = api.check_file(ROOT / "examples" / "seed_softmax_ce_ko.md", check_cfg=FAST)
+    by_rhs = {}
+    for r in report.steps:
+        by_rhs.setdefault(sympy.sstr(r.step.rhs), []).append(r.result)
+    last = report.steps[-1].result
+    assert last.verdict is Verdict.CONDITIONAL and last.condition == "holds given \\sum_j y_j = 1"
+    claims = [r.result for r in report.steps if r.result.method == "numeric-claim"]
+    assert claims and all(c.verdict is Verdict.FALSE for c in claims)
+    assert all(any("log base 10" in h for h in c.hints) for c in claims)
