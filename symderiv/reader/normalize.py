@@ -23,6 +23,8 @@ class Rule:
     arity: int
     description: str
     rewrite: Callable[..., sympy.Expr]
+    #: How many leading arguments must be vectors (IndexedBase): H(P) yes, H(p_1) no.
+    vector_args: int = 0
 
     @property
     def key(self) -> str:
@@ -71,11 +73,11 @@ def _kl(p: sympy.IndexedBase, q: sympy.IndexedBase) -> sympy.Expr:
     return sympy.Sum(p[x] * (sympy.log(p[x]) - sympy.log(q[x])), (x, 1, symbols.n))
 
 
-softmax_rule = Rule("softmax", 2, "softmax(x)_i = exp(x_i) / sum_k exp(x_k)", _softmax)
+softmax_rule = Rule("softmax", 2, "softmax(x)_i = exp(x_i) / sum_k exp(x_k)", _softmax, 1)
 sigmoid_rule = Rule("sigma", 1, "sigma(a) = 1 / (1 + exp(-a))", _sigmoid)
-entropy_rule = Rule("H", 1, "H(P) = -sum_x P(x) log P(x)", _entropy)
-cross_entropy_rule = Rule("H", 2, "H(P, Q) = -sum_x P(x) log Q(x)", _cross_entropy)
-kl_rule = Rule("D_KL", 2, "D_KL(P || Q) = sum_x P(x) (log P(x) - log Q(x))", _kl)
+entropy_rule = Rule("H", 1, "H(P) = -sum_x P(x) log P(x)", _entropy, 1)
+cross_entropy_rule = Rule("H", 2, "H(P, Q) = -sum_x P(x) log Q(x)", _cross_entropy, 2)
+kl_rule = Rule("D_KL", 2, "D_KL(P || Q) = sum_x P(x) (log P(x) - log Q(x))", _kl, 2)
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     softmax_rule,
@@ -103,6 +105,7 @@ def _matches(e: sympy.Basic, rule: Rule) -> bool:
         isinstance(e, sympy.core.function.AppliedUndef)
         and e.func.__name__ == rule.name
         and len(e.args) == rule.arity
+        and all(isinstance(a, sympy.IndexedBase) for a in e.args[: rule.vector_args])
     )
 
 
