@@ -27,7 +27,16 @@ from symderiv.config import CheckConfig
 from symderiv.model import Assumption
 from symderiv.results import Verdict
 
-x, y, p, i, j, k, n, L = (symbols.x, symbols.y, symbols.p, symbols.i, symbols.j, symbols.k, symbols.n, symbols.L)
+x, y, p, i, j, k, n, L = (
+    symbols.x,
+    symbols.y,
+    symbols.p,
+    symbols.i,
+    symbols.j,
+    symbols.k,
+    symbols.n,
+    symbols.L,
+)
 
 
 def _median(fn, repeats: int) -> tuple[float, object]:
@@ -44,16 +53,30 @@ def symbolic(repeats: int) -> None:
     defs = ((p[i], sympy.exp(x[i]) / s), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))))
     one = Assumption(sympy.Eq(sympy.Sum(y[j], (j, 1, n)), 1), "sum_j y_j = 1")
     cases = {
-        "jacobian p_i(δ_ij − p_j)": (sympy.Derivative(p[i], x[j]), p[i] * (sympy.KroneckerDelta(i, j) - p[j]), ()),
+        "jacobian p_i(δ_ij − p_j)": (
+            sympy.Derivative(p[i], x[j]),
+            p[i] * (sympy.KroneckerDelta(i, j) - p[j]),
+            (),
+        ),
         "gradient p_i − y_i": (sympy.Derivative(L, x[i]), p[i] - y[i], (one,)),
     }
     for name, (lhs, rhs, assume) in cases.items():
-        first, _ = _median(lambda: check_equal(lhs, rhs, definitions=defs, assumptions=assume), 1)
+        first, _ = _median(
+            lambda lhs=lhs, rhs=rhs, assume=assume: check_equal(
+                lhs, rhs, definitions=defs, assumptions=assume
+            ),
+            1,
+        )
         print(f"symbolic n  {name:28s} first call       {first * 1000:8.1f} ms")
-        med, r = _median(lambda: check_equal(lhs, rhs, definitions=defs, assumptions=assume), repeats)
+        med, r = _median(
+            lambda lhs=lhs, rhs=rhs, assume=assume: check_equal(
+                lhs, rhs, definitions=defs, assumptions=assume
+            ),
+            repeats,
+        )
         print(f"symbolic n  {name:28s} {r.verdict.value:8s} median {med * 1000:8.1f} ms")
         try:
-            naive, out = _median(lambda: _naive_symbolic(lhs, rhs, defs), 1)
+            naive, out = _median(lambda lhs=lhs, rhs=rhs: _naive_symbolic(lhs, rhs, defs), 1)
             what = "proved" if out == 0 else f"not proved (left {sympy.count_ops(out)} ops)"
         except (StopIteration, ValueError, TypeError) as e:  # SymPy's own failure is the finding
             naive, what = float("nan"), f"SymPy error {type(e).__name__}"
@@ -82,7 +105,11 @@ def _concrete_problem(m: int):
 def _naive_jacobian(xs, sm) -> bool:
     jac = sympy.Matrix(sm).jacobian(xs)
     expected = sympy.diag(*sm) - sympy.Matrix(sm) * sympy.Matrix(sm).T
-    return all(sympy.simplify(jac[a, b] - expected[a, b]) == 0 for a in range(len(xs)) for b in range(len(xs)))
+    return all(
+        sympy.simplify(jac[a, b] - expected[a, b]) == 0
+        for a in range(len(xs))
+        for b in range(len(xs))
+    )
 
 
 def concrete(max_n: int, naive_max: int, repeats: int) -> None:
@@ -90,15 +117,21 @@ def concrete(max_n: int, naive_max: int, repeats: int) -> None:
     sizes = [m for m in (2, 4, 8, 16, 32, 64, 128) if m <= max_n]
     fast_j, fast_g = [], []
     for m in sizes:
-        xs, sm, ys, defs, jl, jr, gdefs, gl, gr = _concrete_problem(m)
-        tj, rj = _median(lambda: check_equal(jl, jr, definitions=defs, cfg=cfg), repeats if m <= 32 else 1)
-        tg, rg = _median(lambda: check_equal(gl, gr, definitions=gdefs, cfg=cfg), repeats if m <= 32 else 1)
+        xs, sm, _, defs, jl, jr, gdefs, gl, gr = _concrete_problem(m)
+        tj, rj = _median(
+            lambda jl=jl, jr=jr, defs=defs: check_equal(jl, jr, definitions=defs, cfg=cfg),
+            repeats if m <= 32 else 1,
+        )
+        tg, rg = _median(
+            lambda gl=gl, gr=gr, gdefs=gdefs: check_equal(gl, gr, definitions=gdefs, cfg=cfg),
+            repeats if m <= 32 else 1,
+        )
         assert rj.verdict is Verdict.PROVED and rg.verdict is Verdict.PROVED, (rj.detail, rg.detail)
         fast_j.append(tj)
         fast_g.append(tg)
         line = f"n = {m:4d}  jacobian {tj:9.3f} s  gradient {tg:9.3f} s"
         if m <= naive_max:
-            tn, ok = _median(lambda: _naive_jacobian(xs, sm), 1)
+            tn, ok = _median(lambda xs=xs, sm=sm: _naive_jacobian(xs, sm), 1)
             line += f"  naive jacobian {tn:9.3f} s ({'ok' if ok else 'NOT PROVED'})  speed-up {tn / tj:7.1f}x"
         print(line)
     for name, ts in (("jacobian", fast_j), ("gradient", fast_g)):

@@ -37,7 +37,7 @@ def restore_bound(expr: sympy.Expr, names: tuple[sympy.Symbol, ...]) -> sympy.Ex
     """Rename fresh bound variables back to readable index symbols not free in the sum."""
 
     def rename(s: sympy.Sum) -> sympy.Expr:
-        (var, lo, hi), = s.limits
+        ((var, lo, hi),) = s.limits
         if not isinstance(var, sympy.Dummy):
             return s
         taken = s.free_symbols
@@ -108,7 +108,9 @@ def expand_sums(expr: sympy.Expr) -> sympy.Expr:
         for var, lo, hi in reversed(s.limits):
             if not (lo.is_Integer and hi.is_Integer):
                 return s
-            body = sympy.Add(*[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)])
+            body = sympy.Add(
+                *[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)]
+            )
         return body
 
     return expr.replace(lambda e: isinstance(e, sympy.Sum), rule)
@@ -126,7 +128,9 @@ def instantiate(
 
     ``table`` maps ``x[m]`` to ``x_m`` (see :func:`lowering_table`).
     """
-    e = expr.xreplace({n_symbol: sympy.Integer(n), **{s: sympy.Integer(v) for s, v in values.items()}})
+    e = expr.xreplace(
+        {n_symbol: sympy.Integer(n), **{s: sympy.Integer(v) for s, v in values.items()}}
+    )
     return expand_sums(e).xreplace(table)
 
 

@@ -35,6 +35,7 @@ from symderiv.builders.softmax import _check_n, concrete_symbols
 from symderiv.config import Notation
 from symderiv.model import Assumption, Derivation, Relation, Step
 
+DEFAULT_NOTATION = Notation()
 INDEX_RANGE = "1 ≤ i, j, k ≤ n"
 SUM_Y_ONE = "\\sum_j y_j = 1"
 
@@ -66,7 +67,9 @@ def _names(notation: Notation) -> _Names:
         raise ValueError(f"the three index letters must differ, got {notation.indices!r}")
     names = (notation.logits, notation.probs, notation.targets, notation.loss)
     if len(set(names)) != 4:
-        raise ValueError(f"logits, probs, targets and loss need four different names, got {names!r}")
+        raise ValueError(
+            f"logits, probs, targets and loss need four different names, got {names!r}"
+        )
     i, j, k = (symbols.index(c) for c in notation.indices)
     return _Names(
         x=symbols.vector(notation.logits),
@@ -81,7 +84,7 @@ def _names(notation: Notation) -> _Names:
     )
 
 
-def softmax_ce(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
+def softmax_ce(n: int | None = None, *, notation: Notation = DEFAULT_NOTATION) -> Derivation:
     """The seed derivation: softmax Jacobian and ``∂L/∂x_i = p_i − y_i``.
 
     Args:
@@ -131,22 +134,40 @@ def _symbolic(nm: _Names) -> Derivation:
     # 2. divide through and recognise p_i, p_j.
     back = {sympy.exp(x[i]): p[i] * denominator, sympy.exp(x[j]): p[j] * denominator}
     delta_form = sympy.factor_terms(sympy.expand(quotient).xreplace(back))
-    s2 = Step(jac, delta_form, justification=f"divide by ({sympy.sstr(denominator)})**2; definition of {p.name}")
+    s2 = Step(
+        jac,
+        delta_form,
+        justification=f"divide by ({sympy.sstr(denominator)})**2; definition of {p.name}",
+    )
 
     # 3./4. the two cases.
     eq = Assumption(sympy.Eq(i, j), f"{i} = {j}", source="case")
     ne = Assumption(sympy.Ne(i, j), f"{i} \\neq {j}", source="case")
     diag = delta_form.subs(j, i)
     off = delta_form.subs(sympy.KroneckerDelta(i, j), 0)
-    s3 = Step(jac, diag, justification=f"case {i} = {j}: δ = 1", conditions=(eq,), assumptions_used=(eq.text,))
-    s4 = Step(jac, off, justification=f"case {i} ≠ {j}: δ = 0", conditions=(ne,), assumptions_used=(ne.text,))
+    s3 = Step(
+        jac,
+        diag,
+        justification=f"case {i} = {j}: δ = 1",
+        conditions=(eq,),
+        assumptions_used=(eq.text,),
+    )
+    s4 = Step(
+        jac,
+        off,
+        justification=f"case {i} ≠ {j}: δ = 0",
+        conditions=(ne,),
+        assumptions_used=(ne.text,),
+    )
 
     # 5. chain rule: d/dx_i of log p_j with p_j a function of x.
     t = sympy.Dummy("t")
     f = sympy.Function("f")
     body = L_def.args[1].function if L_def.is_Mul else L_def.function
     d_body = sympy.diff(body.xreplace({p[j]: f(t)}), t)
-    d_body = d_body.xreplace({sympy.Derivative(f(t), t): sympy.Derivative(p[j], x[i])}).xreplace({f(t): p[j]})
+    d_body = d_body.xreplace({sympy.Derivative(f(t), t): sympy.Derivative(p[j], x[i])}).xreplace(
+        {f(t): p[j]}
+    )
     chain = -sympy.Sum(d_body, (j, 1, n))
     dL = sympy.Derivative(L, x[i])
     s5 = Step(dL, chain, justification="chain rule: ∂ log p_j = (1/p_j) ∂p_j")
@@ -154,7 +175,9 @@ def _symbolic(nm: _Names) -> Derivation:
     # 6. substitute the Jacobian (with i and j swapped).
     jac_ji = softmax_jacobian_entry(j, i, p=p)
     substituted = chain.xreplace({sympy.Derivative(p[j], x[i]): jac_ji})
-    s6 = Step(chain, substituted, justification=f"∂{p.name}_{j}/∂{x.name}_{i} = {sympy.sstr(jac_ji)}")
+    s6 = Step(
+        chain, substituted, justification=f"∂{p.name}_{j}/∂{x.name}_{i} = {sympy.sstr(jac_ji)}"
+    )
 
     # 7. split the sum at j = i: the i = j term plus the i ≠ j terms.
     inner = substituted.args[1].function if substituted.is_Mul else substituted.function
@@ -181,7 +204,9 @@ def _symbolic(nm: _Names) -> Derivation:
     i_, j_, k_ = (symbols.index(c) for c in nm.notation.indices)
     assumptions = (
         Assumption(
-            sympy.And(*(sympy.Le(1, s) for s in (i_, j_, k_)), *(sympy.Le(s, n) for s in (i_, j_, k_))),
+            sympy.And(
+                *(sympy.Le(1, s) for s in (i_, j_, k_)), *(sympy.Le(s, n) for s in (i_, j_, k_))
+            ),
             rng,
             source="builder",
             kind="index_range",
@@ -205,7 +230,9 @@ def _concrete(d: Derivation, nm: _Names, n: int) -> Derivation:
 
     bases = {nm.x: xs, nm.p: ps, nm.y: ys}
 
-    def lowerer(side: sympy.Expr, free: list[sympy.Symbol]) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
+    def lowerer(
+        side: sympy.Expr, free: list[sympy.Symbol]
+    ) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
         # NOTE: sums are written out once per step and x[i] becomes a placeholder, so each
         # entry is one cheap xreplace (creating Indexed objects per entry is slow).
         pre = instantiate(side, n_symbol=nm.n, n=n, values={}, table=table)

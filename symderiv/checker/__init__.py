@@ -13,7 +13,7 @@ import dataclasses
 import sympy
 
 from symderiv.checker import _concrete, _symbolic
-from symderiv.checker.engine import check_equal, equal
+from symderiv.checker.engine import DEFAULT_CONFIG, check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import claimed_texts, evaluate_constant, judge_numeric_claim
@@ -24,7 +24,7 @@ from symderiv.results import Counterexample, DerivationReport, StepReport, StepR
 __all__ = ["check", "check_equal", "equal"]
 
 
-def check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport:
+def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
     """Check every step of ``d`` in order.
 
     Definitions are recorded (a re-definition is checked against the earlier one); unread
@@ -38,7 +38,11 @@ def check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport:
     """
     definitions: list[tuple[sympy.Basic, sympy.Basic]] = []
     reports: list[StepReport] = []
-    standards = {a.expr.lhs: a.expr.rhs for a in d.context if a.kind == "standard" and isinstance(a.expr, sympy.Eq)}
+    standards = {
+        a.expr.lhs: a.expr.rhs
+        for a in d.context
+        if a.kind == "standard" and isinstance(a.expr, sympy.Eq)
+    }
     for step in d.steps:
         result = _check_step(step, d, tuple(definitions), cfg)
         if step.is_definition and step.is_parsed and result.verdict is Verdict.DEFINITION:
@@ -53,7 +57,9 @@ def check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport:
                 value, warning = repaired
                 result = dataclasses.replace(result, warnings=result.warnings + (warning,))
             if step.lhs in standards:
-                result, value = _against_standard(step, value, standards[step.lhs], d, tuple(definitions), cfg, result)
+                result, value = _against_standard(
+                    step, value, standards[step.lhs], d, tuple(definitions), cfg, result
+                )
             definitions.append((step.lhs, value))
         reports.append(StepReport(step, result))
     return DerivationReport(derivation=d, steps=tuple(reports), seed=cfg.seed)
@@ -69,19 +75,33 @@ def _against_standard(
     result: StepResult,
 ) -> tuple[StepResult, sympy.Basic]:
     """A document's definition of a standard object (entropy, ...) checked against the standard one."""
+    assert step.lhs is not None
     name = sympy.sstr(step.lhs)
-    if value.has(step.lhs) or (value.free_symbols and not (value.free_symbols - step.lhs.free_symbols)):
+    if value.has(step.lhs) or (
+        value.free_symbols and not (value.free_symbols - step.lhs.free_symbols)
+    ):
         # NOTE: a definition by another name for the same object (H(P) = H(x)) says nothing to
         # check; later steps use the standard meaning.
-        return dataclasses.replace(result, detail=f"{result.detail}; {name} read with its standard definition"), standard
-    res = check_equal(value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg)
+        return dataclasses.replace(
+            result, detail=f"{result.detail}; {name} read with its standard definition"
+        ), standard
+    res = check_equal(
+        value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+    )
     if res.verdict.accepts:
-        return dataclasses.replace(result, detail=f"{result.detail}; agrees with the standard definition of {name} ({res.verdict.value})"), value
+        return dataclasses.replace(
+            result,
+            detail=f"{result.detail}; agrees with the standard definition of {name} ({res.verdict.value})",
+        ), value
     if res.verdict is Verdict.FALSE:
         return dataclasses.replace(
-            res, detail=f"differs from the standard definition of {name} = {sympy.sstr(standard)}: {res.detail}"
+            res,
+            detail=f"differs from the standard definition of {name} = {sympy.sstr(standard)}: {res.detail}",
         ), standard
-    return dataclasses.replace(result, detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})"), value
+    return dataclasses.replace(
+        result,
+        detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})",
+    ), value
 
 
 def _where(step: Step) -> str:
@@ -94,19 +114,34 @@ def _head(t: sympy.Basic) -> sympy.Basic:
 
 
 def _check_step(
-    step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...], cfg: CheckConfig
+    step: Step,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    cfg: CheckConfig,
 ) -> StepResult:
     if not step.is_parsed:
-        reason = step.problem or ("the left side could not be read" if step.lhs is None else "the right side could not be read")
+        reason = step.problem or (
+            "the left side could not be read"
+            if step.lhs is None
+            else "the right side could not be read"
+        )
         return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
     assert step.lhs is not None and step.rhs is not None
     warnings = index_warnings(step.lhs, step.rhs) if not step.is_definition else ()
     if step.is_definition:
         earlier = [v for t, v in definitions if _head(t) == _head(step.lhs)]
         if not earlier:
-            return StepResult(Verdict.DEFINITION, "definition", detail=f"defines {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)}")
-        res = check_equal(step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg)
-        return dataclasses.replace(res, detail=f"re-definition checked against the earlier one: {res.detail}")
+            return StepResult(
+                Verdict.DEFINITION,
+                "definition",
+                detail=f"defines {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)}",
+            )
+        res = check_equal(
+            step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        return dataclasses.replace(
+            res, detail=f"re-definition checked against the earlier one: {res.detail}"
+        )
     if _is_numeric_claim(step.rhs):
         claim = _numeric_claim(step, d, definitions)
         if claim is not None:
@@ -115,21 +150,38 @@ def _check_step(
     if with_values is not None:
         return dataclasses.replace(with_values, warnings=with_values.warnings + warnings)
     result = check_equal(
-        step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions,
-        conditions=step.conditions, n=d.n, cfg=cfg,
+        step.lhs,
+        step.rhs,
+        definitions=definitions,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=cfg,
     )
     if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
         result = dataclasses.replace(result, hints=_hints(step, d, definitions))
     return dataclasses.replace(result, warnings=result.warnings + warnings)
 
 
-def _hints(step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...]) -> tuple[str, ...]:
+def _hints(
+    step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...]
+) -> tuple[str, ...]:
     cheap = CheckConfig(concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
 
     def oracle(a: sympy.Expr, b: sympy.Expr) -> bool | None:
-        return equal(a, b, definitions=definitions, assumptions=d.assumptions, conditions=step.conditions, n=d.n, cfg=cheap)
+        return equal(
+            a,
+            b,
+            definitions=definitions,
+            assumptions=d.assumptions,
+            conditions=step.conditions,
+            n=d.n,
+            cfg=cheap,
+        )
 
-    indices = tuple(sorted(_symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs), key=str))
+    indices = tuple(
+        sorted(_symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs), key=str)
+    )
     return one_edit_fixes(step.lhs, step.rhs, equal=oracle, indices=indices, max_calls=60)
 
 
@@ -158,7 +210,9 @@ def _rational(v: sympy.Basic) -> sympy.Basic:
     return sympy.Rational(str(v)) if isinstance(v, sympy.Float) else v
 
 
-def _with_values(expr: sympy.Basic, values: dict[sympy.Basic, sympy.Basic], n: sympy.Basic) -> sympy.Basic:
+def _with_values(
+    expr: sympy.Basic, values: dict[sympy.Basic, sympy.Basic], n: sympy.Basic
+) -> sympy.Basic:
     """``expr`` with n = the length of the given vectors, sums written out, entries replaced."""
     size = next((len(v) for v in values.values()), None)
     if size is not None and isinstance(n, sympy.Symbol):
@@ -168,7 +222,9 @@ def _with_values(expr: sympy.Basic, values: dict[sympy.Basic, sympy.Basic], n: s
         base = target.base if isinstance(target, sympy.Indexed) else target
         if isinstance(base, sympy.IndexedBase):
             out = out.replace(
-                lambda t, b=base: isinstance(t, sympy.Indexed) and t.base == b and t.indices[0].is_Integer,
+                lambda t, b=base: (
+                    isinstance(t, sympy.Indexed) and t.base == b and t.indices[0].is_Integer
+                ),
                 lambda t, v=vec: _rational(v[int(t.indices[0]) - 1]),
             )
     return out
@@ -193,7 +249,10 @@ def _numeric_claim(
         expr = expr.xreplace({n: sympy.Integer(count)})
     free = sorted(_symbolic.free_indices(expr), key=str)
     if count is not None and len(free) == 1:
-        entries = [_with_values(expr.xreplace({free[0]: sympy.Integer(m)}), values, n) for m in range(1, count + 1)]
+        entries = [
+            _with_values(expr.xreplace({free[0]: sympy.Integer(m)}), values, n)
+            for m in range(1, count + 1)
+        ]
         lhs_value: sympy.Basic = sympy.ImmutableMatrix(entries)
         if not all(e.is_number for e in lhs_value):
             return None
@@ -217,16 +276,25 @@ def _numeric_claim(
         rhs_value=None,
         text=f"left {_fmt(value)}, right {sympy.sstr(step.rhs)}",
     )
-    return StepResult(Verdict.FALSE, "numeric-claim", detail=claim.text, hints=hints, counterexample=cex)
+    return StepResult(
+        Verdict.FALSE, "numeric-claim", detail=claim.text, hints=hints, counterexample=cex
+    )
 
 
 def _with_context(
-    step: Step, d: Derivation, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...], cfg: CheckConfig
+    step: Step,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    cfg: CheckConfig,
 ) -> StepResult | None:
     """A step with a number on one side, about vectors whose values the prose gave."""
     assert step.lhs is not None and step.rhs is not None
     values = _values_before(step, d)
-    if not values or isinstance(step.lhs, sympy.MatrixBase) or isinstance(step.rhs, sympy.MatrixBase):
+    if (
+        not values
+        or isinstance(step.lhs, sympy.MatrixBase)
+        or isinstance(step.rhs, sympy.MatrixBase)
+    ):
         return None
     lhs = _symbolic.substitute_definitions(step.lhs, definitions)
     rhs = _symbolic.substitute_definitions(step.rhs, definitions)
@@ -236,15 +304,28 @@ def _with_context(
     if not (a.is_number and b.is_number):
         return None
     va, vb = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
-    shown = ", ".join(f"{sympy.sstr(t)} = ({', '.join(_concrete.fmt_value(complex(e)) for e in v)})" for t, v in values.items())
+    shown = ", ".join(
+        f"{sympy.sstr(t)} = ({', '.join(_concrete.fmt_value(complex(e)) for e in v)})"
+        for t, v in values.items()
+    )
     if _concrete.close(va, vb, cfg.rtol, cfg.atol):
-        return StepResult(Verdict.PROVED, "values", detail=f"with the values given in the text ({shown}): both sides {_concrete.fmt_value(va)}")
+        return StepResult(
+            Verdict.PROVED,
+            "values",
+            detail=f"with the values given in the text ({shown}): both sides {_concrete.fmt_value(va)}",
+        )
     cex = Counterexample(
         values=tuple((sympy.sstr(t), tuple(float(e) for e in v)) for t, v in values.items()),
-        lhs_value=va, rhs_value=vb,
+        lhs_value=va,
+        rhs_value=vb,
         text=f"{shown}: left {_concrete.fmt_value(va)}, right {_concrete.fmt_value(vb)}",
     )
-    return StepResult(Verdict.FALSE, "values", detail=f"with the values given in the text ({shown})", counterexample=cex)
+    return StepResult(
+        Verdict.FALSE,
+        "values",
+        detail=f"with the values given in the text ({shown})",
+        counterexample=cex,
+    )
 
 
 def _fmt(v: object) -> str:

@@ -26,7 +26,9 @@ def expand_sums(expr: sympy.Basic) -> sympy.Basic:
                 return s
             if int(hi) - int(lo) > 4096:
                 return s
-            body = sympy.Add(*[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)])
+            body = sympy.Add(
+                *[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)]
+            )
         return body
 
     prev = None
@@ -87,7 +89,9 @@ class Variable:
 _ENTRY = re.compile(r"^(?P<base>.+?)_\{?(?P<idx>\d+)\}?$")
 
 
-def variables(exprs: Sequence[sympy.Basic], logit_names: set[str], target_names: set[str]) -> list[Variable]:
+def variables(
+    exprs: Sequence[sympy.Basic], logit_names: set[str], target_names: set[str]
+) -> list[Variable]:
     """The atoms to give values to, with a role each (logits get simple values like ln 2)."""
     atoms: set[sympy.Basic] = set()
     for e in exprs:
@@ -162,14 +166,18 @@ def points(
         return pats
 
     def target_patterns() -> list[tuple[dict[int, float], str]]:
-        pats = [({m: float(m == hot) for m in range(1, n + 1)}, f"e_{hot}") for hot in range(1, n + 1)]
+        pats = [
+            ({m: float(m == hot) for m in range(1, n + 1)}, f"e_{hot}") for hot in range(1, n + 1)
+        ]
         if not targets_sum_to_one and not one_hot:
             if n >= 2:
                 pats.append(({m: float(m <= 2) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
             pats.append(({m: 2.0 * (m == 1) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
         return pats
 
-    def build(lv: dict[int, float], tv: dict[int, float], ov: dict[sympy.Basic, float], tname: str | None) -> Point:
+    def build(
+        lv: dict[int, float], tv: dict[int, float], ov: dict[sympy.Basic, float], tname: str | None
+    ) -> Point:
         values: dict[sympy.Basic, float] = {}
         for v in logits:
             values[v.atom] = lv.get(v.position or 1, 0.0)
@@ -208,7 +216,9 @@ def points(
         else:
             tv = {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
         ov = {
-            v.atom: float(np.round(rng.uniform(0.1, 1.0), 3)) if v.role == "positive" else float(np.round(rng.normal(), 3))
+            v.atom: float(np.round(rng.uniform(0.1, 1.0), 3))
+            if v.role == "positive"
+            else float(np.round(rng.normal(), 3))
             for v in others
         }
         yield build(lv, tv, ov, None)

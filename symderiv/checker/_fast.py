@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import symengine as se
+import symengine as se  # type: ignore[import-untyped]
 import sympy
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
@@ -43,7 +43,11 @@ class _Atoms:
             new = t.func(*args) if args != list(t.args) else t
             if isinstance(new, sympy.exp):
                 return self._atom(new, "E")
-            if isinstance(new, sympy.Add) and len(new.args) >= 3 and (new_sums or new in self.by_expr):
+            if (
+                isinstance(new, sympy.Add)
+                and len(new.args) >= 3
+                and (new_sums or new in self.by_expr)
+            ):
                 return self._atom(new, "S")
             return new
 
@@ -96,7 +100,9 @@ def applicable(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defini
     return True
 
 
-def zero_entries(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions) -> list[bool]:
+def zero_entries(
+    lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions
+) -> list[bool]:
     """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false)."""
     atoms = _Atoms()
     # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
@@ -116,7 +122,11 @@ def zero_entries(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defi
     var_se: dict[sympy.Basic, se.Basic] = {}
 
     def to_se(e: sympy.Basic) -> se.Basic:
-        if isinstance(e, sympy.Derivative) and e.expr in defs and all(c == 1 for _, c in e.variable_count):
+        if (
+            isinstance(e, sympy.Derivative)
+            and e.expr in defs
+            and all(c == 1 for _, c in e.variable_count)
+        ):
             # NOTE: the common entry ∂p_a/∂x_b takes the derivative table directly.
             f = value_se(e.expr)
             for v in e.variables:

@@ -127,7 +127,9 @@ def _heads(target: sympy.Basic) -> sympy.Basic:
     return target.base if isinstance(target, sympy.Indexed) else target
 
 
-def substitute_definitions(expr: sympy.Basic, definitions: Definitions, *, depth: int = 8) -> sympy.Basic:
+def substitute_definitions(
+    expr: sympy.Basic, definitions: Definitions, *, depth: int = 8
+) -> sympy.Basic:
     """Replace every defined name by its value, renaming indices and freshening bound ones.
 
     ``(p[i], v)`` means "for every i": ``p[j]`` becomes ``v`` with ``i → j``.  A derivative
@@ -173,9 +175,7 @@ def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic
             return value.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
         return value.subs(mapping, simultaneous=True)
 
-    out = expr.replace(
-        lambda e: isinstance(e, sympy.Indexed) and e.base in by_base, indexed_value
-    )
+    out = expr.replace(lambda e: isinstance(e, sympy.Indexed) and e.base in by_base, indexed_value)
     if by_symbol:
         out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items()})
     return out
@@ -299,10 +299,8 @@ def _in_range(e: sympy.Basic, lo: sympy.Basic, hi: sympy.Basic, facts: Facts) ->
     if isinstance(e, sympy.Symbol) and e.is_integer:
         if e in facts.ranges:
             elo, ehi = facts.ranges[e]
-            return bool(sympy.simplify(elo - lo) == 0 and sympy.simplify(ehi - hi) == 0) or (
-                (lo == 1 or lo == sympy.Integer(1)) and ehi == hi
-            )
-        return lo == 1 and hi == facts.n
+            return bool(elo == lo and ehi == hi)
+        return bool(lo == 1 and hi == facts.n)
     if e.is_Integer and lo == 1 and e >= 1 and hi.is_integer and hi.is_positive:
         # NOTE: a concrete index 1 lies in 1..n for every n >= 1; larger ones do not in general.
         return bool(e == 1)
@@ -327,7 +325,9 @@ def _delta_factor(term: sympy.Basic, var: sympy.Symbol) -> tuple[sympy.Basic, sy
 def reduce_sums(expr: sympy.Basic, facts: Facts) -> sympy.Basic:
     """Apply the sum rules bottom-up (one pass; :func:`normalize` repeats to a fixed point)."""
 
-    def walk(e: sympy.Basic, ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]]) -> sympy.Basic:
+    def walk(
+        e: sympy.Basic, ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]]
+    ) -> sympy.Basic:
         if not e.args or not e.has(sympy.Sum):
             return e
         if isinstance(e, sympy.Sum):
@@ -357,7 +357,9 @@ def _reduce_one(
 ) -> sympy.Basic:
     if var not in body.free_symbols:
         return body * (hi - lo + 1)
-    local = Facts(facts.n, facts.known_sums, facts.equal, facts.unequal, facts.substitutions, ranges)
+    local = Facts(
+        facts.n, facts.known_sums, facts.equal, facts.unequal, facts.substitutions, ranges
+    )
     out = []
     for t in sympy.Add.make_args(sympy.expand(body)):
         const, dep = t.as_independent(var, as_Add=False)
@@ -418,7 +420,9 @@ def partitions(items: list[sympy.Symbol]) -> Iterator[list[list[sympy.Symbol]]]:
 
 def cases(
     expr: sympy.Basic, facts: Facts
-) -> Iterator[tuple[dict[sympy.Symbol, sympy.Symbol], tuple[tuple[sympy.Symbol, sympy.Symbol], ...]]]:
+) -> Iterator[
+    tuple[dict[sympy.Symbol, sympy.Symbol], tuple[tuple[sympy.Symbol, sympy.Symbol], ...]]
+]:
     """Index identifications consistent with the facts: ``(renaming, unequal pairs)``."""
     free = free_indices(expr)
     involved: set[sympy.Symbol] = set()
@@ -442,7 +446,9 @@ def cases(
 
 
 def apply_case(
-    expr: sympy.Basic, renaming: dict[sympy.Symbol, sympy.Symbol], unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]
+    expr: sympy.Basic,
+    renaming: dict[sympy.Symbol, sympy.Symbol],
+    unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...],
 ) -> sympy.Basic:
     """Identify indices, then set deltas between distinct representatives to 0."""
     e = expr.xreplace(renaming) if renaming else expr
@@ -462,7 +468,11 @@ def atomize(expr: sympy.Basic) -> sympy.Basic:
 
     def atom(e: sympy.Basic, positive_atom: bool = False) -> sympy.Symbol:
         if e not in table:
-            table[e] = sympy.Dummy(f"a{len(table)}", positive=True) if positive_atom else sympy.Dummy(f"a{len(table)}")
+            table[e] = (
+                sympy.Dummy(f"a{len(table)}", positive=True)
+                if positive_atom
+                else sympy.Dummy(f"a{len(table)}")
+            )
         return table[e]
 
     def walk(e: sympy.Basic) -> sympy.Basic:

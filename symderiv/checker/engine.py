@@ -28,6 +28,10 @@ from symderiv.results import Counterexample, StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
+DEFAULT_CONFIG = CheckConfig()
+# NOTE: the oracle is called many times by the reviewer's tools: fewer samples, shorter budget.
+ORACLE_CONFIG = CheckConfig(samples=12, step_timeout_s=2.0)
+
 
 @dataclass(frozen=True)
 class _Setting:
@@ -87,14 +91,24 @@ def _read_assumptions(
                     subs.append(sub)
                     bases = {t.base for t in (lhs - rhs).atoms(sympy.Indexed)}
                     sum_one |= bases
-                    sum_one |= {_group_of(s) for s in (lhs - rhs).free_symbols if isinstance(s, sympy.Symbol)}
+                    sum_one |= {
+                        _group_of(s)
+                        for s in (lhs - rhs).free_symbols
+                        if isinstance(s, sympy.Symbol)
+                    }
         elif isinstance(e, sympy.Ne):
             lhs, rhs = e.args
             if _is_index(lhs) and _is_index(rhs):
                 unequal.append((lhs, rhs))
                 stated = True
         used.append(a.text)
-    facts = S.Facts(n=n, known_sums=tuple(known), equal=tuple(equal), unequal=tuple(unequal), substitutions=tuple(subs))
+    facts = S.Facts(
+        n=n,
+        known_sums=tuple(known),
+        equal=tuple(equal),
+        unequal=tuple(unequal),
+        substitutions=tuple(subs),
+    )
     return _Setting(facts, frozenset(sum_one), frozenset(one_hot), log_base, tuple(used), stated)
 
 
@@ -110,14 +124,27 @@ def _is_index(e: sympy.Basic) -> bool:
 def _linear_elimination(e: sympy.Expr) -> tuple[sympy.Basic, sympy.Expr] | None:
     """``y_1 + y_2 + y_3 - 1 = 0`` → ``(y_3, 1 - y_1 - y_2)``: eliminate the last atom."""
     atoms = sorted(
-        (a for a in e.atoms(sympy.Symbol, sympy.Indexed) if not (isinstance(a, sympy.Symbol) and a.is_integer)),
+        (
+            a
+            for a in e.atoms(sympy.Symbol, sympy.Indexed)
+            if not (isinstance(a, sympy.Symbol) and a.is_integer)
+        ),
         key=sympy.default_sort_key,
     )
-    atoms = [a for a in atoms if not any(a in t.atoms(sympy.Symbol) for t in e.atoms(sympy.Indexed)) or isinstance(a, sympy.Indexed)]
+    atoms = [
+        a
+        for a in atoms
+        if not any(a in t.atoms(sympy.Symbol) for t in e.atoms(sympy.Indexed))
+        or isinstance(a, sympy.Indexed)
+    ]
     for a in reversed(atoms):
         poly = sympy.expand(e)
         coeff = poly.coeff(a)
-        if coeff in (1, -1) and a not in (poly - coeff * a).free_symbols and not (poly - coeff * a).has(a):
+        if (
+            coeff in (1, -1)
+            and a not in (poly - coeff * a).free_symbols
+            and not (poly - coeff * a).has(a)
+        ):
             return a, sympy.expand(-(poly - coeff * a) / coeff)
     return None
 
@@ -128,7 +155,9 @@ def _linear_elimination(e: sympy.Expr) -> tuple[sympy.Basic, sympy.Expr] | None:
 def _apply_log_base(e: sympy.Basic, base: sympy.Expr | None) -> sympy.Basic:
     if base is None:
         return e
-    return e.replace(lambda t: isinstance(t, sympy.log), lambda t: sympy.log(t.args[0]) / sympy.log(base))
+    return e.replace(
+        lambda t: isinstance(t, sympy.log), lambda t: sympy.log(t.args[0]) / sympy.log(base)
+    )
 
 
 @dataclass(frozen=True)
@@ -145,7 +174,11 @@ class Prepared:
 
 
 def prepare(
-    lhs: sympy.Basic, rhs: sympy.Basic, definitions: Definitions, n: sympy.Expr, log_base: sympy.Expr | None
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    n: sympy.Expr,
+    log_base: sympy.Expr | None,
 ) -> Prepared:
     """Substitute definitions, take derivatives, and note free indices and class counts."""
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
@@ -154,8 +187,12 @@ def prepare(
     heads = {h.label if isinstance(h, sympy.IndexedBase) else h for h in heads}
     dependent = S.dependent_names([lhs, rhs]) - heads
     logit_names = {
-        str(S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v)))
-        for e in (lhs, rhs) for d in e.atoms(sympy.Derivative) for v in d.variables
+        str(
+            S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))
+        )
+        for e in (lhs, rhs)
+        for d in e.atoms(sympy.Derivative)
+        for v in d.variables
     }
     L = S.substitute_definitions(lhs, defs)
     R = S.substitute_definitions(rhs, defs)
@@ -168,16 +205,37 @@ def prepare(
                     logit_names.add(C._ENTRY.sub(r"\g<base>", s.name))
     L = S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent))
     R = S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent))
-    free = tuple(sorted(S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs), key=lambda s: s.name))
-    counts = {u for e in (L, R) for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
+    free = tuple(
+        sorted(
+            S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs),
+            key=lambda s: s.name,
+        )
+    )
+    counts = {
+        u
+        for e in (L, R)
+        for s in e.atoms(sympy.Sum)
+        for _, _, hi in s.limits
+        for u in hi.free_symbols
+    }
     if isinstance(n, sympy.Symbol):
         counts.add(n)
     free = tuple(f for f in free if f not in counts)
     names = {str(t.base.label) for e in (L, R) for t in e.atoms(sympy.Indexed)}
-    names |= {C._ENTRY.sub(r"\g<base>", s.name) for e in (L, R) for s in S.free_symbols(e) if isinstance(s, sympy.Symbol) and not s.is_integer}
+    names |= {
+        C._ENTRY.sub(r"\g<base>", s.name)
+        for e in (L, R)
+        for s in S.free_symbols(e)
+        if isinstance(s, sympy.Symbol) and not s.is_integer
+    }
     return Prepared(
-        L, R, free, tuple(sorted(counts, key=lambda s: s.name)), frozenset(dependent),
-        frozenset(logit_names), frozenset(names - logit_names),
+        L,
+        R,
+        free,
+        tuple(sorted(counts, key=lambda s: s.name)),
+        frozenset(dependent),
+        frozenset(logit_names),
+        frozenset(names - logit_names),
     )
 
 
@@ -198,12 +256,17 @@ def prove(p: Prepared, facts: S.Facts) -> tuple[bool, str]:
     return True, ("cases " + "; ".join(split)) if split else "rewriting"
 
 
-def _case_text(renaming: dict[sympy.Symbol, sympy.Symbol], unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]) -> str:
+def _case_text(
+    renaming: dict[sympy.Symbol, sympy.Symbol],
+    unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...],
+) -> str:
     parts = [f"{a} = {b}" for a, b in renaming.items()] + [f"{a} ≠ {b}" for a, b in unequal]
     return ", ".join(parts)
 
 
-def _lowered(p: Prepared, n: int, values: dict[sympy.Symbol, int]) -> tuple[sympy.Basic, sympy.Basic]:
+def _lowered(
+    p: Prepared, n: int, values: dict[sympy.Symbol, int]
+) -> tuple[sympy.Basic, sympy.Basic]:
     L = C.lower(p.lhs, counts=p.counts, n=n, index_values=values)
     R = C.lower(p.rhs, counts=p.counts, n=n, index_values=values)
     L = S.evaluate_derivatives(L, p.dependent)
@@ -211,7 +274,9 @@ def _lowered(p: Prepared, n: int, values: dict[sympy.Symbol, int]) -> tuple[symp
     return L, R
 
 
-def _concrete_facts(facts: S.Facts, n: int, counts: Sequence[sympy.Symbol]) -> list[tuple[sympy.Basic, sympy.Expr]]:
+def _concrete_facts(
+    facts: S.Facts, n: int, counts: Sequence[sympy.Symbol]
+) -> list[tuple[sympy.Basic, sympy.Expr]]:
     subs = list(facts.substitutions)
     for key, value in facts.known_sums:
         written = C.expand_sums(key.xreplace({c: sympy.Integer(n) for c in counts}))
@@ -260,7 +325,15 @@ def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) 
                 vs = [v for v in vs if v.atom not in subs]
                 L, R = L.xreplace(subs), R.xreplace(subs)
             sum_one = bool(setting.sum_one) and not subs
-            for pt in C.points(vs, n, rng, random_count=per, targets_sum_to_one=sum_one or bool(subs), one_hot=bool(setting.one_hot), extra_logits=p.logit_names):
+            for pt in C.points(
+                vs,
+                n,
+                rng,
+                random_count=per,
+                targets_sum_to_one=sum_one or bool(subs),
+                one_hot=bool(setting.one_hot),
+                extra_logits=p.logit_names,
+            ):
                 if subs and not _targets_consistent(pt, subs):
                     continue
                 a, b = C.evaluate(L, pt.values), C.evaluate(R, pt.values)
@@ -279,7 +352,9 @@ def _targets_consistent(pt: C.Point, subs: dict[sympy.Basic, sympy.Expr]) -> boo
     return True
 
 
-def _counterexample(n: int, values: dict[sympy.Symbol, int], pt: C.Point, a: complex | None, b: complex | None) -> Counterexample:
+def _counterexample(
+    n: int, values: dict[sympy.Symbol, int], pt: C.Point, a: complex | None, b: complex | None
+) -> Counterexample:
     idx = ", ".join(f"{s} = {v}" for s, v in values.items())
     head = ", ".join(t for t in (f"n = {n}", pt.text, idx) if t)
     text = f"{head}: left {C.fmt_value(a)}, right {C.fmt_value(b)}"
@@ -311,7 +386,7 @@ def check_equal(
     assumptions: Sequence[Assumption] = (),
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
-    cfg: CheckConfig = CheckConfig(),
+    cfg: CheckConfig = DEFAULT_CONFIG,
     _conditional: bool = True,
 ) -> StepResult:
     """Decide whether ``lhs = rhs`` under the assumptions and the step's conditions.
@@ -342,9 +417,13 @@ def check_equal(
     if _conditional:
         S.reset_names()
     setting = _read_assumptions(assumptions, conditions, n)
-    prepared, err = _timed(cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base)
+    prepared, err = _timed(
+        cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base
+    )
     if prepared is None:
-        return StepResult(Verdict.UNPARSED, "undecided", detail=f"could not prepare the step: {err}")
+        return StepResult(
+            Verdict.UNPARSED, "undecided", detail=f"could not prepare the step: {err}"
+        )
     read = f"read as {sympy.sstr(prepared.lhs)} = {sympy.sstr(prepared.rhs)}"
     if prepared.free:
         read += f"; free indices {', '.join(map(str, prepared.free))} in 1..{n}"
@@ -352,26 +431,40 @@ def check_equal(
         read += f"; using {'; '.join(setting.used)}"
     notes = [read]
 
-    symbolic_n = bool(prepared.free) or bool(prepared.counts and any(prepared.lhs.has(c) or prepared.rhs.has(c) for c in prepared.counts))
+    symbolic_n = bool(prepared.free) or bool(
+        prepared.counts and any(prepared.lhs.has(c) or prepared.rhs.has(c) for c in prepared.counts)
+    )
     ok, err = _timed(cfg.step_timeout_s, prove, prepared, setting.facts)
     if ok is not None and ok[0]:
         how = ok[1]
-        return StepResult(Verdict.PROVED, "symbolic", detail=f"{read}; proved symbolically ({how}){'' if symbolic_n else ''}")
+        return StepResult(
+            Verdict.PROVED,
+            "symbolic",
+            detail=f"{read}; proved symbolically ({how})",
+        )
     if err:
         notes.append(f"symbolic proof: {err}")
 
-    ns = sorted(set(range(1, max(cfg.concrete_n, default=3) + 1)) | set(cfg.concrete_n)) if symbolic_n else [0]
+    ns = (
+        sorted(set(range(1, max(cfg.concrete_n, default=3) + 1)) | set(cfg.concrete_n))
+        if symbolic_n
+        else [0]
+    )
     found, err = _timed(cfg.step_timeout_s, search, prepared, setting, cfg, ns)
     if err:
         notes.append(f"sampling: {err}")
     if found is not None and found.counterexample is not None:
-        result = StepResult(Verdict.FALSE, "sampling", detail="; ".join(notes), counterexample=found.counterexample)
+        result = StepResult(
+            Verdict.FALSE, "sampling", detail="; ".join(notes), counterexample=found.counterexample
+        )
         if _conditional:
-            return _maybe_conditional(result, lhs, rhs, definitions, assumptions, conditions, n, cfg, prepared, setting)
+            return _maybe_conditional(
+                result, lhs, rhs, definitions, assumptions, conditions, n, cfg, prepared, setting
+            )
         return result
 
     tried: list[int] = []
-    for m in (cfg.concrete_n if symbolic_n else [0]):
+    for m in cfg.concrete_n if symbolic_n else [0]:
         ok2, err = _timed(cfg.step_timeout_s, verify_concrete, prepared, setting.facts, m)
         if ok2 is True:
             tried.append(m)
@@ -384,18 +477,24 @@ def check_equal(
             if not symbolic_n:
                 return StepResult(Verdict.PROVED, "symbolic", detail=f"{read}; proved symbolically")
             return StepResult(
-                Verdict.VERIFIED, "concrete-n", detail=f"{read}; symbolically equal for n = {', '.join(map(str, tried))}",
+                Verdict.VERIFIED,
+                "concrete-n",
+                detail=f"{read}; symbolically equal for n = {', '.join(map(str, tried))}",
                 n_tried=tuple(tried),
             )
     if found is not None and found.agreed > 0:
         return StepResult(
-            Verdict.NUMERIC, "sampling", detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
+            Verdict.NUMERIC,
+            "sampling",
+            detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
         )
-    return StepResult(Verdict.UNPARSED, "undecided", detail="; ".join(notes + ["could not evaluate either side"]))
+    return StepResult(
+        Verdict.UNPARSED, "undecided", detail="; ".join(notes + ["could not evaluate either side"])
+    )
 
 
 def _as_sympy(e: object, name: str) -> sympy.Basic:
-    if isinstance(e, sympy.Basic) or isinstance(e, sympy.MatrixBase):
+    if isinstance(e, (sympy.Basic, sympy.MatrixBase)):
         return e
     if isinstance(e, (int, float)) and not isinstance(e, bool):
         return sympy.sympify(e, strict=True)
@@ -418,8 +517,18 @@ def _maybe_conditional(
     free = [f for f in prepared.free]
     if not setting.stated_relations and len(free) >= 2:
         for a, b in [(free[x], free[y]) for x in range(len(free)) for y in range(x + 1, len(free))]:
-            tries.append((Assumption(sympy.Eq(a, b), f"{a} = {b}", source="case"), f"holds only when {a} = {b}"))
-            tries.append((Assumption(sympy.Ne(a, b), f"{a} \\neq {b}", source="case"), f"holds only when {a} ≠ {b}"))
+            tries.append(
+                (
+                    Assumption(sympy.Eq(a, b), f"{a} = {b}", source="case"),
+                    f"holds only when {a} = {b}",
+                )
+            )
+            tries.append(
+                (
+                    Assumption(sympy.Ne(a, b), f"{a} \\neq {b}", source="case"),
+                    f"holds only when {a} ≠ {b}",
+                )
+            )
     if not setting.sum_one:
         for base in sorted(prepared.target_names):
             for e in (prepared.lhs, prepared.rhs):
@@ -428,37 +537,67 @@ def _maybe_conditional(
                     b = hits[0]
                     j = symbols.index("j")
                     tries.append(
-                        (Assumption(sympy.Eq(sympy.Sum(b[j], (j, 1, n)), 1), f"\\sum_j {base}_j = 1"), f"holds given \\sum_j {base}_j = 1")
+                        (
+                            Assumption(
+                                sympy.Eq(sympy.Sum(b[j], (j, 1, n)), 1), f"\\sum_j {base}_j = 1"
+                            ),
+                            f"holds given \\sum_j {base}_j = 1",
+                        )
                     )
                     break
     for extra, text in tries:
         sub = check_equal(
-            lhs, rhs, definitions=definitions, assumptions=tuple(assumptions) + (extra,), conditions=conditions,
-            n=n, cfg=cfg, _conditional=False,
+            lhs,
+            rhs,
+            definitions=definitions,
+            assumptions=tuple(assumptions) + (extra,),
+            conditions=conditions,
+            n=n,
+            cfg=cfg,
+            _conditional=False,
         )
         if sub.verdict.accepts:
             return dataclasses.replace(
-                result, verdict=Verdict.CONDITIONAL, condition=text,
+                result,
+                verdict=Verdict.CONDITIONAL,
+                condition=text,
                 detail=f"{result.detail}; {text} ({sub.verdict.value})",
             )
     return result
 
 
 def _check_matrix(
-    lhs: sympy.Basic, rhs: sympy.Basic, definitions: Definitions, assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption], n: sympy.Expr, cfg: CheckConfig,
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
 ) -> StepResult:
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
-        return StepResult(Verdict.FALSE, "shape", detail="one side is a matrix and the other is not")
+        return StepResult(
+            Verdict.FALSE, "shape", detail="one side is a matrix and the other is not"
+        )
     if lhs.shape != rhs.shape:
-        return StepResult(Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}")
-    order = [Verdict.PROVED, Verdict.VERIFIED, Verdict.NUMERIC, Verdict.CONDITIONAL, Verdict.UNPARSED, Verdict.FALSE]
+        return StepResult(
+            Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}"
+        )
+    order = [
+        Verdict.PROVED,
+        Verdict.VERIFIED,
+        Verdict.NUMERIC,
+        Verdict.CONDITIONAL,
+        Verdict.UNPARSED,
+        Verdict.FALSE,
+    ]
     positions = [(r, c) for r in range(lhs.rows) for c in range(lhs.cols)]
     if not assumptions and not conditions and _fast.applicable(lhs, rhs, tuple(definitions)):
-        flags, err = _timed(cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions))
+        flags, _ = _timed(cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions))
         if flags is not None and all(flags):
             return StepResult(
-                Verdict.PROVED, "symbolic",
+                Verdict.PROVED,
+                "symbolic",
                 detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums",
             )
         if flags is not None:
@@ -466,14 +605,23 @@ def _check_matrix(
     worst: StepResult | None = None
     where = ""
     for r, c in positions:
-        res = check_equal(lhs[r, c], rhs[r, c], definitions=definitions, assumptions=assumptions,
-                          conditions=conditions, n=n, cfg=cfg)
+        res = check_equal(
+            lhs[r, c],
+            rhs[r, c],
+            definitions=definitions,
+            assumptions=assumptions,
+            conditions=conditions,
+            n=n,
+            cfg=cfg,
+        )
         if worst is None or order.index(res.verdict) > order.index(worst.verdict):
             worst, where = res, f"entry ({r + 1}, {c + 1})"
         if worst.verdict is Verdict.FALSE:
             break
     assert worst is not None
-    return dataclasses.replace(worst, detail=f"{lhs.rows}×{lhs.cols} entries; weakest at {where}: {worst.detail}")
+    return dataclasses.replace(
+        worst, detail=f"{lhs.rows}×{lhs.cols} entries; weakest at {where}: {worst.detail}"
+    )
 
 
 def equal(
@@ -484,7 +632,7 @@ def equal(
     assumptions: Sequence[Assumption] = (),
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
-    cfg: CheckConfig = CheckConfig(samples=12, step_timeout_s=2.0),
+    cfg: CheckConfig = ORACLE_CONFIG,
 ) -> bool | None:
     """A plain oracle: True (proved / verified / numeric), False (counterexample), else None.
 
@@ -492,7 +640,15 @@ def equal(
     >>> equal(x[i] * 2, x[i] + x[i]), equal(x[i], -x[i])
     (True, False)
     """
-    r = check_equal(lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions, n=n, cfg=cfg)
+    r = check_equal(
+        lhs,
+        rhs,
+        definitions=definitions,
+        assumptions=assumptions,
+        conditions=conditions,
+        n=n,
+        cfg=cfg,
+    )
     if r.verdict.accepts:
         return True
     if r.verdict is Verdict.FALSE and r.counterexample is not None:

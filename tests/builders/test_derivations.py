@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import sympy
 
@@ -19,7 +21,10 @@ def test_symbolic_steps_in_order():
     defs = [s for s in d.steps if s.relation is Relation.DEFINE]
     assert [str(s.lhs) for s in defs] == ["p[i]", "L"]
     steps = [s for s in d.steps if s.relation is Relation.EQUAL]
-    assert [s.justification.split(":")[0].split(";")[0] for s in steps][:2] == ["quotient rule", f"divide by ({sympy.sstr(sympy.Sum(sympy.exp(x[symbols.k]), (symbols.k, 1, symbols.n)))})**2"]
+    assert [s.justification.split(":")[0].split(";")[0] for s in steps][:2] == [
+        "quotient rule",
+        f"divide by ({sympy.sstr(sympy.Sum(sympy.exp(x[symbols.k]), (symbols.k, 1, symbols.n)))})**2",
+    ]
     assert steps[1].rhs == p[i] * (sympy.KroneckerDelta(i, j) - p[j])
     assert sympy.expand(steps[2].rhs - p[i] * (1 - p[i])) == 0
     assert steps[3].rhs == -p[i] * p[j]
@@ -43,17 +48,22 @@ def test_each_step_names_its_assumptions(position, used):
 
 def test_the_chain_is_a_chain():
     steps = softmax_ce().steps[6:]
-    for a, b in zip(steps, steps[1:]):
+    for a, b in itertools.pairwise(steps):
         assert a.rhs == b.lhs
 
 
 def test_notation_is_honoured():
-    nota = Notation(logits="z", probs="S", targets="t", loss="J", indices=("a", "b", "c"), classes="C")
+    nota = Notation(
+        logits="z", probs="S", targets="t", loss="J", indices=("a", "b", "c"), classes="C"
+    )
     d = softmax_ce(notation=nota)
     names = {str(s) for st in d.steps for e in (st.lhs, st.rhs) for s in e.free_symbols}
     assert {"z", "S", "t", "J", "a", "C"} <= names
     assert not names & {"x", "p", "y", "L", "n"}
-    assert d.steps[-1].rhs == symbols.vector("S")[symbols.index("a")] - symbols.vector("t")[symbols.index("a")]
+    assert (
+        d.steps[-1].rhs
+        == symbols.vector("S")[symbols.index("a")] - symbols.vector("t")[symbols.index("a")]
+    )
 
 
 @pytest.mark.parametrize("size", [1, 2, 3])
@@ -87,5 +97,7 @@ def test_clashing_notation_is_a_clear_error():
 
 
 def test_unknown_name_in_the_catalogue():
-    with pytest.raises(UnknownDerivationError, match=r"^unknown derivation 'softmax'; known: softmax-ce$"):
+    with pytest.raises(
+        UnknownDerivationError, match=r"^unknown derivation 'softmax'; known: softmax-ce$"
+    ):
         catalogue.build("softmax")

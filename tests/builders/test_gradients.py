@@ -57,7 +57,11 @@ def test_matrix_is_the_jacobian_of_softmax(m, values):
     assert np.allclose(got, want, atol=1e-12)
 
 
-@given(st.integers(1, 5), st.lists(st.floats(-3, 3), min_size=5, max_size=5), st.lists(st.floats(-1, 1), min_size=5, max_size=5))
+@given(
+    st.integers(1, 5),
+    st.lists(st.floats(-3, 3), min_size=5, max_size=5),
+    st.lists(st.floats(-1, 1), min_size=5, max_size=5),
+)
 @settings(max_examples=15, deadline=None)
 def test_gradient_vector_is_the_gradient_of_cross_entropy(m, xv, yv):
     xs, ys = concrete_symbols("x", m), concrete_symbols("y", m)
@@ -65,14 +69,19 @@ def test_gradient_vector_is_the_gradient_of_cross_entropy(m, xv, yv):
     loss = -sum(t * sympy.log(q) for t, q in zip(ys, ps))
     point = {**dict(zip(xs, xv)), **dict(zip(ys, yv))}
     want = np.array([float(sympy.diff(loss, v).subs(point).evalf()) for v in xs])
-    got = np.array(ce_gradient_vector(m, sum_y_is_one=False).subs(point).evalf(), dtype=float).ravel()
+    got = np.array(
+        ce_gradient_vector(m, sum_y_is_one=False).subs(point).evalf(), dtype=float
+    ).ravel()
     assert np.allclose(got, want, atol=1e-10)
 
 
 def test_gradient_entry_forms():
     assert ce_gradient_entry() == p[i] - y[i]
     general = ce_gradient_entry(sum_y_is_one=False)
-    assert general.has(sympy.Sum) and general.subs(sympy.Sum(y[j], (j, 1, symbols.n)), 1) == p[i] - y[i]
+    assert (
+        general.has(sympy.Sum)
+        and general.subs(sympy.Sum(y[j], (j, 1, symbols.n)), 1) == p[i] - y[i]
+    )
 
 
 def test_in_logits_replaces_every_probability():

@@ -13,7 +13,16 @@ from symderiv.config import CheckConfig
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.results import Verdict
 
-x, y, p, i, j, k, n, L = symbols.x, symbols.y, symbols.p, symbols.i, symbols.j, symbols.k, symbols.n, symbols.L
+x, y, p, i, j, k, n, L = (
+    symbols.x,
+    symbols.y,
+    symbols.p,
+    symbols.i,
+    symbols.j,
+    symbols.k,
+    symbols.n,
+    symbols.L,
+)
 S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
 ROOT = Path(__file__).resolve().parents[2]
 FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
@@ -24,7 +33,10 @@ def _define(lhs, rhs):
 
 
 def test_definitions_are_recorded_and_used():
-    d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), Step(sympy.Sum(p[j], (j, 1, n)), sympy.Integer(1))))
+    d = Derivation(
+        "t",
+        (_define(p[i], sympy.exp(x[i]) / S), Step(sympy.Sum(p[j], (j, 1, n)), sympy.Integer(1))),
+    )
     verdicts = [r.result.verdict for r in check(d, FAST).steps]
     assert verdicts == [Verdict.DEFINITION, Verdict.PROVED]
 
@@ -32,8 +44,16 @@ def test_definitions_are_recorded_and_used():
 @pytest.mark.parametrize(
     ("value", "verdict"),
     [
-        pytest.param(sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[j]), (j, 1, n)), Verdict.PROVED, id="same-up-to-bound-name"),
-        pytest.param(sympy.exp(x[i]) / sympy.Sum(sympy.exp(2 * x[j]), (j, 1, n)), Verdict.FALSE, id="different"),
+        pytest.param(
+            sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[j]), (j, 1, n)),
+            Verdict.PROVED,
+            id="same-up-to-bound-name",
+        ),
+        pytest.param(
+            sympy.exp(x[i]) / sympy.Sum(sympy.exp(2 * x[j]), (j, 1, n)),
+            Verdict.FALSE,
+            id="different",
+        ),
     ],
 )
 def test_a_redefinition_is_checked_against_the_first(value, verdict):
@@ -67,7 +87,10 @@ def test_stated_condition_is_used_and_can_fail():
 
 def test_false_step_gets_a_one_edit_hint():
     J = sympy.Derivative(p[i], x[j])
-    d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), Step(J, -p[i] * (sympy.KroneckerDelta(i, j) - p[j]))))
+    d = Derivation(
+        "t",
+        (_define(p[i], sympy.exp(x[i]) / S), Step(J, -p[i] * (sympy.KroneckerDelta(i, j) - p[j]))),
+    )
     r = check(d, FAST).steps[1].result
     assert r.verdict is Verdict.FALSE
     assert any("sign" in h for h in r.hints), r.hints
@@ -75,7 +98,15 @@ def test_false_step_gets_a_one_edit_hint():
 
 def test_timeout_falls_back_instead_of_crashing():
     cfg = CheckConfig(concrete_n=(1, 2), samples=6, step_timeout_s=1e-4)
-    r = check_equal(sympy.Derivative(L, x[i]), p[i] - y[i], definitions=((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n)))), cfg=cfg)
+    r = check_equal(
+        sympy.Derivative(L, x[i]),
+        p[i] - y[i],
+        definitions=(
+            (p[i], sympy.exp(x[i]) / S),
+            (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))),
+        ),
+        cfg=cfg,
+    )
     # every method ran out of time: the step is reported, not proved, and says why
     assert r.verdict is Verdict.UNPARSED
     assert "gave up after" in r.detail
@@ -104,7 +135,11 @@ def test_catalogue_documents():
     wrong = api.check_file(ROOT / "derivations" / "softmax_ce.wrong.md", check_cfg=FAST)
     assert not good.has_false and not good.has_unparsed
     assert wrong.has_false
-    assert all(r.result.counterexample is not None for r in wrong.steps if r.result.verdict is Verdict.FALSE)
+    assert all(
+        r.result.counterexample is not None
+        for r in wrong.steps
+        if r.result.verdict is Verdict.FALSE
+    )
 
 
 def test_the_seed_note():

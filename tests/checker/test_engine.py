@@ -14,7 +14,16 @@ from symderiv.config import CheckConfig
 from symderiv.model import Assumption
 from symderiv.results import Verdict
 
-x, y, p, i, j, k, n, L = symbols.x, symbols.y, symbols.p, symbols.i, symbols.j, symbols.k, symbols.n, symbols.L
+x, y, p, i, j, k, n, L = (
+    symbols.x,
+    symbols.y,
+    symbols.p,
+    symbols.i,
+    symbols.j,
+    symbols.k,
+    symbols.n,
+    symbols.L,
+)
 S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
 DEFS = ((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))))
 J = sympy.Derivative(p[i], x[j])
@@ -29,21 +38,44 @@ FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
 @pytest.mark.parametrize(
     ("lhs", "rhs", "assumptions", "conditions", "verdict"),
     [
-        pytest.param(J, (sympy.exp(x[i]) * d(i, j) * S - sympy.exp(x[i]) * sympy.exp(x[j])) / S**2, (), (), "proved", id="quotient-rule"),
+        pytest.param(
+            J,
+            (sympy.exp(x[i]) * d(i, j) * S - sympy.exp(x[i]) * sympy.exp(x[j])) / S**2,
+            (),
+            (),
+            "proved",
+            id="quotient-rule",
+        ),
         pytest.param(J, p[i] * (d(i, j) - p[j]), (), (), "proved", id="delta-form"),
         pytest.param(J, p[j] * (d(i, j) - p[i]), (), (), "proved", id="delta-form-symmetric"),
         pytest.param(J, p[i] * (1 - p[i]), (), (EQ,), "proved", id="case-i-eq-j"),
         pytest.param(J, -p[i] * p[j], (), (NE,), "proved", id="case-i-ne-j"),
-        pytest.param(G, -sympy.Sum(y[j] / p[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)), (), (), "proved", id="chain-rule"),
-        pytest.param(G, p[i] * sympy.Sum(y[k], (k, 1, n)) - y[i], (), (), "proved", id="gradient-any-y"),
+        pytest.param(
+            G,
+            -sympy.Sum(y[j] / p[j] * sympy.Derivative(p[j], x[i]), (j, 1, n)),
+            (),
+            (),
+            "proved",
+            id="chain-rule",
+        ),
+        pytest.param(
+            G, p[i] * sympy.Sum(y[k], (k, 1, n)) - y[i], (), (), "proved", id="gradient-any-y"
+        ),
         pytest.param(G, p[i] - y[i], (SUM_Y,), (), "proved", id="gradient-sum-one"),
-        pytest.param(sympy.Sum(p[j], (j, 1, n)), 1, (), (), "proved", id="probabilities-sum-to-one"),
-        pytest.param(sympy.Derivative(sympy.log(S), x[i]), p[i], (), (), "proved", id="log-sum-exp"),
+        pytest.param(
+            sympy.Sum(p[j], (j, 1, n)), 1, (), (), "proved", id="probabilities-sum-to-one"
+        ),
+        pytest.param(
+            sympy.Derivative(sympy.log(S), x[i]), p[i], (), (), "proved", id="log-sum-exp"
+        ),
         pytest.param(sympy.Sum(y[j] * d(i, j), (j, 1, n)), y[i], (), (), "proved", id="delta-sum"),
         pytest.param(
             sympy.Sum(y[j] * (d(i, j) - p[i]), (j, 1, n)),
             y[i] * (1 - p[i]) + sympy.Sum(-y[j] * p[i], (j, 1, n)) + y[i] * p[i],
-            (), (), "proved", id="split-at-j-eq-i",
+            (),
+            (),
+            "proved",
+            id="split-at-j-eq-i",
         ),
         pytest.param(J, p[i] * (1 + p[i]), (), (), "false", id="wrong-sign-diagonal"),
         pytest.param(J, p[i] * (d(i, j) - p[i]), (), (), "conditional", id="p_i-where-p_j-belongs"),
@@ -57,7 +89,9 @@ FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
     ],
 )
 def test_symbolic_n_table(lhs, rhs, assumptions, conditions, verdict):
-    r = check_equal(lhs, rhs, definitions=DEFS, assumptions=assumptions, conditions=conditions, cfg=FAST)
+    r = check_equal(
+        lhs, rhs, definitions=DEFS, assumptions=assumptions, conditions=conditions, cfg=FAST
+    )
     assert r.verdict.value == verdict, r.detail
     if verdict == "false":
         assert r.counterexample is not None and r.counterexample.text.startswith("n = ")
