@@ -188,6 +188,8 @@ class _Reader:
             if prev_end <= at < block.start:
                 out.extend(conds)
         prose = re.sub(r"<!--.*?-->", "", between, flags=re.DOTALL)
+        if not self.markdown:
+            prose = re.sub(r"(?<!\\)%[^\n]*", "", prose)  # LaTeX comments are not prose
         rels, sentence = ctxmod.prose_case(prose)
         if rels:
             off = between.rfind(sentence.strip()) if sentence.strip() else -1

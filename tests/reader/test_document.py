@@ -229,3 +229,9 @@ def test_one_reading_per_distribution_name(doc: str, warnings: tuple[str, ...]) 
     assert d.warnings == warnings
     entries = [e for s in d.steps for e in (s.lhs, s.rhs) if isinstance(e, sympy.Indexed)]
     assert all(e.base == P for e in entries)
+
+
+def test_latex_prose_case_before_an_environment() -> None:
+    doc = "For $i \\neq j$ we get\n% a comment saying i = j\n\\begin{align*} a &= b \\end{align*}\n"
+    (s,) = read_latex(doc).steps
+    assert [c.expr for c in s.conditions] == [Ne(i, j)]
