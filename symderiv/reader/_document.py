@@ -304,14 +304,14 @@ class _Reader:
         rels, just = ctxmod.case_from_annotation(raw)
         if re.match(r"\s*\\mathsf", raw):
             # NOTE: \mathsf{...} after a formula is an OCR remnant of prose, not a reason.
-            return _RowInfo([], None, [f"dropped trailing prose {raw.strip()!r}"])
+            return _RowInfo([], None, [f"dropped trailing prose '{raw.strip()}'"])
         span = self.src.span(base + a, base + b)
         conds = [
             c
             for c in (self.condition(x, op, y, span, f"line {span.line}") for x, op, y in rels)
             if c is not None
         ]
-        warnings = [f"dropped prose {raw.strip()!r}"] if not rels and just is None else []
+        warnings = [f"dropped prose '{raw.strip()}'"] if not rels and just is None else []
         return _RowInfo(conds, just, warnings)
 
     # -- one chain -------------------------------------------------------------------------
