@@ -79,6 +79,7 @@ class _Reader:
         self.context: list[Assumption] = []
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
+        self.index_letters = ctxmod.index_letters(text)
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
@@ -170,6 +171,8 @@ class _Reader:
         self, a: str, op: str, b: str, span: SourceSpan | None, where: str
     ) -> Assumption | None:
         shown = f"{a} = {b}" if op == "=" else f"{a} \\neq {b}"
+        if a not in self.index_letters or b not in self.index_letters:
+            return None  # "y = p" in prose relates quantities, not indices: not a case
         if a == b:
             what = "states nothing" if op == "=" else "is impossible"
             self.warnings.append(f"the case '{shown}' ({where}) {what}; not used")

@@ -120,6 +120,20 @@ def entry_names(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _CAPITAL_ENTRY.finditer(text))
 
 
+_SUBSCRIPT_LETTERS = re.compile(r"_\{?\s*(?:\\mathbf\{)?([a-z]{1,2})\b")
+
+
+def index_letters(text: str) -> frozenset[str]:
+    """Letters that can state a case: the usual index letters and every letter the document
+    uses as a subscript (``x_a``, ``\delta_{ab}``).
+
+    >>> sorted(index_letters(r"$$\\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
+    ['a', 'b']
+    """
+    found = {c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1)}
+    return frozenset(symbols.INDEX_LETTERS) | found
+
+
 def vector_names(text: str) -> frozenset[str]:
     """Lowercase letters the document writes with an index, ``p_i`` or ``y_{k}``.
 

@@ -235,3 +235,15 @@ def test_latex_prose_case_before_an_environment() -> None:
     doc = "For $i \\neq j$ we get\n% a comment saying i = j\n\\begin{align*} a &= b \\end{align*}\n"
     (s,) = read_latex(doc).steps
     assert [c.expr for c in s.conditions] == [Ne(i, j)]
+
+
+@pytest.mark.parametrize(
+    ("prose", "expected"),
+    [
+        pytest.param("Here y = p by definition.", [], id="quantities-are-not-a-case"),
+        pytest.param("For a = b:", [Eq(symbols.index("a"), symbols.index("b"))], id="doc-indices"),
+    ],
+)
+def test_only_index_letters_state_a_case(prose: str, expected: list) -> None:
+    d = read_markdown(f"$$\\delta_{{ab}} = x_a$$\n\n{prose}\n\n$$u = v$$")
+    assert [c.expr for c in d.steps[1].conditions] == expected
