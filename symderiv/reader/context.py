@@ -124,7 +124,7 @@ _SUBSCRIPT_LETTERS = re.compile(r"_\{?\s*(?:\\mathbf\{)?([a-z]{1,2})\b")
 
 
 def index_letters(text: str) -> frozenset[str]:
-    """Letters that can state a case: the usual index letters and every letter the document
+    r"""Letters that can state a case: the usual index letters and every letter the document
     uses as a subscript (``x_a``, ``\delta_{ab}``).
 
     >>> sorted(index_letters(r"$$\\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
