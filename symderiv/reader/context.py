@@ -127,7 +127,7 @@ def index_letters(text: str) -> frozenset[str]:
     r"""Letters that can state a case: the usual index letters and every letter the document
     uses as a subscript (``x_a``, ``\delta_{ab}``).
 
-    >>> sorted(index_letters(r"$$\\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
+    >>> sorted(index_letters(r"$$\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
     ['a', 'b']
     """
     found = {c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1)}
