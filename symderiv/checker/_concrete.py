@@ -153,11 +153,13 @@ def points(
     extra_logits: frozenset[str] = frozenset(),
 ) -> Iterator[Point]:
     """Simple points first (logits 0 and ln 2, one-hot targets), then seeded random ones."""
-    logits = [v for v in vs if v.role == "logit"]
-    targets = [v for v in vs if v.role == "target"]
+    # NOTE: a scalar (no entry number) gets its own values, even if it sits in an exp: two
+    # scalars must never share a value, or a mutation swapping them would go unseen.
+    logits = [v for v in vs if v.role == "logit" and v.position is not None]
+    targets = [v for v in vs if v.role == "target" and v.position is not None]
     tgroups = sorted({v.group for v in targets})
-    lgroups = sorted({v.group for v in logits} | set(extra_logits))
-    others = [v for v in vs if v.role in ("positive", "scalar")]
+    lgroups = sorted({v.group for v in logits} | (set(extra_logits) if n > 0 else set()))
+    others = [v for v in vs if v.role in ("positive", "scalar") or v.position is None]
 
     def logit_patterns() -> list[dict[int, float]]:
         pats = [{m: 0.0 for m in range(1, n + 1)}]

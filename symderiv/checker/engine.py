@@ -356,9 +356,9 @@ def _counterexample(
     n: int, values: dict[sympy.Symbol, int], pt: C.Point, a: complex | None, b: complex | None
 ) -> Counterexample:
     idx = ", ".join(f"{s} = {v}" for s, v in values.items())
-    head = ", ".join(t for t in (f"n = {n}", pt.text, idx) if t)
+    head = ", ".join(t for t in (f"n = {n}" if n > 0 else "", pt.text, idx) if t)
     text = f"{head}: left {C.fmt_value(a)}, right {C.fmt_value(b)}"
-    shown = (("n", n),) + pt.shown + tuple((str(s), v) for s, v in values.items())
+    shown = ((("n", n),) if n > 0 else ()) + pt.shown + tuple((str(s), v) for s, v in values.items())
     return Counterexample(values=shown, lhs_value=a, rhs_value=b, text=text)
 
 
