@@ -174,3 +174,39 @@ def test_equal_oracle():
 def test_shape_mismatch_is_false():
     r = check_equal(sympy.ImmutableMatrix([1, 2]), sympy.ImmutableMatrix([[1, 2]]))
     assert r.verdict is Verdict.FALSE
+
+
+t_, u_ = sympy.Symbol("t", real=True), sympy.Symbol("u", real=True)
+SIG = 1 / (1 + sympy.exp(-t_))
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "verdict"),
+    [
+        pytest.param(sympy.Derivative(SIG, t_), SIG * (1 - SIG), "proved", id="sigmoid-derivative"),
+        pytest.param(
+            sympy.Derivative(SIG, t_),
+            SIG.subs(t_, t_**2) * (1 - SIG.subs(t_, t_**2)),
+            "false",
+            id="t-squared-agrees-at-0",
+        ),
+        pytest.param(
+            sympy.Derivative(-(u_ * sympy.log(SIG) + (1 - u_) * sympy.log(1 - SIG)), t_),
+            SIG - u_,
+            "proved",
+            id="binary-ce",
+        ),
+        pytest.param(
+            sympy.Derivative(-(u_ * sympy.log(SIG) + (1 - u_) * sympy.log(1 - SIG)), t_),
+            SIG + u_,
+            "false",
+            id="binary-ce-sign",
+        ),
+        pytest.param(t_ * u_, u_ * u_, "false", id="two-scalars-never-share-a-value"),
+    ],
+)
+def test_scalar_table(lhs, rhs, verdict):
+    r = check_equal(lhs, rhs, cfg=FAST)
+    assert r.verdict.value == verdict, r.detail
+    if verdict == "false":
+        assert not r.counterexample.text.startswith("n = ")
