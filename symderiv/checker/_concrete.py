@@ -202,7 +202,10 @@ def points(
             parts.append(f"{sympy.sstr(v.atom)} = {_fmt(values[v.atom])}")
         return Point(values, tuple(shown), ", ".join(parts))
 
-    simple_others = {v.atom: (0.5 if v.role == "positive" else 0.7) for v in others}
+    # distinct simple values, so that no two scalars agree by accident
+    simple_others = {
+        v.atom: (0.5 if v.role == "positive" else 0.7) + 0.25 * pos for pos, v in enumerate(others)
+    }
     tpats = target_patterns() if targets else [({}, None)]  # type: ignore[list-item]
     for lv in logit_patterns() if logits else [{}]:
         for tv, tname in tpats:
