@@ -473,7 +473,14 @@ class _Reader:
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
             key = _definition_key(lhs_e)
-            if key is not None and ((first and key not in self.defined) or rel == ":="):
+            # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
+            claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
+            if (
+                key is not None
+                and lhs_e != rhs_e
+                and not claim  # H(P) = 0.7 (-log 0.7) + ...: a numeric claim, not a definition
+                and ((first and key not in self.defined) or rel == ":=")
+            ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
                 std = standard_form(lhs_e, self.rules)
@@ -556,6 +563,12 @@ class _Reader:
             if isinstance(arg, sympy.Indexed):
                 self.ctx = replace(self.ctx, logits=str(arg.base))
                 return
+
+
+def _numeric(e: sympy.Basic) -> bool:
+    if isinstance(e, sympy.MatrixBase):
+        return all(v.is_number for v in e)
+    return bool(e.is_number)
 
 
 def _definition_key(e: sympy.Basic) -> str | None:

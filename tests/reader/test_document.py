@@ -247,3 +247,19 @@ def test_latex_prose_case_before_an_environment() -> None:
 def test_only_index_letters_state_a_case(prose: str, expected: list) -> None:
     d = read_markdown(f"$$\\delta_{{ab}} = x_a$$\n\n{prose}\n\n$$u = v$$")
     assert [c.expr for c in d.steps[1].conditions] == expected
+
+
+@pytest.mark.parametrize(
+    ("doc", "relations"),
+    [
+        pytest.param("$$H(P) = 0.5 \\log 2$$", ["EQUAL"], id="standard-object-numeric-claim"),
+        pytest.param(
+            "$$H(P) = H(x)$$\n\n$$I(x) = -\\log P(x)$$",
+            ["EQUAL", "DEFINE"],
+            id="trivial-reading-defines-nothing",
+        ),
+        pytest.param("$$H(P) = -\\sum_x P(x) \\log P(x)$$", ["DEFINE"], id="standard-defined"),
+    ],
+)
+def test_definitions_of_standard_objects(doc: str, relations: list[str]) -> None:
+    assert [s.relation.name for s in read_markdown(doc).steps] == relations
