@@ -42,7 +42,15 @@ class _Atoms:
             args = [walk(a) for a in t.args]
             new = t.func(*args) if args != list(t.args) else t
             if isinstance(new, sympy.exp):
-                return self._atom(new, "E")
+                # exp(2 x + y) = E_x^2 E_y: one atom per exponent term, integer powers shared
+                out = sympy.Integer(1)
+                for term in sympy.Add.make_args(sympy.expand(new.args[0])):
+                    coeff, rest = term.as_coeff_Mul()
+                    if coeff.is_Rational and rest != 1:
+                        out *= self._atom(sympy.exp(rest), "E") ** coeff
+                    else:
+                        out *= self._atom(sympy.exp(term), "E")
+                return out
             if (
                 isinstance(new, sympy.Add)
                 and len(new.args) >= 3
