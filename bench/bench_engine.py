@@ -112,7 +112,23 @@ def _naive_jacobian(xs, sm) -> bool:
     )
 
 
-def concrete(max_n: int, naive_max: int, repeats: int) -> None:
+def _naive_jacobian_independent(xs, sm) -> bool:
+    """The same check against an independently written expected form (quotient rule, exp merged)."""
+    jac = sympy.Matrix(sm).jacobian(xs)
+    total = sympy.Add(*[sympy.exp(v) for v in reversed(xs)])
+    m = len(xs)
+    return all(
+        sympy.simplify(
+            jac[a, b]
+            - (int(a == b) * sympy.exp(xs[a]) * total - sympy.exp(xs[a] + xs[b])) / total**2
+        )
+        == 0
+        for a in range(m)
+        for b in range(m)
+    )
+
+
+def concrete(max_n: int, naive_max: int, repeats: int, independent_max: int = 4) -> None:
     cfg = CheckConfig(step_timeout_s=600.0)
     sizes = [m for m in (2, 4, 8, 16, 32, 64, 128) if m <= max_n]
     fast_j, fast_g = [], []
@@ -133,6 +149,9 @@ def concrete(max_n: int, naive_max: int, repeats: int) -> None:
         if m <= naive_max:
             tn, ok = _median(lambda xs=xs, sm=sm: _naive_jacobian(xs, sm), 1)
             line += f"  naive jacobian {tn:9.3f} s ({'ok' if ok else 'NOT PROVED'})  speed-up {tn / tj:7.1f}x"
+        if m <= independent_max:
+            ti, ok = _median(lambda xs=xs, sm=sm: _naive_jacobian_independent(xs, sm), 1)
+            line += f"  naive vs independent form {ti:8.3f} s ({'ok' if ok else 'NOT PROVED'}) {ti / tj:7.1f}x"
         print(line)
     for name, ts in (("jacobian", fast_j), ("gradient", fast_g)):
         if len(ts) >= 3:
@@ -151,10 +170,11 @@ def main() -> None:
     ap.add_argument("--max-n", type=int, default=128)
     ap.add_argument("--naive-max", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--independent-max", type=int, default=4)
     args = ap.parse_args()
     check_equal(x[i], x[i])  # warm-up: imports and caches
     symbolic(args.repeats)
-    concrete(args.max_n, args.naive_max, args.repeats)
+    concrete(args.max_n, args.naive_max, args.repeats, args.independent_max)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,11 @@ def _read_assumptions(
     for a in tuple(assumptions) + tuple(conditions):
         e = a.expr
         if a.kind == "log_base":
-            log_base = sympy.sympify(e) if not isinstance(e, sympy.Basic) else e
+            if isinstance(e, int) and not isinstance(e, bool):
+                e = sympy.Integer(e)
+            if not isinstance(e, sympy.Expr):
+                raise TypeError(f"a log_base assumption needs a SymPy number, got {e!r}")
+            log_base = e
             used.append(a.text)
             continue
         if a.kind == "one_hot":
@@ -499,7 +503,7 @@ def _as_sympy(e: object, name: str) -> sympy.Basic:
     if isinstance(e, (sympy.Basic, sympy.MatrixBase)):
         return e
     if isinstance(e, (int, float)) and not isinstance(e, bool):
-        return sympy.sympify(e, strict=True)
+        return sympy.Integer(e) if isinstance(e, int) else sympy.Float(e)
     raise TypeError(f"{name} must be a SymPy expression or a number, got {type(e).__name__}")
 
 
