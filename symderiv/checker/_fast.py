@@ -160,9 +160,17 @@ def zero_entries(
         local.update(vals)
         return plain.subs(local) if local else plain
 
+    converted: dict[sympy.Basic, se.Basic] = {}
+
+    def side(e: sympy.Basic) -> se.Basic:
+        # NOTE: entries repeat (J is symmetric: -p_a p_b twice), so conversions are memoised.
+        if e not in converted:
+            converted[e] = to_se(e)
+        return converted[e]
+
     out = []
-    for a, b in zip(lhs, rhs):
-        diff = to_se(a) - to_se(b)
+    for a, b in zip(lhs.flat(), rhs.flat()):
+        diff = side(a) - side(b)
         num, _ = diff.as_numer_denom()
         out.append(se.expand(num) == 0)
     return out
