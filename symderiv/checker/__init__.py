@@ -17,7 +17,12 @@ from symderiv.checker import _concrete, _symbolic
 from symderiv.checker.engine import DEFAULT_CONFIG, check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
 from symderiv.checker.hygiene import index_warnings, repair_definition
-from symderiv.checker.numbers import claimed_texts, evaluate_constant, judge_numeric_claim
+from symderiv.checker.numbers import (
+    claimed_texts,
+    evaluate_constant,
+    judge_numeric_claim,
+    with_log_base,
+)
 from symderiv.config import CheckConfig
 from symderiv.model import Derivation, Step
 from symderiv.results import Counterexample, DerivationReport, StepReport, StepResult, Verdict
@@ -86,6 +91,10 @@ def _against_standard(
         return dataclasses.replace(
             result, detail=f"{result.detail}; {name} read with its standard definition"
         ), standard
+    bounds = {hi for t in value.atoms(sympy.Sum) for _, _, hi in t.limits}
+    if len(bounds) == 1 and isinstance(d.n, sympy.Symbol):
+        # NOTE: the standard object is written over n; the document's sums say how many terms.
+        standard = standard.xreplace({d.n: next(iter(bounds))})
     res = check_equal(
         value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
     )
@@ -94,6 +103,17 @@ def _against_standard(
             result,
             detail=f"{result.detail}; agrees with the standard definition of {name} ({res.verdict.value})",
         ), value
+    for base in (2, 10):
+        # NOTE: entropy in bits (log_2) is the standard object in another unit, not a slip.
+        other = with_log_base(standard, base)
+        alt = check_equal(
+            value, other, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        if alt.verdict.accepts:
+            return dataclasses.replace(
+                result,
+                detail=f"{result.detail}; the standard definition of {name} in log base {base} ({alt.verdict.value})",
+            ), value
     if res.verdict is Verdict.FALSE:
         return dataclasses.replace(
             res,
@@ -267,7 +287,10 @@ def _numeric_claim(
             return None
     elif not free:
         lhs_value = _with_values(expr, values, n)
-        if isinstance(lhs_value, sympy.MatrixBase) or not lhs_value.is_number:
+        if isinstance(lhs_value, sympy.MatrixBase):
+            if not all(e.is_number for e in lhs_value):
+                return None
+        elif not lhs_value.is_number:
             return None
     else:
         return None

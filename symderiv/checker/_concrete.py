@@ -153,6 +153,9 @@ def points(
     extra_logits: frozenset[str] = frozenset(),
 ) -> Iterator[Point]:
     """Simple points first (logits 0 and ln 2, one-hot targets), then seeded random ones."""
+    # NOTE: entries may be numbered beyond n (a sum written to 2 in an n-free step): give
+    # every entry a value of its own.
+    n = max([n] + [v.position for v in vs if v.position is not None])
     # NOTE: a scalar (no entry number) gets its own values, even if it sits in an exp: two
     # scalars must never share a value, or a mutation swapping them would go unseen.
     logits = [v for v in vs if v.role == "logit" and v.position is not None]

@@ -222,7 +222,7 @@ def prepare(
         for _, _, hi in s.limits
         for u in hi.free_symbols
     }
-    if isinstance(n, sympy.Symbol):
+    if isinstance(n, sympy.Symbol) and not counts:
         counts.add(n)
     free = tuple(f for f in free if f not in counts)
     names = {str(t.base.label) for e in (L, R) for t in e.atoms(sympy.Indexed)}
@@ -429,6 +429,15 @@ def check_equal(
     if prepared is None:
         return StepResult(
             Verdict.UNPARSED, "undecided", detail=f"could not prepare the step: {err}"
+        )
+    if len(prepared.counts) == 1 and prepared.counts[0] != setting.facts.n:
+        # NOTE: the document's sums run to K: its free indices range over 1..K.
+        # The assumptions' sums (a directive's \sum_j y_j = 1 over n) are about the same count.
+        count = prepared.counts[0]
+        old_n = setting.facts.n
+        known = tuple((k.xreplace({old_n: count}), v) for k, v in setting.facts.known_sums)
+        setting = dataclasses.replace(
+            setting, facts=dataclasses.replace(setting.facts, n=count, known_sums=known)
         )
     read = f"read as {sympy.sstr(prepared.lhs)} = {sympy.sstr(prepared.rhs)}"
     if prepared.free:
