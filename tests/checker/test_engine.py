@@ -210,3 +210,19 @@ def test_scalar_table(lhs, rhs, verdict):
     assert r.verdict.value == verdict, r.detail
     if verdict == "false":
         assert not r.counterexample.text.startswith("n = ")
+
+
+z = symbols.vector("z")
+
+
+@pytest.mark.parametrize(
+    ("rhs", "verdict"),
+    [
+        pytest.param(1 / (1 + sympy.exp(z[1] - z[2])), "proved", id="one-minus-softmax-is-sigmoid"),
+        pytest.param(1 / (1 + sympy.exp(z[2] - z[1])), "false", id="sign-not-flipped"),
+    ],
+)
+def test_entries_of_a_sum_written_to_2_get_their_own_values(rhs, verdict):
+    # A sum with a concrete bound in an n-free step: z_1, z_2 must be sampled independently.
+    lhs = 1 - sympy.exp(z[1]) / sympy.Sum(sympy.exp(z[k]), (k, 1, 2))
+    assert check_equal(lhs, rhs, cfg=FAST).verdict.value == verdict
