@@ -13,6 +13,7 @@ import time
 
 import sympy
 
+from symderiv import symbols
 from symderiv.checker import _concrete, _symbolic
 from symderiv.checker.engine import DEFAULT_CONFIG, check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
@@ -53,8 +54,10 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         result = _check_step(step, d, tuple(definitions), cfg)
         if step.is_definition and step.is_parsed and result.verdict is Verdict.DEFINITION:
             if isinstance(step.rhs, sympy.MatrixBase):
-                # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims, not a
-                # formula to substitute into symbolic steps.
+                # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims; a
+                # vector of formulas (p = [e^{x_1}/..., ...]) defines each entry p_m.
+                if not all(e.is_number for e in step.rhs):
+                    definitions.extend(_entrywise(step.lhs, step.rhs))
                 reports.append(StepReport(step, result))
                 continue
             value = step.rhs
@@ -69,6 +72,19 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
             definitions.append((step.lhs, value))
         reports.append(StepReport(step, result))
     return DerivationReport(derivation=d, steps=tuple(reports), seed=cfg.seed)
+
+
+def _entrywise(
+    target: sympy.Basic, value: sympy.MatrixBase
+) -> list[tuple[sympy.Basic, sympy.Basic]]:
+    """``p = [v_1, ..., v_n]`` as the definitions ``p_m = v_m``."""
+    if isinstance(target, sympy.IndexedBase):
+        base = target
+    elif isinstance(target, sympy.Symbol):
+        base = symbols.vector(target.name)
+    else:
+        return []
+    return [(base[m], v) for m, v in enumerate(value, start=1)]
 
 
 def _against_standard(

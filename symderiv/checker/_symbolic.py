@@ -127,6 +127,17 @@ def _heads(target: sympy.Basic) -> sympy.Basic:
     return target.base if isinstance(target, sympy.Indexed) else target
 
 
+def name_of(e: sympy.Basic) -> str:
+    """The name a reader means: ``p`` for ``p[i]``, ``p`` and ``L`` for themselves."""
+    if isinstance(e, sympy.Indexed):
+        return str(e.base.label)
+    if isinstance(e, sympy.IndexedBase):
+        return str(e.label)
+    if isinstance(e, sympy.Symbol):
+        return str(e.name)
+    return str(sympy.sstr(e))
+
+
 def substitute_definitions(
     expr: sympy.Basic, definitions: Definitions, *, depth: int = 8
 ) -> sympy.Basic:
@@ -147,26 +158,42 @@ def substitute_definitions(
 
 def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic:
     by_symbol = {t: v for t, v in definitions if not isinstance(t, sympy.Indexed)}
-    by_base = {t.base: (t, v) for t, v in definitions if isinstance(t, sympy.Indexed)}
+    # NOTE: keyed by name: a reader may give the same vector different assumptions in two places.
+    by_base: dict[str, list[tuple[sympy.Indexed, sympy.Basic]]] = {}
+    for t, v in definitions:
+        if isinstance(t, sympy.Indexed):
+            by_base.setdefault(str(t.base.label), []).append((t, v))
     wrt_defined = [
         d
         for d in expr.atoms(sympy.Derivative)
-        if any(_heads(v) in by_symbol or _heads(v) in by_base for v in d.variables)
+        if any(v in by_symbol or name_of(v) in by_base for v in d.variables)
     ]
     if wrt_defined:
         # NOTE: differentiate by a defined name before replacing it (∂L/∂p_j stays in p).
         def take(d: sympy.Derivative) -> sympy.Basic:
-            heads = {_heads(v) for v in d.variables}
-            keep = tuple((t, v) for t, v in definitions if _heads(t) not in heads)
+            heads = {name_of(v) for v in d.variables}
+            keep = tuple((t, v) for t, v in definitions if name_of(t) not in heads)
             inner = substitute_definitions(d.expr, keep)
             return evaluate_derivatives(sympy.Derivative(inner, *d.variable_count), frozenset())
 
         expr = expr.xreplace({d: take(d) for d in wrt_defined})
 
     def indexed_value(e: sympy.Indexed) -> sympy.Basic:
-        target, value = by_base[e.base]
-        if len(target.indices) != len(e.indices):
+        entries = by_base[str(e.base.label)]
+        # an entry defined as such (p[2] := ...) first; else a pattern over index symbols
+        exact = [v for t, v in entries if t.indices == e.indices]
+        if exact:
+            return fresh_bound(exact[-1])
+        patterns = [
+            (t, v)
+            for t, v in entries
+            if len(t.indices) == len(e.indices)
+            and all(isinstance(a, sympy.Symbol) for a in t.indices)
+            and len(set(t.indices)) == len(t.indices)
+        ]
+        if not patterns:
             return e
+        target, value = patterns[-1]
         mapping = dict(zip(target.indices, e.indices))
         value = fresh_bound(value)
         if all(isinstance(s, sympy.Symbol) for s in mapping):
@@ -175,45 +202,45 @@ def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic
             return value.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
         return value.subs(mapping, simultaneous=True)
 
-    out = expr.replace(lambda e: isinstance(e, sympy.Indexed) and e.base in by_base, indexed_value)
+    out = expr.replace(
+        lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, indexed_value
+    )
     if by_symbol:
         out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items()})
     return out
 
 
-def _names_in(e: sympy.Basic) -> set[sympy.Basic]:
-    """Names an expression depends on: labels of indexed bases and plain real symbols."""
-    out: set[sympy.Basic] = {t.base.label for t in e.atoms(sympy.Indexed)}
-    labels = set(out)
+def _names_in(e: sympy.Basic) -> set[str]:
+    """Names an expression depends on: indexed bases and plain real symbols."""
+    out = {str(t.base.label) for t in e.atoms(sympy.Indexed)}
+    labels = {t.base.label for t in e.atoms(sympy.Indexed)}
     for s in _really_free(e):
         if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels:
-            out.add(s)
+            out.add(s.name)
     return out
 
 
-def _wrt_names(d: sympy.Derivative) -> set[sympy.Basic]:
-    return {v.base.label if isinstance(v, sympy.Indexed) else v for v in d.variables}
+def _wrt_names(d: sympy.Derivative) -> set[str]:
+    return {name_of(v) for v in d.variables}
 
 
-def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[sympy.Basic]:
+def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[str]:
     """Undefined names differentiated as such (``∂p_j/∂x_i`` with p undefined): functions of x.
 
     A name merely inside a differentiated expression (``y`` in ``∂/∂x_i Σ_j y_j log p_j``)
     is a constant, as usual in calculus.
     """
-    out: set[sympy.Basic] = set()
+    out: set[str] = set()
     for e in exprs:
         for d in e.atoms(sympy.Derivative):
             head = d.expr
-            if isinstance(head, sympy.Indexed):
-                out.add(head.base.label)
-            elif isinstance(head, sympy.Symbol):
-                out.add(head)
+            if isinstance(head, (sympy.Indexed, sympy.Symbol)):
+                out.add(name_of(head))
             out -= _wrt_names(d)
     return frozenset(out)
 
 
-def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[sympy.Basic]) -> sympy.Basic:
+def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.Basic:
     """Take every derivative whose function involves no dependent unknown name."""
 
     def take(d: sympy.Derivative) -> sympy.Basic:

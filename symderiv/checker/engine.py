@@ -172,7 +172,7 @@ class Prepared:
     rhs: sympy.Basic
     free: tuple[sympy.Symbol, ...]
     counts: tuple[sympy.Symbol, ...]
-    dependent: frozenset[sympy.Basic]
+    dependent: frozenset[str]
     logit_names: frozenset[str]
     target_names: frozenset[str]
 
@@ -187,8 +187,7 @@ def prepare(
     """Substitute definitions, take derivatives, and note free indices and class counts."""
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
-    heads = {S._heads(t) for t, _ in defs}
-    heads = {h.label if isinstance(h, sympy.IndexedBase) else h for h in heads}
+    heads = {S.name_of(t) for t, _ in defs}
     dependent = S.dependent_names([lhs, rhs]) - heads
     logit_names = {
         str(
