@@ -11,7 +11,7 @@ from symderiv.builders.gradients import softmax_jacobian_matrix
 from symderiv.builders.softmax import concrete_symbols, softmax_vector
 from symderiv.checker import check, check_equal, equal
 from symderiv.config import CheckConfig
-from symderiv.model import Assumption
+from symderiv.model import Assumption, Derivation, Relation, Step
 from symderiv.results import Verdict
 
 x, y, p, i, j, k, n, L = (
@@ -226,3 +226,25 @@ def test_entries_of_a_sum_written_to_2_get_their_own_values(rhs, verdict):
     # A sum with a concrete bound in an n-free step: z_1, z_2 must be sampled independently.
     lhs = 1 - sympy.exp(z[1]) / sympy.Sum(sympy.exp(z[k]), (k, 1, 2))
     assert check_equal(lhs, rhs, cfg=FAST).verdict.value == verdict
+
+
+def test_definitions_of_concrete_entries_substitute_only_their_entry():
+    total = sympy.exp(x[1]) + sympy.exp(x[2]) + sympy.exp(x[3])
+    defs = tuple((p[m], sympy.exp(x[m]) / total) for m in (1, 2, 3))
+    good = check_equal(sympy.Derivative(p[1], x[2]), -p[1] * p[2], definitions=defs, cfg=FAST)
+    assert good.verdict is Verdict.PROVED
+    # p_1 must not be read through p_3's definition (x_3 → x_1 would make this hold)
+    bad = check_equal(
+        p[1], sympy.exp(x[1]) / (2 * sympy.exp(x[1]) + sympy.exp(x[2])), definitions=defs, cfg=FAST
+    )
+    assert bad.verdict is Verdict.FALSE
+
+
+def test_vector_definition_defines_each_entry():
+    vec = sympy.ImmutableMatrix(
+        [sympy.exp(x[m]) / (sympy.exp(x[1]) + sympy.exp(x[2])) for m in (1, 2)]
+    )
+    d = Derivation(
+        "t", (Step(p, vec, Relation.DEFINE), Step(sympy.Derivative(p[1], x[1]), p[1] * (1 - p[1])))
+    )
+    assert check(d, FAST).steps[1].result.verdict is Verdict.PROVED
