@@ -162,20 +162,37 @@ def holds(expected: Expected) -> bool:
 
 
 def condition_matches(keyword: str, reported: str | None) -> bool:
-    """Does the reported condition name the expected relation (either order) or side condition?
+    r"""Does the reported condition name the expected relation (either order) or side condition?
 
     >>> condition_matches("i = j", "holds only when j = i")
     True
     >>> condition_matches("sum", "holds only when i = j")
     False
+    >>> condition_matches("i != j", "holds only when i \\neq j"), condition_matches("i = j", "i ≠ j")
+    (True, False)
     """
     if not reported:
         return False
-    text = "".join(reported.replace("\\", "").split())
+    text = "".join(reported.split())
+    for neq in ("\\neq", "\\ne", "≠"):
+        text = text.replace(neq, "!=")
+    text = text.replace("\\", "")
     if keyword == "sum":
         return "sum" in text or "Σ" in text or "∑" in text
-    left, _, right = "".join(keyword.split()).partition("=")
-    return f"{left}={right}" in text or f"{right}={left}" in text
+    key = "".join(keyword.split())
+    op = "!=" if "!=" in key else "="
+    left, _, right = key.partition(op)
+    hits = [i for w in (f"{left}{op}{right}", f"{right}{op}{left}") for i in _find_all(text, w)]
+    # "i=j" must not be read inside "i!=j"
+    return any(op == "!=" or i == 0 or text[i - 1] != "!" for i in hits)
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, start = [], text.find(word)
+    while start != -1:
+        out.append(start)
+        start = text.find(word, start + 1)
+    return out
 
 
 def found_steps(report: Any) -> tuple[Found, ...]:
