@@ -230,6 +230,14 @@ def _hints(
     return one_edit_fixes(step.lhs, step.rhs, equal=oracle, indices=indices, max_calls=60)
 
 
+def _log_base(d: Derivation) -> int | None:
+    """The base a ``log = log10`` directive gives to \\log, if any."""
+    for a in d.assumptions:
+        if a.kind == "log_base" and isinstance(a.expr, sympy.Integer):
+            return int(a.expr)
+    return None
+
+
 def _values_before(step: Step, d: Derivation) -> dict[sympy.Basic, sympy.Basic]:
     """The latest values given in prose before this step (``P(x) = [0.7, 0.2, 0.1]``)."""
     line = step.span.line if step.span is not None else None
@@ -287,6 +295,10 @@ def _numeric_claim(
     """A number (or vector of numbers) claimed for the left side, judged against its digits."""
     assert step.lhs is not None and step.rhs is not None
     expr = _symbolic.substitute_definitions(step.lhs, definitions)
+    base = _log_base(d)
+    if base is not None:
+        # NOTE: a directive "log = log10" fixes what \log means in the document's numbers too.
+        expr = with_log_base(expr, base)
     values = _values_before(step, d)
     count = len(step.rhs) if isinstance(step.rhs, sympy.MatrixBase) else None
     n = d.n
@@ -346,6 +358,9 @@ def _with_context(
         return None
     lhs = _symbolic.substitute_definitions(step.lhs, definitions)
     rhs = _symbolic.substitute_definitions(step.rhs, definitions)
+    base = _log_base(d)
+    if base is not None:
+        lhs, rhs = with_log_base(lhs, base), with_log_base(rhs, base)
     if not (lhs.is_number or rhs.is_number) or not (_uses(lhs, values) or _uses(rhs, values)):
         return None
     a, b = _with_values(lhs, values, d.n), _with_values(rhs, values, d.n)
