@@ -47,7 +47,7 @@ def read_latex(
 ) -> Derivation:
     """Read the display math of a LaTeX document (``equation``, ``align``, ``\\[...\\]``, ...).
 
-    >>> d = read_latex("\\\\begin{align*} p_i &= p_i \\\\\\\\ &= 1 \\\\cdot p_i \\\\end{align*}")
+    >>> d = read_latex("\\\\begin{align*} q_i &= e^{x_i} \\\\\\\\ &= 1 \\\\cdot e^{x_i} \\\\end{align*}")
     >>> [(s.block, s.index, s.relation.name) for s in d.steps]
     [(1, 0, 'DEFINE'), (1, 1, 'EQUAL')]
     """
