@@ -66,7 +66,9 @@ class StepResult:
     ``method`` names how it was reached (``"symbolic"``, ``"concrete-n"``, ``"sampling"``...);
     ``detail`` says how the step was read and what was computed; ``condition`` is the
     condition under which a ``conditional`` (or ``false``) step would hold; ``hints`` are
-    one-edit fixes a reviewer would suggest; ``n_tried`` the concrete n of ``verified``.
+    one-edit fixes a reviewer would suggest; ``n_tried`` the concrete n of ``verified``;
+    ``log_base`` the base of ``log`` under which a numeric claim holds (``"e"``, 10, 2), so that
+    a document whose numbers and calculus use different bases can be told so.
     """
 
     verdict: Verdict
@@ -77,6 +79,7 @@ class StepResult:
     n_tried: tuple[int, ...] = ()
     hints: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    log_base: int | str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,12 @@ from symderiv.checker.engine import DEFAULT_CONFIG, check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import (
+    LogBaseUse,
     claimed_texts,
     evaluate_constant,
     judge_numeric_claim,
+    mixed_log_bases,
+    needs_natural_log,
     with_log_base,
 )
 from symderiv.config import CheckConfig
@@ -71,7 +74,34 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
                 )
             definitions.append((step.lhs, value))
         reports.append(StepReport(step, result))
-    return DerivationReport(derivation=d, steps=tuple(reports), seed=cfg.seed)
+    finding = mixed_log_bases(_log_base_uses(reports, d))
+    return DerivationReport(
+        derivation=d,
+        steps=tuple(reports),
+        seed=cfg.seed,
+        warnings=(finding,) if finding else (),
+    )
+
+
+def _log_base_uses(reports: list[StepReport], d: Derivation) -> list[LogBaseUse]:
+    """Where the document's numbers and its calculus show which log base they rely on."""
+    uses = []
+    calculus_base: int | str = _log_base(d) or "e"
+    for rep in reports:
+        where = f"block {rep.step.block}" if rep.step.block is not None else "a step"
+        res = rep.result
+        if res.log_base is not None:
+            uses.append(LogBaseUse("numbers", res.log_base, where))
+        elif (
+            res.verdict in (Verdict.PROVED, Verdict.VERIFIED)
+            and rep.step.lhs is not None
+            and rep.step.rhs is not None
+            and needs_natural_log(rep.step.lhs, rep.step.rhs)
+        ):
+            # NOTE: d log p / dp = 1/p holds only for the natural log; a step that used it and
+            # was proved is evidence of the base the calculus relies on.
+            uses.append(LogBaseUse("calculus", calculus_base, where))
+    return uses
 
 
 def _entrywise(
@@ -326,18 +356,30 @@ def _numeric_claim(
     if texts is None:
         return None
     claim = judge_numeric_claim(evaluate_constant, lhs_value, texts)
+    used = base if base is not None else claim.base
     if claim.holds:
-        return StepResult(Verdict.PROVED, "numeric-claim", detail=claim.text)
+        return StepResult(Verdict.PROVED, "numeric-claim", detail=claim.text, log_base=used)
     hints = tuple(a.text for a in claim.alternatives)
     value = claim.natural.value
+    shown = "; ".join(
+        f"{sympy.sstr(t)} = {_fmt(tuple(float(e) for e in v))}" for t, v in values.items()
+        if _uses(expr, {t: v})
+    )
+    claimed = texts if isinstance(texts, str) else "(" + ", ".join(texts) + ")"
+    reading = "natural log" if base is None else f"log base {base}"
     cex = Counterexample(
         values=tuple((sympy.sstr(t), tuple(float(e) for e in v)) for t, v in values.items()),
         lhs_value=value if isinstance(value, (int, float, complex)) else None,
         rhs_value=None,
-        text=f"left {_fmt(value)}, right {sympy.sstr(step.rhs)}",
+        text=f"{shown + ': ' if shown else ''}left {_fmt(value)} ({reading}), right {claimed}",
     )
     return StepResult(
-        Verdict.FALSE, "numeric-claim", detail=claim.text, hints=hints, counterexample=cex
+        Verdict.FALSE,
+        "numeric-claim",
+        detail=claim.text,
+        hints=hints,
+        counterexample=cex,
+        log_base=used,
     )
 
 

@@ -245,10 +245,36 @@ def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.
 
     def take(d: sympy.Derivative) -> sympy.Basic:
         if (_names_in(d.expr) - _wrt_names(d)) & dependent:
-            return d
+            return _chain_rule(d, dependent)
         return sympy.diff(fresh_bound(d.expr), *d.variable_count)
 
     return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
+
+
+def _chain_rule(d: sympy.Derivative, dependent: frozenset[str]) -> sympy.Basic:
+    """``∂f(u)/∂v = Σ_u ∂f/∂u · ∂u/∂v`` for the unknown entries u (``p_j``) a function depends on.
+
+    Only a first derivative of a sum-free expression whose unknowns are its own atoms: inside
+    a ``Sum`` an entry ``p_j`` with bound ``j`` is not one quantity, so that case stays as written.
+    """
+    if len(d.variable_count) != 1 or d.variable_count[0][1] != 1 or d.expr.has(sympy.Sum):
+        return d
+    (v, _), = d.variable_count
+    unknowns = [
+        a
+        for a in d.expr.atoms(sympy.Indexed, sympy.Symbol)
+        if not (isinstance(a, sympy.Symbol) and a.is_integer)
+        and name_of(a) in dependent
+        and a != v
+    ]
+    if not unknowns or (len(unknowns) == 1 and d.expr == unknowns[0]):
+        return d
+    holders = {a: sympy.Dummy(name_of(a)) for a in unknowns}
+    f = d.expr.xreplace(holders)
+    out = sympy.diff(f, v)
+    for a, u in holders.items():
+        out += sympy.diff(f, u) * sympy.Derivative(a, v)
+    return out.xreplace({u: a for a, u in holders.items()})
 
 
 # --------------------------------------------------------------------------- positivity / logs

@@ -152,3 +152,49 @@ def test_the_seed_note():
     claims = [r.result for r in report.steps if r.result.method == "numeric-claim"]
     assert claims and all(c.verdict is Verdict.FALSE for c in claims)
     assert all(any("log base 10" in h for h in c.hints) for c in claims)
+    assert all(c.log_base == 10 for c in claims)
+    (finding,) = [w for w in report.warnings if "mixes log bases" in w]
+    assert "log base 10" in finding and "natural log" in finding
+
+
+@pytest.mark.parametrize(
+    ("directive", "mixed"),
+    [
+        pytest.param("", True, id="natural-log-calculus-base-10-numbers"),
+        pytest.param("<!-- symderiv: assume log = log10 -->\n", False, id="stated-base-10"),
+    ],
+)
+def test_mixed_log_bases_is_a_document_finding(directive: str, mixed: bool) -> None:
+    text = directive + (
+        "$$\\frac{\\partial \\log p_j}{\\partial x_i} = \\frac{1}{p_j}\\frac{\\partial p_j}{\\partial x_i}$$\n\n"
+        "$$-\\log(0.7) = 0.155$$\n"
+    )
+    report = api.check_text(text, check_cfg=FAST)
+    found = any("mixes log bases" in w for w in report.warnings)
+    assert found is mixed
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        pytest.param(
+            r"\frac{\partial \log p_j}{\partial x_i} = \frac{1}{p_j}\frac{\partial p_j}{\partial x_i}",
+            Verdict.PROVED,
+            id="chain-rule-through-log",
+        ),
+        pytest.param(
+            r"\frac{\partial}{\partial x_i} p_j^2 = 2 p_j \frac{\partial p_j}{\partial x_i}",
+            Verdict.PROVED,
+            id="chain-rule-through-square",
+        ),
+        pytest.param(
+            r"\frac{\partial \log p_j}{\partial x_i} = \frac{2}{p_j}\frac{\partial p_j}{\partial x_i}",
+            Verdict.FALSE,
+            id="chain-rule-wrong-factor",
+        ),
+    ],
+)
+def test_chain_rule_through_an_undefined_entry(step: str, verdict: Verdict) -> None:
+    report = api.check_text(f"$${step}$$\n", check_cfg=FAST)
+    (only,) = report.steps
+    assert only.result.verdict is verdict
