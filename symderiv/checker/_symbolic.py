@@ -206,7 +206,8 @@ def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic
         lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, indexed_value
     )
     if by_symbol:
-        out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items()})
+        # NOTE: only the names that occur: renaming bound variables of every definition is costly.
+        out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items() if out.has(t)})
     return out
 
 
