@@ -107,6 +107,11 @@ def assumption_directive(a: Assumption, **settings: Any) -> str:
         return "log = ln" if a.expr == sympy.E else f"log base {to_latex(a.expr, **settings)}"
     if a.kind == "one_hot":
         return f"{to_latex(a.expr, **settings)} one-hot"
+    if a.kind == "index_range" and isinstance(a.expr, (sympy.And, sympy.Rel)):
+        rels = a.expr.args if isinstance(a.expr, sympy.And) else (a.expr,)
+        if all(isinstance(r, sympy.LessThan) for r in rels) and len({r.rhs for r in rels}) == 1:
+            names = ", ".join(to_latex(r.lhs, **settings) for r in rels)
+            return f"1 \\le {names} \\le {to_latex(rels[0].rhs, **settings)}"
     return to_latex(a.expr, **settings)
 
 
