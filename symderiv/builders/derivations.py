@@ -112,6 +112,11 @@ def softmax_ce(n: int | None = None, *, notation: Notation = DEFAULT_NOTATION) -
     return d if n is None else _concrete(d, nm, n)
 
 
+def _entry(base: sympy.IndexedBase, index: sympy.Symbol) -> str:
+    """``p_{i}`` as LaTeX for a justification, in the document's own names."""
+    return f"{base.name}_{{{index}}}"
+
+
 def _symbolic(nm: _Names) -> Derivation:
     x, p, y, L, i, j, k, n = nm.x, nm.p, nm.y, nm.L, nm.i, nm.j, nm.k, nm.n
     rng, sum_one = nm.range_text, nm.sum_text
@@ -137,7 +142,10 @@ def _symbolic(nm: _Names) -> Derivation:
     s2 = Step(
         jac,
         delta_form,
-        justification=f"divide by ({sympy.sstr(denominator)})**2; definition of {p.name}",
+        justification=(
+            f"divide by $\\left(\\sum_{{{k}=1}}^{{{n}}} \\exp({_entry(x, k)})\\right)^2$"
+            f" and use the definition of ${_entry(p, i)}$"
+        ),
     )
 
     # 3./4. the two cases.
@@ -148,14 +156,14 @@ def _symbolic(nm: _Names) -> Derivation:
     s3 = Step(
         jac,
         diag,
-        justification=f"case {i} = {j}: δ = 1",
+        justification=f"case ${i} = {j}$: $\\delta_{{{i}{j}}} = 1$",
         conditions=(eq,),
         assumptions_used=(eq.text,),
     )
     s4 = Step(
         jac,
         off,
-        justification=f"case {i} ≠ {j}: δ = 0",
+        justification=f"case ${i} \\neq {j}$: $\\delta_{{{i}{j}}} = 0$",
         conditions=(ne,),
         assumptions_used=(ne.text,),
     )
@@ -170,13 +178,26 @@ def _symbolic(nm: _Names) -> Derivation:
     )
     chain = -sympy.Sum(d_body, (j, 1, n))
     dL = sympy.Derivative(L, x[i])
-    s5 = Step(dL, chain, justification="chain rule: ∂ log p_j = (1/p_j) ∂p_j")
+    pj, pi, xi = _entry(p, j), _entry(p, i), _entry(x, i)
+    s5 = Step(
+        dL,
+        chain,
+        justification=(
+            f"chain rule: $\\frac{{\\partial \\log {pj}}}{{\\partial {xi}}}"
+            f" = \\frac{{1}}{{{pj}}} \\frac{{\\partial {pj}}}{{\\partial {xi}}}$"
+        ),
+    )
 
     # 6. substitute the Jacobian (with i and j swapped).
     jac_ji = softmax_jacobian_entry(j, i, p=p)
     substituted = chain.xreplace({sympy.Derivative(p[j], x[i]): jac_ji})
     s6 = Step(
-        chain, substituted, justification=f"∂{p.name}_{j}/∂{x.name}_{i} = {sympy.sstr(jac_ji)}"
+        chain,
+        substituted,
+        justification=(
+            f"the Jacobian with ${i}$ and ${j}$ exchanged: $\\frac{{\\partial {pj}}}{{\\partial {xi}}}"
+            f" = {pj} (\\delta_{{{i}{j}}} - {pi})$"
+        ),
     )
 
     # 7. split the sum at j = i: the i = j term plus the i ≠ j terms.
@@ -188,18 +209,18 @@ def _symbolic(nm: _Names) -> Derivation:
     s7 = Step(
         substituted,
         split,
-        justification=f"split the sum at {j} = {i}",
+        justification=f"split the sum at ${j} = {i}$",
         assumptions_used=(rng,),
     )
 
     # 8. collect: no assumption on y.
     collected = sympy.expand(pull_constants(split))
-    s8 = Step(split, collected, justification=f"collect terms; no assumption on {y.name}")
+    s8 = Step(split, collected, justification=f"collect terms; no assumption on ${y.name}$")
 
     # 9. apply sum_j y_j = 1.
     total = sympy.Sum(y[j], (j, 1, n))
     final = collected.xreplace({total: sympy.Integer(1)})
-    s9 = Step(collected, final, justification=f"use {sum_one}", assumptions_used=(sum_one,))
+    s9 = Step(collected, final, justification=f"use ${sum_one}$", assumptions_used=(sum_one,))
 
     i_, j_, k_ = (symbols.index(c) for c in nm.notation.indices)
     assumptions = (
