@@ -19,6 +19,7 @@ Finally the wall time of ``symderiv spot softmax-ce --n 1000`` (start-up include
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -42,7 +43,7 @@ REPEATS = 7
 
 
 def best_of(methods: dict[str, Callable[[], object]], repeats: int = REPEATS) -> dict[str, float]:
-    """Best wall time of each method; rounds interleave the methods, so a busy machine slows
+    """Median wall time of each method; rounds interleave the methods, so a busy machine slows
     them alike (the machine is shared)."""
     for fn in methods.values():
         fn()
@@ -52,7 +53,7 @@ def best_of(methods: dict[str, Callable[[], object]], repeats: int = REPEATS) ->
             t = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t)
-    return {name: min(ts) for name, ts in times.items()}
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def closed_form(x: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -143,13 +144,13 @@ def main() -> None:
     }
     for label, argv in runs.items():
         walls = []
-        for _ in range(3):
+        for _ in range(5):
             t0 = time.perf_counter()
             proc = subprocess.run(argv, check=False, capture_output=True, text=True, env=env)
             walls.append(time.perf_counter() - t0)
         crashed = proc.returncode not in (0, 1) or "Traceback" in proc.stderr
         tail = proc.stderr.strip().splitlines()[-1:] if crashed else []
-        print(f"\n{label}: exit {proc.returncode}, best of 3: {min(walls):.2f} s wall "
+        print(f"\n{label}: exit {proc.returncode}, median of 5: {statistics.median(walls):.2f} s wall "
               f"(start-up included) {' '.join(tail)}")
 
 
