@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from symderiv.checker._soundness import CORPUS, Case, Outcome, case_from_step, tally
-from symderiv.errors import CheckTimeout
+from symderiv.checker._soundness import CORPUS, Case, case_from_step, tally
+from symderiv.checker._soundness import engine_judge as _engine_judge
 from symderiv.model import Relation
 
 
@@ -40,23 +40,7 @@ def engine_judge():
     if check_equal is None:
         return None
     times: list[float] = []
-
-    def judge(case: Case) -> Outcome:
-        start = time.perf_counter()
-        try:
-            result = check_equal(
-                case.lhs,
-                case.rhs,
-                definitions=case.definitions,
-                assumptions=case.assumptions,
-                conditions=case.conditions,
-            )
-        except CheckTimeout:
-            return Outcome("timeout", False)
-        finally:
-            times.append(time.perf_counter() - start)
-        return Outcome(result.verdict.value, result.counterexample is not None)
-
+    judge = _engine_judge(check_equal, times)
     judge.times = times  # type: ignore[attr-defined]
     return judge
 

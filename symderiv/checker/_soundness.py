@@ -8,6 +8,7 @@ for every assignment of the free indices.  Slow and simple, so it can referee th
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,9 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from symderiv import symbols
 from symderiv.checker._exprtools import free_indices, index_symbols, substitute_free
 from symderiv.checker.mutate import mutants
+from symderiv.errors import CheckTimeout
 from symderiv.model import Assumption, Step
+from symderiv.results import StepResult
 
 __all__ = [
     "CORPUS",
@@ -568,6 +571,34 @@ class Outcome:
 
     verdict: str
     has_counterexample: bool
+
+
+def engine_judge(
+    check_equal: Callable[..., StepResult], times: list[float] | None = None
+) -> Callable[[Case], Outcome]:
+    """Judge a mutant with the engine's ``check_equal``; a timeout is an outcome, not a crash.
+
+    ``times``, when given, collects the seconds each call took (for the benchmark).
+    """
+
+    def judge(case: Case) -> Outcome:
+        start = time.perf_counter()
+        try:
+            result = check_equal(
+                case.lhs,
+                case.rhs,
+                definitions=case.definitions,
+                assumptions=case.assumptions,
+                conditions=case.conditions,
+            )
+        except CheckTimeout:
+            return Outcome("timeout", False)
+        finally:
+            if times is not None:
+                times.append(time.perf_counter() - start)
+        return Outcome(result.verdict.value, result.counterexample is not None)
+
+    return judge
 
 
 def tally(

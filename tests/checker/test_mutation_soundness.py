@@ -26,13 +26,12 @@ from symderiv.checker._soundness import (
     SOFTMAX,
     SUM_Y_IS_1,
     Case,
-    Outcome,
     case_from_step,
     cases_with_mutants,
+    engine_judge,
     really_false,
     tally,
 )
-from symderiv.errors import CheckTimeout
 from symderiv.model import Relation
 
 STRIDE = 13
@@ -150,21 +149,7 @@ def _engine_judge():
     check_equal = getattr(checker, "check_equal", None)
     if check_equal is None:
         pytest.skip("the equality engine (symderiv.checker.check_equal) is not there yet")
-
-    def judge(case: Case) -> Outcome:
-        try:
-            result = check_equal(
-                case.lhs,
-                case.rhs,
-                definitions=case.definitions,
-                assumptions=case.assumptions,
-                conditions=case.conditions,
-            )
-        except CheckTimeout:
-            return Outcome("timeout", False)
-        return Outcome(result.verdict.value, result.counterexample is not None)
-
-    return judge
+    return engine_judge(check_equal)
 
 
 def _report(counts) -> str:
