@@ -46,7 +46,37 @@ _PUBLIC = {
     "UnknownDerivationError": "symderiv.errors",
 }
 
-__all__ = ["__version__", *sorted(_PUBLIC)]
+__all__ = [
+    "__version__",
+    "Assumption",
+    "CheckConfig",
+    "CheckTimeout",
+    "Counterexample",
+    "Derivation",
+    "DerivationReport",
+    "Notation",
+    "ParseError",
+    "ReadConfig",
+    "Relation",
+    "SourceSpan",
+    "Step",
+    "StepResult",
+    "SymderivError",
+    "UnknownDerivationError",
+    "UnsupportedNotationError",
+    "Verdict",
+    "build_and_check",
+    "check",
+    "check_equal",
+    "check_file",
+    "check_text",
+    "derive",
+    "parse_formula",
+    "read_latex",
+    "read_markdown",
+    "read_text",
+    "to_latex",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -99,9 +99,13 @@ def test_no_module_calls_eval_or_exec() -> None:
     for path in MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in {"eval", "exec", "sympify", "parse_expr", "S"} and node.args:
-                    first = node.args[0]
-                    if not isinstance(first, ast.Constant) or isinstance(first.value, str):
-                        offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.func.id}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"eval", "exec", "sympify", "parse_expr", "S"}
+                and node.args
+            ):
+                first = node.args[0]
+                if not isinstance(first, ast.Constant) or isinstance(first.value, str):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.func.id}")
     assert not offenders, offenders
