@@ -180,14 +180,22 @@ def points(
             pats.append(({m: 2.0 * (m == 1) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
         return pats
 
+    def per_group(tv: dict[int, float], shift: int) -> dict[int, float]:
+        # NOTE: every target vector gets values of its own (rotated): two vectors sharing a
+        # pattern would make p_i = y_i look true at every point.
+        return {m: tv.get((m - 1 + shift) % n + 1 if n else m, 0.0) for m in tv}
+
     def build(
-        lv: dict[int, float], tv: dict[int, float], ov: dict[sympy.Basic, float], tname: str | None
+        lv: dict[int, float],
+        tvs: dict[str, dict[int, float]],
+        ov: dict[sympy.Basic, float],
+        tname: str | None,
     ) -> Point:
         values: dict[sympy.Basic, float] = {}
         for v in logits:
             values[v.atom] = lv.get(v.position or 1, 0.0)
         for v in targets:
-            values[v.atom] = tv.get(v.position or 1, 0.0)
+            values[v.atom] = tvs.get(v.group, {}).get(v.position or 1, 0.0)
         values.update(ov)
         shown: list[tuple[str, object]] = []
         parts = []
@@ -195,10 +203,11 @@ def points(
             vec = tuple(lv.get(m, 0.0) for m in range(1, n + 1))
             shown.append((g, vec))
             parts.append(f"{g} = ({', '.join(_fmt(c) for c in vec)})")
-        for g in tgroups:
-            vec = tuple(tv.get(m, 0.0) for m in range(1, n + 1))
+        for gi, g in enumerate(tgroups):
+            vec = tuple(tvs.get(g, {}).get(m, 0.0) for m in range(1, n + 1))
             shown.append((g, vec))
-            label = tname if tname is not None else f"({', '.join(_fmt(c) for c in vec)})"
+            named = tname if gi == 0 else None
+            label = named if named is not None else f"({', '.join(_fmt(c) for c in vec)})"
             parts.append(f"{g} = {label}")
         for v in others:
             shown.append((sympy.sstr(v.atom), values[v.atom]))
@@ -212,24 +221,28 @@ def points(
     tpats = target_patterns() if targets else [({}, None)]  # type: ignore[list-item]
     for lv in logit_patterns() if logits else [{}]:
         for tv, tname in tpats:
-            yield build(lv, tv, simple_others, tname)
-    for _ in range(random_count):
-        lv = {m: float(np.round(rng.normal(0.0, 1.5), 3)) for m in range(1, n + 1)}
+            tvs = {g: per_group(tv, gi) for gi, g in enumerate(tgroups)}
+            yield build(lv, tvs, simple_others, tname)
+
+    def random_targets() -> dict[int, float]:
         if one_hot:
             hot = int(rng.integers(1, n + 1))
-            tv = {m: float(m == hot) for m in range(1, n + 1)}
-        elif targets_sum_to_one:
+            return {m: float(m == hot) for m in range(1, n + 1)}
+        if targets_sum_to_one:
             w = rng.dirichlet(np.ones(n))
-            tv = {m: float(w[m - 1]) for m in range(1, n + 1)}
-        else:
-            tv = {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
+            return {m: float(w[m - 1]) for m in range(1, n + 1)}
+        return {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
+
+    for _ in range(random_count):
+        lv = {m: float(np.round(rng.normal(0.0, 1.5), 3)) for m in range(1, n + 1)}
+        tvs = {g: random_targets() for g in tgroups}
         ov = {
             v.atom: float(np.round(rng.uniform(0.1, 1.0), 3))
             if v.role == "positive"
             else float(np.round(rng.normal(), 3))
             for v in others
         }
-        yield build(lv, tv, ov, None)
+        yield build(lv, tvs, ov, None)
 
 
 def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | None:

@@ -248,3 +248,24 @@ def test_vector_definition_defines_each_entry():
         "t", (Step(p, vec, Relation.DEFINE), Step(sympy.Derivative(p[1], x[1]), p[1] * (1 - p[1])))
     )
     assert check(d, FAST).steps[1].result.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        pytest.param(p[i], y[i], id="p-is-not-y"),
+        pytest.param(p[i] - y[i], 0, id="p-minus-y-is-not-zero"),
+        pytest.param(sympy.Sum(p[j], (j, 1, n)), sympy.Sum(y[j], (j, 1, n)), id="sums-of-two-vectors"),
+        pytest.param(
+            p[i] - y[i] + sympy.Sum(y[j] - p[j], (j, 1, n)),
+            sympy.Sum(y[j] - p[j], (j, 1, n)),
+            id="a-dropped-term-between-two-vectors",
+        ),
+    ],
+)
+def test_two_undefined_vectors_are_never_sampled_alike(lhs, rhs):
+    # Regression: every undefined vector once got the same sample values, so p_i = y_i was
+    # accepted as numeric.
+    result = check_equal(lhs, rhs)
+    assert result.verdict in (Verdict.FALSE, Verdict.CONDITIONAL)
+    assert result.counterexample is not None
