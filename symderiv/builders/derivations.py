@@ -205,7 +205,12 @@ def _symbolic(nm: _Names) -> Derivation:
     sign = -1 if substituted.is_Mul else 1
     term_i = inner.subs(j, i)
     rest = inner.subs(sympy.KroneckerDelta(i, j), 0)
-    split = sign * (term_i + sympy.Sum(rest, (j, 1, n)) - rest.subs(j, i))
+    # NOTE: the j != i terms are kept as one sum with the factor (1 - δ_ij), which the writer
+    # prints as \sum_{j \neq i}; the same sum as "all j minus the j = i term" is what SymPy
+    # collects in the next step.
+    off_diagonal = sympy.Sum(sign * rest * (1 - sympy.KroneckerDelta(i, j)), (j, 1, n))
+    split = sign * term_i + off_diagonal
+    split_out = sign * (term_i + sympy.Sum(rest, (j, 1, n)) - rest.subs(j, i))
     s7 = Step(
         substituted,
         split,
@@ -214,7 +219,7 @@ def _symbolic(nm: _Names) -> Derivation:
     )
 
     # 8. collect: no assumption on y.
-    collected = sympy.expand(pull_constants(split))
+    collected = sympy.expand(pull_constants(split_out))
     s8 = Step(split, collected, justification=f"collect terms; no assumption on ${y.name}$")
 
     # 9. apply sum_j y_j = 1.

@@ -119,6 +119,24 @@ def _is_atom(expr: sympy.Basic) -> bool:
     return bool(expr.is_Number and not expr.is_negative and (expr.is_Integer or expr.is_Float))
 
 
+def _excluded_index(expr: sympy.Sum) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(i, f_j)`` when ``expr`` is ``Σ_j f_j (1 - δ_ij)`` over the full range, else None."""
+    (var, _, _), = expr.limits
+    factors = sympy.Mul.make_args(expr.function)
+    for f in factors:
+        deltas = [t for t in sympy.Add.make_args(f) if isinstance(t, sympy.KroneckerDelta)]
+        neg = [t for t in sympy.Add.make_args(f) if isinstance(-t, sympy.KroneckerDelta)]
+        if f.is_Add and len(f.args) == 2 and 1 in f.args and len(neg) == 1 and not deltas:
+            delta = -neg[0]
+            a, b = delta.args
+            if var in (a, b) and a != b:
+                other = b if a == var else a
+                if not other.has(var):
+                    rest = sympy.Mul(*[g for g in factors if g is not f])
+                    return other, rest
+    return None
+
+
 class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     r"""SymPy's LaTeX printer, speaking the notation of ML notes and papers.
 
@@ -245,6 +263,14 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
             return str(super()._print_Sum(expr))
         var, lo, hi = (self._print(x) for x in expr.limits[0])
         body = expr.function
+        excluded = _excluded_index(expr)
+        if excluded is not None:
+            # NOTE: Σ_j f_j (1 - δ_ij) is the sum over j ≠ i, written as such on paper.
+            other, rest = excluded
+            rest_tex = self._print(rest)
+            if rest.is_Add or rest.could_extract_minus_sign():
+                rest_tex = rf"\left({rest_tex}\right)"
+            return rf"\sum_{{{var} \neq {self._print(other)}}} {rest_tex}"
         body_tex = self._print(body)
         if body.is_Add or body.could_extract_minus_sign() or body.is_Relational:
             body_tex = rf"\left({body_tex}\right)"

@@ -37,6 +37,16 @@ GOLDEN = [
     pytest.param(sympy.Symbol("yhat_12"), r"\hat{y}_{12}", id="sympy-hat-concrete-symbol"),
     pytest.param(s.vector(r"\hat{y}")[s.j], r"\hat{y}_j", id="hat-name-braced"),
     pytest.param(KD(s.i, s.j), r"\delta_{ij}", id="kronecker"),
+    pytest.param(
+        sympy.Sum(s.p[s.i] * s.y[s.j] * (1 - KD(s.i, s.j)), (s.j, 1, s.n)),
+        r"\sum_{j \neq i} p_i y_j",
+        id="sum-over-j-not-i",
+    ),
+    pytest.param(
+        sympy.Sum(s.y[s.j] * (1 - KD(s.i, s.k)), (s.j, 1, s.n)),
+        r"\sum_{j=1}^{n} y_j \left(1 - \delta_{ik}\right)",
+        id="delta-free-of-the-summation-index",
+    ),
     pytest.param(KD(s.i, s.j + 1), r"\delta_{i,j + 1}", id="kronecker-compound"),
     pytest.param(SUM_X, r"\sum_{k=1}^{n} \exp(x_k)", id="sum"),
     pytest.param(
@@ -332,3 +342,14 @@ def test_fit_width_shrinks_only_wide_matrices() -> None:
     assert estimated_width(wide) > 70 > estimated_width(narrow)
     assert lines[0].startswith(r"L &= \resizebox{\ifdim\width>")
     assert lines[1] == r"L &= \begin{bmatrix}p_1\\p_2\end{bmatrix}"
+
+
+@pytest.mark.parametrize("body", [s.p[s.i] * s.y[s.j], s.y[s.j] - s.p[s.j]], ids=["product", "difference"])
+def test_sum_over_j_not_i_reads_back_equal(body: sympy.Expr) -> None:
+    from symderiv.checker import equal
+    from symderiv.reader import parse_formula
+
+    written = sympy.Sum(body * (1 - KD(s.i, s.j)), (s.j, 1, s.n))
+    back = parse_formula(to_latex(written))
+    assert equal(back, written) is True
+    assert equal(back, sympy.Sum(body, (s.j, 1, s.n))) is False
