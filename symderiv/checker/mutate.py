@@ -118,6 +118,21 @@ def _whole(
         else:
             renamed = substitute_free(expr, {a: b})
             yield Mutant(f"{b} in place of {a}", renamed, f"with {b} in place of {a}")
+    # one vector's entries in place of another's (y_j where p_j belongs)
+    bases = sorted({t.base for t in expr.atoms(sympy.Indexed)}, key=str)
+    wrt = {getattr(v, "base", None) for d in expr.atoms(sympy.Derivative) for v in d.variables}
+    for va, vb in permutations(bases, 2):
+        if va in wrt or vb in wrt:
+            continue  # a derivative's variable is an index edit, not a vector swap
+        swapped_base = expr.replace(
+            lambda t, va=va: isinstance(t, sympy.Indexed) and t.base == va,
+            lambda t, vb=vb: vb[t.indices],
+        )
+        yield Mutant(
+            f"{vb.label} in place of {va.label}",
+            swapped_base,
+            f"with {vb.label} in place of {va.label}",
+        )
 
 
 def _edits(e: sympy.Basic, scope: frozenset[sympy.Symbol], ctx: str | None) -> Iterator[Mutant]:
