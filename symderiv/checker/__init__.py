@@ -141,25 +141,23 @@ def _against_standard(
     if len(bounds) == 1 and isinstance(d.n, sympy.Symbol):
         # NOTE: the standard object is written over n; the document's sums say how many terms.
         standard = standard.xreplace({d.n: next(iter(bounds))})
-    res = check_equal(
-        value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
-    )
-    if res.verdict.accepts:
-        return dataclasses.replace(
-            result,
-            detail=f"{result.detail}; agrees with the standard definition of {name} ({res.verdict.value})",
-        ), value
-    for base in (2, 10):
-        # NOTE: entropy in bits (log_2) is the standard object in another unit, not a slip.
-        other = with_log_base(standard, base)
-        alt = check_equal(
-            value, other, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+    # NOTE: entropy in bits (log_2) is the standard object in another unit, not a slip; the
+    # natural-log reading comes first, and its result is the one reported when none agrees.
+    readings = [(None, standard), (2, with_log_base(standard, 2)), (10, with_log_base(standard, 10))]
+    res: StepResult | None = None
+    for base, form in readings:
+        found = check_equal(
+            value, form, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
         )
-        if alt.verdict.accepts:
+        res = res or found
+        if found.verdict.accepts:
+            how = f"agrees with the standard definition of {name}" if base is None else (
+                f"the standard definition of {name} in log base {base}"
+            )
             return dataclasses.replace(
-                result,
-                detail=f"{result.detail}; the standard definition of {name} in log base {base} ({alt.verdict.value})",
+                result, detail=f"{result.detail}; {how} ({found.verdict.value})"
             ), value
+    assert res is not None
     if res.verdict is Verdict.FALSE:
         return dataclasses.replace(
             res,

@@ -109,16 +109,7 @@ class _Reader:
         tail: _Expr | None = None
         for block in scan.blocks:
             if len(self.steps) >= MAX_STEPS:
-                self.steps.append(
-                    Step(
-                        None,
-                        None,
-                        block=block.index,
-                        index=0,
-                        problem=f"more than {MAX_STEPS} steps: reading stopped here",
-                        problem_span=self.src.span(block.start, block.start + 2),
-                    )
-                )
+                self.block_problem(block, f"more than {MAX_STEPS} steps: reading stopped here")
                 break
             between = self.text[prev_end : block.start]
             conds = self.block_conditions(block, between, prev_end, case_directives)
@@ -208,32 +199,27 @@ class _Reader:
         return out
 
     # -- one block -------------------------------------------------------------------------
+    def block_problem(self, block: Block, message: str) -> None:
+        """A whole display block that is not read: one unparsed step at its start, saying why."""
+        self.steps.append(
+            Step(
+                None,
+                None,
+                block=block.index,
+                index=0,
+                problem=message,
+                problem_span=self.src.span(block.start, block.start + 2),
+            )
+        )
+
     def block(
         self, block: Block, between: str, tail: _Expr | None, block_conds: list[Assumption]
     ) -> _Expr | None:
         if block.problem is not None:
-            self.steps.append(
-                Step(
-                    None,
-                    None,
-                    block=block.index,
-                    index=0,
-                    problem=block.problem,
-                    problem_span=self.src.span(block.start, block.start + 2),
-                )
-            )
+            self.block_problem(block, block.problem)
             return None
         if block.body_end - block.body_start > MAX_BLOCK_CHARS:
-            self.steps.append(
-                Step(
-                    None,
-                    None,
-                    block=block.index,
-                    index=0,
-                    problem=f"display block longer than {MAX_BLOCK_CHARS} characters",
-                    problem_span=self.src.span(block.start, block.start + 2),
-                )
-            )
+            self.block_problem(block, f"display block longer than {MAX_BLOCK_CHARS} characters")
             return None
         base = block.body_start
         work = Work(self.text[block.body_start : block.body_end])
