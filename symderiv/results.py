@@ -18,6 +18,7 @@ class Verdict(enum.Enum):
     DEFINITION = "definition"
     CONDITIONAL = "conditional"
     FALSE = "false"
+    UNDETERMINED = "undetermined"
     UNPARSED = "unparsed"
 
     @property
@@ -111,6 +112,12 @@ class DerivationReport:
     @property
     def has_unparsed(self) -> bool:
         return any(r.result.verdict is Verdict.UNPARSED for r in self.steps)
+
+    @property
+    def has_unsettled(self) -> bool:
+        """A step that ``--strict`` fails on: conditional, undetermined or unparsed."""
+        unsettled = (Verdict.CONDITIONAL, Verdict.UNDETERMINED, Verdict.UNPARSED)
+        return any(r.result.verdict in unsettled for r in self.steps)
 
     def _repr_latex_(self) -> str:
         """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""

@@ -47,7 +47,9 @@ def render_step(rep: StepReport, *, verbose: bool = False) -> str:
     sides = f"{_clip(rep.step.lhs_latex, 34)} {op} {_clip(rep.step.rhs_latex, 40)}"
     out = [f"  {_label(rep):<5} {where:<9} {res.verdict.value:<13} {sides}"]
     pad = " " * 32
-    show_detail = verbose or res.verdict in (Verdict.FALSE, Verdict.UNPARSED, Verdict.CONDITIONAL)
+    show_detail = verbose or res.verdict in (
+        Verdict.FALSE, Verdict.UNPARSED, Verdict.CONDITIONAL, Verdict.UNDETERMINED
+    )
     if res.condition:
         out.append(f"{pad}{res.condition}")
     if res.counterexample is not None:
