@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from symderiv import catalogue
 from symderiv.config import CheckConfig, Notation, ReadConfig
 
 if TYPE_CHECKING:
+    from symderiv import inputs
     from symderiv.model import Derivation
     from symderiv.results import DerivationReport
+    from symderiv.writer.report import FileReport, Position
 
 # NOTE: the passes are imported inside the functions that use them, so that each subcommand
 # pays only for what it runs (``spot`` needs neither the reader nor the checker).
@@ -24,14 +27,19 @@ def read_text(
     source: str | None = None,
     read_cfg: ReadConfig = ReadConfig(),
 ) -> Derivation:
-    """Read a Markdown (``fmt="md"``) or LaTeX (``fmt="tex"``) document into a Derivation."""
+    """Read a Markdown (``fmt="md"``), LaTeX (``fmt="tex"``) or notebook (``fmt="ipynb"``, its
+    Markdown cells) document into a Derivation."""
     from symderiv.reader import read_latex, read_markdown
 
+    if fmt == "ipynb":
+        from symderiv import inputs
+
+        text, fmt = inputs.notebook(text, name=source or "<notebook>").text, "md"
     if fmt == "tex":
         return read_latex(text, source=source, cfg=read_cfg)
     if fmt == "md":
         return read_markdown(text, source=source, cfg=read_cfg)
-    raise ValueError(f"unknown format {fmt!r}; expected 'md' or 'tex'")
+    raise ValueError(f"unknown format {fmt!r}; expected 'md', 'tex' or 'ipynb'")
 
 
 def check_text(
@@ -58,10 +66,10 @@ def check_text(
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
-    """``"tex"`` for ``.tex`` files, else ``"md"``; an explicit ``fmt`` wins."""
-    if fmt is not None:
-        return fmt
-    return "tex" if str(path).lower().endswith(".tex") else "md"
+    """``"tex"`` for ``.tex``, ``"ipynb"`` for ``.ipynb``, else ``"md"``; an explicit ``fmt`` wins."""
+    from symderiv import inputs
+
+    return inputs.format_of(str(path), fmt)
 
 
 def check_file(
@@ -70,25 +78,87 @@ def check_file(
     check_cfg: CheckConfig = CheckConfig(),
     read_cfg: ReadConfig = ReadConfig(),
 ) -> DerivationReport:
-    """Check a file on disk.
+    """Check a file on disk (Markdown, LaTeX with its ``\\input`` files, or a notebook).
 
     Raises:
         OSError: the file cannot be read.
-        ValueError: the file is larger than ``read_cfg.max_bytes``.
+        SymderivError: it is not text in a known encoding, is larger than
+            ``read_cfg.max_bytes``, or is a broken notebook.
     """
+    from symderiv import inputs
+
     p = Path(path)
-    size = p.stat().st_size
-    if size > read_cfg.max_bytes:
-        raise ValueError(f"{p}: {size} bytes is more than the limit of {read_cfg.max_bytes}")
-    raw = p.read_bytes()
-    text = raw.decode("utf-8", errors="replace")
-    return check_text(
-        text,
-        fmt=format_for(p, read_cfg.fmt),
-        source=str(path),
-        check_cfg=check_cfg,
-        read_cfg=read_cfg,
+    target = inputs.Target(str(path), p, inputs.format_of(p.name, read_cfg.fmt))
+    doc = inputs.load(target, max_bytes=read_cfg.max_bytes)
+    return _check_document(doc, check_cfg=check_cfg, read_cfg=read_cfg)
+
+
+def _check_document(
+    doc: inputs.Document, *, check_cfg: CheckConfig, read_cfg: ReadConfig
+) -> DerivationReport:
+    rep = check_text(
+        doc.text, fmt=doc.fmt, source=doc.name, check_cfg=check_cfg, read_cfg=read_cfg
     )
+    if doc.warnings:
+        rep = replace(rep, warnings=doc.warnings + rep.warnings)
+    return rep
+
+
+def _positions(doc: inputs.Document, rep: DerivationReport) -> tuple[Position, ...]:
+    """Where each step stands in the files the user has: file, cell, line and column."""
+    from symderiv.writer.report import Position
+
+    positions = []
+    for r in rep.steps:
+        span = r.step.span or r.step.problem_span
+        if span is None:
+            positions.append(Position(doc.name))
+            continue
+        file, line, column, cell = doc.locate(span.line, span.column)
+        positions.append(Position(file, line, column, cell))
+    return tuple(positions)
+
+
+def check_inputs(
+    names: Sequence[str],
+    *,
+    check_cfg: CheckConfig = CheckConfig(),
+    read_cfg: ReadConfig = ReadConfig(),
+    stdin: BinaryIO | None = None,
+    stdin_name: str = "<stdin>",
+) -> list[FileReport]:
+    """Check what ``symderiv check`` was given: files, directories, ``-`` for ``stdin``.
+
+    Every input gets an entry, in order: its report, or why it could not be read (a missing
+    file, an unknown encoding, a broken notebook); one bad input never stops the others.
+    """
+    from symderiv import inputs
+    from symderiv.errors import SymderivError
+    from symderiv.writer.report import FileReport
+
+    out: list[FileReport] = []
+    for target in inputs.discover(names, fmt=read_cfg.fmt, stdin_name=stdin_name):
+        if isinstance(target, inputs.Missing):
+            out.append(FileReport(target.name, error=f"cannot read {target.name}: {target.reason}"))
+            continue
+        try:
+            doc = inputs.load(target, max_bytes=read_cfg.max_bytes, stdin=stdin)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            out.append(FileReport(target.name, error=f"cannot read {target.name}: {reason}"))
+            continue
+        except SymderivError as e:
+            out.append(FileReport(target.name, error=f"cannot read {e}"))
+            continue
+        try:
+            rep = _check_document(doc, check_cfg=check_cfg, read_cfg=read_cfg)
+        except SymderivError as e:
+            # NOTE: the checker turns what goes wrong in one step into that step's verdict;
+            # what still escapes costs this input only, and is reported as its error.
+            out.append(FileReport(target.name, error=f"cannot check {target.name}: {e}"))
+            continue
+        out.append(FileReport(target.name, rep, positions=_positions(doc, rep)))
+    return out
 
 
 def build_and_check(
@@ -104,15 +174,54 @@ def build_and_check(
     return check(catalogue.build(name, n, notation=notation), check_cfg)
 
 
-def render_check(reports: list[DerivationReport], *, as_json: bool, verbose: bool = False) -> str:
-    """The text ``symderiv check`` prints: the terminal report or the contract's JSON."""
+def render(
+    reports: Sequence[DerivationReport | FileReport] | DerivationReport,
+    *,
+    output_format: str = "text",
+    verbose: bool = False,
+    quiet: bool = False,
+    width: int | None = None,
+    colour: bool = False,
+) -> str:
+    """A check report as ``symderiv check`` prints it.
+
+    Args:
+        reports: one report, or several (from :func:`check_file` or :func:`check_inputs`).
+        output_format: ``"text"`` (a ``file:line:col:`` line per step, its reasons below, a
+            total line), ``"json"`` (the contract's object) or ``"github"`` (workflow
+            annotations for GitHub Actions).
+        verbose: text: the reading of every step, not only of those that are not accepted.
+        quiet: text: only the steps that are false, undetermined or unparsed, and the total.
+        width: text: shorten the formulas of a step's line to this many characters.
+        colour: text: ANSI colours for the verdicts.
+
+    Raises:
+        ValueError: an unknown ``output_format``.
+
+    >>> import symderiv
+    >>> print(render(symderiv.check_text("$$(a+b)^2 = a^2 + 2ab + b^2$$", source="n.md")))
+    n.md:1:13: proved  (a+b)^2 = a^2 + 2ab + b^2
+    n.md: 1 proved
+    total: 1 file, 1 step: 1 proved
+    """
     import json
 
+    from symderiv.results import DerivationReport
     from symderiv.writer import report
 
-    if as_json:
-        return json.dumps(report.reports_to_json(reports), ensure_ascii=False, indent=2)
-    return report.render_reports(reports, verbose=verbose)
+    many = [reports] if isinstance(reports, DerivationReport) else list(reports)
+    if output_format == "json":
+        return json.dumps(report.reports_to_json(many), ensure_ascii=False, indent=2)
+    if output_format == "github":
+        return report.render_github(many)
+    if output_format == "text":
+        return report.render_text(many, verbose=verbose, quiet=quiet, width=width, colour=colour)
+    raise ValueError(f"unknown output format {output_format!r}; expected text, json or github")
+
+
+def render_check(reports: list[DerivationReport], *, as_json: bool, verbose: bool = False) -> str:
+    """The text ``symderiv check`` prints: the terminal report or the contract's JSON."""
+    return render(reports, output_format="json" if as_json else "text", verbose=verbose)
 
 
 def derive(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 
@@ -31,11 +33,31 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"symderiv {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("check", help="check every step of the derivations in files")
+    c = sub.add_parser(
+        "check",
+        help="check every step of the derivations in files",
+        description="Check every step of the display math in documents. FILE may be a "
+        "Markdown (.md, .markdown), LaTeX (.tex) or notebook (.ipynb) file, a directory (its "
+        "documents, recursively) or - for standard input.",
+    )
     c.add_argument("files", nargs="+", metavar="FILE")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--strict", action="store_true", help="exit 1 on unparsed steps too")
-    c.add_argument("--format", choices=("md", "tex"), default=None, dest="fmt")
+    c.add_argument(
+        "--output-format", choices=("text", "json", "github"), default=None,
+        help="the report: text (default), json, or github (workflow annotations)",
+    )
+    c.add_argument("--json", action="store_true", help="short for --output-format json")
+    c.add_argument(
+        "--strict", action="store_true",
+        help="exit 1 on conditional, undetermined and unparsed steps too, and on a file with no step",
+    )
+    c.add_argument(
+        "--format", choices=("md", "tex", "ipynb"), default=None, dest="fmt",
+        help="the input format (default: by suffix; Markdown for standard input)",
+    )
+    c.add_argument(
+        "--stdin-filename", default="<stdin>", metavar="NAME",
+        help="the name standard input is reported under (its suffix gives the format)",
+    )
     c.add_argument(
         "--assume", action="append", default=[], metavar="FACT",
         help="an assumption, e.g. 'sum(y) = 1', 'log = ln', 'i != j' (repeatable)",
@@ -43,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--timeout", type=float, default=5.0, help="seconds per step (default 5)")
     c.add_argument("--verbose", "-v", action="store_true", help="show how every step was read")
+    c.add_argument(
+        "--quiet", "-q", action="store_true",
+        help="print only the steps that are false, undetermined or unparsed, and the total",
+    )
+    c.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour the text report: auto (on a terminal, unless NO_COLOR is set)",
+    )
 
     d = sub.add_parser("derive", help="build a catalogued derivation and print it")
     d.add_argument("name")
@@ -93,22 +123,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.json and args.output_format not in (None, "json"):
+        print("symderiv: error: --json contradicts --output-format", args.output_format,
+              file=sys.stderr)
+        return EXIT_USAGE
+    output_format = "json" if args.json else (args.output_format or "text")
     check_cfg = CheckConfig(
         seed=args.seed, step_timeout_s=args.timeout, assumptions=tuple(args.assume)
     )
     read_cfg = ReadConfig(fmt=args.fmt)
-    reports = []
-    for path in args.files:
-        try:
-            reports.append(api.check_file(path, check_cfg=check_cfg, read_cfg=read_cfg))
-        except OSError as e:
-            print(f"symderiv: error: cannot read {path}: {e.strerror or e}", file=sys.stderr)
-            return EXIT_USAGE
-    print(api.render_check(reports, as_json=args.json, verbose=args.verbose))
-    failed = any(r.has_false for r in reports)
-    if args.strict:
-        failed = failed or any(r.has_unparsed for r in reports)
-    return EXIT_FALSE if failed else EXIT_OK
+    results = api.check_inputs(
+        args.files, check_cfg=check_cfg, read_cfg=read_cfg,
+        stdin=sys.stdin.buffer if "-" in args.files else None, stdin_name=args.stdin_filename,
+    )
+    for r in results:
+        if r.error is not None:
+            print(f"symderiv: error: {r.error}", file=sys.stderr)
+    text = api.render(
+        results, output_format=output_format, verbose=args.verbose, quiet=args.quiet,
+        width=shutil.get_terminal_size((100, 24)).columns, colour=_colour(args.color),
+    )
+    if text:
+        print(text)
+    if any(r.error is not None for r in results):
+        return EXIT_USAGE
+    return EXIT_FALSE if any(r.fails(strict=args.strict) for r in results) else EXIT_OK
+
+
+def _colour(choice: str) -> bool:
+    # NOTE: https://no-color.org: a set, non-empty NO_COLOR turns colour off, even "always".
+    if os.environ.get("NO_COLOR"):
+        return False
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty())
 
 
 def _notation(args: argparse.Namespace) -> Notation:

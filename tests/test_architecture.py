@@ -20,8 +20,11 @@ ALLOWED: dict[str, set[str]] = {
     "writer": CORE | {"writer"},
     "spot": CORE | {"spot", "builders"},
     "catalogue": CORE | {"catalogue", "builders"},
-    "api": CORE | SIBLINGS | {"api", "catalogue", "spot"},
+    "inputs": CORE | {"inputs"},
+    "api": CORE | SIBLINGS | {"api", "catalogue", "spot", "inputs"},
     "cli": CORE | {"api", "cli"},
+    "testing": CORE | {"api", "testing"},
+    "pytest_plugin": CORE | {"testing", "pytest_plugin"},
 }
 
 

@@ -109,7 +109,6 @@ def test_assume_on_the_command_line_is_used(
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(b"\x00\xff\xfe$$\x00\x01 = \x02$$", id="binary"),
         pytest.param("$$x^{10^{10^{10}}} = 1$$", id="huge-exponent"),
         pytest.param("$$" + "(" * 500 + "x" + ")" * 500 + " = x$$", id="deep-nesting"),
         pytest.param("$$__import__('os').system('touch MARKER') = 1$$", id="hostile-name"),
@@ -131,6 +130,21 @@ def test_hostile_documents_end_in_a_verdict_not_a_crash(
     assert not marker.exists(), "a document's text was run as code"
     assert "Traceback" not in captured.err
     json.loads(captured.out)
+
+
+def test_a_binary_file_is_refused_with_a_message_not_read_as_garbage(
+    write_doc: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_doc(b"\x00\xff\xfe$$\x00\x01 = \x02$$")
+    assert main(["check", "--json", str(path)]) == 2
+    captured = capsys.readouterr()
+    message = (
+        f"cannot read {path}: contains NUL bytes: not a text document, or UTF-16 without a "
+        "byte-order mark; save it as UTF-8"
+    )
+    assert captured.err == f"symderiv: error: {message}\n"
+    (entry,) = json.loads(captured.out)["files"]
+    assert entry["error"] == message and entry["steps"] == []
 
 
 def test_derive_json_has_the_contract_shape(capsys: pytest.CaptureFixture[str]) -> None:
