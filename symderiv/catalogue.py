@@ -30,12 +30,54 @@ def _softmax_ce(n: int | None = None, *, notation: Notation = Notation()) -> Der
     return softmax_ce(n, notation=notation)
 
 
+def _planned(name: str) -> Callable[..., Derivation]:
+    """The builder of an entry planned in :mod:`symderiv.builders.entries` (imported lazily)."""
+
+    def build(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
+        from symderiv.builders import entries
+
+        made: Derivation = getattr(entries, name.replace("-", "_"))(n, notation=notation)
+        return made
+
+    return build
+
+
 CATALOGUE: dict[str, Entry] = {
     "softmax-ce": Entry(
         name="softmax-ce",
         summary="softmax Jacobian (i = j, i != j, delta form) and dL/dx_i = p_i - y_i for cross-entropy",
         build=_softmax_ce,
         document="softmax_ce.md",
+    ),
+    "softmax-temperature": Entry(
+        name="softmax-temperature",
+        summary="softmax at temperature T: Jacobian p_i (delta_ij - p_j) / T; dL/dx_i = (p_i - y_i) / T",
+        build=_planned("softmax-temperature"),
+        document="softmax_temperature.md",
+    ),
+    "log-softmax": Entry(
+        name="log-softmax",
+        summary="d log p_i/dx_j = delta_ij - p_j; gradient of log-sum-exp = softmax; the max shift",
+        build=_planned("log-softmax"),
+        document="log_softmax.md",
+    ),
+    "label-smoothing-ce": Entry(
+        name="label-smoothing-ce",
+        summary="cross-entropy with targets (1 - eps) y + eps/n: dL/dx_i = p_i - (1 - eps) y_i - eps/n",
+        build=_planned("label-smoothing-ce"),
+        document="label_smoothing_ce.md",
+    ),
+    "kl-softmax": Entry(
+        name="kl-softmax",
+        summary="D_KL(y || softmax(x)) = cross-entropy - entropy; dD/dx_i = p_i - y_i given sum(y) = 1",
+        build=_planned("kl-softmax"),
+        document="kl_softmax.md",
+    ),
+    "sigmoid-bce": Entry(
+        name="sigmoid-bce",
+        summary="sigmoid' = sigma (1 - sigma); binary cross-entropy dL/dx_i = sigma(x_i) - y_i",
+        build=_planned("sigmoid-bce"),
+        document="sigmoid_bce.md",
     ),
 }
 
