@@ -568,6 +568,10 @@ def _definition_key(e: sympy.Basic) -> str | None:
         return str(e.base)
     if isinstance(e, sympy.core.function.AppliedUndef):
         name = e.func.__name__
+        # NOTE: only a function of bare arguments is introduced (f(x), E(t, o)); sigma(-z) = ...
+        # is a claim about sigma, a step to judge.
+        if not all(isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args):
+            return None
         if name in STANDARD_FUNCS or name[:1].isupper():
             return definition_key(name, len(e.args))
     return None

@@ -46,12 +46,19 @@ SPACING = frozenset(
         "strut",
         "thinspace",
         "medspace",
+        "thickspace",
+        "negthinspace",
+        "space",
+        "indent",
+        "noindent",
+        "enspace",
     }
 )
 #: Font/wrapper commands whose one argument is read as if the wrapper were not there.
 TRANSPARENT = frozenset(
     {
         "mathbf",
+        "bold",
         "boldsymbol",
         "bm",
         "mathit",
@@ -305,11 +312,18 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
                             src,
                         )
                 skip_close.add(close)
-                if t.text in ("mathbf", "boldsymbol", "bm", "pmb"):
+                if t.text in ("mathbf", "bold", "boldsymbol", "bm", "pmb"):
                     bold_close.append(close)
                 m += 2
                 continue
-            if nxt is not None and t.text in ("mathbf", "boldsymbol", "bm", "mathrm", "mathit"):
+            if nxt is not None and t.text in (
+                "mathbf",
+                "bold",
+                "boldsymbol",
+                "bm",
+                "mathrm",
+                "mathit",
+            ):
                 m += 1  # \mathbf x: the next token is the argument
                 continue
             m += 1

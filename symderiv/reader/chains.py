@@ -10,10 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_WRAPPERS = re.compile(
-    r"\\(?:begin|end)\{(?:split|aligned|gathered|alignedat|aligned\*|array)\}(?:\{[^{}]*\})?"
-    r"|\\(?:label|tag\*?|hspace\*?|vspace\*?)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle)\b"
+#: Environments that only lay a display out: their ``\\begin``/``\\end`` are blanked, the rows
+#: inside are read.  The display environments themselves are here too, because MathJax
+#: users write them inside ``$$`` (``$$\\begin{align}...\\end{align}$$`` is one block).
+_LAYOUT_ENVS = (
+    r"(?:split|aligned|gathered|alignedat|array|equation|align|gather|multline|eqnarray"
+    r"|flalign|alignat|displaymath)\*?"
 )
+_WRAPPERS = re.compile(
+    r"\\begin\s*\{(?:alignat|alignedat|array)\*?\}\s*\{[^{}]*\}"
+    rf"|\\(?:begin|end)\s*\{{{_LAYOUT_ENVS}\}}"
+    r"|\\(?:label|tag\*?|hspace\*?|vspace\*?)\s*\{[^{}]*\}"
+    r"|\\(?:nonumber|notag|displaystyle|indent|noindent|space)(?![A-Za-z])"
+)
+#: Wrappers whose braced argument holds the rows: ``\\eqalign{a &= b \\cr &= c}``.
+_BRACED_LAYOUT = re.compile(r"\\(?:eqalign|eqalignno|displaylines|boxed)\s*\{")
+#: Commands that end a row like ``\\\\``.
+_ROW_BREAKS = frozenset({"\\\\", "\\cr", "\\newline"})
 _TOKEN = re.compile(r"\\begin\{[^{}]*\}|\\end\{[^{}]*\}|\\[A-Za-z]+|\\.|[{}()\[\]=&]|:=")
 _ANNOTATION_CMDS = frozenset(
     {"text", "mbox", "textrm", "textbf", "mathsf", "quad", "qquad", "hspace", "textit"}
@@ -123,7 +136,7 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
         if close != -1:
             work.blank(a + m.start(), close + 1)  # \tag*{...} may hold braces of its own
     s = work.value
-    for m in re.finditer(r"\\boxed\s*\{", s[a:b]):
+    for m in _BRACED_LAYOUT.finditer(s[a:b]):
         open_at = a + m.end() - 1
         close = _matching_brace(s, open_at, b)
         if close != -1:
@@ -133,7 +146,7 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
     rows: list[Row] = []
     row_start = a
     for t, ts, te, depth in _tokens(s, a, b):
-        if t == "\\\\" and depth == 0:
+        if t in _ROW_BREAKS and depth == 0:
             rows.append(Row(row_start, ts))
             end = te
             sp = re.match(r"\s*(\*|\[[^\]]{0,12}\])?", s[te:b])

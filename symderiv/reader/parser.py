@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.matrices.exceptions import ShapeError
 
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
@@ -215,6 +216,8 @@ def parse_math(
             e = p.resolve(_v.finish(e))
     except RecursionError:
         raise ParseError("formula nested too deeply", p.span_of(toks[0])) from None
+    except ShapeError as err:
+        raise ParseError(f"matrix sizes do not match: {err}", p.span_of(toks[0])) from None
     except (sympy.SympifyError, TypeError, AttributeError):
         # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...)
         raise UnsupportedNotationError(
