@@ -135,7 +135,7 @@ def softmax_temperature(n: int | None = None, *, notation: Notation = Notation()
     l_def = _cross_entropy(nm, nm.y)
     ctx = Context(nm, {nm.p[nm.i]: p_def, nm.L: l_def})
     jac_steps, ctx = _jacobian(nm, ctx)
-    grad = _gradient(nm, ctx, finish=(COLLECT, use_sum_one(ctx), COLLECT))
+    grad = _gradient(nm, ctx, finish=(COLLECT, use_sum_one(ctx)))
     steps = (
         define(nm.p[nm.i], p_def, "softmax at temperature $T$"),
         define(nm.L, l_def, "cross-entropy"),
@@ -260,7 +260,7 @@ def kl_softmax(n: int | None = None, *, notation: Notation = Notation()) -> Deri
         ),
     )
     jac_steps, ctx = _jacobian(nm, ctx)
-    grad = _gradient(nm, ctx, finish=(COLLECT, use_sum_one(ctx), COLLECT))
+    grad = _gradient(nm, ctx, finish=(COLLECT, use_sum_one(ctx)))
     steps = (
         define(p[nm.i], p_def, "softmax"),
         define(nm.L, l_def, "Kullback-Leibler divergence $D_{KL}(y \\| p)$"),

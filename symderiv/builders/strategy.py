@@ -366,7 +366,7 @@ def _say_substitute(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
     pe, xf = nm.entry(d.expr.base, e), nm.entry(d.variables[0].base, f)
     swapped = (e, f) == (nm.j, nm.i)
     val = _substitute(d, ctx)
-    head = f"the Jacobian with ${nm.i}$ and ${nm.j}$ exchanged" if swapped else "the Jacobian"
+    head = f"Jacobian, ${nm.i} \\leftrightarrow {nm.j}$" if swapped else "Jacobian"
     return f"{head}: $\\frac{{\\partial {pe}}}{{\\partial {xf}}} = {_tex(val)}$"
 
 
@@ -388,6 +388,23 @@ SUBSTITUTE = Rule("substitute", _substitute, _say_substitute)
 
 
 def _sum_deltas(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
+    def common(s: sympy.Sum) -> sympy.Expr:
+        # NOTE: Σ_j δ_ij g_j = g_i with g kept as written, so that the reader sees the terms
+        # that cancel in the next step (expanding first would cancel them out of sight).
+        (var, _lo, _hi), body = s.limits[0], sympy.factor_terms(s.function)
+        deltas = [
+            f
+            for f in sympy.Mul.make_args(body)
+            if isinstance(f, sympy.KroneckerDelta) and var in f.free_symbols
+        ]
+        if len(s.limits) != 1 or len(deltas) != 1:
+            return s
+        other = deltas[0].args[1] if deltas[0].args[0] == var else deltas[0].args[0]
+        return (body / deltas[0]).xreplace({var: other})
+
+    direct = expr.replace(lambda e: isinstance(e, sympy.Sum), common)
+    if direct != expr:
+        return direct
     split = pull_constants(expr)
     return sympy.expand(restore_bound(sum_deltas(split), ctx.names.readable))
 
@@ -468,7 +485,7 @@ def use_sum_one(ctx: Context) -> Rule:
             for s in expr.atoms(sympy.Sum)
             if isinstance(s.function, sympy.Indexed) and s.function.base == nm.y
         ]
-        return sympy.expand(expr.xreplace({s: sympy.Integer(1) for s in sums}))
+        return sympy.factor_terms(sympy.expand(expr.xreplace({s: sympy.Integer(1) for s in sums})))
 
     text = f"use ${nm.sum_text}$"
     return Rule("sum one", apply, lambda c, b, a: text, lambda c: (nm.sum_text,))
