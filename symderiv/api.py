@@ -96,9 +96,7 @@ def check_file(
 def _check_document(
     doc: inputs.Document, *, check_cfg: CheckConfig, read_cfg: ReadConfig
 ) -> DerivationReport:
-    rep = check_text(
-        doc.text, fmt=doc.fmt, source=doc.name, check_cfg=check_cfg, read_cfg=read_cfg
-    )
+    rep = check_text(doc.text, fmt=doc.fmt, source=doc.name, check_cfg=check_cfg, read_cfg=read_cfg)
     if doc.warnings:
         rep = replace(rep, warnings=doc.warnings + rep.warnings)
     return rep
@@ -219,6 +217,14 @@ def render(
     raise ValueError(f"unknown output format {output_format!r}; expected text, json or github")
 
 
+def render_failures(report: DerivationReport, *, strict: bool = False) -> str:
+    """The steps that make ``report`` fail (false; under ``strict`` also conditional,
+    undetermined, unparsed, or no step at all), as a test failure shows them; empty if none."""
+    from symderiv.writer import report as _report
+
+    return _report.render_failures(report, strict=strict)
+
+
 def render_check(reports: list[DerivationReport], *, as_json: bool, verbose: bool = False) -> str:
     """The text ``symderiv check`` prints: the terminal report or the contract's JSON."""
     return render(reports, output_format="json" if as_json else "text", verbose=verbose)
@@ -241,7 +247,9 @@ def derive(
     return text, rep
 
 
-def spot(name: str, *, n: int, samples: int, seed: int, dtype: str, as_json: bool) -> tuple[str, bool]:
+def spot(
+    name: str, *, n: int, samples: int, seed: int, dtype: str, as_json: bool
+) -> tuple[str, bool]:
     """Run the numeric spot checks of a catalogued derivation; returns the text and ``ok``."""
     import json
 

@@ -42,35 +42,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument(
-        "--output-format", choices=("text", "json", "github"), default=None,
+        "--output-format",
+        choices=("text", "json", "github"),
+        default=None,
         help="the report: text (default), json, or github (workflow annotations)",
     )
     c.add_argument("--json", action="store_true", help="short for --output-format json")
     c.add_argument(
-        "--strict", action="store_true",
+        "--strict",
+        action="store_true",
         help="exit 1 on conditional, undetermined and unparsed steps too, and on a file with no step",
     )
     c.add_argument(
-        "--format", choices=("md", "tex", "ipynb"), default=None, dest="fmt",
+        "--format",
+        choices=("md", "tex", "ipynb"),
+        default=None,
+        dest="fmt",
         help="the input format (default: by suffix; Markdown for standard input)",
     )
     c.add_argument(
-        "--stdin-filename", default="<stdin>", metavar="NAME",
+        "--stdin-filename",
+        default="<stdin>",
+        metavar="NAME",
         help="the name standard input is reported under (its suffix gives the format)",
     )
     c.add_argument(
-        "--assume", action="append", default=[], metavar="FACT",
+        "--assume",
+        action="append",
+        default=[],
+        metavar="FACT",
         help="an assumption, e.g. 'sum(y) = 1', 'log = ln', 'i != j' (repeatable)",
     )
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--timeout", type=float, default=5.0, help="seconds per step (default 5)")
     c.add_argument("--verbose", "-v", action="store_true", help="show how every step was read")
     c.add_argument(
-        "--quiet", "-q", action="store_true",
+        "--quiet",
+        "-q",
+        action="store_true",
         help="print only the steps that are false, undetermined or unparsed, and the total",
     )
     c.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto",
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
         help="colour the text report: auto (on a terminal, unless NO_COLOR is set)",
     )
 
@@ -124,8 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if args.json and args.output_format not in (None, "json"):
-        print("symderiv: error: --json contradicts --output-format", args.output_format,
-              file=sys.stderr)
+        print(
+            "symderiv: error: --json contradicts --output-format",
+            args.output_format,
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     output_format = "json" if args.json else (args.output_format or "text")
     check_cfg = CheckConfig(
@@ -133,15 +151,22 @@ def _check(args: argparse.Namespace) -> int:
     )
     read_cfg = ReadConfig(fmt=args.fmt)
     results = api.check_inputs(
-        args.files, check_cfg=check_cfg, read_cfg=read_cfg,
-        stdin=sys.stdin.buffer if "-" in args.files else None, stdin_name=args.stdin_filename,
+        args.files,
+        check_cfg=check_cfg,
+        read_cfg=read_cfg,
+        stdin=sys.stdin.buffer if "-" in args.files else None,
+        stdin_name=args.stdin_filename,
     )
     for r in results:
         if r.error is not None:
             print(f"symderiv: error: {r.error}", file=sys.stderr)
     text = api.render(
-        results, output_format=output_format, verbose=args.verbose, quiet=args.quiet,
-        width=shutil.get_terminal_size((100, 24)).columns, colour=_colour(args.color),
+        results,
+        output_format=output_format,
+        verbose=args.verbose,
+        quiet=args.quiet,
+        width=shutil.get_terminal_size((100, 24)).columns,
+        colour=_colour(args.color),
     )
     if text:
         print(text)
@@ -173,8 +198,12 @@ def _notation(args: argparse.Namespace) -> Notation:
 
 def _derive(args: argparse.Namespace) -> int:
     text, rep = api.derive(
-        args.name, args.n, notation=_notation(args), fmt=args.fmt,
-        standalone=args.standalone, ln=args.ln,
+        args.name,
+        args.n,
+        notation=_notation(args),
+        fmt=args.fmt,
+        standalone=args.standalone,
+        ln=args.ln,
     )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -186,7 +215,11 @@ def _derive(args: argparse.Namespace) -> int:
 
 def _spot(args: argparse.Namespace) -> int:
     text, ok = api.spot(
-        args.name, n=args.n, samples=args.samples, seed=args.seed, dtype=args.dtype,
+        args.name,
+        n=args.n,
+        samples=args.samples,
+        seed=args.seed,
+        dtype=args.dtype,
         as_json=args.json,
     )
     print(text)

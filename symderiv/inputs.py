@@ -207,7 +207,9 @@ def read_bytes(target: Target, *, max_bytes: int, stdin: BinaryIO | None = None)
     else:
         size = target.path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(f"{target.name}: {size} bytes is more than the limit of {max_bytes}")
+            raise DocumentError(
+                f"{target.name}: {size} bytes is more than the limit of {max_bytes}"
+            )
         with target.path.open("rb") as fh:
             raw = fh.read(max_bytes + 1)
     if len(raw) > max_bytes:

@@ -331,7 +331,9 @@ def test_a_notebook_is_its_markdown_cells_with_cells_in_positions(
     assert got == [("proved", 1, 3, 13, "nb.ipynb"), ("false", 4, 3, 13, "nb.ipynb")]
     assert code == 1
     assert main(["check", "-q", "nb.ipynb"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == "nb.ipynb:cell 4:3:13: false  (x+1)^2 = x^2 + 1"
+    assert (
+        capsys.readouterr().out.splitlines()[0] == "nb.ipynb:cell 4:3:13: false  (x+1)^2 = x^2 + 1"
+    )
 
 
 def test_a_notebook_annotation_names_the_cell_not_a_line_of_the_json(
@@ -350,14 +352,25 @@ def test_a_notebook_annotation_names_the_cell_not_a_line_of_the_json(
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        pytest.param("{not json", "not a Jupyter notebook: Expecting property name enclosed in "
-                     "double quotes at line 1, column 2", id="not-json"),
-        pytest.param('{"nbformat": 3, "worksheets": []}', "not a Jupyter notebook of nbformat 4 "
-                     "(no 'nbformat': 4 with a 'cells' list)", id="nbformat-3"),
-        pytest.param("[" * 100_000 + "]" * 100_000, "not a Jupyter notebook: nested too deeply",
-                     id="deep"),
-        pytest.param('{"nbformat": 4, "cells": [{"cell_type": "markdown", "source": 3}]}',
-                     "cell 1: 'source' is not text", id="bad-source"),
+        pytest.param(
+            "{not json",
+            "not a Jupyter notebook: Expecting property name enclosed in "
+            "double quotes at line 1, column 2",
+            id="not-json",
+        ),
+        pytest.param(
+            '{"nbformat": 3, "worksheets": []}',
+            "not a Jupyter notebook of nbformat 4 (no 'nbformat': 4 with a 'cells' list)",
+            id="nbformat-3",
+        ),
+        pytest.param(
+            "[" * 100_000 + "]" * 100_000, "not a Jupyter notebook: nested too deeply", id="deep"
+        ),
+        pytest.param(
+            '{"nbformat": 4, "cells": [{"cell_type": "markdown", "source": 3}]}',
+            "cell 1: 'source' is not text",
+            id="bad-source",
+        ),
     ],
 )
 def test_a_broken_notebook_is_refused_with_a_message(
@@ -438,7 +451,10 @@ def test_the_rest_of_a_line_after_an_input_keeps_its_columns(
             id="missing",
         ),
         pytest.param(
-            {"main.tex": "\\input{a1}\n", **{f"a{k}.tex": f"\\input{{a{k + 1}}}\n" for k in range(1, 12)}},
+            {
+                "main.tex": "\\input{a1}\n",
+                **{f"a{k}.tex": f"\\input{{a{k + 1}}}\n" for k in range(1, 12)},
+            },
             "a8.tex:1: \\input{a9} is left out: inputs nest deeper than 8",
             id="depth",
         ),

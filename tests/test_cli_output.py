@@ -83,7 +83,9 @@ def test_quiet_prints_only_false_undetermined_and_unparsed_and_the_total(
     [
         pytest.param("200", "n.md:1:36: false  " + "a" * 30 + " = " + "b" * 30, id="fits"),
         # 60 columns: 18 for the position and verdict, 3 for " = ", 39 for the two sides.
-        pytest.param("60", "n.md:1:36: false  " + "a" * 18 + "… = " + "b" * 19 + "…", id="both-cut"),
+        pytest.param(
+            "60", "n.md:1:36: false  " + "a" * 18 + "… = " + "b" * 19 + "…", id="both-cut"
+        ),
         # Never less than 16 characters for the two sides, however narrow the terminal.
         pytest.param("20", "n.md:1:36: false  " + "a" * 7 + "… = " + "b" * 7 + "…", id="narrow"),
     ],
@@ -169,7 +171,9 @@ def test_json_contradicting_output_format_is_bad_usage(
     assert capsys.readouterr().err == "symderiv: error: --json contradicts --output-format github\n"
 
 
-def test_format_still_means_the_input_format(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_format_still_means_the_input_format(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(in_tmp, "notes.md", SMALL)
     assert main(["check", "--format", "github", "notes.md"]) == 2
     assert "invalid choice: 'github'" in capsys.readouterr().err
@@ -260,7 +264,9 @@ def test_github_output_parses_with_the_workflow_command_grammar(
     out = capsys.readouterr().out
     assert "::error file=a%2Cb%3A 100%25.md,line=1,col=13," in out
     parsed = parse_workflow_commands(out)
-    summary = [(name, props.get("file"), props.get("line"), props["title"]) for name, props, _ in parsed]
+    summary = [
+        (name, props.get("file"), props.get("line"), props["title"]) for name, props, _ in parsed
+    ]
     assert summary == [
         ("error", odd, "1", "symderiv: false step 1.0"),
         ("warning", odd, "3", "symderiv: unparsed step 2.0"),

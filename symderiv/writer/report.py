@@ -238,6 +238,22 @@ def render_text(
     return "\n".join(out)
 
 
+def render_failures(report: DerivationReport, *, strict: bool = False) -> str:
+    """The steps that make a report fail, for a test failure: a heading with their count, then
+    each as the text report shows it (position, sides, counterexample, hints).  Under
+    ``strict`` conditional, undetermined and unparsed steps fail too, and so does a report with
+    no step.  Empty when nothing fails.
+    """
+    failing = (Verdict.FALSE, *UNSETTLED) if strict else (Verdict.FALSE,)
+    located = [(p, r) for p, r in FileReport.of(report).located() if r.result.verdict in failing]
+    name = report.derivation.source or report.derivation.name
+    if not located:
+        return f"{name}: no display-math step to check" if strict and not report.steps else ""
+    kinds = " or ".join(v.value for v in failing if any(r.result.verdict is v for _, r in located))
+    head = f"{name}: {len(located)} step{'s' * (len(located) != 1)} {kinds}"
+    return "\n".join([head, *(render_step(r, p) for p, r in located)])
+
+
 # -- GitHub workflow commands -------------------------------------------------------------
 
 
@@ -278,7 +294,9 @@ def render_github(reports: Sequence[FileReport | DerivationReport]) -> str:
     for f in _as_file_reports(reports):
         if f.report is None:
             out.append(
-                workflow_command("error", f.error or "not read", file=f.file, title="symderiv: not read")
+                workflow_command(
+                    "error", f.error or "not read", file=f.file, title="symderiv: not read"
+                )
             )
             continue
         for position, rep in f.located():
