@@ -190,7 +190,198 @@ def derivation_formulas() -> tuple[Formula, ...]:
     return tuple(out)
 
 
-CASES: dict[str, Callable[[], Case]] = {"softmax-ce": _softmax_ce}
+# --- the entries built by the derivation strategy --------------------------------------------
+
+#: Parameter values of the spot checks. NOTE: the temperature is large enough that the naive
+#: exp(x/T) stays finite in float32 at the extreme logits (|x| = 1000, n = 1000): the stable-form
+#: rules know exp(x_k) / Σ exp(x_k) only, and a smaller T would test float32 overflow, not the
+#: formulas.
+T_VALUE = sympy.Integer(32)
+EPSILON_VALUE = sympy.Rational(1, 10)
+
+
+def _sigmoid(e: sympy.Expr) -> sympy.Expr:
+    # NOTE: σ(a) = (1 + tanh(a/2)) / 2 stays finite at a = ±1000 in real and complex arithmetic
+    # (1 / (1 + exp(-a)) gives inf/inf in the complex-step reference).
+    return (1 + sympy.tanh(symbols.x[e] / 2)) / 2
+
+
+def _values(name: str) -> tuple[dict[sympy.Basic, sympy.Expr], Callable[[sympy.Expr], sympy.Expr]]:
+    """Parameter values and the map of ``p_e`` (and ``q_e``) to functions of the logits."""
+    from symderiv.builders.entries import EPSILON, T
+
+    params: dict[sympy.Basic, sympy.Expr] = {T: T_VALUE, EPSILON: EPSILON_VALUE}
+    q = symbols.vector("q")
+    total = sympy.Sum(sympy.exp(symbols.x[_K] / T_VALUE), (_K, 1, symbols.n))
+
+    def entries(expr: sympy.Expr) -> sympy.Expr:
+        expr = expr.xreplace(params)
+        out: dict[sympy.Basic, sympy.Expr] = {}
+        for e in expr.atoms(sympy.Indexed):
+            (ix,) = e.indices
+            if e.base == symbols.p and name == "sigmoid-bce":
+                out[e] = _sigmoid(ix)
+            elif e.base == symbols.p and name == "softmax-temperature":
+                out[e] = sympy.exp(symbols.x[ix] / T_VALUE) / total
+            elif e.base == q:
+                out[e] = (1 - EPSILON_VALUE) * symbols.y[ix] + EPSILON_VALUE / symbols.n
+        expr = expr.xreplace(out)
+        return in_logits(expr) if name not in ("sigmoid-bce", "softmax-temperature") else expr
+
+    return params, entries
+
+
+def _chain_formulas(
+    name: str, chains: dict[sympy.Expr, str], *, skip: tuple[str, ...] = ()
+) -> tuple[Formula, ...]:
+    """Every result of the built derivation's chains that holds no derivative any more.
+
+    ``chains`` maps a chain's first left side to the short name of its definition; steps whose
+    justification starts with one of ``skip`` are left out (with the reason where they are
+    named). A step under ``i = j`` claims the diagonal, under ``i ≠ j`` the rest; a step that
+    uses ``Σ_j y_j = 1`` (or follows one that did) holds for normalised targets only.
+    """
+    from symderiv.builders import entries as built
+
+    i, j = symbols.i, symbols.j
+    _params, entries = _values(name)
+    sum_text = "\\sum_j y_j = 1"
+    out: list[Formula] = []
+    current: str | None = None
+    previous: sympy.Expr | None = None
+    normalised = False
+    for number, step in enumerate(getattr(built, name.replace("-", "_"))().steps, start=1):
+        if step.is_definition or step.lhs is None or step.rhs is None:
+            continue
+        if step.lhs in chains:
+            current, normalised = chains[step.lhs], False
+        elif step.lhs != previous:
+            current = None
+        previous = step.rhs
+        normalised = normalised or sum_text in step.assumptions_used
+        if current is None or step.rhs.has(sympy.Derivative):
+            continue
+        if step.justification and step.justification.startswith(skip):
+            continue
+        if step.rhs.is_number:
+            continue  # a constant (∂σ(x_i)/∂x_j = 0 off the diagonal) has no input to lower
+        claims, expr = "all", step.rhs
+        for cond in step.conditions:
+            if cond.expr == sympy.Eq(i, j):
+                claims, expr = "diagonal", expr.xreplace({j: i})
+            elif cond.expr == sympy.Ne(i, j):
+                claims = "off-diagonal"
+        loss = current == "loss"
+        indices = (i,) if loss or claims == "diagonal" else (i, j)
+        targets = "none" if not loss else ("normalised" if normalised else "free")
+        when = [c.text for c in step.conditions] + (["Σ_j y_j = 1"] if normalised else [])
+        note = f"  ({', '.join(when)})" if when else ""
+        out.append(Formula(
+            f"step {number}: {_short(expr)}{note}", current, entries(expr), indices,
+            claims=claims, targets=targets,
+        ))
+    return tuple(out)
+
+
+def _softmax_temperature() -> Case:
+    i, j, x, p, L = symbols.i, symbols.j, symbols.x, symbols.p, symbols.L
+    _params, entries = _values("softmax-temperature")
+    soft = f"softmax at temperature T = {T_VALUE}: p_i = exp(x_i/T) / Σ_k exp(x_k/T)"
+    ce = "cross-entropy L = −Σ_k y_k log p_k"
+    loss = entries(cross_entropy(p=p, k=symbols.k))
+    chains = {sympy.Derivative(p[i], x[j]): "softmax", sympy.Derivative(L, x[i]): "loss"}
+    return Case(
+        "softmax-temperature",
+        (Definition("softmax", soft, entries(p[i]), (i,)), Definition("loss", ce, loss, ())),
+        _chain_formulas("softmax-temperature", chains),
+    )
+
+
+def _log_softmax() -> Case:
+    i, j, k, x, p = symbols.i, symbols.j, symbols.k, symbols.x, symbols.p
+    lse = sympy.log(sympy.Sum(sympy.exp(x[k]), (k, 1, symbols.n)))
+    chains = {
+        sympy.Derivative(sympy.log(p[i]), x[j]): "log-softmax",
+        sympy.Derivative(lse, x[i]): "loss",
+    }
+    return Case(
+        "log-softmax",
+        (
+            Definition("log-softmax", "log p_i = log softmax(x)_i", sympy.log(softmax_entry(i)), (i,)),
+            Definition("loss", "log-sum-exp log Σ_k exp(x_k)", lse, ()),
+        ),
+        _chain_formulas("log-softmax", chains),
+    )
+
+
+def _label_smoothing_ce() -> Case:
+    i, j, x, p, L = symbols.i, symbols.j, symbols.x, symbols.p, symbols.L
+    _params, entries = _values("label-smoothing-ce")
+    q = symbols.vector("q")
+    loss = entries(-sympy.Sum(q[symbols.k] * sympy.log(p[symbols.k]), (symbols.k, 1, symbols.n)))
+    text = f"cross-entropy with smoothed targets L = −Σ_k ((1 − ε) y_k + ε/n) log p_k, ε = {EPSILON_VALUE}"
+    chains = {sympy.Derivative(p[i], x[j]): "softmax", sympy.Derivative(L, x[i]): "loss"}
+    return Case(
+        "label-smoothing-ce",
+        (
+            Definition("softmax", "softmax p_i = exp(x_i) / Σ_k exp(x_k)", softmax_entry(i), (i,)),
+            Definition("loss", text, loss, ()),
+        ),
+        _chain_formulas("label-smoothing-ce", chains),
+    )
+
+
+def _kl_softmax() -> Case:
+    i, j, k, x, p, y, L = (
+        symbols.i, symbols.j, symbols.k, symbols.x, symbols.p, symbols.y, symbols.L,
+    )
+    # NOTE: y_k log y_k is written log(y_k^{y_k}), which is 0 at y_k = 0 (0^0 = 1 in NumPy)
+    # where y_k log y_k gives 0 · (−inf) = nan for one-hot targets.
+    entropy = sympy.Sum(sympy.log(y[k] ** y[k]), (k, 1, symbols.n))
+    loss = in_logits(cross_entropy(p=p, k=k)) + entropy
+    chains = {sympy.Derivative(p[i], x[j]): "softmax", sympy.Derivative(L, x[i]): "loss"}
+    return Case(
+        "kl-softmax",
+        (
+            Definition("softmax", "softmax p_i = exp(x_i) / Σ_k exp(x_k)", softmax_entry(i), (i,)),
+            Definition("loss", "D_KL(y‖p) = Σ_k y_k log(y_k / p_k)", loss, ()),
+        ),
+        _chain_formulas("kl-softmax", chains),
+    )
+
+
+def _sigmoid_bce() -> Case:
+    i, j, k, x, p, y, L = (
+        symbols.i, symbols.j, symbols.k, symbols.x, symbols.p, symbols.y, symbols.L,
+    )
+    # NOTE: log σ(a) = a/2 − log(2 cosh(a/2)) and log(1 − σ(a)) = −a/2 − log(2 cosh(a/2)):
+    # finite at |a| = 1000 in float64 (cosh(500) ≈ 7e216), where log(1 + exp(−a)) is inf.
+    log_cosh = sympy.log(2 * sympy.cosh(x[k] / 2))
+    loss = sympy.Sum(log_cosh - (y[k] - sympy.Rational(1, 2)) * x[k], (k, 1, symbols.n))
+    chains = {sympy.Derivative(p[i], x[j]): "sigmoid", sympy.Derivative(L, x[i]): "loss"}
+    return Case(
+        "sigmoid-bce",
+        (
+            Definition("sigmoid", "sigmoid p_i = σ(x_i) = (1 + tanh(x_i/2)) / 2", _sigmoid(i), (i,)),
+            Definition(
+                "loss",
+                "binary cross-entropy L = −Σ_k (y_k log σ(x_k) + (1 − y_k) log(1 − σ(x_k)))",
+                loss,
+                (),
+            ),
+        ),
+        _chain_formulas("sigmoid-bce", chains, skip=("quotient rule",)),
+    )
+
+
+CASES: dict[str, Callable[[], Case]] = {
+    "softmax-ce": _softmax_ce,
+    "softmax-temperature": _softmax_temperature,
+    "log-softmax": _log_softmax,
+    "label-smoothing-ce": _label_smoothing_ce,
+    "kl-softmax": _kl_softmax,
+    "sigmoid-bce": _sigmoid_bce,
+}
 
 
 def get(name: str) -> Case:
