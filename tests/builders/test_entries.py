@@ -1,0 +1,241 @@
+"""The entries built by the derivation strategy: goldens, verdicts, assumptions, notation."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import pytest
+import sympy
+
+from symderiv import catalogue, symbols
+from symderiv.builders import entries
+from symderiv.builders.strategy import (
+    CHAIN_RULE,
+    COLLECT,
+    DIFFERENTIATE,
+    SUBSTITUTE,
+    SUM_DELTAS,
+    Context,
+    chain,
+    names_for,
+    recognise,
+    rewrite,
+    split_cases,
+)
+from symderiv.checker import check
+from symderiv.config import CheckConfig, Notation
+from symderiv.model import Derivation, Relation
+from symderiv.results import Verdict
+
+i, j, k, n, x, p, y, L = (
+    symbols.i, symbols.j, symbols.k, symbols.n, symbols.x, symbols.p, symbols.y, symbols.L,
+)
+T, EPS = entries.T, entries.EPSILON
+q = symbols.vector("q")
+delta = sympy.KroneckerDelta(i, j)
+NEW = ("softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce")
+FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
+
+
+def _ends(d: Derivation) -> dict[sympy.Expr, sympy.Expr]:
+    """The last right side of each chain, keyed by the chain's first left side."""
+    out: dict[sympy.Expr, sympy.Expr] = {}
+    first = None
+    previous = None
+    for st in d.steps:
+        if st.is_definition or st.conditions:
+            continue
+        if st.lhs != previous:
+            first = st.lhs
+        out[first] = st.rhs
+        previous = st.rhs
+    return out
+
+
+# (entry, chain start, the result SymPy reaches): the identities the issue asks for.
+RESULTS = [
+    pytest.param("softmax-temperature", sympy.Derivative(p[i], x[j]), p[i] * (delta - p[j]) / T,
+                 id="temperature-jacobian"),
+    pytest.param("softmax-temperature", sympy.Derivative(L, x[i]), (p[i] - y[i]) / T,
+                 id="temperature-gradient"),
+    pytest.param("log-softmax", sympy.Derivative(sympy.log(p[i]), x[j]), delta - p[j],
+                 id="log-softmax-jacobian"),
+    pytest.param("log-softmax",
+                 sympy.Derivative(sympy.log(sympy.Sum(sympy.exp(x[k]), (k, 1, n))), x[i]), p[i],
+                 id="log-sum-exp-gradient"),
+    pytest.param("log-softmax", sympy.Sum(sympy.exp(x[k]), (k, 1, n)),
+                 sympy.exp(entries.MU) * sympy.Sum(sympy.exp(x[k] - entries.MU), (k, 1, n)),
+                 id="max-shift"),
+    pytest.param("label-smoothing-ce", sympy.Derivative(L, x[i]),
+                 p[i] - (1 - EPS) * y[i] - EPS / n, id="label-smoothing-gradient"),
+    pytest.param("kl-softmax", L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))
+                 + sympy.Sum(y[j] * sympy.log(y[j]), (j, 1, n)), id="kl-is-ce-minus-entropy"),
+    pytest.param("kl-softmax", sympy.Derivative(L, x[i]), p[i] - y[i], id="kl-gradient"),
+    pytest.param("sigmoid-bce", sympy.Derivative(p[i], x[j]), delta * p[i] * (1 - p[i]),
+                 id="sigmoid-derivative"),
+    pytest.param("sigmoid-bce", sympy.Derivative(L, x[i]), p[i] - y[i], id="bce-gradient"),
+]
+
+
+@pytest.mark.parametrize(("name", "start", "result"), RESULTS)
+def test_each_chain_reaches_its_identity(name: str, start: sympy.Expr, result: sympy.Expr) -> None:
+    ends = _ends(catalogue.build(name))
+    assert ends[start] == result
+
+
+# (entry, justification of the step, the assumptions it names)
+USED = [
+    pytest.param("softmax-temperature", "use $\\sum_j y_j = 1$", ("\\sum_j y_j = 1",), id="t-sum"),
+    pytest.param("softmax-temperature", "collect terms", (), id="t-collect"),
+    pytest.param("label-smoothing-ce", "use $\\sum_j y_j = 1$", ("\\sum_j y_j = 1",), id="ls-sum"),
+    pytest.param("kl-softmax", "split the sum; $\\sum_{j} f_{j} \\delta_{ij} = f_{i}$",
+                 ("1 ≤ i, j, k ≤ n",), id="kl-range"),
+    pytest.param("sigmoid-bce", "case $i = j$: $\\delta_{ij} = 1$", ("i = j",), id="sig-case"),
+]
+
+
+@pytest.mark.parametrize(("name", "justification", "used"), USED)
+def test_steps_name_the_assumptions_they_use(
+    name: str, justification: str, used: tuple[str, ...]
+) -> None:
+    steps = [s for s in catalogue.build(name).steps if s.justification == justification]
+    assert steps and all(s.assumptions_used == used for s in steps)
+
+
+def test_sigmoid_bce_needs_no_assumption_on_the_targets() -> None:
+    d = catalogue.build("sigmoid-bce")
+    assert not any("y" in u for st in d.steps for u in st.assumptions_used)
+    assert [a.text for a in d.assumptions] == ["1 ≤ i, j, k ≤ n"]
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_every_step_is_proved_for_symbolic_n(name: str) -> None:
+    report = check(catalogue.build(name), FAST)
+    bad = [
+        (r.step.justification, r.result.verdict.value)
+        for r in report.steps
+        if r.result.verdict not in (Verdict.PROVED, Verdict.DEFINITION)
+    ]
+    assert not bad
+    assert report.summary["proved"] >= 5
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_every_step_is_proved_or_verified_for_n3(name: str) -> None:
+    d = catalogue.build(name, 3)
+    assert d.n == 3
+    report = check(d, FAST)
+    bad = [
+        (r.step.justification, r.result.verdict.value)
+        for r in report.steps
+        if r.result.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.DEFINITION)
+    ]
+    assert not bad
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_steps_form_chains_with_justifications(name: str) -> None:
+    d = catalogue.build(name)
+    equalities = [s for s in d.steps if s.relation is Relation.EQUAL]
+    assert all(s.justification for s in d.steps)
+    # a step either continues the chain (starts where the previous one ended), states a case of
+    # the chain's first quantity, or starts a new chain at a derivative or a defined name
+    defined = {s.lhs for s in d.steps if s.is_definition}
+    for a, b in itertools.pairwise(equalities):
+        assert (
+            b.lhs == a.rhs
+            or b.conditions
+            or isinstance(b.lhs, sympy.Derivative)
+            or b.lhs in defined
+            or not b.lhs.has(sympy.Derivative)
+        ), (a.justification, b.justification)
+    assert sum(1 for a, b in itertools.pairwise(equalities) if b.lhs == a.rhs) >= 3
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_notation_is_honoured(name: str) -> None:
+    nota = Notation(logits="z", probs="S", targets="t", loss="J", indices=("a", "b", "c"),
+                    classes="C")
+    d = catalogue.build(name, notation=nota)
+    names = {str(s) for st in d.steps for e in (st.lhs, st.rhs) for s in e.free_symbols}
+    assert {"z", "S", "a"} <= names
+    assert not names & {"x", "p", "y", "L", "i", "j", "n"}
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        pytest.param(0, ValueError, r"^n must be a positive integer, got 0$", id="zero"),
+        pytest.param(2.0, TypeError, r"^n must be a positive integer, got 2.0$", id="float"),
+    ],
+)
+@pytest.mark.parametrize("name", NEW)
+def test_bad_n_is_a_clear_error(name: str, bad: object, error: type, message: str) -> None:
+    build = getattr(entries, name.replace("-", "_"))
+    with pytest.raises(error, match=message):
+        build(bad)
+
+
+def test_a_name_the_entry_needs_cannot_be_taken_by_the_notation() -> None:
+    with pytest.raises(ValueError, match=r"^the names of an entry must all differ, got "):
+        entries.softmax_temperature(notation=Notation(targets="T"))
+
+
+# --- the strategy itself --------------------------------------------------------------------
+
+NM = names_for(Notation())
+P_DEF = sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[k]), (k, 1, n))
+CTX = Context(NM, {p[i]: P_DEF, L: -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))})
+
+
+def test_a_rule_that_changes_nothing_gives_no_step() -> None:
+    steps, last = chain(sympy.Derivative(p[i], x[j]), (COLLECT, DIFFERENTIATE, COLLECT), CTX)
+    assert [s.justification for s in steps] == ["quotient rule", "collect terms"]
+    assert last == steps[-1].rhs
+
+
+def test_rules_are_values_a_user_rule_joins_the_chain() -> None:
+    halve = rewrite("halve", lambda e, c: e / 2, "a planted wrong rule")
+    steps, last = chain(sympy.Derivative(p[i], x[j]), (DIFFERENTIATE, recognise(p), halve), CTX)
+    assert last == p[i] * (delta - p[j]) / 2
+    define = dataclasses.replace(steps[0], lhs=p[i], rhs=P_DEF, relation=Relation.DEFINE)
+    report = check(Derivation("planted", (define, *steps)), FAST)
+    verdicts = [r.result.verdict for r in report.steps][1:]
+    # the checker is not told which rule was planted; it finds the false step by itself
+    assert verdicts[:2] == [Verdict.PROVED, Verdict.PROVED]
+    assert verdicts[2] is Verdict.FALSE
+
+
+def test_the_gradient_plan_of_softmax_ce_reaches_p_minus_y() -> None:
+    jac = sympy.Derivative(p[i], x[j])
+    _, result = chain(jac, (DIFFERENTIATE, recognise(p)), CTX)
+    ctx = CTX.with_derivative(jac, result)
+    steps, last = chain(sympy.Derivative(L, x[i]), (CHAIN_RULE, SUBSTITUTE, SUM_DELTAS, COLLECT),
+                        ctx)
+    assert last == p[i] * sympy.Sum(y[j], (j, 1, n)) - y[i]
+    assert [s.justification.split(":")[0] for s in steps][:2] == [
+        "chain rule through $p_{j}$", "Jacobian, $i \\leftrightarrow j$",
+    ]
+
+
+def test_split_cases_only_where_a_delta_is() -> None:
+    jac = sympy.Derivative(p[i], x[j])
+    assert split_cases(jac, p[i] * p[j], CTX) == ()
+    diag, off = split_cases(jac, p[i] * (delta - p[j]), CTX)
+    assert (diag.rhs, off.rhs) == (p[i] * (1 - p[i]), -p[i] * p[j])
+    assert [c.text for c in diag.conditions] == ["i = j"]
+
+
+def test_recognise_needs_a_definition() -> None:
+    with pytest.raises(ValueError, match=r"^no definition of q to recognise$"):
+        recognise(q).apply(q[i], CTX)
+
+
+def test_concrete_steps_are_matrices_of_the_symbolic_ones() -> None:
+    d = entries.softmax_temperature(2)
+    eq = [s for s in d.steps if s.relation is Relation.EQUAL]
+    assert eq[0].lhs.shape == (2, 2) and eq[-1].lhs.shape == (2, 1)
+    p1, p2, y1, y2 = sympy.symbols("p_1 p_2 y_1 y_2", real=True)
+    assert list(eq[-1].rhs) == [(p1 - y1) / T, (p2 - y2) / T]
+    assert dataclasses.replace(d, steps=()).assumptions[0].text == "\\sum_j y_j = 1"
