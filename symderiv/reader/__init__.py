@@ -67,6 +67,7 @@ def parse_formula(latex: str) -> sympy.Expr:
         distributions=_context.distribution_names(latex),
         rv=_context.random_variables(latex),
         vectors=_context.vector_names(latex),
+        functions=_context.function_names(latex) - _context.distribution_names(latex),
     )
     from symderiv.reader._source import SourceText
 

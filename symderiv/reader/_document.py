@@ -88,6 +88,7 @@ class _Reader:
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
             matrices=ctxmod.matrix_names(text),
+            functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
         )
@@ -105,6 +106,7 @@ class _Reader:
             self.context.extend(
                 ctxmod.inline_values(self.src, inline.body_start, inline.body_end, self.ctx)
             )
+            self.inline_definitions(inline.body_start, inline.body_end)
         prev_end = 0
         tail: _Expr | None = None
         for block in scan.blocks:
@@ -458,7 +460,7 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
-            key = _definition_key(lhs_e)
+            key = _definition_key(lhs_e, self.ctx.functions)
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
@@ -518,6 +520,21 @@ class _Reader:
             warnings=tuple(warnings),
         )
 
+    def inline_definitions(self, start: int, end: int) -> None:
+        """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
+        for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
+            defined = frozenset(self.defined)
+            value = self.apply_functions(normalize(value, self.rules, defined=defined))
+            self.context.append(
+                Assumption(
+                    expr=sympy.Tuple(target, value),
+                    text=self.src.text[start:end].strip(),
+                    source="document",
+                    kind="definition",
+                    span=span,
+                )
+            )
+
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
         if isinstance(lhs, AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
@@ -557,7 +574,7 @@ def _numeric(e: sympy.Basic) -> bool:
     return bool(e.is_number)
 
 
-def _definition_key(e: sympy.Basic) -> str | None:
+def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> str | None:
     if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
         if e.is_integer:
             return None
@@ -572,7 +589,7 @@ def _definition_key(e: sympy.Basic) -> str | None:
         # is a claim about sigma, a step to judge.
         if not all(isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args):
             return None
-        if name in STANDARD_FUNCS or name[:1].isupper():
+        if name in STANDARD_FUNCS or name[:1].isupper() or name in functions:
             return definition_key(name, len(e.args))
     return None
 

@@ -109,7 +109,11 @@ UNICODE = {
     "φ": "phi",
     "ω": "omega",
 }
-UNICODE_SYMBOLS = {"−": "-", "–": "-", "＝": "=", "（": "(", "）": ")"}
+#: Commands that are another command's spelling.
+CMD_ALIASES = {"backsim": "sim", "thicksim": "sim", "dots": "ldots", "ne": "neq"}
+#: Commands that are a plain symbol: ``\lvert`` is ``|``.
+CMD_SYMBOLS = {"lvert": "|", "rvert": "|", "vert": "|", "ast": "*"}
+UNICODE_SYMBOLS = {"−": "-", "–": "-", "＝": "=", "（": "(", "）": ")", "’": "'", "′": "'"}
 SYMBOLS = frozenset("+-*/^_{}()[]|=,<>!&':;.~")
 
 
@@ -177,7 +181,10 @@ def _scan(text: str, base: int, src: SourceText | None) -> list[Token]:
                         i = close + 1
                         continue
                     raise _err(f"\\{name} without an environment name", base + i, base + j, src)
-                out.append(Token("cmd", name, base + i, base + j))
+                if name in CMD_SYMBOLS:
+                    out.append(Token("sym", CMD_SYMBOLS[name], base + i, base + j))
+                else:
+                    out.append(Token("cmd", CMD_ALIASES.get(name, name), base + i, base + j))
                 i = j
             else:
                 out.append(Token("cmd", text[j], base + i, base + j + 1))
@@ -325,6 +332,14 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
                 "mathit",
             ):
                 m += 1  # \mathbf x: the next token is the argument
+                if t.text in ("mathbf", "bold", "boldsymbol", "bm") and nxt.kind == "word":
+                    # only its first letter: \mathbf xy is a bold x times y
+                    head = Token(nxt.kind, nxt.text[:1], nxt.start, nxt.start + 1, bold=True)
+                    out.append(head)
+                    if len(nxt.text) > 1:
+                        toks[m] = Token(nxt.kind, nxt.text[1:], nxt.start + 1, nxt.end)
+                    else:
+                        m += 1
                 continue
             m += 1
             continue

@@ -27,6 +27,7 @@ _WRAPPERS = re.compile(
 _BRACED_LAYOUT = re.compile(r"\\(?:eqalign|eqalignno|displaylines|boxed)\s*\{")
 #: Commands that end a row like ``\\\\``.
 _ROW_BREAKS = frozenset({"\\\\", "\\cr", "\\newline"})
+_CONTROL_SPACES = frozenset({"\\ ", "\\,", "\\;", "\\:", "\\!", "\\>"})
 _TOKEN = re.compile(r"\\begin\{[^{}]*\}|\\end\{[^{}]*\}|\\[A-Za-z]+|\\.|[{}()\[\]=&]|:=")
 _ANNOTATION_CMDS = frozenset(
     {"text", "mbox", "textrm", "textbf", "mathsf", "quad", "qquad", "hspace", "textit"}
@@ -142,6 +143,10 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
         if close != -1:
             work.blank(a + m.start(), open_at + 1)
             work.blank(close, close + 1)
+    s = work.value
+    for t, ts, te, _depth in _tokens(s, a, b):
+        if t in _CONTROL_SPACES:
+            work.blank(ts, te)  # "\ " left at a side's end would read as a lone backslash
     s = work.value
     rows: list[Row] = []
     row_start = a

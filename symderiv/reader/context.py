@@ -143,6 +143,66 @@ def vector_names(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _ENTRY.finditer(text))
 
 
+_ARG = (
+    r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde|vec)\s*\{?\s*)?\\?[A-Za-z]+\s*\}?"
+    r"(?:\s*_\s*\{?\s*\\?[A-Za-z0-9]+\s*\}?)?(?:\s*\^\s*\{?\s*\(\s*[a-z0-9]\s*\)\s*\}?)?"
+)
+_FUNCTION_HEAD = re.compile(
+    r"(?:^|[$&\n]|\\\\|\\\[|\\begin\{[^{}]*\}|\\cr\b|\\newline\b)\s*"
+    r"(?:\\(?:mathrm|operatorname|text|mathcal|mathit)\s*\{\s*)?"
+    r"(?P<name>\\?[A-Za-z]+)\s*\}?"
+    r"(?:\s*_\s*(?P<sub>\{\s*\\?[A-Za-z0-9]+\s*\}|\\[A-Za-z]+|[A-Za-z0-9]))?"
+    r"\s*(?:\\left\s*)?\(\s*" + _ARG + r"(?:\s*(?:,|;|\||\\mid|\\lvert)\s*" + _ARG + r")*\s*"
+    r"(?:\\right\s*)?\)\s*(?:_\s*\{?\s*[a-z]\s*\}?)?\s*&?\s*(?:=|:=|\\coloneqq)(?!=)"
+)
+_PRIMED = re.compile(
+    r"(?<![A-Za-z])(?P<name>\\?[A-Za-z]+)\s*(?:'|’|\^\s*\{\s*'\s*\}|\^\s*\\prime)+\s*(?:\\left\s*)?\("
+)
+#: Names that are never a document's own function (the parser reads them itself).
+_NOT_FUNCTIONS = frozenset(
+    {"exp", "log", "ln", "lg", "sin", "cos", "tan", "tanh", "sinh", "cosh", "softmax",
+     "sigmoid", "H", "E", "D", "frac", "dfrac", "sqrt", "left", "right", "partial", "nabla",
+     "sum", "prod", "int", "lim", "max", "min", "mathbb", "Pr", "d", "e"}
+)
+
+
+def _function_name(name: str, sub: str | None) -> str | None:
+    from symderiv.reader.parser import GREEK
+
+    if name.startswith("\\"):
+        name = name[1:]
+        if name not in GREEK:
+            return None
+    if name in _NOT_FUNCTIONS:
+        return None
+    if sub:
+        sub = sub.strip("{} ").lstrip("\\")
+        return f"{name}_{sub}"
+    return name
+
+
+def function_names(text: str) -> frozenset[str]:
+    r"""Names the document defines or differentiates as functions.
+
+    A name applied to variables at the head of a chain (``f(x) = x^2``, ``J(w, b) = ...``,
+    ``s(\mathbf x)_i = ...``) or written with a prime before parentheses (``g'(x)``).  Keys are
+    as the parser spells names: ``f``, ``F_0``, ``h_theta``, ``FL``.
+
+    >>> sorted(function_names(r"$$f(x) = x^2$$ and $$g'(t) = 1$$ but $$a(1 - a) = b$$"))
+    ['f', 'g']
+    """
+    out: set[str] = set()
+    for m in _FUNCTION_HEAD.finditer(text):
+        key = _function_name(m.group("name"), m.group("sub"))
+        if key is not None:
+            out.add(key)
+    for m in _PRIMED.finditer(text):
+        key = _function_name(m.group("name"), None)
+        if key is not None:
+            out.add(key)
+    return frozenset(out)
+
+
 _MATRIX_ENTRY = re.compile(r"(?<![A-Za-z\\])([A-Z])_\{\s*[a-z]\s*,?\s*[a-z]\s*\}")
 
 
@@ -217,6 +277,65 @@ def inline_values(src: SourceText, start: int, end: int, ctx: ParseContext) -> l
     return out
 
 
+def inline_definitions(
+    src: SourceText, start: int, end: int, ctx: ParseContext
+) -> list[tuple[sympy.Basic, sympy.Basic, SourceSpan]]:
+    """Definitions stated in inline math: ``$u = \\exp(a_0) + \\exp(a_1)$``, ``$S_i = ...$``.
+
+    Each comma-separated part whose first member is a bare name (``u``, ``S_i``, ``f(x)``) and
+    whose last member is a formula (not a number: values are :func:`inline_values`) defines
+    that name; ``(target, value, span)`` as read, before normalisation.
+    """
+    body = src.text[start:end]
+    if len(body) > MAX_INLINE_CHARS or "=" not in body:
+        return []
+    out = []
+    for a0, b0 in _split_top_level(body, ","):
+        piece = body[a0:b0]
+        parts = _split_top_level_eq(piece)
+        if len(parts) < 2:
+            continue
+        (ta, tb), (va, vb) = parts[0], parts[-1]
+        try:
+            target = parse_math(piece[ta:tb], base=start + a0 + ta, src=src, ctx=ctx).expr
+            value = parse_math(piece[va:vb], base=start + a0 + va, src=src, ctx=ctx).expr
+        except ParseError:
+            continue
+        if not _bare_name(target) or isinstance(value, sympy.MatrixBase):
+            continue
+        if value.is_number or value == target or value.has(target):
+            continue
+        out.append((target, value, src.span(start + a0, start + b0)))
+    return out
+
+
+def _bare_name(e: sympy.Basic) -> bool:
+    """A name a formula can define: ``u``, ``S_i``, ``x_{ij}``, ``f(x)`` (not an index)."""
+    if isinstance(e, sympy.Symbol):
+        return not e.is_integer and not isinstance(e, sympy.Dummy)
+    if isinstance(e, sympy.Indexed):
+        return all(isinstance(i, sympy.Symbol) for i in e.indices)
+    if isinstance(e, sympy.core.function.AppliedUndef):
+        return bool(e.args) and all(isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args)
+    return False
+
+
+def _split_top_level(body: str, sep: str) -> list[tuple[int, int]]:
+    parts = []
+    depth = 0
+    pos = 0
+    for m, c in enumerate(body):
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth = max(0, depth - 1)
+        elif c == sep and depth == 0:
+            parts.append((pos, m))
+            pos = m + 1
+    parts.append((pos, len(body)))
+    return parts
+
+
 def _target(e: sympy.Basic) -> sympy.Basic | None:
     if isinstance(e, sympy.Symbol) and len(e.name) == 1:
         if e.name.isupper():
@@ -230,19 +349,7 @@ def _target(e: sympy.Basic) -> sympy.Basic | None:
 
 
 def _split_top_level_eq(body: str) -> list[tuple[int, int]]:
-    parts = []
-    depth = 0
-    pos = 0
-    for m, c in enumerate(body):
-        if c in "{([":
-            depth += 1
-        elif c in "})]":
-            depth = max(0, depth - 1)
-        elif c == "=" and depth == 0:
-            parts.append((pos, m))
-            pos = m + 1
-    parts.append((pos, len(body)))
-    return parts
+    return _split_top_level(body, "=")
 
 
 def condition_assumption(a: str, op: str, b: str, text: str, span: SourceSpan | None) -> Assumption:

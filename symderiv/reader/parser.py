@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.matrices.exceptions import ShapeError
+from sympy.tensor.indexed import IndexException
 
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
@@ -68,8 +70,32 @@ GREEK = frozenset(
     ]
 )
 #: Function names read from words (``exp(x)``) and commands (``\\exp``).
-FUNCTIONS = ("softmax", "sigmoid", "tanh", "exp", "log", "sin", "cos", "tan", "ln")
-_CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "lg"})
+FUNCTIONS = (
+    "softmax",
+    "sigmoid",
+    "tanh",
+    "sinh",
+    "cosh",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "ln",
+)
+_CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
+#: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
+_ELEMENTARY = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "tanh": sympy.tanh,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "ln": sympy.log,
+}
 _MUL = frozenset({"times", "cdot", "ast"})
 _RELATIONS = {
     "=": sympy.Eq,
@@ -125,6 +151,9 @@ class ParseContext:
     rv: tuple[tuple[str, str], ...] = ()
     vectors: frozenset[str] = frozenset()
     matrices: frozenset[str] = frozenset()
+    #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
+    #: written with parentheses they are applied, never multiplied.
+    functions: frozenset[str] = frozenset()
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -209,13 +238,20 @@ def parse_math(
     p = _Parser(toks, src, ctx, base + len(text))
     try:
         with _deep_recursion(max(sys.getrecursionlimit(), 12 * ctx.max_depth + 2000)):
-            e = p.relation() if relation else p.expr()
+            over = None if relation else _top_level_over(toks)
+            if over is not None:
+                e = p.sub_expr(toks, toks[over])
+                p.pos = len(toks)
+            else:
+                e = p.relation() if relation else p.expr()
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
             e = p.resolve(_v.finish(e))
     except RecursionError:
         raise ParseError("formula nested too deeply", p.span_of(toks[0])) from None
+    except IndexException as err:
+        raise ParseError(f"an entry that is not read: {err}", p.span_of(toks[0])) from None
     except ShapeError as err:
         raise ParseError(f"matrix sizes do not match: {err}", p.span_of(toks[0])) from None
     except (sympy.SympifyError, TypeError, AttributeError):
@@ -342,6 +378,13 @@ class _Parser:
     ) -> sympy.Expr:
         if not toks:
             raise self.error("an empty group", at)
+        over = _top_level_over(toks)
+        if over is not None:  # {a \over b}
+            num, den = toks[:over], toks[over + 1 :]
+            return _v.div(
+                self.sub_expr(num, toks[over], count=count, index=index),
+                self.sub_expr(den, toks[over], count=count, index=index),
+            )
         q = self.sub(toks)
         q.count_mode = count
         q.index_mode = index or self.index_mode
@@ -428,6 +471,15 @@ class _Parser:
                 break
             if (t.kind == "cmd" and t.text in _MUL) or (t.kind == "sym" and t.text == "*"):
                 self.pos += 1
+                f = _v.mul(f, self.factor())
+            elif (
+                t.kind == "sym"
+                and t.text == "."
+                and not self.at_sym(".", 1)
+                and not (self.pos > 0 and _is_sym(self.toks[self.pos - 1], (".",)))
+                and self.starts_primary(self.peek(1))
+            ):
+                self.pos += 1  # p_j.p_i: a product written with a full stop
                 f = _v.mul(f, self.factor())
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.pos += 1
@@ -587,10 +639,79 @@ class _Parser:
         if name in ("log", "lg") and self.at_sym("_"):
             toks, at = self.group_tokens_after_sub()
             base = self.sub_expr(toks, at)
-        if self.at_sym("^"):
+        primes = self.primes()
+        if primes:
+            if name not in _ELEMENTARY or not self.at_sym("("):
+                raise self.error(f"a prime on {name} without its argument", t, unsupported=True)
+            save = self.pos
+            arg = self.fn_argument()
+            self.pos = save
+            return self.primed(self.apply_function(name, t), arg, primes, t)
+        power: sympy.Expr | None = None
+        if self.at_sym("^") and name != "softmax":
+            tok = self.take()
+            power = self.superscript_power(tok, name)
+        value = self.apply_function_plain(name, t, base)
+        return value if power is None else sympy.Pow(value, power)
+
+    def superscript_power(self, tok: Token, name: str) -> sympy.Expr:
+        """``\\tanh^2(x)``: a positive whole power of the function's value (never an inverse)."""
+        e = self.superscript()
+        if not (isinstance(e, sympy.Integer) and e > 0):
             raise self.error(
-                f"a power written on \\{name} is not read", self.peek(), unsupported=True
+                f"a power written on \\{name} other than a positive whole number is not read",
+                tok,
+                unsupported=True,
             )
+        if self.peek() is None:
+            raise self.error(f"{name} without an argument", tok)
+        return e
+
+    def primes(self) -> int:
+        """How many primes follow here: ``'``, ``''``, ``^{'}``, ``^\\prime`` (taken)."""
+        count = 0
+        while True:
+            if self.at_sym("'"):
+                self.pos += 1
+                count += 1
+                continue
+            if self.at_sym("^"):
+                nxt = self.peek(1)
+                if nxt is not None and (
+                    (nxt.kind == "sym" and nxt.text == "'")
+                    or (nxt.kind == "cmd" and nxt.text == "prime")
+                ):
+                    self.pos += 2
+                    count += 1
+                    continue
+                if nxt is not None and nxt.kind == "sym" and nxt.text == "{":
+                    m = self.pos + 2
+                    inner = 0
+                    while m < len(self.toks) and (
+                        (self.toks[m].kind == "sym" and self.toks[m].text == "'")
+                        or (self.toks[m].kind == "cmd" and self.toks[m].text == "prime")
+                    ):
+                        inner += 1
+                        m += 1
+                    if inner and m < len(self.toks) and _is_close_brace(self.toks[m]):
+                        self.pos = m + 1
+                        count += inner
+                        continue
+            return count
+
+    def primed(self, body: sympy.Expr, arg: sympy.Expr, order: int, t: Token) -> sympy.Expr:
+        """The ``order``-th derivative of ``body``, a function applied to ``arg``.
+
+        ``f'(x)`` with a variable ``x`` is ``Derivative(f(x), x)``; a prime on a function of an
+        expression (``f'(2x)``) is not read.
+        """
+        if not isinstance(arg, sympy.Symbol) or is_index(arg):
+            raise self.error(
+                "a prime on a function of something that is not a variable", t, unsupported=True
+            )
+        return sympy.Derivative(body, (arg, order))
+
+    def apply_function_plain(self, name: str, t: Token, base: sympy.Expr | None) -> sympy.Expr:
         if name == "softmax":
             return self.softmax(t)
         if self.peek() is None:
@@ -612,8 +733,7 @@ class _Parser:
             return sympy.log(a, evaluate=ev)
         if name == "sigmoid":
             return sympy.Function("sigma")(a)
-        fns = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh}
-        return fns[name](a, evaluate=ev)
+        return _ELEMENTARY[name](a, evaluate=ev)
 
     def group_tokens_after_sub(self) -> tuple[list[Token], Token]:
         self.expect_sym("_", "")
@@ -632,6 +752,19 @@ class _Parser:
             exps = [sympy.exp(v, evaluate=not v.has(sympy.Float)) for v in vec]
             total = sympy.Add(*exps)
             return sympy.ImmutableMatrix(vec.shape[0], vec.shape[1], [e / total for e in exps])
+        if (
+            len(arg_toks) > 2
+            and arg_toks[0].kind == "word"
+            and len(arg_toks[0].text) == 1
+            and arg_toks[1].kind == "sym"
+            and arg_toks[1].text == "_"
+            and not self.at_sym("_")
+        ):
+            # NOTE: softmax(z_j) is the j-th output of softmax over the vector z, as notes mean it.
+            entry = self.sub_expr(arg_toks, t)
+            if isinstance(entry, sympy.Indexed) and len(entry.indices) == 1:
+                return sympy.Function("softmax")(entry.base, entry.indices[0])
+            raise self.error("softmax of something that is not a vector entry", t, unsupported=True)
         if not (
             len(arg_toks) == 1
             and arg_toks[0].kind in ("word", "name")
@@ -676,6 +809,15 @@ class _Parser:
     def word(self) -> sympy.Expr:
         t = self.peek()
         assert t is not None
+        if len(t.text) > 1 and t.text in self.ctx.functions:
+            self.pos += 1  # FL(p_t), KL(p, q): the document's own multi-letter function
+            return self.letter(t.text, t)
+        if t.text.lower() == "softmax" and t.text != "softmax":
+            self.pos += 1  # Softmax(x_i), \mathcal{Softmax}
+            return self.apply_function("softmax", t)
+        if len(t.text) > 1 and t.text.isalpha() and self.at_sym("(", 1) and self.comma_list_follows_at(1):
+            self.pos += 1  # loss(y, p): a multi-letter name applied to a list is one name
+            return self.letter(t.text, t)
         for fn in FUNCTIONS:
             if t.text.startswith(fn) and (len(t.text) == len(fn) or fn in ("exp", "log")):
                 head = self.split_word(len(fn))
@@ -707,7 +849,9 @@ class _Parser:
             raise self.error("a call without arguments", at)
         q = self.sub(toks)
         args = [q.expr()]
-        while q.at_sym(","):
+        # NOTE: q(z | x) and P(y | X, w) are functions of all their arguments: conditioning
+        # is read as one more argument, never as an absolute value.
+        while q.at_sym(",") or q.at_sym(";") or q.at_sym("|") or q.at("cmd", "mid"):
             q.pos += 1
             args.append(q.expr())
         if q.pos < len(q.toks):
@@ -741,6 +885,8 @@ class _Parser:
                         out.extend(_index(c) for c in u.text)
                     else:
                         return None
+            if not out:
+                raise self.error("a subscript without an index", at)
             return out
         if len(toks) == 1 and toks[0].kind in ("name", "cmd"):
             if toks[0].kind == "cmd" and toks[0].text not in GREEK:
@@ -753,12 +899,20 @@ class _Parser:
         sub_toks: list[Token] | None = None
         sub_at = t
         sup: list[tuple[Token, sympy.Expr | _Transpose]] = []
-        while self.at_sym("_") or self.at_sym("^"):
+        primes = 0
+        sample: sympy.Expr | None = None
+        while self.at_sym("_") or self.at_sym("^") or self.at_sym("'"):
+            k = self.primes()
+            if k:
+                primes += k
+                continue
             op = self.take()
             if op.text == "_":
                 if sub_toks is not None:
                     raise self.error("a double subscript", op)
                 sub_toks, sub_at = self.group_tokens()
+            elif sample is None and not sup and self.sample_index_follows():
+                sample = self.sample_index()
             else:
                 if name == "e" and sub_toks is None:
                     e = self.superscript()
@@ -766,12 +920,30 @@ class _Parser:
                         raise self.error("e^T is not read", op)
                     return sympy.exp(e)
                 sup.append((op, self.superscript()))
-        value = self.named(name, t, sub_toks, sub_at)
+        if primes:
+            if sup or not self.at_sym("("):
+                raise self.error("primes (f') are not read here", t, unsupported=True)
+            value = self.named(name, t, sub_toks, sub_at, applied=True)
+            if not isinstance(value, AppliedUndef) or len(value.args) != 1:
+                raise self.error("a prime on something that is not a function", t, unsupported=True)
+            return self.primed(value, value.args[0], primes, t)
+        if sample is not None:
+            value = self.sampled(name, t, sub_toks, sub_at, sample)
+        else:
+            value = self.named(name, t, sub_toks, sub_at)
         for op, e in sup:
             value = self.make_pow(value, e, op)
         return value
 
-    def named(self, name: str, t: Token, sub_toks: list[Token] | None, sub_at: Token) -> sympy.Expr:
+    def named(
+        self,
+        name: str,
+        t: Token,
+        sub_toks: list[Token] | None,
+        sub_at: Token,
+        *,
+        applied: bool = False,
+    ) -> sympy.Expr:
         idx: list[sympy.Expr] | None = None
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
@@ -788,6 +960,13 @@ class _Parser:
             return self.info_function(name, t)
         if name == "sigma" and idx is None and self.at_sym("("):
             return sympy.Function("sigma")(self.paren())
+        if self.at_sym("(") and (
+            applied
+            or _function_key(name, idx) in self.ctx.functions
+            or self.comma_list_follows()
+            or (idx is None and sub_toks is not None and _parameter_subscript(sub_toks))
+        ):
+            return self.undefined_call(name, t, idx)
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
         if t.bold and len(name) == 1 and name.islower():
@@ -797,6 +976,92 @@ class _Parser:
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
         return self.bare(name)
+
+    def sample_index_follows(self) -> bool:
+        """``{(i)}`` at the cursor (after a ``^``): a sample index, not a power."""
+        toks = self.toks[self.pos : self.pos + 5]
+        texts = [(u.kind, u.text) for u in toks]
+        inner = texts[2:3] if texts[:2] == [("sym", "{"), ("sym", "(")] else []
+        return (
+            len(texts) >= 5
+            and bool(inner)
+            and (inner[0][0] == "num" or (inner[0][0] == "word" and len(inner[0][1]) == 1))
+            and texts[3:5] == [("sym", ")"), ("sym", "}")]
+        )
+
+    def sample_index(self) -> sympy.Expr:
+        """Take ``{(i)}`` and return the index ``i`` (or the number)."""
+        self.pos += 2
+        u = self.take()
+        self.pos += 2
+        if u.kind == "num":
+            if len(u.text) > 6 or "." in u.text:
+                raise self.error(f"sample index {u.text} is not a small integer", u)
+            return sympy.Integer(int(u.text))
+        return _index(u.text)
+
+    def sampled(
+        self,
+        name: str,
+        t: Token,
+        sub_toks: list[Token] | None,
+        sub_at: Token,
+        sample: sympy.Expr,
+    ) -> sympy.Expr:
+        """``x^{(i)}``, ``x_j^{(i)}``: an entry of the per-sample quantity ``x^{(\\cdot)}``.
+
+        NOTE: the sample index is a separate name, so ``x^{(i)}`` is never ``x_i`` nor ``x**i``.
+        """
+        idx: list[sympy.Expr] = []
+        if sub_toks is not None:
+            got = self.indices(sub_toks, sub_at)
+            if got is None:
+                suffix = "".join(u.text for u in sub_toks if u.kind in ("word", "name", "cmd"))
+                name = f"{name}_{suffix}"
+            else:
+                idx = got
+        if self.at_sym("(") and (
+            name in self.ctx.functions or self.comma_list_follows()
+        ):
+            raise self.error("a per-sample function is not read", t, unsupported=True)
+        return _vector(f"{name}^{{(\\cdot)}}")[tuple([sample, *idx])]
+
+    def comma_list_follows(self) -> bool:
+        """True when the parentheses at the cursor hold a top-level comma: ``(y, \\hat y)``."""
+        return self.comma_list_follows_at(0)
+
+    def comma_list_follows_at(self, k: int) -> bool:
+        depth = 0
+        for m in range(self.pos + k, len(self.toks)):
+            u = self.toks[m]
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif u.kind == "begin":
+                depth += 1
+            elif u.kind == "end":
+                depth -= 1
+            elif depth == 1 and (
+                (u.kind == "sym" and u.text in (",", ";", "|")) or (u.kind == "cmd" and u.text == "mid")
+            ):
+                return True
+        return False
+
+    def undefined_call(self, name: str, t: Token, idx: list[sympy.Expr] | None) -> sympy.Expr:
+        """``f(x)``, ``L(y, \\hat y)``, ``g_\\phi(x, \\epsilon)``: an undefined function applied.
+
+        An entry written after the call (``s(\\mathbf x)_i``) becomes a last argument.
+        """
+        args = self.call_args(t)
+        fname = name if idx is None else f"{name}_{{{','.join(str(i) for i in idx)}}}"
+        if self.at_sym("_"):
+            self.pos += 1
+            toks, at = self.group_tokens()
+            args.append(self.index_expr(toks, at))
+        return sympy.Function(fname)(*args)
 
     def bare(self, name: str) -> sympy.Expr:
         if name in self.bound:
@@ -933,6 +1198,12 @@ class _Parser:
         if c == "pi":
             self.pos += 1
             return sympy.pi
+        if c == "Sigma" and self.sigma_sum_follows():
+            self.pos += 1
+            return self.sum_(Token("cmd", "sum", t.start, t.end))  # \Sigma^m_{i=1}: a sum
+        if c == "lim":
+            self.pos += 1
+            return self.limit(t)
         if c in GREEK:
             self.pos += 1
             return self.letter(c, t)
@@ -957,6 +1228,60 @@ class _Parser:
             self.pos += 1
             return e
         raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def sigma_sum_follows(self) -> bool:
+        """``\\Sigma_{i=1}^m``, ``\\Sigma_{w \\in L}``: a capital sigma with a summation range."""
+        m = self.pos + 1
+        while m + 1 < len(self.toks) and _is_sym(self.toks[m], ("_", "^")):
+            op = self.toks[m].text
+            if not _is_sym(self.toks[m + 1], ("{",)):
+                m += 2
+                continue
+            depth, k = 0, m + 1
+            while k < len(self.toks):
+                u = self.toks[k]
+                if _is_sym(u, ("{",)):
+                    depth += 1
+                elif _is_sym(u, ("}",)):
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif op == "_" and depth == 1 and (
+                    _is_sym(u, ("=",)) or (u.kind == "cmd" and u.text in ("in", "neq"))
+                ):
+                    return True
+                k += 1
+            m = k + 1
+        return False
+
+    def limit(self, t: Token) -> sympy.Expr:
+        """``\\lim_{h \\to 0} f(h)``: a SymPy ``Limit`` (two-sided at a finite point)."""
+        if not self.at_sym("_"):
+            raise self.error("\\lim without its variable", t, unsupported=True)
+        self.pos += 1
+        toks, at = self.group_tokens()
+        arrow = next(
+            (
+                m
+                for m, u in enumerate(toks)
+                if u.kind == "cmd" and u.text in ("to", "rightarrow", "longrightarrow")
+            ),
+            None,
+        )
+        if arrow is None or arrow == 0 or arrow == len(toks) - 1:
+            raise self.error("\\lim_{h \\to a} expected", at, unsupported=True)
+        var = self.sub_expr(toks[:arrow], at)
+        point = self.sub_expr(toks[arrow + 1 :], toks[arrow])
+        if not isinstance(var, sympy.Symbol) or (is_index(var) and var != symbols.n):
+            raise self.error("\\lim of something that is not a variable", at, unsupported=True)
+        if self.peek() is None:
+            raise self.error("\\lim without a body", t)
+        body = self.term()
+        if _v.is_shaped(body):
+            raise self.error("a limit of a vector", t, unsupported=True)
+        if point.has(sympy.oo, -sympy.oo):
+            return sympy.Limit(body, var, point)
+        return sympy.Limit(body, var, point, dir="+-")
 
     def frac(self, t: Token) -> sympy.Expr:
         if not self.at_sym("{"):
@@ -1048,10 +1373,13 @@ class _Parser:
         sup: tuple[list[Token], Token] | None = None
         while self.at_sym("_") or self.at_sym("^"):
             op = self.take()
+            group = self.group_tokens()
+            if not group[0]:
+                continue  # \sum_{ k }^{ }: an empty script says nothing
             if op.text == "_":
-                sub = self.group_tokens()
+                sub = group
             else:
-                sup = self.group_tokens()
+                sup = group
         if sub is None:
             raise self.error(f"\\{t.text} without a summation index", t, unsupported=True)
         toks, at = sub
@@ -1066,6 +1394,9 @@ class _Parser:
             )
         var = toks[0].text
         rest = toks[1:]
+        if len(rest) > 1 and rest[0].kind == "sym" and rest[0].text == "!" and rest[1].text == "=":
+            rest = [Token("cmd", "neq", rest[0].start, rest[1].end), *rest[2:]]  # j != i
+        except_value: sympy.Expr | None = None
         if rest:
             r0 = rest[0]
             if r0.kind == "sym" and r0.text == "=":
@@ -1077,6 +1408,15 @@ class _Parser:
                 and (rest[1].kind == "word" and len(rest[1].text) == 1)
             ):
                 other = rest[1].text
+            elif (
+                r0.kind == "cmd"
+                and r0.text in ("neq", "ne")
+                and len(rest) == 2
+                and rest[1].kind == "num"
+                and rest[1].text.isdigit()
+                and len(rest[1].text) <= 6
+            ):
+                except_value = sympy.Integer(int(rest[1].text))  # \sum_{k \neq 1}
             elif r0.kind == "cmd" and r0.text == "in":
                 self.warnings.append(f"read \\sum_{{{var} \\in ...}} as a sum over {var} = 1..n")
             else:
@@ -1096,6 +1436,10 @@ class _Parser:
             self.placeholders[d] = (body, _index(var), _index(other), lower, upper)
             return d
         k = _index(var)
+        if except_value is not None:
+            if t.text == "prod":
+                raise self.error("\\prod_{k \\neq 1} is not read", t, unsupported=True)
+            return sympy.Sum(body, (k, lower, upper)) - body.xreplace({k: except_value})
         cls = sympy.Product if t.text == "prod" else sympy.Sum
         return cls(body, (k, lower, upper))
 
@@ -1186,3 +1530,38 @@ def _digits(x: sympy.Number) -> float:
         return max(1.0, abs(math.log10(abs(float(x))))) if x != 0 else 1.0
     except (OverflowError, ValueError):
         return float(MAX_RESULT_DIGITS + 1)
+
+
+def _is_close_brace(t: Token) -> bool:
+    return t.kind == "sym" and t.text == "}"
+
+
+def _top_level_over(toks: list[Token]) -> int | None:
+    """Position of a ``\\over`` outside every brace and parenthesis of ``toks``, or None."""
+    depth = 0
+    for m, u in enumerate(toks):
+        if u.kind == "sym" and u.text in ("{", "(", "["):
+            depth += 1
+        elif u.kind == "sym" and u.text in ("}", ")", "]"):
+            depth -= 1
+        elif u.kind in ("begin", "end"):
+            depth += 1 if u.kind == "begin" else -1
+        elif depth == 0 and u.kind == "cmd" and u.text == "over":
+            return m
+    return None
+
+
+def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:
+    return t.kind == "sym" and t.text in texts
+
+
+def _function_key(name: str, idx: list[sympy.Expr] | None) -> str:
+    """How a (subscripted) name is keyed in :attr:`ParseContext.functions`: ``f``, ``F_0``."""
+    if idx is None:
+        return name
+    return f"{name}_{''.join(str(i) for i in idx)}"
+
+
+def _parameter_subscript(toks: list[Token]) -> bool:
+    """``h_\\theta``, ``g_{\\phi}``: a Greek parameter as the subscript of a function's name."""
+    return len(toks) == 1 and toks[0].kind == "cmd" and toks[0].text in GREEK

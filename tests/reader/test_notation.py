@@ -1,0 +1,272 @@
+"""Notation of real notes read as general rules: one table per construct, (informal, SymPy).
+
+Every row is a small case of its own; none is a corpus line.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from sympy.core.function import AppliedUndef
+
+from symderiv import symbols
+from symderiv.errors import ParseError
+from symderiv.reader import parse_formula, read_markdown
+
+i, j, k, n = symbols.i, symbols.j, symbols.k, symbols.n
+x, y, p, z = symbols.x, symbols.y, symbols.p, symbols.z
+t, u, w, a, b = (symbols.scalar(c) for c in "tuwab")
+f, g = sympy.Function("f"), sympy.Function("g")
+
+
+def read(latex: str) -> sympy.Basic:
+    return parse_formula(latex)
+
+
+def rhs_of(doc: str, index: int = -1) -> sympy.Basic:
+    d = read_markdown(doc)
+    s = d.steps[index]
+    assert s.problem is None, s.problem
+    return s.rhs
+
+
+def lhs_of(doc: str, index: int = -1) -> sympy.Basic:
+    d = read_markdown(doc)
+    s = d.steps[index]
+    assert s.problem is None, s.problem
+    return s.lhs
+
+
+# -- primes ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\sinh'(t)", sympy.Derivative(sympy.sinh(t), t), id="sinh-prime"),
+        pytest.param("cosh'(t)", sympy.Derivative(sympy.cosh(t), t), id="bare-cosh-prime"),
+        pytest.param("\\tanh''(u)", sympy.Derivative(sympy.tanh(u), (u, 2)), id="double-prime"),
+        pytest.param(
+            "\\sigma'(u)", sympy.Derivative(1 / (1 + sympy.exp(-u)), u), id="sigma-prime"
+        ),
+        pytest.param("g'(w)", sympy.Derivative(g(w), w), id="undefined-prime"),
+        pytest.param("g’(w)", sympy.Derivative(g(w), w), id="typographic-apostrophe"),
+        pytest.param("g^{ ' }(w)", sympy.Derivative(g(w), w), id="prime-as-superscript"),
+        pytest.param("g^\\prime(w)", sympy.Derivative(g(w), w), id="prime-command"),
+    ],
+)
+def test_primes(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("g'(2w)", id="prime-of-an-expression"),
+        pytest.param("g'h - h'g", id="prime-without-argument"),
+        pytest.param("\\sinh'", id="function-prime-without-argument"),
+    ],
+)
+def test_primes_not_guessed(latex: str) -> None:
+    with pytest.raises(ParseError):
+        read(latex)
+
+
+def test_defined_function_prime_is_its_derivative() -> None:
+    d = read_markdown("$$g(t) = t^3 \\\\ g'(t) = 3 t^2$$")
+    assert d.steps[0].relation.name == "DEFINE"
+    assert d.steps[0].lhs == g(t)
+    assert d.steps[1].lhs == sympy.Derivative(g(t), t)
+
+
+# -- application vs product ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param("$$g(t) = t^2 + 1$$\n\n$$u = g(w)$$", None, id="defined-function-applied"),
+        pytest.param(
+            "$$u = L(y, \\hat y)$$",
+            sympy.Function("L")(symbols.scalar("y"), symbols.scalar("\\hat{y}")),
+            id="capital-comma-list",
+        ),
+        pytest.param(
+            "$$u = g_\\phi(w, \\epsilon)$$",
+            sympy.Function("g_phi")(w, symbols.scalar("epsilon")),
+            id="parameter-subscript-comma-list",
+        ),
+        pytest.param(
+            "$$u = h_\\theta(w)$$", sympy.Function("h_theta")(w), id="parameter-subscript"
+        ),
+        pytest.param(
+            "$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"
+        ),
+        pytest.param(
+            "$$u = q(w | t)$$", sympy.Function("q")(w, t), id="conditioning-bar-is-an-argument"
+        ),
+        pytest.param("$$u = a(1 - a)$$", a * (1 - a), id="product-stays-product"),
+    ],
+)
+def test_application(doc: str, expected: sympy.Basic | None) -> None:
+    rhs = rhs_of(doc)
+    if expected is None:
+        assert rhs == w**2 + 1  # g applied to w: the definition's body at w
+    else:
+        assert rhs == expected
+
+
+def test_function_defined_at_chain_head_is_a_definition() -> None:
+    d = read_markdown("$$g(t) = t^2 \\\\ g(t) = t \\cdot t$$")
+    assert [s.relation.name for s in d.steps] == ["DEFINE", "EQUAL"]
+    assert isinstance(d.steps[1].lhs, AppliedUndef)
+
+
+def test_multi_letter_function_of_the_document() -> None:
+    d = read_markdown("$$FL(u) = -\\log(u)$$\n\n$$v = FL(w)$$")
+    assert d.steps[-1].rhs == -sympy.log(w)
+
+
+def test_function_with_entry_after_the_call() -> None:
+    e = lhs_of("$$s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$")
+    assert e == sympy.Function("s")(x, i)
+
+
+# -- sample indices ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("x^{(i)}", symbols.vector("x^{(\\cdot)}")[i], id="sample"),
+        pytest.param(
+            "\\hat y^{(k)}", symbols.vector("\\hat{y}^{(\\cdot)}")[k], id="hat-sample"
+        ),
+        pytest.param("x_j^{(i)}", symbols.vector("x^{(\\cdot)}")[i, j], id="entry-of-sample"),
+        pytest.param("x^{(2)}", symbols.vector("x^{(\\cdot)}")[2], id="numbered-sample"),
+        pytest.param("x^{i}", symbols.scalar("x") ** symbols.scalar("i"), id="power-stays"),
+        pytest.param("(a)^{(2)}", a**2, id="parenthesised-base-is-a-power"),
+    ],
+)
+def test_sample_index(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+def test_sample_index_in_a_function() -> None:
+    e = read("h_\\theta(x^{(i)})")
+    assert e == sympy.Function("h_theta")(symbols.vector("x^{(\\cdot)}")[i])
+
+
+# -- functions written without a backslash, and their powers ---------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("sinh(t)", sympy.sinh(t), id="sinh"),
+        pytest.param("cosh(t)", sympy.cosh(t), id="cosh"),
+        pytest.param("tanh(t)", sympy.tanh(t), id="tanh"),
+        pytest.param("ln(t)", sympy.log(t), id="ln"),
+        pytest.param("exp\\left( t \\right)", sympy.exp(t), id="exp-left-right"),
+        pytest.param("\\text{exp}(t)", sympy.exp(t), id="text-exp"),
+        pytest.param("exp\\{t/u\\}", sympy.exp(t / u), id="exp-braces"),
+        pytest.param("\\tanh^2(t)", sympy.tanh(t) ** 2, id="power-on-function"),
+        pytest.param("cosh(t)^{2}", sympy.cosh(t) ** 2, id="power-after-call"),
+    ],
+)
+def test_named_functions(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+def test_inverse_function_power_not_guessed() -> None:
+    with pytest.raises(ParseError):
+        read("\\tanh^{-1}(t)")
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("\\operatorname{softmax}(z)_i", id="operatorname"),
+        pytest.param("Softmax(z_i)", id="capital-entry-argument"),
+        pytest.param("\\mathcal{Softmax}(z_i)", id="mathcal"),
+        pytest.param("softmax(z_i)", id="entry-argument"),
+    ],
+)
+def test_softmax_spellings(latex: str) -> None:
+    k_ = symbols.index("k")
+    assert read(latex) == sympy.exp(z[i]) / sympy.Sum(sympy.exp(z[k_]), (k_, 1, n))
+
+
+# -- sums ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\sum\\limits_j^n x_j", sympy.Sum(x[j], (j, 1, n)), id="limits"),
+        pytest.param("\\sum_{ j }^{ } x_j", sympy.Sum(x[j], (j, 1, n)), id="empty-superscript"),
+        pytest.param(
+            "\\Sigma^m_{i=1} x_i",
+            sympy.Sum(x[i], (i, 1, symbols.count("m"))),
+            id="capital-sigma-range",
+        ),
+        pytest.param(
+            "\\Sigma_{j=1}^{n} x_j", sympy.Sum(x[j], (j, 1, n)), id="capital-sigma-sub-first"
+        ),
+        pytest.param("\\Sigma^2", symbols.scalar("Sigma") ** 2, id="capital-sigma-name"),
+        pytest.param(
+            "\\sum_{k \\neq 1} x_k", sympy.Sum(x[k], (k, 1, n)) - x[1], id="except-a-number"
+        ),
+        pytest.param(
+            "p_i \\sum_{j!=i} x_j",
+            p[i] * (sympy.Sum(x[j], (j, 1, n)) - x[i]),
+            id="bang-equals",
+        ),
+    ],
+)
+def test_sums(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+def test_sum_over_a_set_warns() -> None:
+    d = read_markdown("$$u = \\sum_{j \\in S} x_j$$")
+    assert any("\\in" in wn for wn in d.steps[0].warnings)
+
+
+# -- products and fractions ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("p_j.p_i", p[i] * p[j], id="full-stop-product"),
+        pytest.param("a \\cdot b", a * b, id="cdot"),
+        pytest.param("a * b", a * b, id="star"),
+        pytest.param("a \\ast b", a * b, id="ast"),
+        pytest.param("{a \\over b}", a / b, id="over-in-braces"),
+        pytest.param("u + {a + 1 \\over b}", u + (a + 1) / b, id="over-group-only"),
+        pytest.param("a \\over b", a / b, id="over-whole-formula"),
+    ],
+)
+def test_products(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("x_1 + ... + x_n", id="ellipsis"),
+        pytest.param("a..b", id="two-stops"),
+    ],
+)
+def test_ellipsis_is_not_a_product(latex: str) -> None:
+    with pytest.raises(ParseError):
+        read(latex)
+
+
+# -- limits ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "\\lim_{t \\to 0} \\frac{e^{t} - 1}{t}",
+            sympy.Limit((sympy.exp(t) - 1) / t, t, 0, dir="+-"),
+            id="finite-point",
+        ),
+        pytest.param(
+            "\\lim_{u\\to \\infty} \\frac{1}{u}",
+            sympy.Limit(1 / u, u, sympy.oo),
+            id="infinity",
+        ),
+    ],
+)
+def test_limits(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
