@@ -21,6 +21,7 @@ _PUBLIC = {
     "read_text": "symderiv.api",
     "derive": "symderiv.api",
     "build_and_check": "symderiv.api",
+    "render": "symderiv.api",
     "check": "symderiv.checker",
     "check_equal": "symderiv.checker",
     "read_markdown": "symderiv.reader",
@@ -75,6 +76,7 @@ __all__ = [
     "read_latex",
     "read_markdown",
     "read_text",
+    "render",
     "to_latex",
 ]
 
