@@ -322,7 +322,7 @@ def expand_includes(
     lines: list[str] = []
     origins: list[Origin] = []
     warnings: list[str] = []
-    budget = [max_bytes]
+    budget = [max_bytes - len(text)]  # the top file and everything it includes, together
 
     def emit(chunk: str, origin: Origin) -> None:
         lines.append(chunk)
@@ -338,7 +338,10 @@ def expand_includes(
                     continue
                 child_shown = _shown_name(included, path.parent, shown_root=Path(name).parent)
                 try:
-                    raw = included.read_bytes()
+                    if included.stat().st_size > budget[0]:
+                        raise DocumentError(f"{child_shown}: the inputs pass the size limit")
+                    with included.open("rb") as fh:
+                        raw = fh.read(budget[0] + 1)
                     if len(raw) > budget[0]:
                         raise DocumentError(f"{child_shown}: the inputs pass the size limit")
                     budget[0] -= len(raw)
