@@ -181,6 +181,14 @@ def _scan(text: str, base: int, src: SourceText | None) -> list[Token]:
                         i = close + 1
                         continue
                     raise _err(f"\\{name} without an environment name", base + i, base + j, src)
+                if name == "not":
+                    k = j
+                    while k < n and text[k] == " ":
+                        k += 1
+                    if k < n and text[k] == "=":
+                        out.append(Token("cmd", "neq", base + i, base + k + 1))  # \not=
+                        i = k + 1
+                        continue
                 if name in CMD_SYMBOLS:
                     out.append(Token("sym", CMD_SYMBOLS[name], base + i, base + j))
                 else:

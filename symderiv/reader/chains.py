@@ -166,6 +166,66 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
     return rows
 
 
+#: Words that open prose after a formula (``\text{for } i \neq j``), never a math name.
+_PROSE_WORDS = frozenset(
+    {
+        "for",
+        "if",
+        "where",
+        "when",
+        "whenever",
+        "since",
+        "with",
+        "and",
+        "or",
+        "otherwise",
+        "by",
+        "using",
+        "as",
+        "so",
+        "then",
+        "thus",
+        "hence",
+        "because",
+        "else",
+        "all",
+        "each",
+        "every",
+        "since",
+        "is",
+        "are",
+        "note",
+        "see",
+        "from",
+        "in",
+        "on",
+        "of",
+        "to",
+        "at",
+        "else",
+        "but",
+        "let",
+        "given",
+        "unless",
+        "iff",
+        "s.t",
+        "st",
+        "ie",
+        "eg",
+        "via",
+    }
+)
+#: What follows a name inside a formula: an argument, an operand or an operator.
+_MATH_AFTER = re.compile(
+    r"\\(?:left|big|Big|bigg|Bigg|bigl|Bigl|biggl|Biggl|frac|mathbf)|[({\[a-zA-Z0-9]"
+)
+
+
+def _math_name(inner: str) -> bool:
+    """True for ``\text{diag}``-like content: one word, no spaces around it, not a prose word."""
+    return bool(re.fullmatch(r"[A-Za-z]+", inner)) and inner.lower() not in _PROSE_WORDS
+
+
 def _annotate(work: Work, row: Row) -> None:
     """Find the row's trailing prose (``\\quad (i \\neq j)``, ``\\text{...}``) and blank it."""
     s = work.value
@@ -180,6 +240,13 @@ def _annotate(work: Work, row: Row) -> None:
             after = s[close + 1 : row.end].lstrip() if close != -1 else ""
             if after[:1] in ("(", "_", "^"):
                 continue  # \text{softmax}(x)_i is a name, not prose
+            inner = s[te + brace.end() : close] if close != -1 else ""
+            before = s[row.start : ts].replace("&", "").strip()
+            if not before and re.search(r":\s*$", inner):
+                work.blank(ts, close + 1)  # \mbox{Loss: } L = ...: a label before the formula
+                continue
+            if _math_name(inner) and _MATH_AFTER.match(after):
+                continue  # \text{diag}\left(...\right): a name inside the formula, not prose
         start = ts
         before = s[row.start : ts].rstrip()
         if t[1:] in ("quad", "qquad") and not before.replace("&", "").strip():
@@ -208,6 +275,8 @@ def _split_sides(work: Work, row: Row) -> None:
         elif depth == 0 and t == "&":
             work.blank(ts, te)
         elif depth == 0 and paren == 0 and t in ("=", ":="):
+            if re.search(r"(?:\\not|!)\s*$", s[row.start : ts]):
+                continue  # a \not= b, a != b: not an equality
             cuts.append((ts, te, t))
         elif depth == 0 and paren == 0 and t[1:] in _RELATION_CMDS:
             cuts.append((ts, te, _RELATION_CMDS[t[1:]]))

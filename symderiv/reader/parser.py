@@ -598,6 +598,10 @@ class _Parser:
         return self.command(t)
 
     def number(self, t: Token) -> sympy.Expr:
+        if t.text == "1":
+            ind = self.indicator()
+            if ind is not None:
+                return ind
         if t.bold and t.text in ("0", "1"):
             return _v.constant(int(t.text))  # \mathbf{1}, \mathbf{0}
         if len(t.text) > MAX_NUMBER_DIGITS:
@@ -605,6 +609,40 @@ class _Parser:
         if "." in t.text:
             return sympy.Float(t.text)
         return sympy.Integer(int(t.text))
+
+    def indicator(self) -> sympy.Expr | None:
+        """``1[i = j]``, ``1_{i=j}``, ``\\mathbb{1}[i \\neq j]``: a Kronecker delta (or 1 minus one).
+
+        Read only when the brackets hold one relation between two index letters: ``1[a + b]``
+        stays a product.
+        """
+        if self.at_sym("["):
+            close = "]"
+        elif self.at_sym("_") and self.at_sym("{", 1):
+            close = "}"
+        else:
+            return None
+        start = self.pos + (1 if close == "]" else 2)
+        toks = self.toks[start : start + 5]
+        texts = [(u.kind, u.text) for u in toks]
+        if len(texts) >= 4 and texts[1:3] == [("sym", "!"), ("sym", "=")]:
+            rel, b_at = "neq", 3
+        elif len(texts) >= 3 and (texts[1] == ("sym", "=") or texts[1][1] in ("neq", "ne")):
+            rel, b_at = ("=" if texts[1] == ("sym", "=") else "neq"), 2
+        else:
+            return None
+        if not (
+            len(texts) > b_at + 1
+            and texts[0][0] == "word"
+            and len(texts[0][1]) == 1
+            and texts[b_at][0] == "word"
+            and len(texts[b_at][1]) == 1
+            and texts[b_at + 1] == ("sym", close)
+        ):
+            return None
+        self.pos = start + b_at + 2
+        delta = sympy.KroneckerDelta(_index(texts[0][1]), _index(texts[b_at][1]))
+        return delta if rel == "=" else 1 - delta
 
     def paren(self) -> sympy.Expr:
         open_ = self.take()
@@ -1204,6 +1242,17 @@ class _Parser:
         if c == "lim":
             self.pos += 1
             return self.limit(t)
+        if c == "delta" and self.at_sym("{", 1):
+            pair = [u for u in self.toks[self.pos + 2 : self.pos + 6] if not _is_sym(u, (",",))]
+            if (
+                len(pair) >= 2
+                and pair[0].kind == "word"
+                and _is_sym(pair[1], ("}",))
+                and len(pair[0].text) == 2
+                and pair[0].text.islower()
+            ):
+                self.pos += 4  # \delta{ij}: the Kronecker delta with its indices in braces
+                return sympy.KroneckerDelta(_index(pair[0].text[0]), _index(pair[0].text[1]))
         if c in GREEK:
             self.pos += 1
             return self.letter(c, t)
