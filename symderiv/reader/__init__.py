@@ -68,6 +68,7 @@ def parse_formula(latex: str) -> sympy.Expr:
         rv=_context.random_variables(latex),
         vectors=_context.vector_names(latex),
         functions=_context.function_names(latex) - _context.distribution_names(latex),
+        letters=_context.lone_letters([latex]),
     )
     from symderiv.reader._source import SourceText
 

@@ -101,6 +101,9 @@ class _Reader:
                 f"{name} (positive entries) everywhere"
             )
         scan: Scan = scan_markdown(self.text) if self.markdown else scan_latex(self.text)
+        math = [self.text[b.body_start : b.body_end] for b in scan.blocks]
+        math += [self.text[m.body_start : m.body_end] for m in scan.inlines]
+        self.ctx = replace(self.ctx, letters=ctxmod.lone_letters(math))
         case_directives = self.directives(scan)
         for inline in scan.inlines:
             self.context.extend(

@@ -181,6 +181,18 @@ def _function_name(name: str, sub: str | None) -> str | None:
     return name
 
 
+_LONE_LETTER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])(?![A-Za-z])")
+
+
+def lone_letters(math: list[str]) -> frozenset[str]:
+    r"""Letters that stand alone as names somewhere in the given formulas (``x`` in ``2x_i``).
+
+    >>> sorted(lone_letters([r"loss = \frac{1}{n} \sum_i l_i"]))
+    ['i', 'l', 'n']
+    """
+    return frozenset(c for body in math for c in _LONE_LETTER.findall(body))
+
+
 def function_names(text: str) -> frozenset[str]:
     r"""Names the document defines or differentiates as functions.
 

@@ -82,6 +82,7 @@ FUNCTIONS = (
     "cos",
     "tan",
     "ln",
+    "sqrt",
 )
 _CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
@@ -95,6 +96,7 @@ _ELEMENTARY = {
     "exp": sympy.exp,
     "log": sympy.log,
     "ln": sympy.log,
+    "sqrt": sympy.sqrt,
 }
 _MUL = frozenset({"times", "cdot", "ast"})
 _RELATIONS = {
@@ -154,6 +156,9 @@ class ParseContext:
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
     #: written with parentheses they are applied, never multiplied.
     functions: frozenset[str] = frozenset()
+    #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
+    #: ``None``: unknown, every multi-letter word is read letter by letter.
+    letters: frozenset[str] | None = None
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -771,6 +776,8 @@ class _Parser:
             return sympy.log(a, evaluate=ev)
         if name == "sigmoid":
             return sympy.Function("sigma")(a)
+        if name == "sqrt":
+            return sympy.sqrt(a)
         return _ELEMENTARY[name](a, evaluate=ev)
 
     def group_tokens_after_sub(self) -> tuple[list[Token], Token]:
@@ -853,8 +860,16 @@ class _Parser:
         if t.text.lower() == "softmax" and t.text != "softmax":
             self.pos += 1  # Softmax(x_i), \mathcal{Softmax}
             return self.apply_function("softmax", t)
-        if len(t.text) > 1 and t.text.isalpha() and self.at_sym("(", 1) and self.comma_list_follows_at(1):
+        if len(t.text) > 1 and self.at_sym("(", 1) and self.comma_list_follows_at(1):
             self.pos += 1  # loss(y, p): a multi-letter name applied to a list is one name
+            return self.letter(t.text, t)
+        if self.one_name(t.text):
+            self.pos += 1
+            self.warnings.append(
+                f"read '{t.text}' as one name (its letters are not names elsewhere in the math)"
+            )
+            if self.at_sym("("):
+                return self.undefined_call(t.text, t, None)  # a multi-letter name applied
             return self.letter(t.text, t)
         for fn in FUNCTIONS:
             if t.text.startswith(fn) and (len(t.text) == len(fn) or fn in ("exp", "log")):
@@ -862,6 +877,14 @@ class _Parser:
                 return self.apply_function(fn, head)
         head = self.split_word(1)
         return self.letter(head.text, head)
+
+    def one_name(self, word: str) -> bool:
+        """A word of three or more letters is one name when some letter of it is not a name of
+        its own anywhere in the document's math: ``loss`` is not ``l o s s``."""
+        letters = self.ctx.letters
+        if letters is None or len(word) < 3 or any(word.startswith(f) for f in FUNCTIONS):
+            return False
+        return any(c not in letters for c in word)
 
     def name_token(self) -> sympy.Expr:
         t = self.take()

@@ -270,3 +270,75 @@ def test_ellipsis_is_not_a_product(latex: str) -> None:
 )
 def test_limits(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+# -- indicators and Kronecker deltas ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\mathbb{1}[i = j]", sympy.KroneckerDelta(i, j), id="mathbb-brackets"),
+        pytest.param("1_{i=j}", sympy.KroneckerDelta(i, j), id="one-subscript"),
+        pytest.param("\\mathbf 1_{i=k}", sympy.KroneckerDelta(i, k), id="bold-one"),
+        pytest.param("1[i \\neq j]", 1 - sympy.KroneckerDelta(i, j), id="not-equal"),
+        pytest.param("1[i != j]", 1 - sympy.KroneckerDelta(i, j), id="bang-equal"),
+        pytest.param("\\delta{ij}", sympy.KroneckerDelta(i, j), id="delta-braces"),
+        pytest.param("1[a + b]", a + b, id="brackets-without-relation"),
+    ],
+)
+def test_indicators(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+# -- what stays in the formula, what is prose --------------------------------------------------
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        pytest.param("$$u = -a\\ \\text{diag}\\left(\\frac{1}{b}\\right)$$", True, id="text-name"),
+        pytest.param("$$u = \\text{foo}\\, a$$", True, id="unknown-text-name"),
+        pytest.param("$$u = a + b \\quad \\text{for } i \\neq j$$", False, id="condition"),
+        pytest.param("$$u = a + b, \\text{ where } a = 1$$", False, id="where-clause"),
+        pytest.param("$$u = a \\quad \\text{otherwise}$$", False, id="prose-word"),
+    ],
+)
+def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
+    s = read_markdown(doc).steps[0]
+    assert (s.problem is not None) is problem
+    if problem:
+        assert s.problem_span is not None
+
+
+def test_label_before_a_left_side() -> None:
+    d = read_markdown("$$\\mbox{Loss: } u = a + b = b + a$$")
+    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps] == [("u", "a + b"), ("a + b", "b + a")]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param("$$u = a \\not= b$$", id="not-equals"),
+        pytest.param("$$u = a != b$$", id="bang-equals"),
+    ],
+)
+def test_not_equal_never_cuts_a_chain(doc: str) -> None:
+    d = read_markdown(doc)
+    assert len(d.steps) == 1 and d.steps[0].rhs is None
+
+
+# -- multi-letter names ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param("$$loss = a + b$$", symbols.scalar("loss"), id="one-name"),
+        pytest.param("$$xyz = x + y + z$$", None, id="letters-used"),
+        pytest.param("$$u = gain(a)$$", None, id="applied-name"),
+    ],
+)
+def test_multi_letter_names(doc: str, expected: sympy.Basic | None) -> None:
+    s = read_markdown(doc).steps[0]
+    assert s.problem is None
+    if doc.startswith("$$loss"):
+        assert s.lhs == expected and s.warnings
+    elif doc.startswith("$$xyz"):
+        assert s.lhs == sympy.Mul(*(symbols.scalar(c) for c in "xyz"))
+    else:
+        assert s.rhs == sympy.Function("gain")(a)
