@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker import _concrete, _symbolic
@@ -31,6 +33,8 @@ from symderiv.config import CheckConfig
 from symderiv.model import Derivation, Step
 from symderiv.results import Counterexample, DerivationReport, StepReport, StepResult, Verdict
 
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
 __all__ = ["check", "check_equal", "equal"]
 
 
@@ -46,34 +50,51 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
     >>> report.summary["proved"], report.summary["definition"]
     (9, 2)
     """
+    # NOTE: two passes. Definitions first, in document order (a re-definition is judged
+    # against the earlier ones); then every other step, with the definitions in effect where
+    # it stands: the latest one before it, or, for a name defined only further down, the first
+    # one after it (notes often name a quantity after using it).
     definitions: list[tuple[sympy.Basic, sympy.Basic]] = []
-    reports: list[StepReport] = []
+    records: list[_Record] = list(_context_definitions(d))
+    results: dict[int, StepResult] = {}
     standards = {
         a.expr.lhs: a.expr.rhs
         for a in d.context
         if a.kind == "standard" and isinstance(a.expr, sympy.Eq)
     }
-    for step in d.steps:
-        result = _check_step(step, d, tuple(definitions), cfg)
-        if step.is_definition and step.is_parsed and result.verdict is Verdict.DEFINITION:
-            if isinstance(step.rhs, sympy.MatrixBase):
-                # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims; a
-                # vector of formulas (p = [e^{x_1}/..., ...]) defines each entry p_m.
-                if not all(e.is_number for e in step.rhs):
-                    definitions.extend(_entrywise(step.lhs, step.rhs))
-                reports.append(StepReport(step, result))
-                continue
-            value = step.rhs
-            repaired = repair_definition(step.lhs, step.rhs)
-            if repaired is not None:
-                value, warning = repaired
-                result = dataclasses.replace(result, warnings=result.warnings + (warning,))
-            if step.lhs in standards:
-                result, value = _against_standard(
-                    step, value, standards[step.lhs], d, tuple(definitions), cfg, result
-                )
-            definitions.append((step.lhs, value))
-        reports.append(StepReport(step, result))
+    unknowns = _document_unknowns(d)
+    for pos, step in enumerate(d.steps):
+        if not step.is_definition:
+            continue
+        result = _check_step(step, d, tuple(definitions), cfg, unknowns)
+        results[pos] = result
+        if not (step.is_parsed and result.verdict is Verdict.DEFINITION):
+            continue
+        assert step.lhs is not None and step.rhs is not None
+        if isinstance(step.rhs, sympy.MatrixBase):
+            # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims; a
+            # vector of formulas (p = [e^{x_1}/..., ...]) defines each entry p_m.
+            if not all(e.is_number for e in step.rhs):
+                entries = _entrywise(step.lhs, step.rhs)
+                definitions.extend(entries)
+                records.extend(_Record(float(pos), t, v) for t, v in entries)
+            continue
+        value = step.rhs
+        repaired = repair_definition(step.lhs, step.rhs)
+        if repaired is not None:
+            value, warning = repaired
+            result = dataclasses.replace(result, warnings=result.warnings + (warning,))
+        if step.lhs in standards:
+            result, value = _against_standard(
+                step, value, standards[step.lhs], d, tuple(definitions), cfg, result
+            )
+        results[pos] = result
+        definitions.append((step.lhs, value))
+        records.append(_Record(float(pos), step.lhs, value))
+    for pos, step in enumerate(d.steps):
+        if pos not in results:
+            results[pos] = _check_step(step, d, _in_effect(records, pos), cfg, unknowns)
+    reports = [StepReport(step, results[pos]) for pos, step in enumerate(d.steps)]
     finding = mixed_log_bases(_log_base_uses(reports, d))
     return DerivationReport(
         derivation=d,
@@ -81,6 +102,71 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         seed=cfg.seed,
         warnings=(finding,) if finding else (),
     )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """A definition and where it stands: the position of its step (x.5 between steps)."""
+
+    position: float
+    target: sympy.Basic
+    value: sympy.Basic
+
+
+def _context_definitions(d: Derivation) -> list[_Record]:
+    """Definitions stated in the prose's inline math (``$u = \\exp(a_0) + \\exp(a_1)$``)."""
+    lines = [s.span.line if s.span is not None else None for s in d.steps]
+    out = []
+    for a in d.context:
+        if a.kind != "definition" or not isinstance(a.expr, sympy.Tuple) or a.span is None:
+            continue
+        after = next(
+            (k for k, line in enumerate(lines) if line is not None and line > a.span.line),
+            len(lines),
+        )
+        out.append(_Record(after - 0.5, a.expr[0], a.expr[1]))
+    return out
+
+
+def _in_effect(records: list[_Record], pos: int) -> Definitions:
+    """Per name: its definitions before ``pos``; with none before, the first one after."""
+    by_name: dict[str, list[_Record]] = {}
+    for r in sorted(records, key=lambda r: r.position):
+        by_name.setdefault(_symbolic.name_of(_head(r.target)), []).append(r)
+    out: list[_Record] = []
+    for group in by_name.values():
+        before = [r for r in group if r.position < pos]
+        if before:
+            out.extend(before)
+        elif not all(_is_value(r.value) for r in group if r.position == group[0].position):
+            # NOTE: a formula names a quantity for the whole document; a value (T = 1, "at
+            # deployment") is a setting from where it stands on, never backwards.
+            first = group[0].position
+            out.extend(r for r in group if r.position == first)
+    out.sort(key=lambda r: r.position)
+    return tuple((r.target, r.value) for r in out)
+
+
+def _is_value(e: sympy.Basic) -> bool:
+    if isinstance(e, sympy.MatrixBase):
+        return all(v.is_number for v in e)
+    return bool(e.is_number)
+
+
+def _document_unknowns(d: Derivation) -> frozenset[str]:
+    r"""Names the document differentiates somewhere (``∂E/∂o_j``, ``∂y_0/∂a_0``) but never defines.
+
+    NOTE: a name is a function of what the document differentiates it by, wherever that is
+    written; inside another step's derivative (``∂/∂a_0 (-t_0 \log y_0)``) it is then no
+    constant, and its derivative stays an unknown.
+    """
+    sides = [e for s in d.steps if s.is_parsed for e in (s.lhs, s.rhs)]
+    defined = {
+        _symbolic.name_of(_head(s.lhs))
+        for s in d.steps
+        if s.is_definition and s.lhs is not None and _symbolic.defines_every_entry(s.lhs)
+    }
+    return _symbolic.dependent_names(e for e in sides if e is not None) - defined
 
 
 def _log_base_uses(reports: list[StepReport], d: Derivation) -> list[LogBaseUse]:
@@ -129,9 +215,8 @@ def _against_standard(
     """A document's definition of a standard object (entropy, ...) checked against the standard one."""
     assert step.lhs is not None
     name = sympy.sstr(step.lhs)
-    if value.has(step.lhs) or (
-        value.free_symbols and not (value.free_symbols - step.lhs.free_symbols)
-    ):
+    same_object = isinstance(value, AppliedUndef) and value.func == getattr(step.lhs, "func", None)
+    if value.has(step.lhs) or same_object:
         # NOTE: a definition by another name for the same object (H(P) = H(x)) says nothing to
         # check; later steps use the standard meaning.
         return dataclasses.replace(
@@ -159,10 +244,27 @@ def _against_standard(
             ), value
     assert res is not None
     if res.verdict is Verdict.FALSE:
+        flipped = check_equal(
+            -value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        if flipped.verdict.accepts:
+            # NOTE: the standard object with its sign lost (H(p, m) = Σ p log m) is a slip.
+            return dataclasses.replace(
+                res,
+                detail=f"differs from the standard definition of {name} = "
+                f"{sympy.sstr(standard)}: {res.detail}",
+                hints=("the standard definition has the opposite sign",),
+            ), standard
+        # NOTE: another object under a standard name (sigma(A_i) for a softmax entry, or the
+        # logistic function written 1/(1 + e^z)) is the document's to choose: noted, and the
+        # document's definition is the one later steps use.
+        note = (
+            f"differs from the standard definition {name} = {sympy.sstr(standard)}; "
+            "later steps use the document's definition"
+        )
         return dataclasses.replace(
-            res,
-            detail=f"differs from the standard definition of {name} = {sympy.sstr(standard)}: {res.detail}",
-        ), standard
+            result, detail=f"{result.detail}; {note}", warnings=result.warnings + (note,)
+        ), value
     return dataclasses.replace(
         result,
         detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})",
@@ -183,6 +285,7 @@ def _check_step(
     d: Derivation,
     definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
     cfg: CheckConfig,
+    unknowns: frozenset[str] = frozenset(),
 ) -> StepResult:
     if not step.is_parsed:
         reason = step.problem or (
@@ -204,6 +307,20 @@ def _check_step(
         res = check_equal(
             step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
         )
+        if res.verdict is Verdict.FALSE:
+            # NOTE: a name given a new meaning (q_i with a temperature after q_i without) is
+            # reported, and from here on the new meaning is the one used.
+            note = (
+                f"redefines {sympy.sstr(step.lhs)}, which an earlier definition gave another "
+                f"value ({res.counterexample.text if res.counterexample else res.detail}); "
+                "later steps use this definition"
+            )
+            return StepResult(
+                Verdict.DEFINITION,
+                "definition",
+                detail=f"defines {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)}; {note}",
+                warnings=(note,),
+            )
         return dataclasses.replace(
             res, detail=f"re-definition checked against the earlier one: {res.detail}"
         )
@@ -222,9 +339,12 @@ def _check_step(
         conditions=step.conditions,
         n=d.n,
         cfg=cfg,
+        unknowns=unknowns,
     )
     if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
-        result = dataclasses.replace(result, hints=_hints(step, d, definitions, cfg.step_timeout_s))
+        result = dataclasses.replace(
+            result, hints=_hints(step, d, definitions, cfg.step_timeout_s, unknowns)
+        )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
 
 
@@ -233,6 +353,7 @@ def _hints(
     d: Derivation,
     definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
     budget_s: float,
+    unknowns: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     cheap = CheckConfig(concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
     # NOTE: a deadline checked by the oracle itself: nested time limits inside check_equal
@@ -250,6 +371,7 @@ def _hints(
             conditions=step.conditions,
             n=d.n,
             cfg=cheap,
+            unknowns=unknowns,
         )
 
     indices = tuple(

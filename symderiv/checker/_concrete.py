@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symderiv.checker._symbolic import free_symbols
 
@@ -78,12 +79,26 @@ def assignments(
 
 @dataclass(frozen=True)
 class Variable:
-    """One scalar the sides depend on: an entry ``x[2]`` / ``x_2`` or a scalar ``L``."""
+    """One scalar the sides depend on: an entry ``x[2]`` / ``x_2`` or a scalar ``L``.
+
+    An unknown (a derivative of a name the document never defines, an undefined function
+    ``f(x)``) is sampled too, independently of everything: an identity that holds for
+    independent values holds for every meaning, but a disagreement proves nothing.
+    """
 
     atom: sympy.Basic
     group: str  # readable vector name, e.g. "x"
     position: int | None  # 1-based entry, None for a scalar
     role: str  # "logit", "target", "positive", "scalar"
+
+    @property
+    def unknown(self) -> bool:
+        return is_unknown(self.atom)
+
+
+def is_unknown(atom: sympy.Basic) -> bool:
+    """A derivative left written, or an undefined function applied: no value of its own."""
+    return isinstance(atom, (sympy.Derivative, AppliedUndef))
 
 
 _ENTRY = re.compile(r"^(?P<base>.+?)_\{?(?P<idx>\d+)\}?$")
@@ -98,6 +113,8 @@ def variables(
         atoms |= {t for t in e.atoms(sympy.Indexed)}
         atoms |= {s for s in free_symbols(e) if isinstance(s, sympy.Symbol) and not s.is_integer}
         atoms |= set(e.atoms(sympy.Derivative))
+        inside = {f for d in e.atoms(sympy.Derivative) for f in d.atoms(AppliedUndef)}
+        atoms |= set(e.atoms(AppliedUndef)) - inside
     bases = {t.base.label for t in atoms if isinstance(t, sympy.Indexed)}
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
@@ -148,8 +165,8 @@ def points(
     rng: np.random.Generator,
     *,
     random_count: int,
-    targets_sum_to_one: bool,
-    one_hot: bool,
+    sum_one: frozenset[str] = frozenset(),
+    one_hot: frozenset[str] = frozenset(),
     extra_logits: frozenset[str] = frozenset(),
 ) -> Iterator[Point]:
     """Simple points first (logits 0 and ln 2, one-hot targets), then seeded random ones."""
@@ -170,11 +187,15 @@ def points(
             pats.append({m: (_LN2 if m == hot else 0.0) for m in range(1, n + 1)})
         return pats
 
+    # NOTE: a fact about one vector constrains that vector alone (typed facts, per group):
+    # with sum(y) = 1 stated, another vector q is still sampled freely.
+    constrained = {g for g in tgroups if g in sum_one or g in one_hot}
+
     def target_patterns() -> list[tuple[dict[int, float], str]]:
         pats = [
             ({m: float(m == hot) for m in range(1, n + 1)}, f"e_{hot}") for hot in range(1, n + 1)
         ]
-        if not targets_sum_to_one and not one_hot:
+        if set(tgroups) - constrained:
             if n >= 2:
                 pats.append(({m: float(m <= 2) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
             pats.append(({m: 2.0 * (m == 1) for m in range(1, n + 1)}, None))  # type: ignore[arg-type]
@@ -221,21 +242,25 @@ def points(
     tpats = target_patterns() if targets else [({}, None)]  # type: ignore[list-item]
     for lv in logit_patterns() if logits else [{}]:
         for tv, tname in tpats:
-            tvs = {g: per_group(tv, gi) for gi, g in enumerate(tgroups)}
+            valid = tname is not None  # the one-hot patterns are named e_k
+            tvs = {
+                g: per_group(tv if valid or g not in constrained else tpats[0][0], gi)
+                for gi, g in enumerate(tgroups)
+            }
             yield build(lv, tvs, simple_others, tname)
 
-    def random_targets() -> dict[int, float]:
-        if one_hot:
+    def random_targets(g: str) -> dict[int, float]:
+        if g in one_hot:
             hot = int(rng.integers(1, n + 1))
             return {m: float(m == hot) for m in range(1, n + 1)}
-        if targets_sum_to_one:
+        if g in sum_one:
             w = rng.dirichlet(np.ones(n))
             return {m: float(w[m - 1]) for m in range(1, n + 1)}
         return {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
 
     for _ in range(random_count):
         lv = {m: float(np.round(rng.normal(0.0, 1.5), 3)) for m in range(1, n + 1)}
-        tvs = {g: random_targets() for g in tgroups}
+        tvs = {g: random_targets(g) for g in tgroups}
         ov = {
             v.atom: float(np.round(rng.uniform(0.1, 1.0), 3))
             if v.role == "positive"

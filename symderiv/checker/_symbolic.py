@@ -72,7 +72,7 @@ def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
             out |= {s for s in a.free_symbols if s.is_integer and s in free}
     for d in e.atoms(sympy.Derivative):
         for v in d.variables:
-            out |= {s for s in v.free_symbols if s.is_integer}
+            out |= {s for s in v.free_symbols if s.is_integer and s in free}
     uppers = {u for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
     return out - uppers
 
@@ -138,25 +138,40 @@ def name_of(e: sympy.Basic) -> str:
     return str(sympy.sstr(e))
 
 
+def defines_every_entry(target: sympy.Basic) -> bool:
+    """``p_i := ...`` or ``L := ...`` defines the name; ``a_0 := ...`` only that entry."""
+    if isinstance(target, sympy.Indexed):
+        return all(isinstance(i, sympy.Symbol) for i in target.indices)
+    return True
+
+
 def substitute_definitions(
-    expr: sympy.Basic, definitions: Definitions, *, depth: int = 8
+    expr: sympy.Basic,
+    definitions: Definitions,
+    *,
+    depth: int = 8,
+    dependent: frozenset[str] = frozenset(),
 ) -> sympy.Basic:
     """Replace every defined name by its value, renaming indices and freshening bound ones.
 
     ``(p[i], v)`` means "for every i": ``p[j]`` becomes ``v`` with ``i → j``.  A derivative
-    with respect to a defined name (``∂L/∂p_j``) is taken before that name is replaced.
+    with respect to a defined name (``∂L/∂p_j``) is taken before that name is replaced; an
+    undefined name of ``dependent`` inside it (``L`` in ``∂L/∂y_bh``) stays an unknown
+    function, so its derivative stays written, never 0.
     """
     if not definitions:
         return expr
     for _ in range(depth):
-        new = _substitute_once(expr, definitions)
+        new = _substitute_once(expr, definitions, dependent)
         if new == expr:
             return new
         expr = new
     return expr
 
 
-def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic:
+def _substitute_once(
+    expr: sympy.Basic, definitions: Definitions, dependent: frozenset[str] = frozenset()
+) -> sympy.Basic:
     by_symbol = {t: v for t, v in definitions if not isinstance(t, sympy.Indexed)}
     # NOTE: keyed by name: a reader may give the same vector different assumptions in two places.
     by_base: dict[str, list[tuple[sympy.Indexed, sympy.Basic]]] = {}
@@ -173,10 +188,20 @@ def _substitute_once(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic
         def take(d: sympy.Derivative) -> sympy.Basic:
             heads = {name_of(v) for v in d.variables}
             keep = tuple((t, v) for t, v in definitions if name_of(t) not in heads)
-            inner = substitute_definitions(d.expr, keep)
-            return evaluate_derivatives(sympy.Derivative(inner, *d.variable_count), frozenset())
+            inner = substitute_definitions(d.expr, keep, dependent=dependent)
+            return evaluate_derivatives(sympy.Derivative(inner, *d.variable_count), dependent)
 
         expr = expr.xreplace({d: take(d) for d in wrt_defined})
+    # NOTE: a derivative of an unknown by a defined name (∂L/∂y_bh) is an unknown of its own:
+    # its variable names the quantity, it is not replaced by that quantity's value.
+    kept = {
+        d: sympy.Dummy("d")
+        for d in expr.atoms(sympy.Derivative)
+        if any(v in by_symbol or name_of(v) in by_base for v in d.variables)
+    }
+    if kept:
+        out = _substitute_once(expr.xreplace(kept), definitions, dependent)
+        return out.xreplace({u: d for d, u in kept.items()})
 
     def indexed_value(e: sympy.Indexed) -> sympy.Basic:
         entries = by_base[str(e.base.label)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv._timeout import time_limit
@@ -175,6 +176,9 @@ class Prepared:
     dependent: frozenset[str]
     logit_names: frozenset[str]
     target_names: frozenset[str]
+    # undefined names written on one side only, outside any derivative (y_0 in
+    # "exp(a_0)/u (1 - exp(a_0)/u) = y_0 (1 - y_0)"): quantities the author names, not variables
+    one_sided: frozenset[str] = frozenset()
 
 
 def prepare(
@@ -183,12 +187,17 @@ def prepare(
     definitions: Definitions,
     n: sympy.Expr,
     log_base: sympy.Expr | None,
+    unknowns: frozenset[str] = frozenset(),
 ) -> Prepared:
-    """Substitute definitions, take derivatives, and note free indices and class counts."""
+    """Substitute definitions, take derivatives, and note free indices and class counts.
+
+    ``unknowns`` are the names the document differentiates but never defines (anywhere, not
+    only in this step): functions of unknown form, whose derivatives stay written.
+    """
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
-    heads = {S.name_of(t) for t, _ in defs}
-    dependent = S.dependent_names([lhs, rhs]) - heads
+    heads = {S.name_of(t) for t, _ in defs if S.defines_every_entry(t)}
+    dependent = (S.dependent_names([lhs, rhs]) | unknowns) - heads
     logit_names = {
         str(
             S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))
@@ -197,8 +206,9 @@ def prepare(
         for d in e.atoms(sympy.Derivative)
         for v in d.variables
     }
-    L = S.substitute_definitions(lhs, defs)
-    R = S.substitute_definitions(rhs, defs)
+    L = S.substitute_definitions(lhs, defs, dependent=frozenset(dependent))
+    R = S.substitute_definitions(rhs, defs, dependent=frozenset(dependent))
+    L0, R0 = L, R
     for e in (L, R):
         for t in e.atoms(sympy.exp):
             for idx in t.atoms(sympy.Indexed):
@@ -231,6 +241,11 @@ def prepare(
         for s in S.free_symbols(e)
         if isinstance(s, sympy.Symbol) and not s.is_integer
     }
+    one_sided = {
+        name
+        for side, other in ((L0, R0), (R0, L0))
+        for name in _outer_names(side) - _all_names(other)
+    }
     return Prepared(
         L,
         R,
@@ -239,7 +254,36 @@ def prepare(
         frozenset(dependent),
         frozenset(logit_names),
         frozenset(names - logit_names),
+        frozenset(one_sided),
     )
+
+
+def _all_names(e: sympy.Basic) -> set[str]:
+    """The names of an expression, inside derivatives too."""
+    out = {S.name_of(t) for t in e.atoms(sympy.Indexed)}
+    labels = {t.base.label for t in e.atoms(sympy.Indexed)}
+    out |= {
+        s.name
+        for s in e.free_symbols
+        if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels
+    }
+    return out
+
+
+def _outer_names(e: sympy.Basic) -> set[str]:
+    """The names of an expression outside its derivatives (indexed bases, real symbols)."""
+    if isinstance(e, sympy.Derivative):
+        return set()
+    if isinstance(e, sympy.Indexed):
+        return {S.name_of(e)}
+    if isinstance(e, sympy.Symbol):
+        return set() if e.is_integer else {e.name}
+    if isinstance(e, sympy.Sum):
+        return _outer_names(e.function)
+    out: set[str] = set()
+    for a in e.args:
+        out |= _outer_names(a)
+    return out
 
 
 # --------------------------------------------------------------------------- methods
@@ -309,6 +353,66 @@ class _Search:
     counterexample: Counterexample | None
     agreed: int
     undefined: int
+    # the unknowns a disagreement depended on: no counterexample, the step is undetermined
+    unknowns: tuple[str, ...] = ()
+
+
+def _unknowns_that_matter(
+    L: sympy.Basic,
+    R: sympy.Basic,
+    values: dict[sympy.Basic, float],
+    unknown: Sequence[sympy.Basic],
+    gap: complex,
+    rng: np.random.Generator,
+    cfg: CheckConfig,
+) -> list[sympy.Basic] | None:
+    """The unknowns whose values change ``L - R`` at this point; None if it cannot be told.
+
+    NOTE: a disagreement that stays the same for other values of the unknowns holds for every
+    meaning of them (they cancel): a sure counterexample.  One that moves may vanish for some
+    meaning, so by itself it proves nothing.
+    """
+    out = []
+    for u in unknown:
+        for _ in range(2):
+            moved = dict(values)
+            moved[u] = values[u] + float(np.round(rng.uniform(0.5, 2.0), 3))
+            a, b = C.evaluate(L, moved), C.evaluate(R, moved)
+            if a is None or b is None:
+                return None
+            if not C.close(a - b, gap, cfg.rtol, cfg.atol):
+                out.append(u)
+                break
+    return out
+
+
+def _only_where_zero(
+    L: sympy.Basic,
+    R: sympy.Basic,
+    values: dict[sympy.Basic, float],
+    u: sympy.Basic,
+    cfg: CheckConfig,
+) -> bool:
+    """Whether the sides agree only where the one unknown ``u`` that matters is 0.
+
+    NOTE: ``∂ log p_j/∂x_i = 2 (∂p_j/∂x_i)/p_j`` holds only where p_j does not depend on x_i: a
+    derivative step that needs its own derivative to vanish is a slip, not an open question.
+    With two or more unknowns that matter (a chain rule through an undefined loss) the sides
+    may agree through a relation between them, so no such conclusion is drawn.
+    """
+    rng = np.random.default_rng(cfg.seed + 1)
+    for trial in range(4):
+        at_zero = dict(values)
+        if trial:
+            # NOTE: elsewhere too, not only at a point where both sides happen to vanish.
+            at_zero.update(
+                {k: v + float(np.round(rng.normal(0.0, 0.5), 3)) for k, v in values.items()}
+            )
+        at_zero[u] = 0.0
+        a, b = C.evaluate(L, at_zero), C.evaluate(R, at_zero)
+        if a is None or b is None or not C.close(a, b, cfg.rtol, cfg.atol):
+            return False
+    return True
 
 
 def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) -> _Search:
@@ -327,18 +431,15 @@ def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) 
                 # NOTE: an eliminated variable (y_n = 1 - ...) is given by the others.
                 vs = [v for v in vs if v.atom not in subs]
                 L, R = L.xreplace(subs), R.xreplace(subs)
-            sum_one = bool(setting.sum_one) and not subs
             for pt in C.points(
                 vs,
                 n,
                 rng,
                 random_count=per,
-                targets_sum_to_one=sum_one or bool(subs),
-                one_hot=bool(setting.one_hot),
+                sum_one=frozenset(S.name_of(b) for b in setting.sum_one),
+                one_hot=frozenset(S.name_of(b) for b in setting.one_hot),
                 extra_logits=p.logit_names,
             ):
-                if subs and not _targets_consistent(pt, subs):
-                    continue
                 a, b = C.evaluate(L, pt.values), C.evaluate(R, pt.values)
                 if a is None or b is None:
                     # NOTE: a side that cannot be evaluated (an unknown name) is no counterexample.
@@ -347,12 +448,32 @@ def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) 
                 if C.close(a, b, cfg.rtol, cfg.atol):
                     agreed += 1
                     continue
-                return _Search(_counterexample(n, values, pt, a, b), agreed, undefined)
+                unknown = [v.atom for v in vs if v.unknown or v.group in p.one_sided]
+                matter = (
+                    _unknowns_that_matter(L, R, pt.values, unknown, a - b, rng, cfg)
+                    if unknown
+                    else []
+                )
+                if matter is None or len(matter) > 1 or (
+                    len(matter) == 1 and not _only_where_zero(L, R, pt.values, matter[0], cfg)
+                ):
+                    names = sorted({_unknown_name(u) for u in (matter or unknown)})
+                    return _Search(None, agreed, undefined, tuple(names))
+                cex = _counterexample(n, values, pt, a, b)
+                if matter:
+                    where = f"holds only where {_unknown_name(matter[0])} = 0"
+                    cex = dataclasses.replace(cex, text=f"{cex.text} ({where})")
+                return _Search(cex, agreed, undefined)
     return _Search(None, agreed, undefined)
 
 
-def _targets_consistent(pt: C.Point, subs: dict[sympy.Basic, sympy.Expr]) -> bool:
-    return True
+def _unknown_name(u: sympy.Basic) -> str:
+    """How a reader names an unknown: ``∂E/∂o`` for a derivative, ``f`` for ``f(x)``."""
+    if isinstance(u, sympy.Derivative):
+        head = u.expr.func if isinstance(u.expr, AppliedUndef) else S.name_of(u.expr)
+        wrt = ", ".join(sorted({S.name_of(v) for v in u.variables}))
+        return f"∂{head}/∂{wrt}"
+    return str(u.func) if isinstance(u, AppliedUndef) else S.name_of(u)
 
 
 def _counterexample(
@@ -392,6 +513,7 @@ def check_equal(
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
     cfg: CheckConfig = DEFAULT_CONFIG,
+    unknowns: frozenset[str] = frozenset(),
     _conditional: bool = True,
 ) -> StepResult:
     """Decide whether ``lhs = rhs`` under the assumptions and the step's conditions.
@@ -418,16 +540,16 @@ def check_equal(
     if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
         raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
-        return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg)
+        return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns)
     if _conditional:
         S.reset_names()
     setting = _read_assumptions(assumptions, conditions, n)
     prepared, err = _timed(
-        cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base
+        cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base, unknowns
     )
     if prepared is None:
         return StepResult(
-            Verdict.UNPARSED, "undecided", detail=f"could not prepare the step: {err}"
+            Verdict.UNDETERMINED, "undecided", detail=f"could not prepare the step: {err}"
         )
     if len(prepared.counts) == 1 and prepared.counts[0] != setting.facts.n:
         # NOTE: the document's sums run to K: its free indices range over 1..K.
@@ -441,8 +563,9 @@ def check_equal(
     read = f"read as {sympy.sstr(prepared.lhs)} = {sympy.sstr(prepared.rhs)}"
     if prepared.free:
         read += f"; free indices {', '.join(map(str, prepared.free))} in 1..{n}"
-    if setting.used:
-        read += f"; using {'; '.join(setting.used)}"
+    used = _used_here(assumptions, conditions, prepared)
+    if used:
+        read += f"; using {'; '.join(used)}"
     notes = [read]
 
     symbolic_n = bool(prepared.free) or bool(
@@ -467,13 +590,16 @@ def check_equal(
     found, err = _timed(cfg.step_timeout_s, search, prepared, setting, cfg, ns)
     if err:
         notes.append(f"sampling: {err}")
+    if found is not None and found.unknowns:
+        return _undetermined(found.unknowns, notes)
     if found is not None and found.counterexample is not None:
         result = StepResult(
             Verdict.FALSE, "sampling", detail="; ".join(notes), counterexample=found.counterexample
         )
         if _conditional:
             return _maybe_conditional(
-                result, lhs, rhs, definitions, assumptions, conditions, n, cfg, prepared, setting
+                result, lhs, rhs, definitions, assumptions, conditions, n, cfg, prepared, setting,
+                unknowns,
             )
         return result
 
@@ -503,7 +629,55 @@ def check_equal(
             detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
         )
     return StepResult(
-        Verdict.UNPARSED, "undecided", detail="; ".join(notes + ["could not evaluate either side"])
+        Verdict.UNDETERMINED,
+        "undecided",
+        detail="; ".join(notes + ["could not evaluate either side"]),
+    )
+
+
+def _used_here(
+    assumptions: Sequence[Assumption], conditions: Sequence[Assumption], p: Prepared
+) -> list[str]:
+    """The facts that name something of this step: a fact about y is not used without y."""
+    names = {S.name_of(t.base) for e in (p.lhs, p.rhs) for t in e.atoms(sympy.Indexed)}
+    names |= {
+        s.name
+        for e in (p.lhs, p.rhs)
+        for s in S.free_symbols(e)
+        if isinstance(s, sympy.Symbol) and not s.is_integer
+    }
+    has_log = any(e.has(sympy.log) for e in (p.lhs, p.rhs))
+    out = []
+    for a in tuple(assumptions) + tuple(conditions):
+        if a.kind == "log_base":
+            if has_log:
+                out.append(a.text)
+            continue
+        e = a.expr
+        if not isinstance(e, sympy.Basic):
+            continue
+        mentioned = {S.name_of(t.base) for t in e.atoms(sympy.Indexed)}
+        mentioned |= {S.name_of(b) for b in e.atoms(sympy.IndexedBase)}
+        mentioned |= {
+            s.name for s in e.free_symbols if isinstance(s, sympy.Symbol) and not s.is_integer
+        }
+        if mentioned & names or not mentioned:
+            out.append(a.text)
+    return out
+
+
+def _undetermined(unknowns: Sequence[str], notes: Sequence[str]) -> StepResult:
+    names = ", ".join(unknowns)
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "unknowns",
+        detail="; ".join(
+            list(notes)
+            + [
+                f"depends on {names}, which the document does not define: the sides differ "
+                "for some meanings of it, and no reading without a guess decides the step"
+            ]
+        ),
     )
 
 
@@ -526,6 +700,7 @@ def _maybe_conditional(
     cfg: CheckConfig,
     prepared: Prepared,
     setting: _Setting,
+    unknowns: frozenset[str] = frozenset(),
 ) -> StepResult:
     tries: list[tuple[Assumption, str]] = []
     free = [f for f in prepared.free]
@@ -543,22 +718,22 @@ def _maybe_conditional(
                     f"holds only when {a} ≠ {b}",
                 )
             )
-    if not setting.sum_one:
-        for base in sorted(prepared.target_names):
-            for e in (prepared.lhs, prepared.rhs):
-                hits = [t.base for t in e.atoms(sympy.Indexed) if str(t.base.label) == base]
-                if hits:
-                    b = hits[0]
-                    j = symbols.index("j")
-                    tries.append(
-                        (
-                            Assumption(
-                                sympy.Eq(sympy.Sum(b[j], (j, 1, n)), 1), f"\\sum_j {base}_j = 1"
-                            ),
-                            f"holds given \\sum_j {base}_j = 1",
-                        )
+    constrained = {S.name_of(b) for b in setting.sum_one}
+    for base in sorted(prepared.target_names - constrained):
+        for e in (prepared.lhs, prepared.rhs):
+            hits = [t.base for t in e.atoms(sympy.Indexed) if str(t.base.label) == base]
+            if hits:
+                b = hits[0]
+                j = symbols.index("j")
+                tries.append(
+                    (
+                        Assumption(
+                            sympy.Eq(sympy.Sum(b[j], (j, 1, n)), 1), f"\\sum_j {base}_j = 1"
+                        ),
+                        f"holds given \\sum_j {base}_j = 1",
                     )
-                    break
+                )
+                break
     for extra, text in tries:
         sub = check_equal(
             lhs,
@@ -568,6 +743,7 @@ def _maybe_conditional(
             conditions=conditions,
             n=n,
             cfg=cfg,
+            unknowns=unknowns,
             _conditional=False,
         )
         if sub.verdict.accepts:
@@ -588,6 +764,7 @@ def _check_matrix(
     conditions: Sequence[Assumption],
     n: sympy.Expr,
     cfg: CheckConfig,
+    unknowns: frozenset[str] = frozenset(),
 ) -> StepResult:
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
         return StepResult(
@@ -602,6 +779,7 @@ def _check_matrix(
         Verdict.VERIFIED,
         Verdict.NUMERIC,
         Verdict.CONDITIONAL,
+        Verdict.UNDETERMINED,
         Verdict.UNPARSED,
         Verdict.FALSE,
     ]
@@ -628,6 +806,7 @@ def _check_matrix(
             conditions=conditions,
             n=n,
             cfg=cfg,
+            unknowns=unknowns,
         )
         if worst is None or order.index(res.verdict) > order.index(worst.verdict):
             worst, where = res, f"entry ({r + 1}, {c + 1})"
@@ -648,6 +827,7 @@ def equal(
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
     cfg: CheckConfig = ORACLE_CONFIG,
+    unknowns: frozenset[str] = frozenset(),
 ) -> bool | None:
     """A plain oracle: True (proved / verified / numeric), False (counterexample), else None.
 
@@ -663,6 +843,7 @@ def equal(
         conditions=conditions,
         n=n,
         cfg=cfg,
+        unknowns=unknowns,
     )
     if r.verdict.accepts:
         return True

@@ -51,14 +51,17 @@ def test_definitions_are_recorded_and_used():
         ),
         pytest.param(
             sympy.exp(x[i]) / sympy.Sum(sympy.exp(2 * x[j]), (j, 1, n)),
-            Verdict.FALSE,
-            id="different",
+            Verdict.DEFINITION,
+            id="different-is-a-new-meaning",
         ),
     ],
 )
 def test_a_redefinition_is_checked_against_the_first(value, verdict):
     d = Derivation("t", (_define(p[i], sympy.exp(x[i]) / S), _define(p[i], value)))
-    assert check(d, FAST).steps[1].result.verdict is verdict
+    result = check(d, FAST).steps[1].result
+    assert result.verdict is verdict
+    # a new meaning is reported, not silently taken
+    assert any("redefines p[i]" in w for w in result.warnings) is (verdict is Verdict.DEFINITION)
 
 
 def test_unread_step_is_unparsed_with_reason_and_position():
@@ -108,7 +111,7 @@ def test_timeout_falls_back_instead_of_crashing():
         cfg=cfg,
     )
     # every method ran out of time: the step is reported, not proved, and says why
-    assert r.verdict is Verdict.UNPARSED
+    assert r.verdict is Verdict.UNDETERMINED
     assert "gave up after" in r.detail
 
 
