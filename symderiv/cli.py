@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FACT",
         help="an assumption, e.g. 'sum(y) = 1', 'log = ln', 'i != j' (repeatable)",
     )
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--seed", type=int, default=0, help="seed of the numeric sampling (default 0)")
     c.add_argument("--timeout", type=float, default=5.0, help="seconds per step (default 5)")
     c.add_argument("--verbose", "-v", action="store_true", help="show how every step was read")
     c.add_argument(
@@ -90,13 +90,20 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     d = sub.add_parser("derive", help="build a catalogued derivation and print it")
-    d.add_argument("name")
+    d.add_argument("name", help="a name from `symderiv list`")
     d.add_argument("--n", type=_positive_int, default=None, help="concrete number of classes")
     d.add_argument(
-        "--format", choices=("text", "latex", "markdown", "json"), default="latex", dest="fmt"
+        "--format",
+        choices=("text", "latex", "markdown", "json"),
+        default="latex",
+        dest="fmt",
+        help="latex (an align* body, default), markdown ($$ blocks that check reads back), "
+        "json, or text",
     )
     d.add_argument("--standalone", action="store_true", help="a complete LaTeX document")
-    d.add_argument("-o", "--output", default=None, metavar="FILE")
+    d.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="write to FILE, not standard output"
+    )
     d.add_argument("--logits", default="x", help="name of the logits (x, z, a, o)")
     d.add_argument("--probs", default="p", help="name of the probabilities (p, S, \\hat{y})")
     d.add_argument("--targets", default="y", help="name of the targets (y, t)")
@@ -105,13 +112,29 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--classes", default="n", help="symbol for the number of classes (n, C, K)")
     d.add_argument("--ln", action="store_true", help="write natural log as \\ln")
 
-    s = sub.add_parser("spot", help="numeric spot checks of a catalogued derivation")
-    s.add_argument("name")
-    s.add_argument("--n", type=_positive_int, default=10)
-    s.add_argument("--samples", type=_positive_int, default=64)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser(
+        "spot",
+        help="numeric spot checks of a catalogued derivation",
+        description="Compare every symbolic result of a catalogued derivation, lambdified, with "
+        "numeric references (complex step, finite differences, the Taylor test) at random and "
+        "extreme points. Exit 0 when every check agrees within its tolerance, 1 when one does not.",
+    )
+    s.add_argument("name", help="a name from `symderiv list`")
+    s.add_argument("--n", type=_positive_int, default=10, help="number of classes (default 10)")
+    s.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=64,
+        help="random points, besides the extreme ones (default 64)",
+    )
+    s.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
+    s.add_argument(
+        "--dtype",
+        choices=("float64", "float32"),
+        default="float64",
+        help="floating-point type of the computation (default float64)",
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON object")
 
     sub.add_parser("list", help="the catalogue")
     return ap
@@ -134,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _list()
     except (SymderivError, ValueError, TypeError, OSError) as e:
         print(f"symderiv: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        print("symderiv: error: out of memory: try a smaller --n", file=sys.stderr)
         return EXIT_USAGE
 
 

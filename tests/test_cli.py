@@ -38,14 +38,40 @@ def test_list_names_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(["check", "no/such/file.md"], "cannot read no/such/file.md", id="missing-file"),
+        pytest.param(
+            ["check", "no/such/file.md"], "cannot read no/such/file.md", id="missing-file"
+        ),
         pytest.param(["derive", "no-such"], "unknown derivation 'no-such'", id="unknown-name"),
         pytest.param(["spot", "no-such"], "unknown derivation 'no-such'", id="unknown-spot"),
         pytest.param(["derive", "softmax-ce", "--n", "0"], "positive integer", id="n-zero"),
         pytest.param(["derive", "softmax-ce", "--n", "-3"], "positive integer", id="n-negative"),
         pytest.param(["derive", "softmax-ce", "--n", "2.5"], "positive integer", id="n-fraction"),
-        pytest.param(["derive", "softmax-ce", "--indices", "ii"], "three different letters", id="indices"),
+        pytest.param(
+            ["derive", "softmax-ce", "--indices", "ii"], "three different letters", id="indices"
+        ),
         pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+        pytest.param(
+            ["derive", "softmax-ce", "--probs", "p}"],
+            "symderiv: error: --probs 'p}' is not a name: unbalanced braces: '}' closes nothing "
+            "at line 1, column 2\n",
+            id="probs-unbalanced",
+        ),
+        pytest.param(
+            ["derive", "softmax-ce", "--probs", "x"],
+            "symderiv: error: --probs 'x' is the same name as --logits\n",
+            id="probs-is-logits",
+        ),
+        pytest.param(
+            ["derive", "softmax-ce", "--targets", "pq"],
+            "symderiv: error: --targets 'pq' is not a vector name (like x, p, \\hat{y}): it "
+            "reads as p*q[i]\n",
+            id="targets-product",
+        ),
+        pytest.param(
+            ["derive", "softmax-ce", "--classes", "n+1"],
+            "symderiv: error: --classes 'n+1' is not a plain name (like L, n): it reads as n + 1\n",
+            id="classes-sum",
+        ),
     ],
 )
 def test_bad_usage_exits_2_with_a_message(
@@ -169,3 +195,44 @@ def test_spot_passes_on_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(capsys.readouterr().out)
     assert data["n"] == 5 and data["seed"] == 0
     assert data["checks"] and all(c["ok"] for c in data["checks"])
+
+
+def test_derive_takes_names_that_read_back(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "derive",
+        "softmax-ce",
+        "--probs",
+        "\\hat{y}",
+        "--loss",
+        "\\mathcal{L}",
+        "--targets",
+        "t",
+    ]
+    assert main(argv) == 0
+    assert "\\hat{y}_i" in capsys.readouterr().out
+
+
+def test_spot_refuses_a_size_that_cannot_fit_in_memory(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from symderiv import api
+
+    monkeypatch.setattr(api, "_available_memory", lambda: 2**30)
+    assert main(["spot", "softmax-ce", "--n", "100000"]) == 2
+    assert capsys.readouterr().err == (
+        "symderiv: error: spot --n 100000 needs about 596.0 GiB of memory (n × n Jacobians); "
+        "1.0 GiB is available: use a smaller --n\n"
+    )
+    assert main(["spot", "softmax-ce", "--n", "100", "--dtype", "float32", "--samples", "2"]) == 0
+
+
+@pytest.mark.parametrize("command", ["check", "derive", "spot"])
+def test_every_option_has_help(command: str) -> None:
+    import argparse
+
+    from symderiv.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    parser = sub.choices[command]
+    missing = [a.dest for a in parser._actions if not a.help and a.dest not in ("files",)]
+    assert missing == []
