@@ -397,6 +397,7 @@ def test_input_and_include_are_followed_with_positions_in_the_included_file(
         "\\[ (x+1)^2 = x^2 + 2x + 1 \\]\n"
         "See \\input{parts/slip} and more.\n"
         "% \\input{parts/commented}\n"
+        "\\includegraphics{figure} \\inputencoding{utf8} \\includeonly{x}\n"  # not inputs
         "\\include{parts/third}\n"
         "\\end{document}\n",
     )
