@@ -582,10 +582,12 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
         if e.is_integer:
             return None
         return str(e.name)
+    # NOTE: a vector p (p_i, \mathbf p) and a scalar p are different names: defining one
+    # does not define the other.
     if isinstance(e, sympy.IndexedBase):
-        return str(e)
+        return f"{e}[]"
     if isinstance(e, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in e.indices):
-        return str(e.base)
+        return f"{e.base}[]"
     if isinstance(e, sympy.core.function.AppliedUndef):
         name = e.func.__name__
         # NOTE: only a function of bare arguments is introduced (f(x), E(t, o)); sigma(-z) = ...

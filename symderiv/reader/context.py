@@ -160,9 +160,40 @@ _PRIMED = re.compile(
 )
 #: Names that are never a document's own function (the parser reads them itself).
 _NOT_FUNCTIONS = frozenset(
-    {"exp", "log", "ln", "lg", "sin", "cos", "tan", "tanh", "sinh", "cosh", "softmax",
-     "sigmoid", "H", "E", "D", "frac", "dfrac", "sqrt", "left", "right", "partial", "nabla",
-     "sum", "prod", "int", "lim", "max", "min", "mathbb", "Pr", "d", "e"}
+    {
+        "exp",
+        "log",
+        "ln",
+        "lg",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sinh",
+        "cosh",
+        "softmax",
+        "sigmoid",
+        "H",
+        "E",
+        "D",
+        "frac",
+        "dfrac",
+        "sqrt",
+        "left",
+        "right",
+        "partial",
+        "nabla",
+        "sum",
+        "prod",
+        "int",
+        "lim",
+        "max",
+        "min",
+        "mathbb",
+        "Pr",
+        "d",
+        "e",
+    }
 )
 
 
@@ -328,7 +359,9 @@ def _bare_name(e: sympy.Basic) -> bool:
     if isinstance(e, sympy.Indexed):
         return all(isinstance(i, sympy.Symbol) for i in e.indices)
     if isinstance(e, sympy.core.function.AppliedUndef):
-        return bool(e.args) and all(isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args)
+        return bool(e.args) and all(
+            isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args
+        )
     return False
 
 

@@ -249,6 +249,10 @@ def parse_math(
                 p.pos = len(toks)
             else:
                 e = p.relation() if relation else p.expr()
+            if p.pos < len(p.toks) and all(_is_sym(u, (")",)) for u in p.toks[p.pos :]):
+                # NOTE: an unmatched ')' closing a formula is a typo; what is before it is clear.
+                p.warnings.append(f"ignored an unmatched ')' at the end of '{text.strip()}'")
+                p.pos = len(p.toks)
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
@@ -1081,9 +1085,7 @@ class _Parser:
                 name = f"{name}_{suffix}"
             else:
                 idx = got
-        if self.at_sym("(") and (
-            name in self.ctx.functions or self.comma_list_follows()
-        ):
+        if self.at_sym("(") and (name in self.ctx.functions or self.comma_list_follows()):
             raise self.error("a per-sample function is not read", t, unsupported=True)
         return _vector(f"{name}^{{(\\cdot)}}")[tuple([sample, *idx])]
 
@@ -1106,7 +1108,8 @@ class _Parser:
             elif u.kind == "end":
                 depth -= 1
             elif depth == 1 and (
-                (u.kind == "sym" and u.text in (",", ";", "|")) or (u.kind == "cmd" and u.text == "mid")
+                (u.kind == "sym" and u.text in (",", ";", "|"))
+                or (u.kind == "cmd" and u.text == "mid")
             ):
                 return True
         return False
@@ -1318,8 +1321,10 @@ class _Parser:
                     depth -= 1
                     if depth == 0:
                         break
-                elif op == "_" and depth == 1 and (
-                    _is_sym(u, ("=",)) or (u.kind == "cmd" and u.text in ("in", "neq"))
+                elif (
+                    op == "_"
+                    and depth == 1
+                    and (_is_sym(u, ("=",)) or (u.kind == "cmd" and u.text in ("in", "neq")))
                 ):
                     return True
                 k += 1
@@ -1351,9 +1356,13 @@ class _Parser:
         body = self.term()
         if _v.is_shaped(body):
             raise self.error("a limit of a vector", t, unsupported=True)
+        # NOTE: the limit's variable is a real number of its own, even when it is written n
+        # (which elsewhere is the class count): lim_{n -> oo} runs over the reals.
+        v = symbols.scalar(var.name)
+        body = body.xreplace({var: v})
         if point.has(sympy.oo, -sympy.oo):
-            return sympy.Limit(body, var, point)
-        return sympy.Limit(body, var, point, dir="+-")
+            return sympy.Limit(body, v, point)
+        return sympy.Limit(body, v, point, dir="+-")
 
     def frac(self, t: Token) -> sympy.Expr:
         if not self.at_sym("{"):

@@ -44,9 +44,7 @@ def lhs_of(doc: str, index: int = -1) -> sympy.Basic:
         pytest.param("\\sinh'(t)", sympy.Derivative(sympy.sinh(t), t), id="sinh-prime"),
         pytest.param("cosh'(t)", sympy.Derivative(sympy.cosh(t), t), id="bare-cosh-prime"),
         pytest.param("\\tanh''(u)", sympy.Derivative(sympy.tanh(u), (u, 2)), id="double-prime"),
-        pytest.param(
-            "\\sigma'(u)", sympy.Derivative(1 / (1 + sympy.exp(-u)), u), id="sigma-prime"
-        ),
+        pytest.param("\\sigma'(u)", sympy.Derivative(1 / (1 + sympy.exp(-u)), u), id="sigma-prime"),
         pytest.param("g'(w)", sympy.Derivative(g(w), w), id="undefined-prime"),
         pytest.param("g’(w)", sympy.Derivative(g(w), w), id="typographic-apostrophe"),
         pytest.param("g^{ ' }(w)", sympy.Derivative(g(w), w), id="prime-as-superscript"),
@@ -95,9 +93,7 @@ def test_defined_function_prime_is_its_derivative() -> None:
         pytest.param(
             "$$u = h_\\theta(w)$$", sympy.Function("h_theta")(w), id="parameter-subscript"
         ),
-        pytest.param(
-            "$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"
-        ),
+        pytest.param("$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"),
         pytest.param(
             "$$u = q(w | t)$$", sympy.Function("q")(w, t), id="conditioning-bar-is-an-argument"
         ),
@@ -133,9 +129,7 @@ def test_function_with_entry_after_the_call() -> None:
     ("latex", "expected"),
     [
         pytest.param("x^{(i)}", symbols.vector("x^{(\\cdot)}")[i], id="sample"),
-        pytest.param(
-            "\\hat y^{(k)}", symbols.vector("\\hat{y}^{(\\cdot)}")[k], id="hat-sample"
-        ),
+        pytest.param("\\hat y^{(k)}", symbols.vector("\\hat{y}^{(\\cdot)}")[k], id="hat-sample"),
         pytest.param("x_j^{(i)}", symbols.vector("x^{(\\cdot)}")[i, j], id="entry-of-sample"),
         pytest.param("x^{(2)}", symbols.vector("x^{(\\cdot)}")[2], id="numbered-sample"),
         pytest.param("x^{i}", symbols.scalar("x") ** symbols.scalar("i"), id="power-stays"),
