@@ -73,6 +73,12 @@ CATALOGUE: dict[str, Entry] = {
         build=_planned("kl-softmax"),
         document="kl_softmax.md",
     ),
+    "focal-loss": Entry(
+        name="focal-loss",
+        summary="binary focal loss: dL/dx_i for y_i = 1 and y_i = 0 in terms of p_t, gamma, alpha",
+        build=_planned("focal-loss"),
+        document="focal_loss.md",
+    ),
     "sigmoid-bce": Entry(
         name="sigmoid-bce",
         summary="sigmoid' = sigma (1 - sigma); binary cross-entropy dL/dx_i = sigma(x_i) - y_i",

@@ -18,6 +18,7 @@ DOCUMENTS = [
     pytest.param("label-smoothing-ce", 5, 3, id="label-smoothing-ce"),
     pytest.param("kl-softmax", 5, 2, id="kl-softmax"),
     pytest.param("sigmoid-bce", 7, 2, id="sigmoid-bce"),
+    pytest.param("focal-loss", 8, 3, id="focal-loss"),
 ]
 
 # (name, line of the planted error, the planted right side as the reader gives it back)
@@ -30,6 +31,11 @@ PLANTED = [
     ),
     pytest.param("kl-softmax", 33, "y_i - p_i", id="kl-softmax"),
     pytest.param("sigmoid-bce", 24, "p_i (1 + p_i)", id="sigmoid-bce"),
+    pytest.param(
+        "focal-loss", 37,
+        "\\alpha (1 - p_i)^{\\gamma - 1} \\left( \\gamma p_i \\log p_i + p_i - 1 \\right)",
+        id="focal-loss",
+    ),
 ]
 
 

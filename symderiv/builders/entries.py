@@ -13,6 +13,11 @@ does the differentiating and rewriting (nothing typed in). Identities encoded:
   ``∂L/∂x_i = p_i − q_i = p_i − (1 − ε) y_i − ε/n`` given ``Σ_j y_j = 1``.
 * ``kl-softmax``: ``L = Σ_j y_j log(y_j / p_j) = −Σ_j y_j log p_j + Σ_j y_j log y_j``
   (cross-entropy minus entropy), ``∂L/∂x_i = p_i − y_i`` given ``Σ_j y_j = 1``.
+* ``focal-loss`` (binary): ``p_i = σ(x_i)``, ``q_j = y_j p_j + (1 − y_j)(1 − p_j)`` (``p_t``),
+  ``L = −Σ_j α_t (1 − q_j)^γ log q_j`` with ``α_t = α y_j + (1 − α)(1 − y_j)``;
+  ``∂q_i/∂x_j = δ_ij (2y_i − 1) p_i (1 − p_i)``, and for ``y_i = 1``
+  ``∂L/∂x_i = α (1 − p_i)^γ (γ p_i log p_i + p_i − 1)``, for ``y_i = 0``
+  ``∂L/∂x_i = (1 − α) p_i^γ (p_i − γ (1 − p_i) log(1 − p_i))``.
 * ``sigmoid-bce``: ``p_i = σ(x_i) = 1 / (1 + exp(−x_i))`` (n independent binary outputs),
   ``∂p_i/∂x_j = δ_ij p_i (1 − p_i)``, and for
   ``L = −Σ_j (y_j log p_j + (1 − y_j) log(1 − p_j))``, ``∂L/∂x_i = p_i − y_i`` for any ``y``.
@@ -28,6 +33,7 @@ from symderiv.builders.strategy import (
     CHAIN_RULE,
     COLLECT,
     DIFFERENTIATE,
+    FACTOR_SUMMANDS,
     SUBSTITUTE,
     SUM_DELTAS,
     Context,
@@ -41,6 +47,7 @@ from symderiv.builders.strategy import (
     recognise,
     rewrite,
     split_cases,
+    split_values,
     sum_one,
     use_sum_one,
     write_out_in_sums,
@@ -49,6 +56,7 @@ from symderiv.config import Notation
 from symderiv.model import Derivation, Step
 
 __all__ = [
+    "focal_loss",
     "kl_softmax",
     "label_smoothing_ce",
     "log_softmax",
@@ -61,6 +69,8 @@ __all__ = [
 T = symbols.scalar("T")
 EPSILON = symbols.scalar("varepsilon")
 MU = symbols.scalar("mu")
+ALPHA = symbols.scalar("alpha")
+GAMMA = symbols.scalar("gamma")
 
 
 def _softmax(nm: Names, scale: sympy.Expr = sympy.S.One) -> sympy.Expr:
@@ -299,3 +309,53 @@ def sigmoid_bce(n: int | None = None, *, notation: Notation = Notation()) -> Der
         *grad,
     )
     return _build("sigmoid-bce", nm, steps, n, normalised=False)
+
+
+def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
+    """Binary focal loss: its gradient in terms of ``p_t``, ``γ``, ``α``, for ``y_i = 1`` and ``0``.
+
+    >>> focal_loss().steps[-2].rhs
+    alpha*(1 - p[i])**gamma*(gamma*log(p[i])*p[i] + p[i] - 1)
+    """
+    nm = _start(n, notation, ("q", "w", "alpha", "gamma"))
+    x, y, p, i, j, n_ = nm.x, nm.y, nm.p, nm.i, nm.j, nm.n
+    q, w = symbols.vector("q"), symbols.vector("w")
+    p_def = 1 / (1 + sympy.exp(-x[i]))
+    q_def = y[j] * p[j] + (1 - y[j]) * (1 - p[j])
+    w_def = ALPHA * y[j] + (1 - ALPHA) * (1 - y[j])
+    l_def = -sympy.Sum(w[j] * (1 - q[j]) ** GAMMA * sympy.log(q[j]), (j, 1, n_))
+    ctx = Context(
+        nm,
+        {p[i]: p_def, q[i]: q_def.xreplace({j: i}), w[i]: w_def.xreplace({j: i}), nm.L: l_def},
+    )
+    sigmoid = recognise(
+        p,
+        say=f"$e^{{-{nm.entry(x, i)}}} = \\frac{{1}}{{{nm.entry(p, i)}}} - 1$",
+    )
+    jac = sympy.Derivative(p[i], x[j])
+    jac_steps, result = chain(jac, (DIFFERENTIATE, sigmoid), ctx)
+    ctx = ctx.with_derivative(jac, result)
+    dq = sympy.Derivative(q[i], x[j])
+    dq_steps, dq_result = chain(dq, (CHAIN_RULE, COLLECT, SUBSTITUTE), ctx)
+    ctx = ctx.with_derivative(dq, dq_result)
+    dl = sympy.Derivative(nm.L, x[i])
+    chain_factored = rewrite(
+        "chain rule",
+        lambda e, c: FACTOR_SUMMANDS.apply(CHAIN_RULE.apply(e, c), c),
+        f"chain rule through $q_{{{j}}}$",
+    )
+    grad, last = chain(dl, (chain_factored, SUBSTITUTE, SUM_DELTAS), ctx)
+    cases = split_values(
+        last, ctx, entry=y[i], values=(sympy.S.One, sympy.S.Zero), names=(q[i], w[i])
+    )
+    steps = (
+        define(p[i], p_def, "sigmoid"),
+        define(q[j], q_def, "$p_t$"),
+        define(w[j], w_def, "$\\alpha_t$"),
+        define(nm.L, l_def, "focal loss"),
+        *jac_steps,
+        *dq_steps,
+        *grad,
+        *cases,
+    )
+    return _build("focal-loss", nm, steps, n, normalised=False, vectors=(q, w))

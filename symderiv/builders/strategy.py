@@ -46,6 +46,7 @@ __all__ = [
     "CHAIN_RULE",
     "COLLECT",
     "DIFFERENTIATE",
+    "FACTOR_SUMMANDS",
     "SUBSTITUTE",
     "SUM_DELTAS",
     "Context",
@@ -56,6 +57,7 @@ __all__ = [
     "names_for",
     "recognise",
     "split_cases",
+    "split_values",
     "use_sum_one",
     "write_out_in_sums",
 ]
@@ -250,6 +252,57 @@ def split_cases(
     )
 
 
+def split_values(
+    result: sympy.Expr,
+    ctx: Context,
+    *,
+    entry: sympy.Indexed,
+    values: tuple[sympy.Expr, ...],
+    names: tuple[sympy.Indexed, ...] = (),
+) -> tuple[Step, ...]:
+    """The result at each of ``entry``'s ``values`` (binary targets ``y_i ∈ {0, 1}``), collected.
+
+    Each case is one step from the result with the value put in (and the defined entries
+    ``names``, such as ``q_i``, written out) to its collected form: an identity that holds for
+    every value of the other names, so it needs no condition a reader would have to state.
+    """
+    out: list[Step] = []
+    for v in values:
+        sub: dict[sympy.Basic, sympy.Expr] = {}
+        for name in names:
+            value = ctx.value(name)
+            if value is None:
+                raise ValueError(f"no definition of {name} to write out")
+            sub[name] = value
+        at = result.xreplace(sub).xreplace({entry: v})
+        shown = ", ".join(f"{_tex(k)} = {_tex(e.xreplace({entry: v}))}" for k, e in sub.items())
+        out.append(
+            Step(
+                sympy.powsimp(at),
+                _cancel(at),
+                justification=f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else ""),
+            )
+        )
+    return tuple(out)
+
+
+def _cancel(expr: sympy.Expr) -> sympy.Expr:
+    """Collect a product: powers with a symbolic exponent kept as factors, the rest cancelled.
+
+    ``-α (1 - p)^γ (-γ log p / (1 - p) + 1/p) p (1 - p)`` → ``α (1 - p)^γ (γ p log p + p - 1)``.
+    """
+    factors = sympy.Mul.make_args(sympy.factor_terms(expr))
+    kept = [f for f in factors if isinstance(f, sympy.Pow) and not f.exp.is_number]
+    rest = sympy.factor(sympy.cancel(sympy.expand(sympy.Mul(*[f for f in factors if f not in kept]))))
+    entries = tuple(rest.atoms(sympy.Indexed))
+    const, rest = rest.as_independent(*entries, as_Add=False) if entries else (rest, sympy.S.One)
+    logs = sorted(rest.atoms(sympy.log), key=sympy.default_sort_key)
+    if logs:
+        collected = sympy.collect(sympy.expand(rest), logs, evaluate=False)
+        rest = sympy.Add(*[sympy.factor_terms(c) * (1 if k == 1 else k) for k, c in collected.items()])
+    return sympy.Mul(const, *kept) * rest
+
+
 # --- the rules ------------------------------------------------------------------------------
 
 
@@ -367,7 +420,12 @@ def _say_substitute(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
     swapped = (e, f) == (nm.j, nm.i)
     val = _substitute(d, ctx)
     head = f"Jacobian, ${nm.i} \\leftrightarrow {nm.j}$" if swapped else "Jacobian"
-    return f"{head}: $\\frac{{\\partial {pe}}}{{\\partial {xf}}} = {_tex(val)}$"
+    formula = _tex(val)
+    if len(formula) > 60:
+        # NOTE: a long entry (it is the result of an earlier chain, shown above) would push the
+        # step past the margin; the justification names it only.
+        return f"{head} $\\frac{{\\partial {pe}}}{{\\partial {xf}}}$ from above"
+    return f"{head}: $\\frac{{\\partial {pe}}}{{\\partial {xf}}} = {formula}$"
 
 
 def _tex(e: sympy.Expr) -> str:
@@ -424,6 +482,17 @@ def _collect(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
 
 
 COLLECT = Rule("collect", _collect, lambda ctx, b, a: "collect terms")
+
+
+def _factor_sums(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
+    return expr.replace(
+        lambda e: isinstance(e, sympy.Sum),
+        lambda e: sympy.Sum(sympy.factor_terms(e.function), *e.limits),
+    )
+
+
+#: Common factors taken out of each summand; the sums are not split (for long summands).
+FACTOR_SUMMANDS = Rule("factor summands", _factor_sums, lambda ctx, b, a: "common factors")
 
 
 def recognise(*bases: sympy.IndexedBase | sympy.Symbol, say: str | None = None) -> Rule:
@@ -593,8 +662,11 @@ def lower(
                     step, lhs=lowerer(step.lhs, [])({}), rhs=lowerer(step.rhs, [])({})
                 ),
             )
-        conds = [c.expr for c in step.conditions]
         lhs_at, rhs_at = lowerer(step.lhs, free), lowerer(step.rhs, free)
+        for c in step.conditions:
+            if c.expr.atoms(sympy.Indexed):
+                raise ValueError(f"only index cases can be instantiated, not {c.text}")
+        conds = [c.expr for c in step.conditions]
 
         def keep(values: dict[sympy.Symbol, int]) -> bool:
             sub = {s: sympy.Integer(v) for s, v in values.items()}

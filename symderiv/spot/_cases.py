@@ -198,6 +198,20 @@ def derivation_formulas() -> tuple[Formula, ...]:
 #: formulas.
 T_VALUE = sympy.Integer(32)
 EPSILON_VALUE = sympy.Rational(1, 10)
+#: The focal loss's weight and focusing exponent, the values of its paper (Lin et al. 2017).
+ALPHA_VALUE = sympy.Rational(1, 4)
+GAMMA_VALUE = sympy.Integer(2)
+
+
+def _log_sigmoid(a: sympy.Expr) -> sympy.Expr:
+    """``log σ(a) = −log(1 + exp(−a))``, finite at ``a = ±1000`` in float32 and float64.
+
+    NOTE: the branch is chosen by the real part, and the chosen branch is analytic, so the
+    complex-step reference differentiates it correctly.
+    """
+    return -sympy.Piecewise(
+        (sympy.log(1 + sympy.exp(a)) - a, a < 0), (sympy.log(1 + sympy.exp(-a)), True)
+    )
 
 
 def _sigmoid(e: sympy.Expr) -> sympy.Expr:
@@ -208,25 +222,39 @@ def _sigmoid(e: sympy.Expr) -> sympy.Expr:
 
 def _values(name: str) -> tuple[dict[sympy.Basic, sympy.Expr], Callable[[sympy.Expr], sympy.Expr]]:
     """Parameter values and the map of ``p_e`` (and ``q_e``) to functions of the logits."""
-    from symderiv.builders.entries import EPSILON, T
+    from symderiv.builders.entries import ALPHA, EPSILON, GAMMA, T
 
-    params: dict[sympy.Basic, sympy.Expr] = {T: T_VALUE, EPSILON: EPSILON_VALUE}
+    params: dict[sympy.Basic, sympy.Expr] = {
+        T: T_VALUE, EPSILON: EPSILON_VALUE, ALPHA: ALPHA_VALUE, GAMMA: GAMMA_VALUE,
+    }
     q = symbols.vector("q")
     total = sympy.Sum(sympy.exp(symbols.x[_K] / T_VALUE), (_K, 1, symbols.n))
 
     def entries(expr: sympy.Expr) -> sympy.Expr:
         expr = expr.xreplace(params)
         out: dict[sympy.Basic, sympy.Expr] = {}
+        if name in ("sigmoid-bce", "focal-loss"):
+            stable = {}
+            for lg in expr.atoms(sympy.log):
+                arg = lg.args[0]
+                if isinstance(arg, sympy.Indexed) and arg.base == symbols.p:
+                    stable[lg] = _log_sigmoid(symbols.x[arg.indices[0]])
+                elif (1 - arg).is_Indexed and (1 - arg).base == symbols.p:
+                    stable[lg] = _log_sigmoid(-symbols.x[(1 - arg).indices[0]])
+            expr = expr.xreplace(stable)
         for e in expr.atoms(sympy.Indexed):
             (ix,) = e.indices
-            if e.base == symbols.p and name == "sigmoid-bce":
+            if e.base == symbols.p and name in ("sigmoid-bce", "focal-loss"):
                 out[e] = _sigmoid(ix)
             elif e.base == symbols.p and name == "softmax-temperature":
                 out[e] = sympy.exp(symbols.x[ix] / T_VALUE) / total
+            elif e.base == q and name == "focal-loss":
+                out[e] = symbols.y[ix] * _sigmoid(ix) + (1 - symbols.y[ix]) * (1 - _sigmoid(ix))
             elif e.base == q:
                 out[e] = (1 - EPSILON_VALUE) * symbols.y[ix] + EPSILON_VALUE / symbols.n
         expr = expr.xreplace(out)
-        return in_logits(expr) if name not in ("sigmoid-bce", "softmax-temperature") else expr
+        sigmoid = ("sigmoid-bce", "softmax-temperature", "focal-loss")
+        return in_logits(expr) if name not in sigmoid else expr
 
     return params, entries
 
@@ -273,7 +301,10 @@ def _chain_formulas(
                 claims = "off-diagonal"
         loss = current == "loss"
         indices = (i,) if loss or claims == "diagonal" else (i, j)
-        targets = "none" if not loss else ("normalised" if normalised else "free")
+        if loss:
+            targets = "normalised" if normalised else "free"
+        else:
+            targets = "free" if expr.has(symbols.y) else "none"
         when = [c.text for c in step.conditions] + (["Σ_j y_j = 1"] if normalised else [])
         note = f"  ({', '.join(when)})" if when else ""
         out.append(Formula(
@@ -354,10 +385,9 @@ def _sigmoid_bce() -> Case:
     i, j, k, x, p, y, L = (
         symbols.i, symbols.j, symbols.k, symbols.x, symbols.p, symbols.y, symbols.L,
     )
-    # NOTE: log σ(a) = a/2 − log(2 cosh(a/2)) and log(1 − σ(a)) = −a/2 − log(2 cosh(a/2)):
-    # finite at |a| = 1000 in float64 (cosh(500) ≈ 7e216), where log(1 + exp(−a)) is inf.
-    log_cosh = sympy.log(2 * sympy.cosh(x[k] / 2))
-    loss = sympy.Sum(log_cosh - (y[k] - sympy.Rational(1, 2)) * x[k], (k, 1, symbols.n))
+    loss = -sympy.Sum(
+        y[k] * _log_sigmoid(x[k]) + (1 - y[k]) * _log_sigmoid(-x[k]), (k, 1, symbols.n)
+    )
     chains = {sympy.Derivative(p[i], x[j]): "sigmoid", sympy.Derivative(L, x[i]): "loss"}
     return Case(
         "sigmoid-bce",
@@ -374,7 +404,43 @@ def _sigmoid_bce() -> Case:
     )
 
 
+def _focal_loss() -> Case:
+    i, j, k, x, p = symbols.i, symbols.j, symbols.k, symbols.x, symbols.p
+    _params, entries = _values("focal-loss")
+    q = symbols.vector("q")
+    # NOTE: one loss per case: the spot targets include soft ones, where the binary cases do
+    # not hold, so the y_i = 1 case is checked as the loss of an all-positive target vector.
+    positive = entries(-ALPHA_VALUE * sympy.Sum((1 - p[k]) ** GAMMA_VALUE * sympy.log(p[k]),
+                                               (k, 1, symbols.n)))
+    chains = {sympy.Derivative(p[i], x[j]): "sigmoid", sympy.Derivative(q[i], x[j]): "p_t"}
+    formulas = _chain_formulas("focal-loss", chains, skip=("quotient rule",))
+    from symderiv.builders import entries as built
+
+    case_one = next(
+        st for st in built.focal_loss().steps if (st.justification or "").startswith("the case $y_{i} = 1$")
+    )
+    formulas += (
+        Formula(f"y_i = 1: {_short(case_one.rhs)}", "loss", entries(case_one.rhs), (i,)),
+    )
+    return Case(
+        "focal-loss",
+        (
+            Definition("sigmoid", "sigmoid p_i = σ(x_i) = (1 + tanh(x_i/2)) / 2", _sigmoid(i), (i,)),
+            Definition("p_t", "p_t: q_i = y_i p_i + (1 − y_i)(1 − p_i)", entries(q[i]), (i,)),
+            Definition(
+                "loss",
+                f"focal loss with every y_k = 1: −α Σ_k (1 − p_k)^γ log p_k, α = {ALPHA_VALUE}, "
+                f"γ = {GAMMA_VALUE}",
+                positive,
+                (),
+            ),
+        ),
+        formulas,
+    )
+
+
 CASES: dict[str, Callable[[], Case]] = {
+    "focal-loss": _focal_loss,
     "softmax-ce": _softmax_ce,
     "softmax-temperature": _softmax_temperature,
     "log-softmax": _log_softmax,

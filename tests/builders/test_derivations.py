@@ -97,7 +97,7 @@ def test_clashing_notation_is_a_clear_error():
 def test_unknown_name_in_the_catalogue():
     with pytest.raises(
         UnknownDerivationError,
-        match=r"^unknown derivation 'softmax'; known: kl-softmax, label-smoothing-ce, log-softmax, "
+        match=r"^unknown derivation 'softmax'; known: focal-loss, kl-softmax, label-smoothing-ce, log-softmax, "
         r"sigmoid-bce, softmax-ce, softmax-temperature$",
     ):
         catalogue.build("softmax")

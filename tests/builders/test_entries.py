@@ -34,7 +34,10 @@ i, j, k, n, x, p, y, L = (
 T, EPS = entries.T, entries.EPSILON
 q = symbols.vector("q")
 delta = sympy.KroneckerDelta(i, j)
-NEW = ("softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce")
+NEW = (
+    "softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce",
+    "focal-loss",
+)
 FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
 
 
@@ -75,7 +78,26 @@ RESULTS = [
     pytest.param("sigmoid-bce", sympy.Derivative(p[i], x[j]), delta * p[i] * (1 - p[i]),
                  id="sigmoid-derivative"),
     pytest.param("sigmoid-bce", sympy.Derivative(L, x[i]), p[i] - y[i], id="bce-gradient"),
+    pytest.param("focal-loss", sympy.Derivative(q[i], x[j]),
+                 (2 * y[i] - 1) * delta * p[i] * (1 - p[i]), id="focal-p_t-derivative"),
 ]
+
+ALPHA, GAMMA = entries.ALPHA, entries.GAMMA
+# (case, its collected gradient): the binary focal loss's two cases
+FOCAL = [
+    pytest.param("$y_{i} = 1$", ALPHA * (1 - p[i]) ** GAMMA
+                 * (GAMMA * p[i] * sympy.log(p[i]) + p[i] - 1), id="positive"),
+    pytest.param("$y_{i} = 0$", (1 - ALPHA) * p[i] ** GAMMA
+                 * (p[i] - GAMMA * (1 - p[i]) * sympy.log(1 - p[i])), id="negative"),
+]
+
+
+@pytest.mark.parametrize(("case", "gradient"), FOCAL)
+def test_the_focal_loss_cases(case: str, gradient: sympy.Expr) -> None:
+    (st,) = [s for s in catalogue.build("focal-loss").steps
+             if s.justification.startswith(f"the case {case}")]
+    assert sympy.expand(st.rhs - gradient) == 0
+    assert not st.conditions  # an identity: y_i is put in, not assumed
 
 
 @pytest.mark.parametrize(("name", "start", "result"), RESULTS)

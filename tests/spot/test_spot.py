@@ -135,7 +135,7 @@ def test_float32_tolerances_are_looser_than_float64() -> None:
     ("kwargs", "error", "message"),
     [
         pytest.param({"name": "softmax"}, UnknownDerivationError,
-                     r"^no spot checks for 'softmax'; known: kl-softmax, label-smoothing-ce, log-softmax, "
+                     r"^no spot checks for 'softmax'; known: focal-loss, kl-softmax, label-smoothing-ce, log-softmax, "
                      r"sigmoid-bce, softmax-ce, softmax-temperature$", id="unknown-name"),
         pytest.param({"n": 0}, ValueError, r"^n must be a positive integer, got 0$", id="n-zero"),
         pytest.param({"n": 2.5}, ValueError, r"^n must be a positive integer, got 2.5$",

@@ -11,7 +11,10 @@ from symderiv import spot
 from symderiv import symbols as s
 from symderiv.spot._cases import EPSILON_VALUE, T_VALUE, Formula, get
 
-NEW = ("softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce")
+NEW = (
+    "softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce",
+    "focal-loss",
+)
 i, j, k, n, x, y = s.i, s.j, s.k, s.n, s.x, s.y
 
 
@@ -31,6 +34,7 @@ COUNTS = [
     pytest.param("label-smoothing-ce", 7, id="label-smoothing-ce"),
     pytest.param("kl-softmax", 5, id="kl-softmax"),
     pytest.param("sigmoid-bce", 5, id="sigmoid-bce"),
+    pytest.param("focal-loss", 3, id="focal-loss"),
 ]
 
 
@@ -38,7 +42,7 @@ COUNTS = [
 def test_the_formulas_are_the_derivations_results(name: str, count: int) -> None:
     formulas = get(name).formulas
     assert len(formulas) == count
-    assert all(f.text.startswith("step ") for f in formulas)
+    assert all(f.text.startswith(("step ", "y_i = 1: ")) for f in formulas)
 
 
 def _softmax_t(e: sympy.Expr) -> sympy.Expr:
