@@ -78,29 +78,31 @@ def test_quiet_prints_only_false_undetermined_and_unparsed_and_the_total(
     assert "    unbalanced braces: '{' is never closed at b.md:5:12" in out
 
 
+LONG_L = " + ".join("1" * 8)  # 29 characters: "1 + 1 + ... + 1", 8 ≠ 16
+LONG_R = " + ".join("2" * 8)
+
+
 @pytest.mark.parametrize(
-    ("columns", "line"),
+    ("columns", "sides"),
     [
-        pytest.param("200", "n.md:1:36: false  " + "a" * 30 + " = " + "b" * 30, id="fits"),
-        # 60 columns: 18 for the position and verdict, 3 for " = ", 39 for the two sides.
-        pytest.param(
-            "60", "n.md:1:36: false  " + "a" * 18 + "… = " + "b" * 19 + "…", id="both-cut"
-        ),
+        pytest.param("200", f"{LONG_L} = {LONG_R}", id="fits"),
+        # 60 columns: 18 for "n.md:1:35: false  ", 3 for " = ", 39 for the two sides.
+        pytest.param("60", f"{LONG_L[:18]}… = {LONG_R[:19]}…", id="both-cut"),
         # Never less than 16 characters for the two sides, however narrow the terminal.
-        pytest.param("20", "n.md:1:36: false  " + "a" * 7 + "… = " + "b" * 7 + "…", id="narrow"),
+        pytest.param("20", f"{LONG_L[:7]}… = {LONG_R[:7]}…", id="narrow"),
     ],
 )
 def test_formulas_are_shortened_to_the_terminal_width(
     columns: str,
-    line: str,
+    sides: str,
     in_tmp: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
-    _write(in_tmp, "n.md", "$$" + "a" * 30 + " = " + "b" * 30 + "$$\n")
+    _write(in_tmp, "n.md", f"$${LONG_L} = {LONG_R}$$\n")
     main(["check", "n.md"])
-    assert capsys.readouterr().out.splitlines()[0] == line
+    assert capsys.readouterr().out.splitlines()[0] == f"n.md:1:35: false  {sides}"
 
 
 def _pretend_tty(monkeypatch: pytest.MonkeyPatch) -> None:
