@@ -62,6 +62,16 @@ def test_a_directory_is_its_documents_recursively_in_sorted_order(
     assert (code, err) == (1, "")
 
 
+def test_a_symbolic_link_loop_in_a_directory_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "d/a.md", PROVED)
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d", target_is_directory=True)
+    code, data, _ = _run_json(["d"], capsys)
+    assert [f["file"] for f in data["files"]] == ["d/a.md"] and code == 0
+
+
 def test_a_file_named_twice_or_inside_a_named_directory_is_checked_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -184,6 +194,13 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
             "<stdin>",
             ["false"],
             id="format-md",
+        ),
+        pytest.param(
+            ["--format", "ipynb", "-"],
+            '{"nbformat": 4, "cells": [{"cell_type": "markdown", "source": "$$(x+1)^2 = x^2 + 1$$"}]}',
+            "<stdin>",
+            ["false"],
+            id="format-ipynb",
         ),
         pytest.param(
             ["--stdin-filename", "chapter.tex", "-"],
