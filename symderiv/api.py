@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+import sympy
+
 from symderiv import catalogue
 from symderiv.config import CheckConfig, Notation, ReadConfig
 
@@ -225,11 +227,6 @@ def render_failures(report: DerivationReport, *, strict: bool = False) -> str:
     return _report.render_failures(report, strict=strict)
 
 
-def render_check(reports: list[DerivationReport], *, as_json: bool, verbose: bool = False) -> str:
-    """The text ``symderiv check`` prints: the terminal report or the contract's JSON."""
-    return render(reports, output_format="json" if as_json else "text", verbose=verbose)
-
-
 def derive(
     name: str,
     n: int | None = None,
@@ -251,6 +248,53 @@ def derive(
     validate_notation(notation)
 
     rep = build_and_check(name, n, notation=notation)
+    text = document.render_derivation(rep, fmt=fmt, standalone=standalone, ln=ln)
+    return text, rep
+
+
+def derive_file(
+    path: str | Path,
+    *,
+    wrt: str,
+    of: str | None = None,
+    fmt: str = "latex",
+    standalone: bool = False,
+    ln: bool = False,
+    read_cfg: ReadConfig = ReadConfig(),
+) -> tuple[str, DerivationReport]:
+    """Derive ``∂(of)/∂(wrt)`` step by step from the definitions of the document at ``path``.
+
+    The document is read with its own notation; ill-formed definitions are read as the checker
+    reads them (``L = -\\sum_i y_j \\log p_j`` as a sum over ``j``); the derivation is built by
+    :func:`symderiv.builders.from_document.derive_from`, checked, and rendered like ``derive``.
+    What cannot be simplified further is in the report's derivation's ``warnings``.
+
+    Raises:
+        OSError: the file cannot be read.
+        ParseError: ``wrt`` or ``of`` is not a formula.
+        ValueError: ``wrt`` is not an entry such as ``x_i``, ``of`` is not defined, or an
+            unknown ``fmt``.
+    """
+    from symderiv.builders.from_document import derive_from
+    from symderiv.checker import check
+    from symderiv.checker.hygiene import repair_definition
+    from symderiv.reader import parse_formula
+    from symderiv.writer import document
+
+    p = Path(path)
+    d = read_text(
+        p.read_text(encoding="utf-8"), fmt=format_for(p, read_cfg.fmt), source=str(p),
+        read_cfg=read_cfg,
+    )
+    steps = []
+    for st in d.steps:
+        fixed = repair_definition(st.lhs, st.rhs) if st.is_definition and st.is_parsed else None
+        steps.append(replace(st, rhs=fixed[0]) if fixed is not None else st)
+    quantity = parse_formula(of) if of is not None else None
+    if quantity is not None and not isinstance(quantity, sympy.Symbol):
+        raise ValueError(f"--of takes the name of a defined scalar such as L, got {of!r}")
+    built = derive_from(replace(d, steps=tuple(steps)), wrt=parse_formula(wrt), of=quantity)
+    rep = check(built)
     text = document.render_derivation(rep, fmt=fmt, standalone=standalone, ln=ln)
     return text, rep
 
