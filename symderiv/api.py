@@ -7,8 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import sympy
-
 from symderiv import catalogue
 from symderiv.config import CheckConfig, Notation, ReadConfig
 
@@ -275,6 +273,8 @@ def derive_file(
         ValueError: ``wrt`` is not an entry such as ``x_i``, ``of`` is not defined, or an
             unknown ``fmt``.
     """
+    import sympy
+
     from symderiv.builders.from_document import derive_from
     from symderiv.checker import check
     from symderiv.checker.hygiene import repair_definition

@@ -478,7 +478,12 @@ SUM_DELTAS = Rule("sum deltas", _sum_deltas, _say_sum_deltas, lambda ctx: (ctx.n
 
 
 def _collect(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
-    return sympy.factor_terms(sympy.expand(expr))
+    # NOTE: expanding first cancels terms ((y_i - 1) + y_i); when it only multiplies a product
+    # out ((a_i - y_i)(1 - a_i) a_i), the shorter form is kept.
+    expanded = sympy.factor_terms(sympy.expand(expr))
+    if sympy.count_ops(expanded) <= sympy.count_ops(expr):
+        return expanded
+    return sympy.factor_terms(expr)
 
 
 COLLECT = Rule("collect", _collect, lambda ctx, b, a: "collect terms")
@@ -533,15 +538,25 @@ def _recognise_one(
     if not isinstance(key, sympy.Indexed):
         return expr.xreplace({value: key})
     (a,) = key.indices
+
+    def canon(e: sympy.Expr) -> sympy.Expr:
+        # NOTE: exp(x + b) as exp(x) exp(b) and every bound index renamed the same way, so the
+        # definition's pieces match the differentiated expression's whatever the author wrote.
+        return restore_bound(fresh_bound(sympy.expand_power_exp(e)), ctx.names.readable)
+
+    value, expr = canon(value), canon(expr)
     # NOTE: only free indices: a bound k of a sum is left alone (Σ_k exp(x_k) stays as is).
     indices = {ix for ix in _free(expr) if ix.is_integer and ix != ctx.names.n}
     num, den = sympy.fraction(value)
-    if num == 1 and isinstance(den, sympy.Add):
+    exps = [t for t in sympy.Add.make_args(den) if isinstance(t, sympy.exp)]
+    if num == 1 and isinstance(den, sympy.Add) and len(exps) == 1:
         # a sigmoid 1/(1 + exp(-x)): exp(-x_e) = 1/p_e - 1
-        (ex,) = [t for t in den.args if isinstance(t, sympy.exp)]
-        return expr.xreplace({ex.xreplace({a: e}): 1 / base[e] - 1 for e in indices})
-    mapping = {num.xreplace({a: e}): base[e] * den for e in indices}
-    return sympy.expand(sympy.expand(expr).xreplace(mapping))
+        return expr.xreplace({exps[0].xreplace({a: e}): 1 / base[e] - 1 for e in indices})
+    out = sympy.expand(expr)
+    for e in sorted(indices, key=str):
+        # subs, not xreplace: exp(x_e) exp(b_e) is matched inside a longer product too
+        out = out.subs(num.xreplace({a: e}), base[e] * den)
+    return sympy.expand(out)
 
 
 def use_sum_one(ctx: Context) -> Rule:
@@ -554,6 +569,8 @@ def use_sum_one(ctx: Context) -> Rule:
             for s in expr.atoms(sympy.Sum)
             if isinstance(s.function, sympy.Indexed) and s.function.base == nm.y
         ]
+        if not sums:
+            return expr
         return sympy.factor_terms(sympy.expand(expr.xreplace({s: sympy.Integer(1) for s in sums})))
 
     text = f"use ${nm.sum_text}$"
