@@ -111,6 +111,15 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--indices", default="ijk", help="three index letters (default ijk)")
     d.add_argument("--classes", default="n", help="symbol for the number of classes (n, C, K)")
     d.add_argument("--ln", action="store_true", help="write natural log as \\ln")
+    d.add_argument(
+        "--wrt",
+        default=None,
+        metavar="ENTRY",
+        help="NAME is a document: differentiate by ENTRY (e.g. x_i) from its own definitions",
+    )
+    d.add_argument(
+        "--of", default=None, metavar="NAME", help="with --wrt: the defined scalar (default: the last)"
+    )
 
     s = sub.add_parser(
         "spot",
@@ -223,14 +232,24 @@ def _notation(args: argparse.Namespace) -> Notation:
 
 
 def _derive(args: argparse.Namespace) -> int:
-    text, rep = api.derive(
-        args.name,
-        args.n,
-        notation=_notation(args),
-        fmt=args.fmt,
-        standalone=args.standalone,
-        ln=args.ln,
-    )
+    if args.wrt is not None:
+        text, rep = api.derive_file(
+            args.name, wrt=args.wrt, of=args.of, fmt=args.fmt, standalone=args.standalone,
+            ln=args.ln,
+        )
+        for note in rep.derivation.warnings:
+            print(f"symderiv: note: {note}", file=sys.stderr)
+    elif args.of is not None:
+        raise ValueError("--of goes with --wrt (derive FILE --wrt x_i --of L)")
+    else:
+        text, rep = api.derive(
+            args.name,
+            args.n,
+            notation=_notation(args),
+            fmt=args.fmt,
+            standalone=args.standalone,
+            ln=args.ln,
+        )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
