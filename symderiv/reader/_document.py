@@ -498,9 +498,9 @@ class _Reader:
                 if self.ctx.logits is None:
                     self.learn_logits(rhs_e)
             defined = frozenset(self.defined)
-            lhs_e = self.apply_functions(normalize(lhs_e, self.rules, defined=defined))
-            rhs_e = self.apply_functions(normalize(rhs_e, self.rules, defined=defined))
-            if relation is Relation.DEFINE:
+            lhs_e = self.standard(lhs, lhs_e, defined)
+            rhs_e = self.standard(rhs, rhs_e, defined)
+            if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
                 self.learn_function(lhs_e, rhs_e)
         problem = problem_span = None
         if lhs.error is not None:
@@ -537,6 +537,18 @@ class _Reader:
                     span=span,
                 )
             )
+
+    def standard(self, side: _Expr, e: sympy.Basic, defined: frozenset[str]) -> sympy.Basic:
+        """``e`` with standard meanings expanded; where one does not apply to what was written
+        (sigma of a matrix, ...) the side becomes unparsed and the document is still read."""
+        try:
+            return self.apply_functions(normalize(e, self.rules, defined=defined))
+        except (TypeError, ValueError, sympy.SympifyError) as err:
+            side.error = side.error or ParseError(
+                f"the standard meaning does not apply here: {err}",
+                self.src.span(side.a, max(side.b, side.a + 1)),
+            )
+            return e
 
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""

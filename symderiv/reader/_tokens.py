@@ -49,6 +49,10 @@ SPACING = frozenset(
         "thickspace",
         "negthinspace",
         "space",
+        "rm",
+        "it",
+        "cal",
+        "sf",
         "indent",
         "noindent",
         "enspace",
@@ -58,6 +62,7 @@ SPACING = frozenset(
 TRANSPARENT = frozenset(
     {
         "mathbf",
+        "bf",
         "bold",
         "boldsymbol",
         "bm",
@@ -333,6 +338,7 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
                 continue
             if nxt is not None and t.text in (
                 "mathbf",
+                "bf",
                 "bold",
                 "boldsymbol",
                 "bm",
@@ -340,7 +346,7 @@ def _unwrap(toks: list[Token], src: SourceText | None) -> list[Token]:
                 "mathit",
             ):
                 m += 1  # \mathbf x: the next token is the argument
-                if t.text in ("mathbf", "bold", "boldsymbol", "bm") and nxt.kind == "word":
+                if t.text in ("mathbf", "bf", "bold", "boldsymbol", "bm") and nxt.kind == "word":
                     # only its first letter: \mathbf xy is a bold x times y
                     head = Token(nxt.kind, nxt.text[:1], nxt.start, nxt.start + 1, bold=True)
                     out.append(head)

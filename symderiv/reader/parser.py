@@ -1023,7 +1023,7 @@ class _Parser:
                 name = f"{name}_{suffix}"
         if name in ("H", "D_KL") and self.at_sym("("):
             return self.info_function(name, t)
-        if name == "sigma" and idx is None and self.at_sym("("):
+        if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
             return sympy.Function("sigma")(self.paren())
         if self.at_sym("(") and (
             applied
