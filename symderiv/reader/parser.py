@@ -1040,7 +1040,31 @@ class _Parser:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
+        if (
+            idx is None
+            and self.at_sym("(")
+            and self.one_variable_follows()
+            and name not in self.bound
+        ):
+            # NOTE: s(x) is s times x unless the document defines s as a function; the step
+            # says which reading was taken so that a surprising verdict can be traced.
+            self.warnings.append(
+                f"read {name}(...) as {name} times (...); write {name}(x) = ... to make "
+                f"{name} a function"
+            )
         return self.bare(name)
+
+    def one_variable_follows(self) -> bool:
+        """``(x)``, ``(\\mathbf z)``, ``(\\theta)`` at the cursor: one bare variable in parentheses."""
+        toks = self.toks[self.pos : self.pos + 3]
+        return (
+            len(toks) == 3
+            and _is_sym(toks[2], (")",))
+            and (
+                (toks[1].kind == "word" and len(toks[1].text) == 1)
+                or (toks[1].kind == "cmd" and toks[1].text in GREEK)
+            )
+        )
 
     def sample_index_follows(self) -> bool:
         """``{(i)}`` at the cursor (after a ``^``): a sample index, not a power."""

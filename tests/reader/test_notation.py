@@ -336,3 +336,16 @@ def test_multi_letter_names(doc: str, expected: sympy.Basic | None) -> None:
         assert s.lhs == sympy.Mul(*(symbols.scalar(c) for c in "xyz"))
     else:
         assert s.rhs == sympy.Function("gain")(a)
+
+
+@pytest.mark.parametrize(
+    ("doc", "warned"),
+    [
+        pytest.param("$$u = s(w)$$", True, id="letter-before-one-variable"),
+        pytest.param("$$u = a(1 - a)$$", False, id="letter-before-an-expression"),
+        pytest.param("$$s(t) = t^2$$\n\n$$u = s(w)$$", False, id="defined-function"),
+    ],
+)
+def test_undecided_application_is_warned(doc: str, warned: bool) -> None:
+    s = read_markdown(doc).steps[-1]
+    assert any("times (...)" in wn for wn in s.warnings) is warned
