@@ -297,6 +297,8 @@ class _Parser:
             sympy.Dummy, tuple[sympy.Expr, sympy.Symbol, sympy.Symbol, sympy.Expr, sympy.Expr]
         ] = {}
         self.warnings: list[str] = []
+        #: ``\\sum e^{x_j}`` without a range: placeholder → (body, index, upper, token)
+        self.bare_sums: dict[sympy.Dummy, tuple[sympy.Expr, sympy.Symbol, sympy.Expr, Token]] = {}
 
     # -- token helpers -------------------------------------------------------------------
     def span_of(self, t: Token) -> SourceSpan | None:
@@ -379,6 +381,7 @@ class _Parser:
         q.bound = list(self.bound)
         q.index_mode = self.index_mode
         q.placeholders = self.placeholders
+        q.bare_sums = self.bare_sums
         q.warnings = self.warnings
         return q
 
@@ -1486,7 +1489,7 @@ class _Parser:
             else:
                 sup = group
         if sub is None:
-            raise self.error(f"\\{t.text} without a summation index", t, unsupported=True)
+            return self.bare_sum(t, sup)
         toks, at = sub
         upper: sympy.Expr = symbols.n
         if sup is not None:
@@ -1548,6 +1551,31 @@ class _Parser:
         cls = sympy.Product if t.text == "prod" else sympy.Sum
         return cls(body, (k, lower, upper))
 
+    def bare_sum(self, t: Token, sup: tuple[list[Token], Token] | None) -> sympy.Expr:
+        """``\\sum e^{x_j}``: a sum over the one index of its body, when that is the only reading.
+
+        The index is decided after the whole formula is read (:meth:`resolve`): it must be the
+        body's only free index and must not occur outside the sum.
+        """
+        if t.text != "sum" or self.peek() is None:
+            raise self.error(f"\\{t.text} without a summation index", t, unsupported=True)
+        upper: sympy.Expr = symbols.n
+        if sup is not None:
+            upper = self.sub_expr(sup[0], sup[1], count=True)
+        body = self.term()
+        if _v.is_shaped(body):
+            raise self.error("\\sum without a summation index", t, unsupported=True)
+        free = free_indices(body) - {upper}
+        if len(free) != 1:
+            raise self.error(
+                "\\sum without a summation index, and its body has no single index to sum over",
+                t,
+                unsupported=True,
+            )
+        d = sympy.Dummy("bare_sum")
+        self.bare_sums[d] = (body, next(iter(free)), upper, t)
+        return d
+
     def environment(self) -> sympy.Expr:
         t = self.take()
         if t.text not in ("bmatrix", "pmatrix", "matrix", "Bmatrix", "smallmatrix"):
@@ -1578,7 +1606,21 @@ class _Parser:
 
     # -- after the whole formula -----------------------------------------------------------
     def resolve(self, e: sympy.Basic) -> sympy.Basic:
-        """Replace the ``\\sum_{a \\neq b}`` placeholders: the sum runs over the index not free."""
+        """Replace the ``\\sum_{a \\neq b}`` placeholders: the sum runs over the index not free;
+        and the bare ``\\sum`` placeholders: a sum over the body's index, free nowhere else."""
+        for d in list(self.bare_sums):
+            if d not in e.free_symbols:
+                continue
+            body, k, upper, tok = self.bare_sums[d]
+            rest = e.xreplace({d: sympy.Integer(0)})
+            if k in free_indices(rest) or k in self.ctx.free_hint:
+                raise self.error(
+                    f"\\sum without a summation index: {k} also stands outside the sum",
+                    tok,
+                    unsupported=True,
+                )
+            self.warnings.append(f"read the bare \\sum as a sum over {k} = 1..{upper}")
+            e = e.xreplace({d: sympy.Sum(body, (k, 1, upper))})
         for d in list(self.placeholders):
             if d not in e.free_symbols:
                 continue

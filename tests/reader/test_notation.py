@@ -349,3 +349,24 @@ def test_multi_letter_names(doc: str, expected: sympy.Basic | None) -> None:
 def test_undecided_application_is_warned(doc: str, warned: bool) -> None:
     s = read_markdown(doc).steps[-1]
     assert any("times (...)" in wn for wn in s.warnings) is warned
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            "$$u_i = \\frac{e^{x_i}}{\\sum e^{x_j}}$$",
+            sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[j]), (j, 1, n)),
+            id="bare-sum-one-index",
+        ),
+        pytest.param("$$u = \\sum e^{x_j} + x_j$$", None, id="index-also-outside"),
+        pytest.param("$$u = \\frac{1}{\\sum^2}$$", None, id="no-index-at-all"),
+        pytest.param("$$u = \\sum x_i y_j$$", None, id="two-indices"),
+    ],
+)
+def test_bare_sum(doc: str, expected: sympy.Basic | None) -> None:
+    s = read_markdown(doc).steps[0]
+    if expected is None:
+        assert s.rhs is None and s.problem_span is not None
+    else:
+        assert s.rhs == expected and any("bare" in wn for wn in s.warnings)
