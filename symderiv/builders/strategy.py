@@ -326,7 +326,7 @@ def _differentiate(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
 def _say_differentiate(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
     f = before.expr if isinstance(before, sympy.Derivative) else before
     if isinstance(f, sympy.log) and ctx.value(f.args[0]) is not None:
-        return "the log of a quotient is a difference of logs; differentiate term by term"
+        return "log of a quotient: a difference of logs"
     if isinstance(f, sympy.log):
         (wrt,) = before.variables
         w = ctx.names.entry(wrt.base, wrt.indices[0])
