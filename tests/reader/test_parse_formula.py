@@ -202,7 +202,12 @@ def test_log_of_a_number_is_not_evaluated() -> None:
             r"\frac{a}{b", r"^unbalanced braces: '\{' is never closed$", 9, id="unbalanced"
         ),
         pytest.param(r"a + }", r"^unbalanced braces: '\}' closes nothing$", 5, id="stray-brace"),
-        pytest.param(r"\sum y_k", r"^\\sum without a summation index$", 1, id="sum-without-index"),
+        pytest.param(
+            r"\sum y_j z_k",
+            r"^\\sum without a summation index, and its body has no single index to sum over$",
+            1,
+            id="sum-without-index",
+        ),
         pytest.param(r"p_i +", r"^the formula ends where a term was expected$", 5, id="ends-early"),
         pytest.param(r"a = b", r"^unexpected '='$", 3, id="relation-is-not-one-expression"),
         pytest.param(
