@@ -69,6 +69,7 @@ def parse_formula(latex: str) -> sympy.Expr:
         vectors=_context.vector_names(latex),
         functions=_context.function_names(latex) - _context.distribution_names(latex),
         letters=_context.lone_letters([latex]),
+        entry_functions=_context.entry_functions(latex),
     )
     from symderiv.reader._source import SourceText
 

@@ -89,6 +89,7 @@ class _Reader:
             vectors=ctxmod.vector_names(text),
             matrices=ctxmod.matrix_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
+            entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
         )

@@ -212,6 +212,35 @@ def _function_name(name: str, sub: str | None) -> str | None:
     return name
 
 
+_ENTRY_HEAD = re.compile(
+    r"(?:^|[$&\n]|\\\\|\\\[|\\begin\{[^{}]*\}|\\cr\b)\s*(?P<name>\\?[A-Za-z]+)\s*"
+    r"(?:\\left\s*)?\(\s*(?P<vec>[A-Za-z])\s*_\s*\{?\s*(?P<idx>[a-z])\s*\}?\s*(?:\\right\s*)?\)"
+    r"\s*&?\s*(?:=|:=)(?P<body>[^$\n]*)"
+)
+
+
+def entry_functions(text: str) -> frozenset[str]:
+    r"""Names the document defines as an entry of a function of a whole vector.
+
+    ``\sigma(A_i) = \frac{e^{A_i}}{\sum_j e^{A_j}}``: the right side uses other entries of
+    ``A`` than ``A_i`` (or sums over them), so ``\sigma(A_k)`` is entry ``k`` of a function
+    of the vector ``A`` (as ``softmax(z)_k``), never a function of the number ``A_k``.
+
+    >>> sorted(entry_functions(r"$$\sigma(A_i) = \frac{e^{A_i}}{\sum_j e^{A_j}}$$ $$g(x_i) = x_i^2$$"))
+    ['sigma']
+    """
+    out: set[str] = set()
+    for m in _ENTRY_HEAD.finditer(text):
+        vec, idx, body = m.group("vec"), m.group("idx"), m.group("body")
+        body = re.split(r"\\\\|\$\$", body)[0]
+        others = re.findall(rf"(?<![A-Za-z\\]){vec}\s*_\s*\{{?\s*([a-z0-9])", body)
+        if any(o != idx for o in others):
+            key = _function_name(m.group("name"), None)
+            if key is not None:
+                out.add(key)
+    return frozenset(out)
+
+
 _LONE_LETTER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])(?![A-Za-z])")
 
 

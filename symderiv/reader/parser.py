@@ -156,6 +156,9 @@ class ParseContext:
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
     #: written with parentheses they are applied, never multiplied.
     functions: frozenset[str] = frozenset()
+    #: Names defined entry by entry of a function of a whole vector (``\\sigma(A_i) = e^{A_i} /
+    #: \\sum_j e^{A_j}``): ``\\sigma(A_k)`` is entry ``k`` of ``\\sigma`` of the vector ``A``.
+    entry_functions: frozenset[str] = frozenset()
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
@@ -1026,6 +1029,8 @@ class _Parser:
                 name = f"{name}_{suffix}"
         if name in ("H", "D_KL") and self.at_sym("("):
             return self.info_function(name, t)
+        if idx is None and name in self.ctx.entry_functions and self.at_sym("("):
+            return self.entry_call(name, t)
         if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
             return sympy.Function("sigma")(self.paren())
         if self.at_sym("(") and (
@@ -1068,6 +1073,17 @@ class _Parser:
                 or (toks[1].kind == "cmd" and toks[1].text in GREEK)
             )
         )
+
+    def entry_call(self, name: str, t: Token) -> sympy.Expr:
+        """``\\sigma(A_k)`` where the document defines ``\\sigma(A_i)`` from all of ``A``."""
+        args = self.call_args(t)
+        if len(args) != 1 or not (isinstance(args[0], sympy.Indexed) and len(args[0].indices) == 1):
+            raise self.error(
+                f"{name} is defined entry by entry ({name}(A_i)); this argument is not an entry",
+                t,
+                unsupported=True,
+            )
+        return sympy.Function(name)(args[0].base, args[0].indices[0])
 
     def sample_index_follows(self) -> bool:
         """``{(i)}`` at the cursor (after a ``^``): a sample index, not a power."""

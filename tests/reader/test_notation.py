@@ -370,3 +370,19 @@ def test_bare_sum(doc: str, expected: sympy.Basic | None) -> None:
         assert s.rhs is None and s.problem_span is not None
     else:
         assert s.rhs == expected and any("bare" in wn for wn in s.warnings)
+
+
+def test_function_defined_entry_by_entry_is_a_function_of_the_vector() -> None:
+    d = read_markdown(
+        "$$\\frac{\\partial \\log \\sigma(x_k)}{\\partial x_i} = 1$$\n\n"
+        "$$\\sigma(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$"
+    )
+    sigma = sympy.Function("sigma")
+    # used before its definition, sigma(x_k) is still entry k of sigma of the whole vector x
+    assert d.steps[0].lhs == sympy.Derivative(sympy.log(sigma(x, k)), x[i])
+    assert d.steps[1].lhs == sigma(x, i)
+
+
+def test_function_of_its_own_entry_stays_elementwise() -> None:
+    d = read_markdown("$$g(x_i) = x_i^2$$\n\n$$u = g(x_k)$$")
+    assert sympy.Function("g")(x, k) != d.steps[-1].rhs
