@@ -8,7 +8,7 @@ from symderiv import api, catalogue
 from symderiv.config import CheckConfig
 from symderiv.results import Verdict
 
-FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
+FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12, step_timeout_s=30.0)  # see test_entries
 
 # (name, steps proved, definitions) of each hand-written document: a change in what the
 # checker proves or reads shows up here.
