@@ -300,6 +300,8 @@ class _Parser:
             sympy.Dummy, tuple[sympy.Expr, sympy.Symbol, sympy.Symbol, sympy.Expr, sympy.Expr]
         ] = {}
         self.warnings: list[str] = []
+        #: variables of the integrals being read: ``p(x)`` inside ``\\int ... dx`` is applied
+        self.integration: list[str] = []
         #: ``\\sum e^{x_j}`` without a range: placeholder → (body, index, upper, token)
         self.bare_sums: dict[sympy.Dummy, tuple[sympy.Expr, sympy.Symbol, sympy.Expr, Token]] = {}
 
@@ -385,6 +387,7 @@ class _Parser:
         q.index_mode = self.index_mode
         q.placeholders = self.placeholders
         q.bare_sums = self.bare_sums
+        q.integration = self.integration
         q.warnings = self.warnings
         return q
 
@@ -685,7 +688,35 @@ class _Parser:
             if self.at_sym("(") and isinstance(e, sympy.Number | sympy.Symbol) is False:
                 return e
             return e
-        return self.factor()
+        first = self.peek()
+        f = self.factor()
+        if first is not None and first.kind == "num" and self.juxtaposed_factor_follows():
+            # NOTE: \log 2\pi\sigma^2 is log(2 pi sigma^2): a number written right after the
+            # function starts a product, as in \sin 2x; operators, big operators and other
+            # functions end it.
+            while self.juxtaposed_factor_follows():
+                f = _v.mul(f, self.factor())
+            self.warnings.append("read a function of a number times more factors as one argument")
+        return f
+
+    def juxtaposed_factor_follows(self) -> bool:
+        t = self.peek()
+        if not self.starts_primary(t) or t is None:
+            return False
+        if t.kind == "cmd" and t.text in (
+            *_CMD_FUNCS,
+            "int",
+            "sum",
+            "prod",
+            "lim",
+            "Sigma",
+            "frac",
+            "dfrac",
+            "partial",
+            "nabla",
+        ):
+            return False
+        return not (t.kind == "word" and any(t.text.startswith(fn) for fn in FUNCTIONS))
 
     def apply_function(self, name: str, t: Token) -> sympy.Expr:
         base: sympy.Expr | None = None
@@ -1035,6 +1066,7 @@ class _Parser:
             return sympy.Function("sigma")(self.paren())
         if self.at_sym("(") and (
             applied
+            or self.integration_variable_follows()
             or _function_key(name, idx) in self.ctx.functions
             or self.comma_list_follows()
             or (idx is None and sub_toks is not None and _parameter_subscript(sub_toks))
@@ -1311,6 +1343,9 @@ class _Parser:
         if c == "lim":
             self.pos += 1
             return self.limit(t)
+        if c == "int":
+            self.pos += 1
+            return self.integral(t)
         if c == "delta" and self.at_sym("{", 1):
             pair = [u for u in self.toks[self.pos + 2 : self.pos + 6] if not _is_sym(u, (",",))]
             if (
@@ -1406,6 +1441,73 @@ class _Parser:
         if point.has(sympy.oo, -sympy.oo):
             return sympy.Limit(body, v, point)
         return sympy.Limit(body, v, point, dir="+-")
+
+    def integration_variable_follows(self) -> bool:
+        """``(x)`` at the cursor inside ``\\int ... dx``: the name before it is applied to x."""
+        return self.one_variable_follows() and self.toks[self.pos + 1].text in self.integration
+
+    def integral(self, t: Token) -> sympy.Expr:
+        """``\\int_a^b f(x) \\, dx``: a SymPy ``Integral``; the differential must be written."""
+        lower: list[Token] | None = None
+        upper: list[Token] | None = None
+        while self.at_sym("_") or self.at_sym("^"):
+            op = self.take()
+            toks, _at = self.group_tokens()
+            if op.text == "_":
+                lower = toks
+            else:
+                upper = toks
+        depth, m = 0, self.pos
+        found: tuple[int, int, str] | None = None  # (start, end, variable)
+        while m < len(self.toks):
+            u = self.toks[m]
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and u.kind == "sym" and u.text in ("=", ","):
+                break
+            elif depth == 0 and u.kind in ("word", "name") and u.text[0] == "d":
+                nxt = self.toks[m + 1] if m + 1 < len(self.toks) else None
+                if len(u.text) == 2 and u.text[1].isalpha():
+                    found = (m, m + 1, u.text[1])
+                    break
+                if (
+                    u.text == "d"
+                    and nxt is not None
+                    and nxt.kind == "word"
+                    and len(nxt.text) == 1
+                    and m > self.pos
+                ):
+                    found = (m, m + 2, nxt.text)
+                    break
+            m += 1
+        if found is None:
+            raise self.error("an integral without its differential (dx)", t, unsupported=True)
+        start, end, var = found
+        body_toks = self.toks[self.pos : start]
+        self.pos = end
+        if not body_toks:
+            raise self.error("an integral without a body", t)
+        v = symbols.scalar(var)
+        q = self.sub(body_toks)
+        q.integration = [*self.integration, var]
+        body = q.expr()
+        if q.pos < len(q.toks):
+            raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
+        if _v.is_shaped(body):
+            raise self.error("an integral of a vector", t, unsupported=True)
+        if lower is not None and [(u.kind, u.text) for u in lower] == [("word", var)]:
+            lower = None  # \int_x f(x) dx: over the range of x
+        if lower is None and upper is None:
+            return sympy.Integral(body, v)
+        if lower is None or upper is None:
+            raise self.error("an integral with one bound", t, unsupported=True)
+        a = self.sub_expr(lower, t)
+        b = self.sub_expr(upper, t)
+        return sympy.Integral(body, (v, a, b))
 
     def frac(self, t: Token) -> sympy.Expr:
         if not self.at_sym("{"):

@@ -386,3 +386,61 @@ def test_function_defined_entry_by_entry_is_a_function_of_the_vector() -> None:
 def test_function_of_its_own_entry_stays_elementwise() -> None:
     d = read_markdown("$$g(x_i) = x_i^2$$\n\n$$u = g(x_k)$$")
     assert sympy.Function("g")(x, k) != d.steps[-1].rhs
+
+
+# -- integrals -----------------------------------------------------------------------------------
+P_, q_ = sympy.Function("P"), sympy.Function("q")
+xs = symbols.scalar("x")
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\int q(x) \\, dx", sympy.Integral(q_(xs), xs), id="applied-to-variable"),
+        pytest.param(
+            "\\int_{-\\infty}^{+\\infty} P(x) \\mathrm{d}x",
+            sympy.Integral(P_(xs), (xs, -sympy.oo, sympy.oo)),
+            id="bounds-mathrm-d",
+        ),
+        pytest.param("\\int_0^1 x \\, dx", sympy.Integral(xs, (xs, 0, 1)), id="definite"),
+        pytest.param("\\int_x q(x) dx", sympy.Integral(q_(xs), xs), id="over-the-variable"),
+        pytest.param(
+            "\\int q(x) dx + \\int q(x) x dx",
+            sympy.Integral(q_(xs), xs) + sympy.Integral(xs * q_(xs), xs),
+            id="two-integrals",
+        ),
+    ],
+)
+def test_integrals(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("\\int q(x)", id="no-differential"),
+        pytest.param("\\int_0 q(x) dx", id="one-bound"),
+    ],
+)
+def test_integrals_not_guessed(latex: str) -> None:
+    with pytest.raises(ParseError):
+        read(latex)
+
+
+# -- a number right after a function starts its argument -----------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\log 2\\pi a^2", sympy.log(2 * sympy.pi * a**2), id="log-of-a-product"),
+        pytest.param("\\sin 2u", sympy.sin(2 * u), id="sin-2u"),
+        pytest.param("\\log 2 + u", sympy.log(2) + u, id="operator-ends-it"),
+        pytest.param(
+            "\\log 2a \\int q(x) dx",
+            sympy.log(2 * a) * sympy.Integral(q_(xs), xs),
+            id="big-operator-ends-it",
+        ),
+        pytest.param("\\log a b", sympy.log(a) * b, id="a-letter-takes-one-factor"),
+    ],
+)
+def test_function_argument_after_a_number(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
