@@ -266,7 +266,7 @@ def parse_math(
         raise ParseError(f"an entry that is not read: {err}", p.span_of(toks[0])) from None
     except ShapeError as err:
         raise ParseError(f"matrix sizes do not match: {err}", p.span_of(toks[0])) from None
-    except (sympy.SympifyError, TypeError, AttributeError):
+    except (sympy.SympifyError, TypeError, AttributeError, NotImplementedError):
         # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...)
         raise UnsupportedNotationError(
             "vector notation in this place is not read", p.span_of(toks[0])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from symderiv.errors import ParseError
@@ -251,6 +251,7 @@ def test_documents_read_without_a_traceback(doc: str) -> None:
 
 
 @FUZZ
+@example("\\frac{a}{\\begin{bmatrix} a \\\\ a \\end{bmatrix}}")  # a number over a matrix
 @given(damaged_formulas())
 def test_formulas_read_or_raise_a_parse_error(latex: str) -> None:
     start = time.monotonic()
