@@ -399,6 +399,8 @@ class _Parser:
         over = _top_level_over(toks)
         if over is not None:  # {a \over b}
             num, den = toks[:over], toks[over + 1 :]
+            if _d_marker(num) and _d_marker(den):
+                return self.derivative(num, den, toks[over])  # {\partial L \over \partial z}
             return _v.div(
                 self.sub_expr(num, toks[over], count=count, index=index),
                 self.sub_expr(den, toks[over], count=count, index=index),

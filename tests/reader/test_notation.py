@@ -228,6 +228,12 @@ def test_sum_over_a_set_warns() -> None:
         pytest.param("{a \\over b}", a / b, id="over-in-braces"),
         pytest.param("u + {a + 1 \\over b}", u + (a + 1) / b, id="over-group-only"),
         pytest.param("a \\over b", a / b, id="over-whole-formula"),
+        pytest.param(
+            "{\\partial {u}\\over\\partial{x_i}}",
+            sympy.Derivative(u, x[i]),
+            id="over-derivative",
+        ),
+        pytest.param("{d \\over dt} t^2", sympy.Derivative(t**2, t), id="over-operator"),
     ],
 )
 def test_products(latex: str, expected: sympy.Basic) -> None:
