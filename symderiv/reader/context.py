@@ -256,6 +256,9 @@ def squared_variables(text: str) -> frozenset[str]:
     """
     out: set[str] = set()
     for m in _SQUARED_VARIABLE.finditer(text):
+        before = text[max(0, m.start() - 300) : m.start()]
+        if re.search(r"\^\s*\{?\s*2", before.rsplit("\\frac", 1)[-1]):
+            continue  # \frac{\partial^2 f}{\partial z^2}: a second derivative, not a variable
         sub = next((g for g in m.groups()[1:] if g), None)
         name = m.group("name")
         label = sub.strip("{} ").lstrip("\\") if sub else ""

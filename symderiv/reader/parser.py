@@ -1567,6 +1567,13 @@ class _Parser:
             q.toks[q.pos : q.pos + 1] = _strip_d(q.toks[q.pos : q.pos + 1])
             v = q.primary()
             k = 1
+            if (
+                isinstance(v, sympy.Pow)
+                and isinstance(v.exp, sympy.Integer)
+                and v.exp > 1
+                and isinstance(v.base, sympy.Symbol | sympy.Indexed)
+            ):
+                v, k = v.base, int(v.exp)  # \partial z^2: the variable z, twice
             if q.at_sym("^"):
                 q.pos += 1
                 kt = q.take()
@@ -1798,7 +1805,10 @@ def _d_marker(toks: list[Token]) -> bool:
         nxt = toks[1] if len(toks) > 1 else None
         if len(t.text) > 1:
             return True
-        return nxt is None or not (nxt.kind == "sym" and nxt.text in ("_", "^"))
+        if nxt is not None and nxt.kind == "sym" and nxt.text == "^":
+            order = toks[2] if len(toks) > 2 else None
+            return order is not None and order.kind == "num"  # d^2 y: a second derivative
+        return nxt is None or not (nxt.kind == "sym" and nxt.text == "_")
     return False
 
 

@@ -469,3 +469,20 @@ def test_square_stays_a_square_elsewhere() -> None:
     )
     sigma = symbols.scalar("sigma_B")
     assert d.steps[0].rhs.has(sigma**2)
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "\\frac{\\partial^2 u}{\\partial t^2}", sympy.Derivative(u, (t, 2)), id="partial"
+        ),
+        pytest.param("\\frac{d^2 u}{dt^2}", sympy.Derivative(u, (t, 2)), id="leibniz"),
+        pytest.param(
+            "\\frac{\\partial^2 u}{\\partial x_i^2}", sympy.Derivative(u, (x[i], 2)), id="entry"
+        ),
+        pytest.param("\\frac{d^2}{2 t^2}", symbols.scalar("d") ** 2 / (2 * t**2), id="d-squared"),
+    ],
+)
+def test_second_derivatives(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
