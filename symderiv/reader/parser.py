@@ -1020,6 +1020,8 @@ class _Parser:
                 sub_toks, sub_at = self.group_tokens()
             elif sample is None and not sup and self.sample_index_follows():
                 sample = self.sample_index()
+            elif not sup and self.star_follows():
+                name = f"{name}^*"  # D^*: the optimal D, a name of its own (as \\hat{D})
             else:
                 if name == "e" and sub_toks is None:
                     e = self.superscript()
@@ -1027,6 +1029,12 @@ class _Parser:
                         raise self.error("e^T is not read", op)
                     return sympy.exp(e)
                 sup.append((op, self.superscript()))
+        if primes and not sup and not self.at_sym("(") and sample is None:
+            # g'h - h'g: the derivative of g with respect to a variable the formula does not
+            # name; one unknown of its own, never g itself
+            self.warnings.append(f"read {name}{chr(39) * primes} as a name of its own")
+            value = self.named(name + "'" * primes, t, sub_toks, sub_at)
+            return value
         if primes:
             if sup or not self.at_sym("("):
                 raise self.error("primes (f') are not read here", t, unsupported=True)
@@ -1143,6 +1151,20 @@ class _Parser:
                 unsupported=True,
             )
         return sympy.Function(name)(args[0].base, args[0].indices[0])
+
+    def star_follows(self) -> bool:
+        """``*``, ``{*}`` or ``\\star`` at the cursor (after a ``^``); taken when true."""
+        if self.at_sym("*") or self.at("cmd", "star"):
+            self.pos += 1
+            return True
+        if (
+            self.at_sym("{")
+            and (self.at_sym("*", 1) or self.at("cmd", "star", 1))
+            and self.at_sym("}", 2)
+        ):
+            self.pos += 3
+            return True
+        return False
 
     def sample_index_follows(self) -> bool:
         """``{(i)}`` at the cursor (after a ``^``): a sample index, not a power."""

@@ -486,3 +486,15 @@ def test_square_stays_a_square_elsewhere() -> None:
 )
 def test_second_derivatives(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("g'h", symbols.scalar("g'") * symbols.scalar("h"), id="bare-prime"),
+        pytest.param("D^* + 1", symbols.scalar("D^*") + 1, id="star"),
+        pytest.param("D^{*} + D^\\star", 2 * symbols.scalar("D^*"), id="star-spellings"),
+    ],
+)
+def test_decorated_names(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
