@@ -59,7 +59,6 @@ def test_primes(latex: str, expected: sympy.Basic) -> None:
     "latex",
     [
         pytest.param("g'(2w)", id="prime-of-an-expression"),
-        pytest.param("g'h - h'g", id="prime-without-argument"),
         pytest.param("\\sinh'", id="function-prime-without-argument"),
     ],
 )
