@@ -124,3 +124,9 @@ class DerivationReport:
         from symderiv.writer.latex import repr_latex
 
         return repr_latex(self)
+
+    def _repr_html_(self) -> str:
+        """HTML for Jupyter: each step's verdict, and the counterexample and hint of a false one."""
+        from symderiv.writer.report import report_html
+
+        return report_html(self)

@@ -260,7 +260,7 @@ def _against_standard(
         # document's definition is the one later steps use.
         note = (
             f"differs from the standard definition {name} = {sympy.sstr(standard)}; "
-            "later steps use the document's definition"
+            "the steps use the document's definition"
         )
         return dataclasses.replace(
             result, detail=f"{result.detail}; {note}", warnings=result.warnings + (note,)
@@ -307,7 +307,7 @@ def _check_step(
         res = check_equal(
             step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
         )
-        if res.verdict is Verdict.FALSE:
+        if not res.verdict.accepts:
             # NOTE: a name given a new meaning (q_i with a temperature after q_i without) is
             # reported, and from here on the new meaning is the one used.
             note = (
@@ -341,11 +341,75 @@ def _check_step(
         cfg=cfg,
         unknowns=unknowns,
     )
+    if result.verdict is Verdict.FALSE:
+        held = _partial_reading(step, d, definitions, cfg, unknowns)
+        if held is not None:
+            return dataclasses.replace(held, warnings=held.warnings + warnings)
     if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
         result = dataclasses.replace(
-            result, hints=_hints(step, d, definitions, cfg.step_timeout_s, unknowns)
+            result,
+            hints=_merge(result.hints, _hints(step, d, definitions, cfg.step_timeout_s, unknowns)),
         )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
+
+
+def _partial_reading(
+    step: Step,
+    d: Derivation,
+    definitions: Definitions,
+    cfg: CheckConfig,
+    unknowns: frozenset[str],
+) -> StepResult | None:
+    """The other reading of a derivative through defined quantities: those held fixed.
+
+    NOTE: ``∂/∂x_i [x_i / sqrt(σ_B^2 + ε) - μ_B / sqrt(σ_B^2 + ε)]`` is a total derivative if
+    μ_B and σ_B are the batch mean and variance the document defines, and a partial one (μ_B
+    and σ_B held fixed, as backpropagation notes often mean) otherwise.  A step that fails as
+    the first and holds as the second rests on a reading, so it is undetermined, never false.
+    """
+    assert step.lhs is not None and step.rhs is not None
+    inside: set[str] = set()
+    for side in (step.lhs, step.rhs):
+        for der in side.atoms(sympy.Derivative):
+            wrt = {_symbolic.name_of(v) for v in der.variables}
+            inside |= {_symbolic.name_of(t) for t in der.expr.atoms(sympy.Indexed)} - wrt
+            inside |= {
+                s.name for s in der.expr.free_symbols if isinstance(s, sympy.Symbol)
+            } - wrt
+    held = {
+        _symbolic.name_of(_head(t))
+        for t, _ in definitions
+        if _symbolic.name_of(_head(t)) in inside
+    }
+    if not held:
+        return None
+    kept = tuple((t, v) for t, v in definitions if _symbolic.name_of(_head(t)) not in held)
+    res = check_equal(
+        step.lhs,
+        step.rhs,
+        definitions=kept,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=cfg,
+        unknowns=unknowns,
+    )
+    if not res.verdict.accepts:
+        return None
+    names = ", ".join(sorted(held))
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            f"the readings disagree: with {names} held fixed (a partial derivative) the step "
+            f"holds ({res.verdict.value}); with {names} as defined in the document (a total "
+            "derivative) it does not"
+        ),
+    )
+
+
+def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(h for h in more if h not in first)
 
 
 def _hints(

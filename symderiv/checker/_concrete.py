@@ -113,8 +113,9 @@ def variables(
         atoms |= {t for t in e.atoms(sympy.Indexed)}
         atoms |= {s for s in free_symbols(e) if isinstance(s, sympy.Symbol) and not s.is_integer}
         atoms |= set(e.atoms(sympy.Derivative))
-        inside = {f for d in e.atoms(sympy.Derivative) for f in d.atoms(AppliedUndef)}
-        atoms |= set(e.atoms(AppliedUndef)) - inside
+        # an undefined function applied outside its derivatives (σ(A_1) in σ'(A_1)/σ(A_1))
+        outside = e.xreplace({d: sympy.Dummy() for d in e.atoms(sympy.Derivative)})
+        atoms |= set(outside.atoms(AppliedUndef))
     bases = {t.base.label for t in atoms if isinstance(t, sympy.Indexed)}
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
@@ -272,9 +273,12 @@ def points(
 
 def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | None:
     """The value of ``expr`` at ``values`` (30 digits), or None when something is left over."""
-    sub = {a: sympy.Float(v, 30) for a, v in values.items()}
+    # NOTE: the unknowns first (a derivative, an undefined function): their arguments are
+    # entries that get values of their own, which must not be put inside them.
+    first = {a: sympy.Float(v, 30) for a, v in values.items() if is_unknown(a)}
+    sub = {a: sympy.Float(v, 30) for a, v in values.items() if not is_unknown(a)}
     try:
-        out = expr.xreplace(sub)
+        out = expr.xreplace(first).xreplace(sub) if first else expr.xreplace(sub)
         if not out.is_number:
             out = out.doit()
         if not out.is_number:

@@ -260,9 +260,10 @@ def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[str]:
     for e in exprs:
         for d in e.atoms(sympy.Derivative):
             head = d.expr
-            if isinstance(head, (sympy.Indexed, sympy.Symbol)):
+            # NOTE: ∂z/∂w makes z a function of w, even where z is itself a variable
+            # (∂L/∂z); ∂x_i/∂x_j says nothing of the kind.
+            if isinstance(head, (sympy.Indexed, sympy.Symbol)) and name_of(head) not in _wrt_names(d):
                 out.add(name_of(head))
-            out -= _wrt_names(d)
     return frozenset(out)
 
 

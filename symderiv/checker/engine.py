@@ -9,7 +9,9 @@ under an index relation or ``sum_j y_j = 1`` that was not stated is ``conditiona
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -196,6 +198,7 @@ def prepare(
     """
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
+    lhs, rhs = _with_parameters(lhs, rhs, defs)
     heads = {S.name_of(t) for t, _ in defs if S.defines_every_entry(t)}
     dependent = (S.dependent_names([lhs, rhs]) | unknowns) - heads
     logit_names = {
@@ -234,6 +237,16 @@ def prepare(
     if isinstance(n, sympy.Symbol) and not counts:
         counts.add(n)
     free = tuple(f for f in free if f not in counts)
+    # NOTE: the m of 1/m is the m of sum_{i=1}^m, whatever assumptions the reader gave each.
+    same = {
+        s: c
+        for c in counts
+        for e in (L, R)
+        for s in e.free_symbols
+        if isinstance(s, sympy.Symbol) and s.name == c.name and s != c
+    }
+    if same:
+        L, R = L.xreplace(same), R.xreplace(same)
     names = {str(t.base.label) for e in (L, R) for t in e.atoms(sympy.Indexed)}
     names |= {
         C._ENTRY.sub(r"\g<base>", s.name)
@@ -256,6 +269,42 @@ def prepare(
         frozenset(names - logit_names),
         frozenset(one_sided),
     )
+
+
+def _with_parameters(
+    lhs: sympy.Basic, rhs: sympy.Basic, defs: Definitions
+) -> tuple[sympy.Basic, sympy.Basic]:
+    """``h_θ(x)`` is a function of θ as well as of x: θ becomes one of its arguments.
+
+    NOTE: a name is a function of what it is written with; a derivative by the parameter of
+    an undefined ``h_θ`` is then an unknown, never 0.
+    """
+    wrt = {
+        v.name: v
+        for e in (lhs, rhs)
+        for d in e.atoms(sympy.Derivative)
+        for v in d.variables
+        if isinstance(v, sympy.Symbol)
+    }
+    if not wrt:
+        return lhs, rhs
+    defined = {S.name_of(t) for t, _ in defs} | {
+        t.func.__name__ for t, _ in defs if isinstance(t, AppliedUndef)
+    }
+
+    def widen(f: sympy.Basic) -> sympy.Basic:
+        assert isinstance(f, AppliedUndef)
+        name = f.func.__name__
+        sub = name.split("_", 1)[1].strip("{}").lstrip("\\") if "_" in name else ""
+        param = wrt.get(sub)
+        if param is None or name in defined or param in f.args:
+            return f
+        return sympy.Function(name)(*f.args, param)
+
+    def apply(e: sympy.Basic) -> sympy.Basic:
+        return e.replace(lambda t: isinstance(t, AppliedUndef), widen)
+
+    return apply(lhs), apply(rhs)
 
 
 def _all_names(e: sympy.Basic) -> set[str]:
@@ -455,11 +504,16 @@ def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) 
                     else []
                 )
                 if matter is None or len(matter) > 1 or (
-                    len(matter) == 1 and not _only_where_zero(L, R, pt.values, matter[0], cfg)
+                    len(matter) == 1
+                    and not (
+                        C.is_unknown(matter[0])
+                        and _only_where_zero(L, R, pt.values, matter[0], cfg)
+                    )
                 ):
                     names = sorted({_unknown_name(u) for u in (matter or unknown)})
                     return _Search(None, agreed, undefined, tuple(names))
-                cex = _counterexample(n, values, pt, a, b)
+                count = p.counts[0].name if len(p.counts) == 1 else "n"
+                cex = _counterexample(n, values, pt, a, b, count)
                 if matter:
                     where = f"holds only where {_unknown_name(matter[0])} = 0"
                     cex = dataclasses.replace(cex, text=f"{cex.text} ({where})")
@@ -477,13 +531,21 @@ def _unknown_name(u: sympy.Basic) -> str:
 
 
 def _counterexample(
-    n: int, values: dict[sympy.Symbol, int], pt: C.Point, a: complex | None, b: complex | None
+    n: int,
+    values: dict[sympy.Symbol, int],
+    pt: C.Point,
+    a: complex | None,
+    b: complex | None,
+    count: str = "n",
 ) -> Counterexample:
+    """The values shown in the document's own names, its class count (K, C, m) included."""
     idx = ", ".join(f"{s} = {v}" for s, v in values.items())
-    head = ", ".join(t for t in (f"n = {n}" if n > 0 else "", pt.text, idx) if t)
+    head = ", ".join(t for t in (f"{count} = {n}" if n > 0 else "", pt.text, idx) if t)
     text = f"{head}: left {C.fmt_value(a)}, right {C.fmt_value(b)}"
     shown = (
-        ((("n", n),) if n > 0 else ()) + pt.shown + tuple((str(s), v) for s, v in values.items())
+        (((count, n),) if n > 0 else ())
+        + pt.shown
+        + tuple((str(s), v) for s, v in values.items())
     )
     return Counterexample(values=shown, lhs_value=a, rhs_value=b, text=text)
 
@@ -491,7 +553,22 @@ def _counterexample(
 # --------------------------------------------------------------------------- policy
 
 
+# NOTE: one budget for the whole step (every method, the conditional re-checks included), so
+# that a step that is hard for every method costs its budget once, not once per method.
+_STEP_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "step_deadline", default=None
+)
+#: The whole step may take this many times ``step_timeout_s``.
+STEP_BUDGET_FACTOR = 2.0
+
+
 def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
+    deadline = _STEP_DEADLINE.get()
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None, "the step's time ran out"
+        seconds = min(seconds, left)
     try:
         with time_limit(seconds):
             return fn(*args), None
@@ -536,6 +613,34 @@ def check_equal(
     >>> check_equal(x[i] + 1, x[i]).verdict.value
     'false'
     """
+    if _STEP_DEADLINE.get() is not None:
+        return _check_equal(
+            lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions,
+            n=n, cfg=cfg, unknowns=unknowns, _conditional=_conditional,
+        )
+    token = _STEP_DEADLINE.set(time.monotonic() + STEP_BUDGET_FACTOR * cfg.step_timeout_s)
+    try:
+        return _check_equal(
+            lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions,
+            n=n, cfg=cfg, unknowns=unknowns, _conditional=_conditional,
+        )
+    finally:
+        _STEP_DEADLINE.reset(token)
+
+
+def _check_equal(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    *,
+    definitions: Definitions = (),
+    assumptions: Sequence[Assumption] = (),
+    conditions: Sequence[Assumption] = (),
+    n: sympy.Expr = symbols.n,
+    cfg: CheckConfig = DEFAULT_CONFIG,
+    unknowns: frozenset[str] = frozenset(),
+    _conditional: bool = True,
+) -> StepResult:
+
     lhs, rhs = _as_sympy(lhs, "lhs"), _as_sympy(rhs, "rhs")
     if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
         raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
@@ -622,7 +727,9 @@ def check_equal(
                 detail=f"{read}; symbolically equal for n = {', '.join(map(str, tried))}",
                 n_tried=tuple(tried),
             )
-    if found is not None and found.agreed > 0:
+    if found is not None and found.agreed > 0 and found.agreed >= found.undefined:
+        # NOTE: agreement counts only where most points could be evaluated: points where
+        # both sides vanish (y_i = 0) are no evidence when the others cannot be evaluated.
         return StepResult(
             Verdict.NUMERIC,
             "sampling",
@@ -720,6 +827,26 @@ def _maybe_conditional(
             )
     constrained = {S.name_of(b) for b in setting.sum_one}
     for base in sorted(prepared.target_names - constrained):
+        entries = sorted(
+            {
+                t
+                for e in (prepared.lhs, prepared.rhs)
+                for t in e.atoms(sympy.Indexed)
+                if str(t.base.label) == base
+            },
+            key=sympy.default_sort_key,
+        )
+        if len(entries) >= 2 and all(t.indices[0].is_Integer for t in entries):
+            # NOTE: a step written with entries t_0, t_1, t_2 only: the condition is on them.
+            total = sympy.Add(*entries)
+            shown = " + ".join(f"{base}_{t.indices[0]}" for t in entries)
+            tries.append(
+                (
+                    Assumption(sympy.Eq(total, 1), f"{shown} = 1"),
+                    f"holds given {shown} = 1",
+                )
+            )
+            continue
         for e in (prepared.lhs, prepared.rhs):
             hits = [t.base for t in e.atoms(sympy.Indexed) if str(t.base.label) == base]
             if hits:
@@ -747,6 +874,14 @@ def _maybe_conditional(
             _conditional=False,
         )
         if sub.verdict.accepts:
+            if extra.source == "case":
+                # NOTE: an index case is the author's to state (contract): a step that holds
+                # only when i = j, with no case stated, is false, and the hint says when it holds.
+                return dataclasses.replace(
+                    result,
+                    condition=text,
+                    detail=f"{result.detail}; {text} ({sub.verdict.value})",
+                )
             return dataclasses.replace(
                 result,
                 verdict=Verdict.CONDITIONAL,

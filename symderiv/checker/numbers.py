@@ -86,6 +86,17 @@ def parse_claim(text: str) -> tuple[Decimal, int]:
 _TOKEN = re.compile(r"(?<![\w.])[+\-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])")
 
 
+_LAYOUT_COMMANDS = re.compile(
+    r"\\(?:begin|end)\s*\{[^{}]*\}|\\(?:d|t)?frac|\\left|\\right|\\cdot|\\times|\\approx"
+    r"|\\[,;:! ]|\\quad|\\qquad|\\text\s*\{[^{}]*\}|\\mathrm\s*\{[^{}]*\}|\\\\"
+)
+
+
+def _names_a_quantity(latex: str) -> bool:
+    """Whether a side's source names something (a letter outside layout commands)."""
+    return re.search(r"[A-Za-z]", _LAYOUT_COMMANDS.sub(" ", latex)) is not None
+
+
 def claimed_texts(rhs: sympy.Basic, latex: str | None = None) -> str | tuple[str, ...] | None:
     """The digits a numeric claim shows: one text, a tuple for a vector, ``None`` if not a claim.
 
@@ -101,6 +112,9 @@ def claimed_texts(rhs: sympy.Basic, latex: str | None = None) -> str | tuple[str
     >>> claimed_texts(sympy.Symbol("a")) is None
     True
     """
+    if latex is not None and _names_a_quantity(latex):
+        # NOTE: -2[mu_B - mu_B] is 0 by cancellation, not a claimed number.
+        return None
     if isinstance(rhs, sympy.MatrixBase):
         entries = list(rhs)
         if not entries or not all(isinstance(e, sympy.Number) for e in entries):

@@ -74,6 +74,8 @@ class _Reader:
         self.markdown = markdown
         self.cfg = cfg
         self.rules = rules
+        #: keys of standard names the document defines somewhere (read in a first pass)
+        self.predefined: frozenset[str] = frozenset()
         self.defined: set[str] = set()
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
@@ -499,7 +501,7 @@ class _Reader:
                     )
                 if self.ctx.logits is None:
                     self.learn_logits(rhs_e)
-            defined = frozenset(self.defined)
+            defined = frozenset(self.defined) | self.predefined
             lhs_e = self.standard(lhs, lhs_e, defined)
             rhs_e = self.standard(rhs, rhs_e, defined)
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
@@ -528,7 +530,7 @@ class _Reader:
     def inline_definitions(self, start: int, end: int) -> None:
         """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
         for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
-            defined = frozenset(self.defined)
+            defined = frozenset(self.defined) | self.predefined
             value = self.apply_functions(normalize(value, self.rules, defined=defined))
             self.context.append(
                 Assumption(
@@ -606,11 +608,18 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
         name = e.func.__name__
         # NOTE: only a function of bare arguments is introduced (f(x), E(t, o)); sigma(-z) = ...
         # is a claim about sigma, a step to judge.
-        if not all(isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in e.args):
+        if not all(_bare_argument(a) for a in e.args):
             return None
         if name in STANDARD_FUNCS or name[:1].isupper() or name in functions:
             return definition_key(name, len(e.args))
     return None
+
+
+def _bare_argument(a: sympy.Basic) -> bool:
+    """``x``, ``\\mathbf{x}``, ``A_i``: what a function can be defined of (not ``-z``, ``2x``)."""
+    if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
+        return True
+    return isinstance(a, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in a.indices)
 
 
 def read_document(
@@ -628,4 +637,16 @@ def read_document(
         raise ValueError(
             f"the document has {len(text)} characters, more than the limit of {cfg.max_bytes}"
         )
-    return _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules).read()
+    first = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules)
+    d = first.read()
+    standard_keys = {r.key for r in rules}
+    later = frozenset(k for k in first.defined if k in standard_keys)
+    if not later and not first.functions:
+        return d
+    # NOTE: a name means what the document makes it mean, wherever the definition stands:
+    # a standard name (sigma) that the document defines further down is not read with its
+    # standard meaning before that, and a function defined anywhere is applied everywhere.
+    second = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules)
+    second.predefined = later
+    second.functions = dict(first.functions)
+    return second.read()

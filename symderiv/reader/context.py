@@ -10,7 +10,7 @@ from symderiv import symbols
 from symderiv.errors import ParseError
 from symderiv.model import Assumption, SourceSpan
 from symderiv.reader._source import SourceText
-from symderiv.reader.parser import ParseContext, parse_math
+from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, parse_math
 
 _REL = r"(=|\\neq|\\ne|≠|!=|\\not=)"
 _CASE = re.compile(rf"(?<![A-Za-z\\])([a-z])\s*{_REL}\s*([a-z])(?![A-Za-z_(])")
@@ -388,28 +388,43 @@ def inline_definitions(
     body = src.text[start:end]
     if len(body) > MAX_INLINE_CHARS or "=" not in body:
         return []
-    out = []
+    out: list[tuple[sympy.Basic, sympy.Basic, SourceSpan]] = []
     for a0, b0 in _split_top_level(body, ","):
         piece = body[a0:b0]
         parts = _split_top_level_eq(piece)
         if len(parts) < 2:
             continue
-        (ta, tb), (va, vb) = parts[0], parts[-1]
         try:
-            target = parse_math(piece[ta:tb], base=start + a0 + ta, src=src, ctx=ctx).expr
-            value = parse_math(piece[va:vb], base=start + a0 + va, src=src, ctx=ctx).expr
+            members = [
+                parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr for a, b in parts
+            ]
         except ParseError:
             continue
-        if not _bare_name(target) or isinstance(value, sympy.MatrixBase):
+        # NOTE: in "h_i = \\sum_k e^{a_k} = \\Sigma" the formula is the value; the bare names
+        # around it (h_i, \\Sigma) are both names for it.
+        formulas = [m for k, m in enumerate(members) if not _bare_name(m, target=k == 0)]
+        names = [m for k, m in enumerate(members) if _bare_name(m, target=k == 0)]
+        if len(formulas) != 1 or not names or names[0] != members[0]:
             continue
-        if value.is_number or value == target or value.has(target):
+        value = formulas[0]
+        if isinstance(value, sympy.MatrixBase) or value.is_number:
             continue
-        out.append((target, value, src.span(start + a0, start + b0)))
+        span = src.span(start + a0, start + b0)
+        out.extend((t, value, span) for t in names if not value.has(t))
     return out
 
 
-def _bare_name(e: sympy.Basic) -> bool:
-    """A name a formula can define: ``u``, ``S_i``, ``x_{ij}``, ``f(x)`` (not an index)."""
+def _bare_name(e: sympy.Basic, *, target: bool = True) -> bool:
+    """A name a formula can define: ``u``, ``S_i``, ``x_{ij}``, ``f(x)`` (not an index).
+
+    Past the first member of a chain, a standard object (``softmax(z)_i``) is a formula.
+    """
+    if (
+        not target
+        and isinstance(e, sympy.core.function.AppliedUndef)
+        and e.func.__name__ in STANDARD_FUNCS
+    ):
+        return False
     if isinstance(e, sympy.Symbol):
         return not e.is_integer and not isinstance(e, sympy.Dummy)
     if isinstance(e, sympy.Indexed):

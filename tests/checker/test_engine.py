@@ -78,14 +78,14 @@ FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
             id="split-at-j-eq-i",
         ),
         pytest.param(J, p[i] * (1 + p[i]), (), (), "false", id="wrong-sign-diagonal"),
-        pytest.param(J, p[i] * (d(i, j) - p[i]), (), (), "conditional", id="p_i-where-p_j-belongs"),
+        pytest.param(J, p[i] * (d(i, j) - p[i]), (), (), "false", id="p_i-where-p_j-belongs"),
         pytest.param(J, -p[i] * p[j], (), (EQ,), "false", id="off-diagonal-under-stated-i-eq-j"),
         pytest.param(G, p[i] + y[i], (), (), "false", id="gradient-wrong-sign"),
         pytest.param(G, p[i] + y[i], (SUM_Y,), (), "false", id="gradient-wrong-sign-sum-one"),
         pytest.param(sympy.Sum(y[j], (j, 1, n)), 2, (), (), "undetermined", id="sum-of-undefined-y-is-2"),
         pytest.param(G, p[i] - y[i], (), (), "conditional", id="gradient-needs-sum-one"),
-        pytest.param(J, p[i] * (1 - p[i]), (), (), "conditional", id="diagonal-needs-i-eq-j"),
-        pytest.param(J, -p[i] * p[j], (), (), "conditional", id="off-diagonal-needs-i-ne-j"),
+        pytest.param(J, p[i] * (1 - p[i]), (), (), "false", id="diagonal-needs-i-eq-j"),
+        pytest.param(J, -p[i] * p[j], (), (), "false", id="off-diagonal-needs-i-ne-j"),
     ],
 )
 def test_symbolic_n_table(lhs, rhs, assumptions, conditions, verdict):
@@ -165,10 +165,24 @@ def test_the_concrete_seed_derivation_has_no_false_step():
     assert not report.has_unparsed
 
 
+@pytest.mark.parametrize(
+    ("rhs", "condition"),
+    [
+        pytest.param(p[i] * (1 - p[i]), "holds only when i = j", id="diagonal"),
+        pytest.param(-p[i] * p[j], "holds only when i ≠ j", id="off-diagonal"),
+    ],
+)
+def test_an_unstated_index_case_is_false_with_the_case_as_condition(rhs, condition):
+    r = check_equal(J, rhs, definitions=DEFS, cfg=FAST)
+    assert (r.verdict, r.condition) == (Verdict.FALSE, condition)
+    assert r.counterexample is not None
+
+
 def test_equal_oracle():
     assert equal(p[i] * p[j], p[j] * p[i]) is True
     assert equal(x[i], x[i] + 1) is False
-    assert equal(x[i], x[j]) is None  # holds only when i = j
+    # an index case is the author's to state: holding only when i = j is a counterexample
+    assert equal(x[i], x[j]) is False
 
 
 def test_shape_mismatch_is_false():

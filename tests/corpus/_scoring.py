@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 TABLE = Path(__file__).resolve().parent / "expected.json"
 
 ACCEPTING = ("proved", "verified", "numeric")
-VERDICTS = ACCEPTING + ("definition", "conditional", "false", "unparsed")
+VERDICTS = ACCEPTING + ("definition", "conditional", "false", "undetermined", "unparsed")
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def score_file(name: str, expected: Sequence[Expected], found: Sequence[Found]) 
         else:
             unread.append(where)
         ok = f is not None and verdict_matches(e.verdict, verdict, e.also)
-        if ok and e.verdict == "conditional" and e.condition is not None:
+        if ok and e.verdict in ("conditional", "false") and e.condition is not None:
             ok = condition_matches(e.condition, f.condition if f else None)
         if ok and e.verdict == "false":
             ok = f is not None and f.has_counterexample

@@ -1,0 +1,200 @@
+"""What names mean: undefined names are unknowns, definitions stand anywhere, facts name vectors.
+
+Each row is a small document and the verdict every step must get.  The first group are the
+soundness cases: a false step that an earlier checker accepted (a fact about one vector used
+for another, an unread factor dropped, a derivative of an unknown taken as 0).  None of them
+may ever be accepted again.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symderiv.api import check_text
+from symderiv.results import Verdict
+
+P, F, U, D, C = (
+    Verdict.PROVED,
+    Verdict.FALSE,
+    Verdict.UNDETERMINED,
+    Verdict.DEFINITION,
+    Verdict.CONDITIONAL,
+)
+
+
+def _verdicts(text: str) -> list[Verdict]:
+    return [r.result.verdict for r in check_text(text).steps]
+
+
+NEVER_ACCEPTED = [
+    pytest.param(
+        "<!-- symderiv: assume sum(y) = 1 -->\n\n$$\\sum_j q_j = 1$$\n",
+        id="a-sum-fact-about-y-says-nothing-of-q",
+    ),
+    pytest.param(
+        "<!-- symderiv: assume y one-hot -->\n\n$$\\sum_j q_j^2 = \\sum_j q_j$$\n",
+        id="a-one-hot-fact-about-y-says-nothing-of-q",
+    ),
+    pytest.param(
+        "$$-\\mathbf y \\ \\text{diag}\\left(\\frac{\\mathbf 1}{\\mathbf s}\\right) = -\\mathbf y$$\n",
+        id="an-unread-factor-is-never-dropped",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial \\theta}\\left[\\sum_i y^{(i)} \\log h_\\theta(x^{(i)})\\right]"
+        " = 0$$\n",
+        id="a-function-of-theta-is-no-constant-of-theta",
+    ),
+    pytest.param(
+        "$$y_{ij} = \\frac{w_j x_{ij}}{r_i}$$\n\n"
+        "$$\\sum_{b=1}^{B} \\sum_{h=1}^{H} \\frac{\\partial L}{\\partial y_{bh}} "
+        "\\frac{\\partial y_{bh}}{\\partial x_{ij}} = 2 \\sum_{b=1}^{B} \\sum_{h=1}^{H} "
+        "\\frac{\\partial L}{\\partial y_{bh}} \\frac{\\partial y_{bh}}{\\partial x_{ij}}$$\n",
+        id="derivatives-of-an-undefined-loss-are-not-zero",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial \\hat y} + 1$$\n",
+        id="an-undefined-loss-by-two-variables",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial H}{\\partial A_i} = - \\sum_{k=1}^{C} Y_k "
+        "\\frac{\\partial \\log(\\sigma(A_k))}{\\partial A_i} = -Y_i(- \\sigma(A_i))$$\n\n"
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n",
+        id="agreement-where-both-sides-vanish-is-no-evidence",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NEVER_ACCEPTED)
+def test_false_steps_are_never_accepted(text: str) -> None:
+    verdicts = _verdicts(text)
+    assert verdicts, "the step must be reported, not dropped"
+    assert not any(v.accepts for v in verdicts[-1:]), verdicts
+
+
+MEANING = [
+    pytest.param(
+        "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"
+        "$$\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)$$\n",
+        [P],
+        id="a-definition-in-inline-math",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)$$\n\n"
+        "where $S_i = \\mathrm{softmax}(z)_i$.\n",
+        [P],
+        id="a-definition-after-its-use",
+    ),
+    pytest.param(
+        "Proof with $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$.\n\n"
+        "$$\\frac{\\partial}{\\partial a_j}h_i = e^{a_j}$$\n",
+        [P],
+        id="an-inline-chain-names-its-formula",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial E}{\\partial o_j} = o_j - t_j$$\n",
+        [U],
+        id="a-derivative-of-an-undefined-name-is-unknown",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial \\log p_j}{\\partial x_i} = 2 \\frac{1}{p_j}"
+        "\\frac{\\partial p_j}{\\partial x_i}$$\n",
+        [F],
+        id="holds-only-where-its-own-derivative-vanishes",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial \\log p_j}{\\partial x_i} = \\frac{1}{p_j}"
+        "\\frac{\\partial p_j}{\\partial x_i}$$\n",
+        [P],
+        id="the-chain-rule-through-an-unknown",
+    ),
+    pytest.param(
+        "$$\\sigma(-z) = \\sigma(z)$$\n",
+        [F],
+        id="a-claim-about-a-standard-name-is-no-definition",
+    ),
+    pytest.param(
+        "$$\\sigma(z) = \\frac{1}{1+e^{z}}$$\n\n"
+        "$$\\frac{d\\sigma(z)}{dz} = -\\sigma(z)(1-\\sigma(z))$$\n",
+        [D, P],
+        id="the-documents-own-sigmoid-is-the-one-used",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial \\sigma(A_i)}{\\partial A_i} = \\sigma(A_i)(1 - \\sigma(A_i))$$\n\n"
+        "The softmax is written $\\sigma$ here:\n\n"
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n",
+        [P, D],
+        id="a-standard-name-defined-further-down",
+    ),
+    pytest.param(
+        "$$q_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n\n"
+        "$$q_i := \\frac{e^{z_i/T}}{\\sum_j e^{z_j/T}}$$\n\n"
+        "$$\\frac{\\partial q_i}{\\partial z_i} = \\frac{1}{T} q_i (1 - q_i)$$\n",
+        [D, D, P],
+        id="a-redefinition-is-the-meaning-from-there-on",
+    ),
+    pytest.param(
+        "$$\\frac{\\exp(a_0)}{u} = y_0$$\n",
+        [U],
+        id="a-name-written-on-one-side-only",
+    ),
+    pytest.param(
+        "$$( t_{0} + t_{1} + t_{2} )y_{0} - t_{0} = y_{0} - t_{0}$$\n",
+        [C],
+        id="a-side-condition-on-written-entries",
+    ),
+    pytest.param(
+        "$$-2 \\left[ \\mu - \\frac{m \\cdot \\mu}{m} \\right] = -2 \\left[ \\mu - \\mu \\right]$$\n",
+        [P],
+        id="a-cancelled-side-is-no-numeric-claim",
+    ),
+    pytest.param(
+        "$$\\mu_B = \\frac{1}{m} \\sum_{i=1}^m x_i$$\n\n"
+        "$$\\frac{\\partial}{\\partial x_i} \\left[ \\frac{x_i - \\mu_B}{\\sqrt{s + \\epsilon}} \\right]"
+        " = \\frac{1}{\\sqrt{s + \\epsilon}}$$\n",
+        [D, U],
+        id="partial-and-total-derivative-readings-disagree",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "verdicts"), MEANING)
+def test_names_mean_what_the_document_makes_them_mean(text: str, verdicts: list[Verdict]) -> None:
+    assert _verdicts(text) == verdicts
+
+
+def test_an_undetermined_step_names_what_is_missing() -> None:
+    (r,) = check_text("$$\\frac{\\partial E}{\\partial o_j} = o_j - t_j$$\n").steps
+    assert "∂E/∂o" in r.result.detail and "does not define" in r.result.detail
+
+
+def test_a_fact_is_reported_only_on_steps_that_name_it() -> None:
+    text = (
+        "<!-- symderiv: assume sum(y) = 1 -->\n\n"
+        "$$\\frac{\\partial}{\\partial z_i} \\log \\sum_j e^{z_j} = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+    )
+    (r,) = check_text(text).steps
+    assert r.result.verdict is P
+    assert "sum(y)" not in r.result.detail
+
+
+def test_the_standard_name_defined_otherwise_is_noted() -> None:
+    r = check_text("$$\\sigma(z) = \\frac{1}{1+e^{z}}$$\n").steps[0].result
+    assert r.verdict is D
+    assert any("differs from the standard definition" in w for w in r.warnings)
+
+
+def test_a_counterexample_uses_the_documents_count() -> None:
+    text = (
+        "$$\\mu = \\frac{1}{m} \\sum_{i=1}^m x_i$$\n\n"
+        "$$\\frac{\\partial \\mu}{\\partial x_i} = \\frac{2}{m}$$\n"
+    )
+    r = check_text(text).steps[1].result
+    assert r.verdict is F and r.counterexample is not None
+    assert r.counterexample.text.startswith("m = "), r.counterexample.text
+
+
+def test_a_report_shows_a_false_steps_evidence_as_html() -> None:
+    report = check_text("$$\\sigma(-z) = \\sigma(z)$$\n")
+    html = report._repr_html_()
+    assert "false" in html and report.steps[0].result.counterexample is not None
+    assert report.steps[0].result.counterexample.text.split(":")[0] in html
