@@ -1721,7 +1721,8 @@ class _Parser:
         if except_value is not None:
             if t.text == "prod":
                 raise self.error("\\prod_{k \\neq 1} is not read", t, unsupported=True)
-            return sympy.Sum(body, (k, lower, upper)) - body.xreplace({k: except_value})
+            # NOTE: subs, not xreplace: an inner sum over the same letter keeps its own index
+            return sympy.Sum(body, (k, lower, upper)) - body.subs(k, except_value)
         cls = sympy.Product if t.text == "prod" else sympy.Sum
         return cls(body, (k, lower, upper))
 

@@ -252,6 +252,7 @@ def test_documents_read_without_a_traceback(doc: str) -> None:
 
 @FUZZ
 @example("\\frac{a}{\\begin{bmatrix} a \\\\ a \\end{bmatrix}}")  # a number over a matrix
+@example("\\sum_{i \\neq 1} a^{\\sum_{i} a}")  # an inner sum over the excluded index
 @given(damaged_formulas())
 def test_formulas_read_or_raise_a_parse_error(latex: str) -> None:
     start = time.monotonic()
