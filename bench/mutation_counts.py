@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from symderiv.checker._soundness import CORPUS, Case, case_from_step, tally
+from symderiv.checker._soundness import CORPUS, MEANING, Case, case_from_step, tally
 from symderiv.checker._soundness import engine_judge as _engine_judge
 from symderiv.model import Relation
 
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="referee at n = 3, 2 only")
     args = parser.parse_args(argv)
 
-    cases = CORPUS + catalogue_cases()
+    cases = CORPUS + MEANING + catalogue_cases()
     judge = None if args.no_engine else engine_judge()
     if judge is None and not args.no_engine:
         print("symderiv.checker.check_equal is not available: counting mutants only")
@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - start
 
     print(
-        f"true steps: {len(cases)} ({len(CORPUS)} identities + {len(cases) - len(CORPUS)} catalogue steps)"
+        f"true steps: {len(cases)} ({len(CORPUS)} identities + {len(MEANING)} about meaning"
+        f" + {len(cases) - len(CORPUS) - len(MEANING)} catalogue steps)"
     )
     print(f"referee: n in {n_values}, every index value (up to 30 per n), 3 random points each")
     width = max(len(label) for label, _ in counts.as_rows())

@@ -35,6 +35,9 @@ from symderiv.results import Counterexample, DerivationReport, StepReport, StepR
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
+#: The one-edit fix search of a false step may take this share of ``--timeout``.
+HINT_SHARE = 0.4
+
 __all__ = ["check", "check_equal", "equal"]
 
 
@@ -348,7 +351,7 @@ def _check_step(
     if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
         result = dataclasses.replace(
             result,
-            hints=_merge(result.hints, _hints(step, d, definitions, cfg.step_timeout_s, unknowns)),
+            hints=_merge(result.hints, _hints(step, d, definitions, HINT_SHARE * cfg.step_timeout_s, unknowns)),
         )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
 
@@ -391,7 +394,8 @@ def _partial_reading(
         assumptions=d.assumptions,
         conditions=step.conditions,
         n=d.n,
-        cfg=cfg,
+        # NOTE: a second reading of a step already judged: half its budget.
+        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
         unknowns=unknowns,
     )
     if not res.verdict.accepts:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker._exprtools import free_indices, index_symbols, substitute_free
@@ -25,6 +26,7 @@ from symderiv.results import StepResult
 
 __all__ = [
     "CORPUS",
+    "MEANING",
     "Case",
     "Counts",
     "Outcome",
@@ -198,6 +200,14 @@ def evaluate(
     forms = [concrete(s, n=n, index_values=index_values, definitions=definitions) for s in sides]
     atoms: set[sympy.Basic] = set()
     for f in forms:
+        # NOTE: an unknown (a derivative of an undefined function, the function applied) gets
+        # values of its own, independent of everything: a mutant that differs for independent
+        # values differs for some meaning of the unknown, so no checker may accept it.
+        unknown = set(f.atoms(sympy.Derivative))
+        outside = f.xreplace({d: sympy.Dummy() for d in unknown})
+        unknown |= set(outside.atoms(AppliedUndef))
+        atoms |= unknown
+        f = f.xreplace({a: sympy.Dummy() for a in unknown})
         entries = f.atoms(sympy.Indexed)
         atoms |= entries
         atoms |= (
@@ -206,6 +216,7 @@ def evaluate(
             - {e.base.label for e in entries}
             - set().union(*(e.free_symbols for e in entries))
         )
+        atoms = {a for a in atoms if not isinstance(a, sympy.Dummy)}
     by_base: dict[sympy.Basic, list[sympy.Basic]] = {}
     for a in sorted(atoms, key=sympy.default_sort_key):
         by_base.setdefault(a.base if isinstance(a, sympy.Indexed) else a, []).append(a)
@@ -498,6 +509,64 @@ CORPUS: tuple[Case, ...] = (
 )
 """True identities in the agreed conventions: softmax Jacobian forms, CE gradient, log-sum-exp,
 sigmoid derivative, entropy / KL identities."""
+
+q = sympy.IndexedBase("q", real=True)
+W = sympy.IndexedBase("W", real=True)
+_f, _g, _E = sympy.Function("f"), sympy.Function("g"), sympy.Function("E")
+
+MEANING: tuple[Case, ...] = (
+    # a fact about y constrains y alone: q beside it is free
+    Case(
+        "second-vector-beside-y",
+        sympy.Sum(y[k] * (q[k] - q[i]), (k, 1, n)),
+        sympy.Sum(y[k] * q[k], (k, 1, n)) - q[i],
+        (),
+        (SUM_Y_IS_1,),
+    ),
+    Case(
+        "second-vector-weighted-gradient",
+        sympy.Derivative(-sympy.Sum(q[j] * y[j] * sympy.log(p[j]), (j, 1, n)), x[i]),
+        p[i] * sympy.Sum(q[j] * y[j], (j, 1, n)) - q[i] * y[i],
+        SOFTMAX,
+    ),
+    # matrix entries
+    Case(
+        "matrix-vector-product-gradient",
+        sympy.Derivative(sympy.Sum(W[i, k] * x[k], (k, 1, n)), x[j]),
+        W[i, j],
+    ),
+    Case(
+        "matrix-entry-gradient",
+        sympy.Derivative(sympy.Sum(W[i, k] * x[k], (k, 1, n)), W[i, j]),
+        x[j],
+    ),
+    # function notation: a function the document defines, applied
+    Case("defined-function-derivative", sympy.Derivative(_f(t), t), 2 * t, ((_f(t), t**2),)),
+    Case(
+        "defined-function-chain",
+        sympy.Derivative(sympy.log(_f(t)), t),
+        2 / t,
+        ((_f(t), t**2),),
+    ),
+    # derivatives of undefined functions: the chain rule through an unknown
+    Case(
+        "undefined-function-log-chain",
+        sympy.Derivative(sympy.log(_g(t)), t),
+        sympy.Derivative(_g(t), t) / _g(t),
+    ),
+    Case(
+        "undefined-function-product-rule",
+        sympy.Derivative(t * _g(t), t),
+        _g(t) + t * sympy.Derivative(_g(t), t),
+    ),
+    Case(
+        "undefined-loss-scaled",
+        sympy.Derivative(u * _E(t) + t, t),
+        u * sympy.Derivative(_E(t), t) + 1,
+    ),
+)
+"""True steps about meaning: a second vector beside a constrained one, matrix entries, a
+document's own function, and derivatives of functions the document never defines."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from symderiv.checker._soundness import (
     CORPUS,
     I_EQ_J,
     I_NE_J,
+    MEANING,
     SOFTMAX,
     SUM_Y_IS_1,
     Case,
@@ -59,7 +60,7 @@ def _catalogue_cases() -> tuple[Case, ...]:
 
 
 CATALOGUE = _catalogue_cases()
-ALL_CASES = CORPUS + CATALOGUE
+ALL_CASES = CORPUS + MEANING + CATALOGUE
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in ALL_CASES])
