@@ -17,7 +17,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker import _concrete, _symbolic
-from symderiv.checker.engine import DEFAULT_CONFIG, check_equal, equal
+from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal, equal
 from symderiv.checker.explain import one_edit_fixes
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import (
@@ -96,7 +96,12 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         records.append(_Record(float(pos), step.lhs, value))
     for pos, step in enumerate(d.steps):
         if pos not in results:
-            results[pos] = _check_step(step, d, _in_effect(records, pos), cfg, unknowns)
+            defs = _in_effect(records, pos)
+            read, via = _through_intermediates(step, _intermediates(d, defs, unknowns), defs)
+            result = _check_step(read, d, defs, cfg, unknowns)
+            if via and result.verdict is not Verdict.UNPARSED:
+                result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
+            results[pos] = result
     reports = [StepReport(step, results[pos]) for pos, step in enumerate(d.steps)]
     finding = mixed_log_bases(_log_base_uses(reports, d))
     return DerivationReport(
@@ -150,26 +155,115 @@ def _in_effect(records: list[_Record], pos: int) -> Definitions:
     return tuple((r.target, r.value) for r in out)
 
 
+def _intermediates(
+    d: Derivation, definitions: Definitions, unknowns: Names
+) -> dict[str, list[sympy.Symbol]]:
+    """For an undefined name, the defined quantities the document differentiates it by.
+
+    ``∂L/∂\\hat y`` written somewhere, with ``\\hat y`` defined, makes ``L`` a function of
+    ``\\hat y`` in the whole document.
+    """
+    defined = {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
+    out: dict[str, list[sympy.Symbol]] = {}
+    for s in d.steps:
+        for side in (s.lhs, s.rhs) if s.is_parsed else ():
+            assert side is not None
+            for der in side.atoms(sympy.Derivative):
+                if len(der.variable_count) != 1 or der.variable_count[0][1] != 1:
+                    continue
+                head, w = der.expr, der.variables[0]
+                if isinstance(head, sympy.Symbol) and head.name in unknowns.functions and w in defined:
+                    found = out.setdefault(head.name, [])
+                    if w not in found:
+                        found.append(w)
+    return out
+
+
+def _through_intermediates(
+    step: Step, table: dict[str, list[sympy.Symbol]], definitions: Definitions
+) -> tuple[Step, str]:
+    """``∂L/∂z`` read as ``Σ_w ∂L/∂w · ∂w/∂z`` over the quantities w that L is a function of.
+
+    NOTE: the document writes L as a function of \\hat y (it differentiates L by \\hat y), and
+    \\hat y is defined in terms of z: L depends on z through \\hat y.  The reading is named in
+    the step's detail.
+    """
+    if not table or not step.is_parsed or step.is_definition:
+        return step, ""
+    used: list[str] = []
+
+    def rewrite(der: sympy.Basic) -> sympy.Basic:
+        assert isinstance(der, sympy.Derivative)
+        head = der.expr
+        if not isinstance(head, sympy.Symbol) or len(der.variable_count) != 1:
+            return der
+        (v, order), = der.variable_count
+        ws = table.get(head.name, [])
+        if order != 1 or not ws or v in ws:
+            return der
+        depends = [
+            w
+            for w in ws
+            if _symbolic.name_of(v)
+            in {
+                _symbolic.name_of(a)
+                for a in _symbolic.substitute_definitions(w, definitions).atoms(
+                    sympy.Symbol, sympy.Indexed
+                )
+            }
+        ]
+        if not depends:
+            return der
+        used.append(
+            f"read ∂{head}/∂{_symbolic.name_of(v)} through "
+            + ", ".join(sympy.sstr(w) for w in depends)
+            + f" ({head} a function of {', '.join(sympy.sstr(w) for w in ws)})"
+        )
+        return sympy.Add(
+            *(sympy.Derivative(head, w) * sympy.Derivative(w, v) for w in depends)
+        )
+
+    assert step.lhs is not None and step.rhs is not None
+    lhs = step.lhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
+    rhs = step.rhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
+    if not used:
+        return step, ""
+    return dataclasses.replace(step, lhs=lhs, rhs=rhs), "; ".join(dict.fromkeys(used))
+
+
 def _is_value(e: sympy.Basic) -> bool:
     if isinstance(e, sympy.MatrixBase):
         return all(v.is_number for v in e)
     return bool(e.is_number)
 
 
-def _document_unknowns(d: Derivation) -> frozenset[str]:
-    r"""Names the document differentiates somewhere (``∂E/∂o_j``, ``∂y_0/∂a_0``) but never defines.
+def _document_unknowns(d: Derivation) -> Names:
+    r"""The document's undefined names: the functions it differentiates, the variables it uses.
 
     NOTE: a name is a function of what the document differentiates it by, wherever that is
     written; inside another step's derivative (``∂/∂a_0 (-t_0 \log y_0)``) it is then no
-    constant, and its derivative stays an unknown.
+    constant, and its derivative stays an unknown.  A name on both sides of some step, or one
+    that a derivative or a limit is taken by, is a variable of the document's identities.
     """
-    sides = [e for s in d.steps if s.is_parsed for e in (s.lhs, s.rhs)]
+    sides = [(s.lhs, s.rhs) for s in d.steps if s.is_parsed and s.lhs is not None]
     defined = {
         _symbolic.name_of(_head(s.lhs))
         for s in d.steps
         if s.is_definition and s.lhs is not None and _symbolic.defines_every_entry(s.lhs)
     }
-    return _symbolic.dependent_names(e for e in sides if e is not None) - defined
+    everything = [e for pair in sides for e in pair if e is not None]
+    functions = _symbolic.dependent_names(everything) - defined
+    variables: set[str] = set()
+    for lhs, rhs in sides:
+        if lhs is None or rhs is None:
+            continue
+        variables |= _symbolic.names_in(lhs) & _symbolic.names_in(rhs)
+        for e in (lhs, rhs):
+            for der in e.atoms(sympy.Derivative):
+                variables |= {_symbolic.name_of(v) for v in der.variables}
+            for lim in e.atoms(sympy.Limit):
+                variables |= {_symbolic.name_of(lim.args[1])}
+    return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
 
 
 def _log_base_uses(reports: list[StepReport], d: Derivation) -> list[LogBaseUse]:
@@ -288,7 +382,7 @@ def _check_step(
     d: Derivation,
     definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
     cfg: CheckConfig,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> StepResult:
     if not step.is_parsed:
         reason = step.problem or (
@@ -361,7 +455,7 @@ def _partial_reading(
     d: Derivation,
     definitions: Definitions,
     cfg: CheckConfig,
-    unknowns: frozenset[str],
+    unknowns: Names,
 ) -> StepResult | None:
     """The other reading of a derivative through defined quantities: those held fixed.
 
@@ -421,7 +515,7 @@ def _hints(
     d: Derivation,
     definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
     budget_s: float,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> tuple[str, ...]:
     cheap = CheckConfig(concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
     # NOTE: a deadline checked by the oracle itself: nested time limits inside check_equal

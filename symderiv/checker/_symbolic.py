@@ -236,6 +236,11 @@ def _substitute_once(
     return out
 
 
+def names_in(e: sympy.Basic) -> set[str]:
+    """Names an expression uses: indexed bases and plain real symbols (inside derivatives too)."""
+    return _names_in(e)
+
+
 def _names_in(e: sympy.Basic) -> set[str]:
     """Names an expression depends on: indexed bases and plain real symbols."""
     out = {str(t.base.label) for t in e.atoms(sympy.Indexed)}

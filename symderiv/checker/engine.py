@@ -37,6 +37,23 @@ ORACLE_CONFIG = CheckConfig(samples=12, step_timeout_s=2.0)
 
 
 @dataclass(frozen=True)
+class Names:
+    """What the whole document says of its undefined names (read in a first pass).
+
+    ``functions``: names it differentiates (``∂E/∂o_j``, ``∂y_0/∂a_0``) but never defines,
+    functions of unknown form.  ``variables``: names it uses as variables (on both sides of a
+    step, or as what a derivative or a limit is taken by): written on one side of a step only,
+    such a name is still a variable of the identity, not a quantity the author is naming.
+    """
+
+    functions: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
+
+
+NO_NAMES = Names()
+
+
+@dataclass(frozen=True)
 class _Setting:
     """Everything the methods need, read once from the assumptions and conditions."""
 
@@ -189,7 +206,7 @@ def prepare(
     definitions: Definitions,
     n: sympy.Expr,
     log_base: sympy.Expr | None,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> Prepared:
     """Substitute definitions, take derivatives, and note free indices and class counts.
 
@@ -200,7 +217,7 @@ def prepare(
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
     lhs, rhs = _with_parameters(lhs, rhs, defs)
     heads = {S.name_of(t) for t, _ in defs if S.defines_every_entry(t)}
-    dependent = (S.dependent_names([lhs, rhs]) | unknowns) - heads
+    dependent = (S.dependent_names([lhs, rhs]) | unknowns.functions) - heads
     logit_names = {
         str(
             S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))
@@ -258,6 +275,7 @@ def prepare(
         name
         for side, other in ((L0, R0), (R0, L0))
         for name in _outer_names(side) - _all_names(other)
+        if name not in unknowns.variables or name in dependent
     }
     return Prepared(
         L,
@@ -590,7 +608,7 @@ def check_equal(
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
     cfg: CheckConfig = DEFAULT_CONFIG,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
     _conditional: bool = True,
 ) -> StepResult:
     """Decide whether ``lhs = rhs`` under the assumptions and the step's conditions.
@@ -637,7 +655,7 @@ def _check_equal(
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
     cfg: CheckConfig = DEFAULT_CONFIG,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
     _conditional: bool = True,
 ) -> StepResult:
 
@@ -807,7 +825,7 @@ def _maybe_conditional(
     cfg: CheckConfig,
     prepared: Prepared,
     setting: _Setting,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> StepResult:
     tries: list[tuple[Assumption, str]] = []
     free = [f for f in prepared.free]
@@ -899,7 +917,7 @@ def _check_matrix(
     conditions: Sequence[Assumption],
     n: sympy.Expr,
     cfg: CheckConfig,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> StepResult:
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
         return StepResult(
@@ -962,7 +980,7 @@ def equal(
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
     cfg: CheckConfig = ORACLE_CONFIG,
-    unknowns: frozenset[str] = frozenset(),
+    unknowns: Names = NO_NAMES,
 ) -> bool | None:
     """A plain oracle: True (proved / verified / numeric), False (counterexample), else None.
 

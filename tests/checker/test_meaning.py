@@ -96,6 +96,16 @@ MEANING = [
         id="a-derivative-of-an-undefined-name-is-unknown",
     ),
     pytest.param(
+        "$$\\hat{y} = \\sigma(z)$$\n\n"
+        "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial \\hat{y}}"
+        " \\frac{\\partial \\hat{y}}{\\partial z} = \\frac{\\partial L}{\\partial \\hat{y}}"
+        " \\hat{y}(1-\\hat{y})$$\n\n"
+        "$$\\frac{\\partial L}{\\partial z} = 2 \\frac{\\partial L}{\\partial \\hat{y}}"
+        " \\hat{y}(1-\\hat{y})$$\n",
+        [D, P, P, F],
+        id="the-chain-rule-through-a-named-quantity",
+    ),
+    pytest.param(
         "$$\\frac{\\partial \\log p_j}{\\partial x_i} = 2 \\frac{1}{p_j}"
         "\\frac{\\partial p_j}{\\partial x_i}$$\n",
         [F],
@@ -136,6 +146,12 @@ MEANING = [
         "$$\\frac{\\exp(a_0)}{u} = y_0$$\n",
         [U],
         id="a-name-written-on-one-side-only",
+    ),
+    pytest.param(
+        "$$\\lim_{h \\to 0} \\frac{(x+h)^2 - x^2}{h} = \\lim_{h\\to 0} (2x + h)$$\n\n"
+        "$$2x+h = 2x$$\n",
+        [P, F],
+        id="a-variable-of-the-document-on-one-side-is-still-a-variable",
     ),
     pytest.param(
         "$$( t_{0} + t_{1} + t_{2} )y_{0} - t_{0} = y_{0} - t_{0}$$\n",
