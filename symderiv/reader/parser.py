@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import sympy
 from sympy.core.function import AppliedUndef
-from sympy.matrices.exceptions import ShapeError
+from sympy.matrices.exceptions import MatrixError, ShapeError
+from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 from sympy.tensor.indexed import IndexException
 
 from symderiv import symbols
@@ -269,6 +270,10 @@ def parse_math(
         raise ParseError(f"an entry that is not read: {err}", p.span_of(toks[0])) from None
     except ShapeError as err:
         raise ParseError(f"matrix sizes do not match: {err}", p.span_of(toks[0])) from None
+    except (MatrixError, DMNonInvertibleMatrixError) as err:
+        raise UnsupportedNotationError(
+            f"matrix algebra in this place is not read: {err}", p.span_of(toks[0])
+        ) from None
     except (sympy.SympifyError, TypeError, AttributeError, NotImplementedError):
         # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...)
         raise UnsupportedNotationError(
@@ -806,9 +811,19 @@ class _Parser:
         if self.peek() is None:
             raise self.error(f"{name} without an argument", t)
         a = self.fn_argument()
+        if isinstance(a, sympy.MatrixBase):
+            # NOTE: \exp of a written-out vector is taken entry by entry, as vector notation
+            # means it (never the matrix exponential); a matrix of matrices is not read.
+            if any(isinstance(v, sympy.MatrixBase) for v in a):
+                raise self.error(f"{name} of a matrix of matrices", t, unsupported=True)
+            return a.applyfunc(lambda v: self.apply_scalar(name, v, base))
         if _v.is_shaped(a) and name in ("exp", "log", "ln"):
             f = sympy.exp if name == "exp" else sympy.log
             return _v.elementwise(a, f)  # element-wise, as vector notation means
+        return self.apply_scalar(name, a, base)
+
+    def apply_scalar(self, name: str, a: sympy.Expr, base: sympy.Expr | None) -> sympy.Expr:
+        """The function ``name`` of one number or scalar expression ``a``."""
         # NOTE: functions of numbers stay unevaluated (log(0.7), not -0.356...), so a numeric
         # claim can still be judged against another log base or the digits shown.
         ev = not (a.is_number and a.has(sympy.Float)) or (

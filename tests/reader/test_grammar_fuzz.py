@@ -253,6 +253,9 @@ def test_documents_read_without_a_traceback(doc: str) -> None:
 @FUZZ
 @example("\\frac{a}{\\begin{bmatrix} a \\\\ a \\end{bmatrix}}")  # a number over a matrix
 @example("\\sum_{i \\neq 1} a^{\\sum_{i} a}")  # an inner sum over the excluded index
+@example(
+    "\\exp(\\frac{\\begin{bmatrix} a \\\\ a \\end{bmatrix}}{\\frac{0}{a}}, 1)"
+)  # matrix algebra
 @given(damaged_formulas())
 def test_formulas_read_or_raise_a_parse_error(latex: str) -> None:
     start = time.monotonic()
