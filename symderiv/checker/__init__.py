@@ -393,6 +393,15 @@ def _check_step(
         return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
     assert step.lhs is not None and step.rhs is not None
     warnings = index_warnings(step.lhs, step.rhs) if not step.is_definition else ()
+    data_case = [c.text for c in step.conditions if c.kind == "data_case"]
+    if data_case and step.is_definition:
+        # NOTE: p_t = p "if y = 1" defines p_t there only: never used as p_t = p everywhere.
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "data-case",
+            detail=f"defines {sympy.sstr(step.lhs)} only in the case {data_case[0]} (a condition "
+            "on the data): not used as a definition",
+        )
     if step.is_definition:
         earlier = [v for t, v in definitions if _head(t) == _head(step.lhs)]
         if not earlier:
@@ -438,6 +447,13 @@ def _check_step(
         cfg=cfg,
         unknowns=unknowns,
     )
+    if data_case and not result.verdict.accepts:
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "data-case",
+            detail=f"stated for the case {data_case[0]} (a condition on the data), which is not "
+            f"used: {result.detail}",
+        )
     if result.verdict is Verdict.FALSE:
         held = _partial_reading(step, d, definitions, cfg, unknowns)
         if held is not None:

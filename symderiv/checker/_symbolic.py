@@ -231,8 +231,15 @@ def _substitute_once(
         lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, indexed_value
     )
     if by_symbol:
+        # NOTE: a scalar p is not the vector whose entry p_t is written with the same letter:
+        # entries are kept out of reach of the scalar's definition.
+        entries = {e: sympy.Dummy("entry") for e in out.atoms(sympy.Indexed)}
+        masked = out.xreplace(entries) if entries else out
         # NOTE: only the names that occur: renaming bound variables of every definition is costly.
-        out = out.xreplace({t: fresh_bound(v) for t, v in by_symbol.items() if out.has(t)})
+        masked = masked.xreplace(
+            {t: fresh_bound(v) for t, v in by_symbol.items() if masked.has(t)}
+        )
+        out = masked.xreplace({u: e for e, u in entries.items()}) if entries else masked
     return out
 
 

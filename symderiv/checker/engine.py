@@ -778,6 +778,8 @@ def _used_here(
             if has_log:
                 out.append(a.text)
             continue
+        if a.kind not in ("relation", "one_hot"):
+            continue
         e = a.expr
         if not isinstance(e, sympy.Basic):
             continue

@@ -383,6 +383,26 @@ class _Reader:
                 self.condition(a, op, b, span, f"cases row, line {span.line}") for a, op, b in rels
             ]
             return [c for c in out if c is not None]
+        # NOTE: a case on the data (y = 1, "otherwise" beside it) is not dropped: the row holds
+        # only there, so it is marked for the checker, which never uses it unconditionally.
+        data_rows = [
+            r.condition
+            for r in rows
+            if _DATA_CASE.search(r.condition) and not ctxmod.case_relations(r.condition)
+        ]
+        if _DATA_CASE.search(cond_text) or (
+            data_rows and ("otherwise" in cond_text or "else" in cond_text)
+        ):
+            shown = re.sub(r"\\text\s*\{\s*(if|for|when)?\s*\}|\\text|[{}]", " ", cond_text)
+            return [
+                Assumption(
+                    expr=sympy.true,
+                    text=" ".join(shown.split()) or "otherwise",
+                    source="case",
+                    kind="data_case",
+                    span=span,
+                )
+            ]
         if "otherwise" in cond_text or "else" in cond_text:
             others = [r for row in rows for r in ctxmod.case_relations(row.condition)]
             if len(others) == 1:
@@ -585,6 +605,9 @@ class _Reader:
             if isinstance(arg, sympy.Indexed):
                 self.ctx = replace(self.ctx, logits=str(arg.base))
                 return
+
+
+_DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
 
 
 def _numeric(e: sympy.Basic) -> bool:

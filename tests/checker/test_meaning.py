@@ -154,6 +154,12 @@ MEANING = [
         id="a-variable-of-the-document-on-one-side-is-still-a-variable",
     ),
     pytest.param(
+        "$$p_t = \\begin{cases} p & \\text{if } y = 1 \\\\ 1 - p & \\text{otherwise} \\end{cases}$$\n\n"
+        "$$p_t = \\frac{p(y + 1)}{2} + \\frac{(1 - p)(1 - y)}{2}$$\n",
+        [U, U, U],
+        id="a-definition-on-a-case-of-the-data-is-not-used-everywhere",
+    ),
+    pytest.param(
         "$$( t_{0} + t_{1} + t_{2} )y_{0} - t_{0} = y_{0} - t_{0}$$\n",
         [C],
         id="a-side-condition-on-written-entries",
