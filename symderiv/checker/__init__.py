@@ -656,7 +656,19 @@ def _numeric_claim(
     claim = judge_numeric_claim(evaluate_constant, lhs_value, texts)
     used = base if base is not None else claim.base
     if claim.holds:
-        return StepResult(Verdict.PROVED, "numeric-claim", detail=claim.text, log_base=used)
+        m = claim.natural
+        exact = all(e.how == "exact" for e in m.entries) if m.entries else m.how == "exact"
+        if exact:
+            return StepResult(Verdict.PROVED, "numeric-claim", detail=claim.text, log_base=used)
+        # NOTE: a claim that matches only after rounding or truncation is numeric, never
+        # proved, and the text report says how it matched.
+        return StepResult(
+            Verdict.NUMERIC,
+            "numeric-claim",
+            detail=claim.text,
+            warnings=(f"matched {m.phrase}",),
+            log_base=used,
+        )
     hints = tuple(a.text for a in claim.alternatives)
     value = claim.natural.value
     shown = "; ".join(

@@ -220,3 +220,16 @@ def test_a_report_shows_a_false_steps_evidence_as_html() -> None:
     html = report._repr_html_()
     assert "false" in html and report.steps[0].result.counterexample is not None
     assert report.steps[0].result.counterexample.text.split(":")[0] in html
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "said"),
+    [
+        pytest.param("$$\\ln 2 = 0.7$$\n", Verdict.NUMERIC, "matched 0.7 by rounding", id="rounded"),
+        pytest.param("$$\\ln 1 = 0$$\n", P, None, id="exact"),
+    ],
+)
+def test_a_rounded_numeric_claim_is_numeric_and_says_so(text, verdict, said) -> None:
+    (r,) = check_text(text).steps
+    assert r.result.verdict is verdict
+    assert (said in r.result.warnings) if said else not r.result.warnings
