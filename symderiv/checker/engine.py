@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy
@@ -599,6 +601,24 @@ def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
         return None, f"SymPy could not handle it ({type(e).__name__}: {e})"
 
 
+def _within_step_budget(fn: Callable[..., StepResult]) -> Callable[..., StepResult]:
+    """Run a check under one budget for the whole step (the outermost call sets it)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> StepResult:
+        if _STEP_DEADLINE.get() is not None:
+            return fn(*args, **kwargs)
+        cfg: CheckConfig = kwargs.get("cfg", DEFAULT_CONFIG)
+        token = _STEP_DEADLINE.set(time.monotonic() + STEP_BUDGET_FACTOR * cfg.step_timeout_s)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _STEP_DEADLINE.reset(token)
+
+    return run
+
+
+@_within_step_budget
 def check_equal(
     lhs: sympy.Basic,
     rhs: sympy.Basic,
@@ -631,33 +651,6 @@ def check_equal(
     >>> check_equal(x[i] + 1, x[i]).verdict.value
     'false'
     """
-    if _STEP_DEADLINE.get() is not None:
-        return _check_equal(
-            lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions,
-            n=n, cfg=cfg, unknowns=unknowns, _conditional=_conditional,
-        )
-    token = _STEP_DEADLINE.set(time.monotonic() + STEP_BUDGET_FACTOR * cfg.step_timeout_s)
-    try:
-        return _check_equal(
-            lhs, rhs, definitions=definitions, assumptions=assumptions, conditions=conditions,
-            n=n, cfg=cfg, unknowns=unknowns, _conditional=_conditional,
-        )
-    finally:
-        _STEP_DEADLINE.reset(token)
-
-
-def _check_equal(
-    lhs: sympy.Basic,
-    rhs: sympy.Basic,
-    *,
-    definitions: Definitions = (),
-    assumptions: Sequence[Assumption] = (),
-    conditions: Sequence[Assumption] = (),
-    n: sympy.Expr = symbols.n,
-    cfg: CheckConfig = DEFAULT_CONFIG,
-    unknowns: Names = NO_NAMES,
-    _conditional: bool = True,
-) -> StepResult:
 
     lhs, rhs = _as_sympy(lhs, "lhs"), _as_sympy(rhs, "rhs")
     if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
