@@ -70,7 +70,6 @@ def parse_formula(latex: str) -> sympy.Expr:
         functions=_context.function_names(latex) - _context.distribution_names(latex),
         letters=_context.lone_letters([latex]),
         entry_functions=_context.entry_functions(latex),
-        squared=_context.squared_variables(latex),
     )
     from symderiv.reader._source import SourceText
 

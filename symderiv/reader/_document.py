@@ -92,7 +92,6 @@ class _Reader:
             matrices=ctxmod.matrix_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
-            squared=ctxmod.squared_variables(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
         )

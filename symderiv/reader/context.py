@@ -241,33 +241,6 @@ def entry_functions(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_SUB = r"(\{\s*\\?[A-Za-z0-9]+\s*\}|\\[A-Za-z]+|[A-Za-z0-9])"
-_SQUARED_VARIABLE = re.compile(
-    r"\\partial\s*\{?\s*\\?(?P<name>[A-Za-z]+)\s*(?:\^\s*\{?\s*2\s*\}?\s*(?:_\s*" + _SUB + r")?"
-    r"|_\s*" + _SUB + r"\s*\^\s*\{?\s*2\s*\}?)"
-)
-
-
-def squared_variables(text: str) -> frozenset[str]:
-    r"""Squared names the document differentiates with respect to: ``\partial \sigma^2_B``.
-
-    >>> sorted(squared_variables(r"$$\frac{\partial f}{\partial \sigma^2_B} = \frac{\partial f}{\partial \tau_k^2}$$"))
-    ['sigma_B']
-    """
-    out: set[str] = set()
-    for m in _SQUARED_VARIABLE.finditer(text):
-        before = text[max(0, m.start() - 300) : m.start()]
-        if re.search(r"\^\s*\{?\s*2", before.rsplit("\\frac", 1)[-1]):
-            continue  # \frac{\partial^2 f}{\partial z^2}: a second derivative, not a variable
-        sub = next((g for g in m.groups()[1:] if g), None)
-        name = m.group("name")
-        label = sub.strip("{} ").lstrip("\\") if sub else ""
-        if len(label) == 1 and label.islower():
-            continue  # \sigma_j^2: an entry j of a vector of variances stays indexed
-        out.add(f"{name}_{label}" if label else name)
-    return frozenset(out)
-
-
 _LONE_LETTER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])(?![A-Za-z])")
 
 

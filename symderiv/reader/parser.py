@@ -160,9 +160,6 @@ class ParseContext:
     #: Names defined entry by entry of a function of a whole vector (``\\sigma(A_i) = e^{A_i} /
     #: \\sum_j e^{A_j}``): ``\\sigma(A_k)`` is entry ``k`` of ``\\sigma`` of the vector ``A``.
     entry_functions: frozenset[str] = frozenset()
-    #: Squared names the document differentiates with respect to (``\\partial \\sigma^2_B``),
-    #: keyed ``sigma_B``: each is one variable (the variance), not a square.
-    squared: frozenset[str] = frozenset()
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
@@ -1057,9 +1054,6 @@ class _Parser:
             if not isinstance(value, AppliedUndef) or len(value.args) != 1:
                 raise self.error("a prime on something that is not a function", t, unsupported=True)
             return self.primed(value, value.args[0], primes, t)
-        squared = self.squared_variable(name, sub_toks, sup)
-        if squared is not None:
-            return squared
         if sample is not None:
             value = self.sampled(name, t, sub_toks, sub_at, sample)
         else:
@@ -1136,25 +1130,6 @@ class _Parser:
                 or (toks[1].kind == "cmd" and toks[1].text in GREEK)
             )
         )
-
-    def squared_variable(
-        self,
-        name: str,
-        sub_toks: list[Token] | None,
-        sup: list[tuple[Token, sympy.Expr | _Transpose]],
-    ) -> sympy.Expr | None:
-        """``\\sigma^2_B`` in a document that differentiates with respect to it: one name.
-
-        NOTE: \\partial \\sigma^2_B makes the variance a variable of its own; it is positive.
-        """
-        if len(sup) != 1 or sup[0][1] != 2 or not self.ctx.squared:
-            return None
-        sub = "".join(u.text for u in sub_toks or [] if u.kind in ("word", "name", "num", "cmd"))
-        key = f"{name}_{sub}" if sub else name
-        if key not in self.ctx.squared:
-            return None
-        shown = f"{name}^2_{{{sub}}}" if sub else f"{name}^2"
-        return sympy.Symbol(shown, positive=True)
 
     def entry_call(self, name: str, t: Token) -> sympy.Expr:
         """``\\sigma(A_k)`` where the document defines ``\\sigma(A_i)`` from all of ``A``."""
@@ -1790,6 +1765,8 @@ class _Parser:
                 continue
             rows[-1].append(self.expr())
         rows = [r for r in rows if r]
+        if any(isinstance(v, sympy.MatrixBase) or _v.is_shaped(v) for r in rows for v in r):
+            raise self.error("a matrix inside a matrix is not read", t, unsupported=True)
         if not rows or len({len(r) for r in rows}) != 1:
             raise self.error("a matrix with rows of different lengths", t)
         return sympy.ImmutableMatrix(rows)

@@ -256,6 +256,7 @@ def test_documents_read_without_a_traceback(doc: str) -> None:
 @example(
     "\\exp(\\frac{\\begin{bmatrix} a \\\\ a \\end{bmatrix}}{\\frac{0}{a}}, 1)"
 )  # matrix algebra
+@example("\\begin{bmatrix} a \\\\ \\exp(a, a) \\end{bmatrix}")  # a matrix inside a matrix
 @given(damaged_formulas())
 def test_formulas_read_or_raise_a_parse_error(latex: str) -> None:
     start = time.monotonic()

@@ -451,25 +451,6 @@ def test_function_argument_after_a_number(latex: str, expected: sympy.Basic) -> 
     assert read(latex) == expected
 
 
-# -- a squared name differentiated with respect to is one variable -------------------------------
-def test_variance_is_a_variable_where_the_document_differentiates_by_it() -> None:
-    d = read_markdown(
-        "$$v_i = \\frac{x_i}{\\sqrt{\\sigma^2_B + 1}}$$\n\n"
-        "$$\\frac{\\partial v_i}{\\partial \\sigma^2_B} = -\\frac{x_i}{2}(\\sigma^2_B + 1)^{-3/2}$$"
-    )
-    var = sympy.Symbol("sigma^2_{B}", positive=True)
-    assert d.steps[0].rhs == x[i] / sympy.sqrt(var + 1)
-    assert d.steps[1].lhs == sympy.Derivative(symbols.vector("v")[i], var)
-
-
-def test_square_stays_a_square_elsewhere() -> None:
-    d = read_markdown(
-        "$$v = \\sigma^2_B + \\sigma_j^2$$\n\n$$\\frac{\\partial f}{\\partial \\sigma_j^2} = 0$$"
-    )
-    sigma = symbols.scalar("sigma_B")
-    assert d.steps[0].rhs.has(sigma**2)
-
-
 @pytest.mark.parametrize(
     ("latex", "expected"),
     [
