@@ -526,7 +526,7 @@ def search(p: Prepared, setting: _Setting, cfg: CheckConfig, ns: Sequence[int]) 
                 if matter is None or len(matter) > 1 or (
                     len(matter) == 1
                     and not (
-                        C.is_unknown(matter[0])
+                        isinstance(matter[0], sympy.Derivative)
                         and _only_where_zero(L, R, pt.values, matter[0], cfg)
                     )
                 ):
