@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 
 import sympy
 
@@ -139,3 +140,35 @@ def lowering_table(
 ) -> dict[sympy.Basic, sympy.Basic]:
     """``{x[m]: x_m}`` for every base and every m (built once: Indexed creation is slow)."""
     return {base[m]: sym for base, syms in scalars.items() for m, sym in enumerate(syms, start=1)}
+
+
+def entry_matrices(
+    lhs_at: Callable[[dict[sympy.Symbol, int]], sympy.Expr],
+    rhs_at: Callable[[dict[sympy.Symbol, int]], sympy.Expr],
+    free: Sequence[sympy.Symbol],
+    conds: Sequence[sympy.Basic],
+    n: int,
+) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix]:
+    """Both sides of a step with one or two free indices as n x n (or n x 1) matrices.
+
+    An entry whose index values fail a stated case condition (``i \\neq j`` on the diagonal)
+    is 0 on both sides.
+    """
+
+    def keep(values: dict[sympy.Symbol, int]) -> bool:
+        sub = {s: sympy.Integer(v) for s, v in values.items()}
+        return all(bool(c.xreplace(sub)) for c in conds)
+
+    if len(free) == 2:
+        a, b = free
+        cells = [{a: r, b: c} for r in range(1, n + 1) for c in range(1, n + 1)]
+        shape = (n, n)
+    else:
+        (a,) = free
+        cells = [{a: r} for r in range(1, n + 1)]
+        shape = (n, 1)
+    kept = [keep(v) for v in cells]
+    zero = sympy.Integer(0)
+    lhs = sympy.ImmutableMatrix(*shape, [lhs_at(v) if k else zero for v, k in zip(cells, kept)])
+    rhs = sympy.ImmutableMatrix(*shape, [rhs_at(v) if k else zero for v, k in zip(cells, kept)])
+    return lhs, rhs

@@ -31,6 +31,7 @@ import sympy
 
 from symderiv import symbols
 from symderiv.builders._calculus import (
+    entry_matrices,
     fresh_bound,
     instantiate,
     lowering_table,
@@ -685,22 +686,7 @@ def lower(
                 raise ValueError(f"only index cases can be instantiated, not {c.text}")
         conds = [c.expr for c in step.conditions]
 
-        def keep(values: dict[sympy.Symbol, int]) -> bool:
-            sub = {s: sympy.Integer(v) for s, v in values.items()}
-            return all(bool(c.xreplace(sub)) for c in conds)
-
-        if len(free) == 2:
-            a, b = free
-            cells = [{a: r, b: c} for r in range(1, n + 1) for c in range(1, n + 1)]
-            shape = (n, n)
-        else:
-            (a,) = free
-            cells = [{a: r} for r in range(1, n + 1)]
-            shape = (n, 1)
-        kept = [keep(v) for v in cells]
-        zero = sympy.Integer(0)
-        lhs = sympy.ImmutableMatrix(*shape, [lhs_at(v) if k else zero for v, k in zip(cells, kept)])
-        rhs = sympy.ImmutableMatrix(*shape, [rhs_at(v) if k else zero for v, k in zip(cells, kept)])
+        lhs, rhs = entry_matrices(lhs_at, rhs_at, free, conds, n)
         return (dataclasses.replace(step, lhs=lhs, rhs=rhs, conditions=()),)
 
     steps = tuple(itertools.chain.from_iterable(lift(s) for s in d.steps))
