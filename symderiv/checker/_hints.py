@@ -1,0 +1,54 @@
+"""Hints for a false step: the one-edit fix search of :mod:`symderiv.checker.explain`, within a budget."""
+
+from __future__ import annotations
+
+import time
+
+import sympy
+
+from symderiv.checker import _symbolic
+from symderiv.checker.engine import NO_NAMES, Names, equal
+from symderiv.checker.explain import one_edit_fixes
+from symderiv.config import CheckConfig
+from symderiv.model import Derivation, Step
+
+#: The one-edit fix search of a false step may take this share of ``--timeout``.
+HINT_SHARE = 0.4
+
+__all__ = ["HINT_SHARE", "fix_hints", "merge"]
+
+
+def merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(h for h in more if h not in first)
+
+
+def fix_hints(
+    step: Step,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    budget_s: float,
+    unknowns: Names = NO_NAMES,
+) -> tuple[str, ...]:
+    cheap = CheckConfig(concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
+    # NOTE: a deadline checked by the oracle itself: nested time limits inside check_equal
+    # would absorb an outer alarm.
+    deadline = time.monotonic() + budget_s
+
+    def oracle(a: sympy.Expr, b: sympy.Expr) -> bool | None:
+        if time.monotonic() > deadline:
+            return None
+        return equal(
+            a,
+            b,
+            definitions=definitions,
+            assumptions=d.assumptions,
+            conditions=step.conditions,
+            n=d.n,
+            cfg=cheap,
+            unknowns=unknowns,
+        )
+
+    indices = tuple(
+        sorted(_symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs), key=str)
+    )
+    return one_edit_fixes(step.lhs, step.rhs, equal=oracle, indices=indices, max_calls=60)

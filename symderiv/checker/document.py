@@ -1,0 +1,495 @@
+"""The step loop: definitions recorded where they stand, standard objects, each step judged.
+
+Interface:
+    check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from symderiv import symbols
+from symderiv.checker import _claims, _hints, _symbolic
+from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
+from symderiv.checker.hygiene import index_warnings, repair_definition
+from symderiv.checker.numbers import mixed_log_bases, with_log_base
+from symderiv.config import CheckConfig
+from symderiv.model import Derivation, Step
+from symderiv.results import DerivationReport, StepReport, StepResult, Verdict
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+__all__ = ["check"]
+
+
+def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
+    """Check every step of ``d`` in order.
+
+    Definitions are recorded (a re-definition is checked against the earlier one); unread
+    steps are ``unparsed``; numeric claims are judged against their digits; every other step
+    goes to the equality engine under the derivation's assumptions and the step's conditions.
+
+    >>> from symderiv.builders.derivations import softmax_ce
+    >>> report = check(softmax_ce())
+    >>> report.summary["proved"], report.summary["definition"]
+    (9, 2)
+    """
+    # NOTE: two passes. Definitions first, in document order (a re-definition is judged
+    # against the earlier ones); then every other step, with the definitions in effect where
+    # it stands: the latest one before it, or, for a name defined only further down, the first
+    # one after it (notes often name a quantity after using it).
+    definitions: list[tuple[sympy.Basic, sympy.Basic]] = []
+    records: list[_Record] = list(_context_definitions(d))
+    results: dict[int, StepResult] = {}
+    standards = {
+        a.expr.lhs: a.expr.rhs
+        for a in d.context
+        if a.kind == "standard" and isinstance(a.expr, sympy.Eq)
+    }
+    unknowns = _document_unknowns(d)
+    for pos, step in enumerate(d.steps):
+        if not step.is_definition:
+            continue
+        result = _check_step(step, d, tuple(definitions), cfg, unknowns)
+        results[pos] = result
+        if not (step.is_parsed and result.verdict is Verdict.DEFINITION):
+            continue
+        assert step.lhs is not None and step.rhs is not None
+        if isinstance(step.rhs, sympy.MatrixBase):
+            # NOTE: a vector of values (x = [2, 1, 0]) is context for numeric claims; a
+            # vector of formulas (p = [e^{x_1}/..., ...]) defines each entry p_m.
+            if not all(e.is_number for e in step.rhs):
+                entries = _entrywise(step.lhs, step.rhs)
+                definitions.extend(entries)
+                records.extend(_Record(float(pos), t, v) for t, v in entries)
+            continue
+        value = step.rhs
+        repaired = repair_definition(step.lhs, step.rhs)
+        if repaired is not None:
+            value, warning = repaired
+            result = dataclasses.replace(result, warnings=result.warnings + (warning,))
+        if step.lhs in standards:
+            result, value = _against_standard(
+                step, value, standards[step.lhs], d, tuple(definitions), cfg, result
+            )
+        results[pos] = result
+        definitions.append((step.lhs, value))
+        records.append(_Record(float(pos), step.lhs, value))
+    for pos, step in enumerate(d.steps):
+        if pos not in results:
+            defs = _in_effect(records, pos)
+            read, via = _through_intermediates(step, _intermediates(d, defs, unknowns), defs)
+            result = _check_step(read, d, defs, cfg, unknowns)
+            if via and result.verdict is not Verdict.UNPARSED:
+                result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
+            results[pos] = result
+    reports = [StepReport(step, results[pos]) for pos, step in enumerate(d.steps)]
+    finding = mixed_log_bases(_claims.log_base_uses(reports, d))
+    return DerivationReport(
+        derivation=d,
+        steps=tuple(reports),
+        seed=cfg.seed,
+        warnings=(finding,) if finding else (),
+    )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """A definition and where it stands: the position of its step (x.5 between steps)."""
+
+    position: float
+    target: sympy.Basic
+    value: sympy.Basic
+
+
+def _context_definitions(d: Derivation) -> list[_Record]:
+    """Definitions stated in the prose's inline math (``$u = \\exp(a_0) + \\exp(a_1)$``)."""
+    lines = [s.span.line if s.span is not None else None for s in d.steps]
+    out = []
+    for a in d.context:
+        if a.kind != "definition" or not isinstance(a.expr, sympy.Tuple) or a.span is None:
+            continue
+        after = next(
+            (k for k, line in enumerate(lines) if line is not None and line > a.span.line),
+            len(lines),
+        )
+        out.append(_Record(after - 0.5, a.expr[0], a.expr[1]))
+    return out
+
+
+def _in_effect(records: list[_Record], pos: int) -> Definitions:
+    """Per name: its definitions before ``pos``; with none before, the first one after."""
+    by_name: dict[str, list[_Record]] = {}
+    for r in sorted(records, key=lambda r: r.position):
+        by_name.setdefault(_symbolic.name_of(_head(r.target)), []).append(r)
+    out: list[_Record] = []
+    for group in by_name.values():
+        before = [r for r in group if r.position < pos]
+        if before:
+            out.extend(before)
+        elif not all(_is_value(r.value) for r in group if r.position == group[0].position):
+            # NOTE: a formula names a quantity for the whole document; a value (T = 1, "at
+            # deployment") is a setting from where it stands on, never backwards.
+            first = group[0].position
+            out.extend(r for r in group if r.position == first)
+    out.sort(key=lambda r: r.position)
+    return tuple((r.target, r.value) for r in out)
+
+
+def _intermediates(
+    d: Derivation, definitions: Definitions, unknowns: Names
+) -> dict[str, list[sympy.Symbol]]:
+    """For an undefined name, the defined quantities the document differentiates it by.
+
+    ``∂L/∂\\hat y`` written somewhere, with ``\\hat y`` defined, makes ``L`` a function of
+    ``\\hat y`` in the whole document.
+    """
+    defined = {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
+    out: dict[str, list[sympy.Symbol]] = {}
+    for s in d.steps:
+        for side in (s.lhs, s.rhs) if s.is_parsed else ():
+            assert side is not None
+            for der in side.atoms(sympy.Derivative):
+                if len(der.variable_count) != 1 or der.variable_count[0][1] != 1:
+                    continue
+                head, w = der.expr, der.variables[0]
+                if (
+                    isinstance(head, sympy.Symbol)
+                    and head.name in unknowns.functions
+                    and w in defined
+                ):
+                    found = out.setdefault(head.name, [])
+                    if w not in found:
+                        found.append(w)
+    return out
+
+
+def _through_intermediates(
+    step: Step, table: dict[str, list[sympy.Symbol]], definitions: Definitions
+) -> tuple[Step, str]:
+    """``∂L/∂z`` read as ``Σ_w ∂L/∂w · ∂w/∂z`` over the quantities w that L is a function of.
+
+    NOTE: the document writes L as a function of \\hat y (it differentiates L by \\hat y), and
+    \\hat y is defined in terms of z: L depends on z through \\hat y.  The reading is named in
+    the step's detail.
+    """
+    if not table or not step.is_parsed or step.is_definition:
+        return step, ""
+    used: list[str] = []
+
+    def rewrite(der: sympy.Basic) -> sympy.Basic:
+        assert isinstance(der, sympy.Derivative)
+        head = der.expr
+        if not isinstance(head, sympy.Symbol) or len(der.variable_count) != 1:
+            return der
+        ((v, order),) = der.variable_count
+        ws = table.get(head.name, [])
+        if order != 1 or not ws or v in ws:
+            return der
+        depends = [
+            w
+            for w in ws
+            if _symbolic.name_of(v)
+            in {
+                _symbolic.name_of(a)
+                for a in _symbolic.substitute_definitions(w, definitions).atoms(
+                    sympy.Symbol, sympy.Indexed
+                )
+            }
+        ]
+        if not depends:
+            return der
+        used.append(
+            f"read ∂{head}/∂{_symbolic.name_of(v)} through "
+            + ", ".join(sympy.sstr(w) for w in depends)
+            + f" ({head} a function of {', '.join(sympy.sstr(w) for w in ws)})"
+        )
+        return sympy.Add(*(sympy.Derivative(head, w) * sympy.Derivative(w, v) for w in depends))
+
+    assert step.lhs is not None and step.rhs is not None
+    lhs = step.lhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
+    rhs = step.rhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
+    if not used:
+        return step, ""
+    return dataclasses.replace(step, lhs=lhs, rhs=rhs), "; ".join(dict.fromkeys(used))
+
+
+def _is_value(e: sympy.Basic) -> bool:
+    if isinstance(e, sympy.MatrixBase):
+        return all(v.is_number for v in e)
+    return bool(e.is_number)
+
+
+def _document_unknowns(d: Derivation) -> Names:
+    r"""The document's undefined names: the functions it differentiates, the variables it uses.
+
+    NOTE: a name is a function of what the document differentiates it by, wherever that is
+    written; inside another step's derivative (``∂/∂a_0 (-t_0 \log y_0)``) it is then no
+    constant, and its derivative stays an unknown.  A name on both sides of some step, or one
+    that a derivative or a limit is taken by, is a variable of the document's identities.
+    """
+    sides = [(s.lhs, s.rhs) for s in d.steps if s.is_parsed and s.lhs is not None]
+    defined = {
+        _symbolic.name_of(_head(s.lhs))
+        for s in d.steps
+        if s.is_definition and s.lhs is not None and _symbolic.defines_every_entry(s.lhs)
+    }
+    everything = [e for pair in sides for e in pair if e is not None]
+    functions = _symbolic.dependent_names(everything) - defined
+    variables: set[str] = set()
+    for lhs, rhs in sides:
+        if lhs is None or rhs is None:
+            continue
+        variables |= _symbolic.names_in(lhs) & _symbolic.names_in(rhs)
+        for e in (lhs, rhs):
+            for der in e.atoms(sympy.Derivative):
+                variables |= {_symbolic.name_of(v) for v in der.variables}
+            for lim in e.atoms(sympy.Limit):
+                variables |= {_symbolic.name_of(lim.args[1])}
+    return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
+
+
+def _entrywise(
+    target: sympy.Basic, value: sympy.MatrixBase
+) -> list[tuple[sympy.Basic, sympy.Basic]]:
+    """``p = [v_1, ..., v_n]`` as the definitions ``p_m = v_m``."""
+    if isinstance(target, sympy.IndexedBase):
+        base = target
+    elif isinstance(target, sympy.Symbol):
+        base = symbols.vector(target.name)
+    else:
+        return []
+    return [(base[m], v) for m, v in enumerate(value, start=1)]
+
+
+def _against_standard(
+    step: Step,
+    value: sympy.Basic,
+    standard: sympy.Basic,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    cfg: CheckConfig,
+    result: StepResult,
+) -> tuple[StepResult, sympy.Basic]:
+    """A document's definition of a standard object (entropy, ...) checked against the standard one."""
+    assert step.lhs is not None
+    name = sympy.sstr(step.lhs)
+    same_object = isinstance(value, AppliedUndef) and value.func == getattr(step.lhs, "func", None)
+    if value.has(step.lhs) or same_object:
+        # NOTE: a definition by another name for the same object (H(P) = H(x)) says nothing to
+        # check; later steps use the standard meaning.
+        return dataclasses.replace(
+            result, detail=f"{result.detail}; {name} read with its standard definition"
+        ), standard
+    bounds = {hi for t in value.atoms(sympy.Sum) for _, _, hi in t.limits}
+    if len(bounds) == 1 and isinstance(d.n, sympy.Symbol):
+        # NOTE: the standard object is written over n; the document's sums say how many terms.
+        standard = standard.xreplace({d.n: next(iter(bounds))})
+    # NOTE: entropy in bits (log_2) is the standard object in another unit, not a slip; the
+    # natural-log reading comes first, and its result is the one reported when none agrees.
+    readings = [
+        (None, standard),
+        (2, with_log_base(standard, 2)),
+        (10, with_log_base(standard, 10)),
+    ]
+    res: StepResult | None = None
+    for base, form in readings:
+        found = check_equal(
+            value, form, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        res = res or found
+        if found.verdict.accepts:
+            how = (
+                f"agrees with the standard definition of {name}"
+                if base is None
+                else (f"the standard definition of {name} in log base {base}")
+            )
+            return dataclasses.replace(
+                result, detail=f"{result.detail}; {how} ({found.verdict.value})"
+            ), value
+    assert res is not None
+    if res.verdict is Verdict.FALSE:
+        flipped = check_equal(
+            -value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        if flipped.verdict.accepts:
+            # NOTE: the standard object with its sign lost (H(p, m) = Σ p log m) is a slip.
+            return dataclasses.replace(
+                res,
+                detail=f"differs from the standard definition of {name} = "
+                f"{sympy.sstr(standard)}: {res.detail}",
+                hints=("the standard definition has the opposite sign",),
+            ), standard
+        # NOTE: another object under a standard name (sigma(A_i) for a softmax entry, or the
+        # logistic function written 1/(1 + e^z)) is the document's to choose: noted, and the
+        # document's definition is the one later steps use.
+        note = (
+            f"differs from the standard definition {name} = {sympy.sstr(standard)}; "
+            "the steps use the document's definition"
+        )
+        return dataclasses.replace(
+            result, detail=f"{result.detail}; {note}", warnings=result.warnings + (note,)
+        ), value
+    return dataclasses.replace(
+        result,
+        detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})",
+    ), value
+
+
+def _where(step: Step) -> str:
+    span = step.problem_span or step.span
+    return f" at {span}" if span is not None else ""
+
+
+def _head(t: sympy.Basic) -> sympy.Basic:
+    return t.base if isinstance(t, sympy.Indexed) else t
+
+
+def _check_step(
+    step: Step,
+    d: Derivation,
+    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    cfg: CheckConfig,
+    unknowns: Names = NO_NAMES,
+) -> StepResult:
+    if not step.is_parsed:
+        reason = step.problem or (
+            "the left side could not be read"
+            if step.lhs is None
+            else "the right side could not be read"
+        )
+        return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
+    assert step.lhs is not None and step.rhs is not None
+    warnings = index_warnings(step.lhs, step.rhs) if not step.is_definition else ()
+    data_case = [c.text for c in step.conditions if c.kind == "data_case"]
+    if data_case and step.is_definition:
+        # NOTE: p_t = p "if y = 1" defines p_t there only: never used as p_t = p everywhere.
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "data-case",
+            detail=f"defines {sympy.sstr(step.lhs)} only in the case {data_case[0]} (a condition "
+            "on the data): not used as a definition",
+        )
+    if step.is_definition:
+        earlier = [v for t, v in definitions if _head(t) == _head(step.lhs)]
+        if not earlier:
+            return StepResult(
+                Verdict.DEFINITION,
+                "definition",
+                detail=f"defines {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)}",
+            )
+        res = check_equal(
+            step.lhs, step.rhs, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
+        )
+        if not res.verdict.accepts:
+            # NOTE: a name given a new meaning (q_i with a temperature after q_i without) is
+            # reported, and from here on the new meaning is the one used.
+            note = (
+                f"redefines {sympy.sstr(step.lhs)}, which an earlier definition gave another "
+                f"value ({res.counterexample.text if res.counterexample else res.detail}); "
+                "later steps use this definition"
+            )
+            return StepResult(
+                Verdict.DEFINITION,
+                "definition",
+                detail=f"defines {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)}; {note}",
+                warnings=(note,),
+            )
+        return dataclasses.replace(
+            res, detail=f"re-definition checked against the earlier one: {res.detail}"
+        )
+    if _claims.is_numeric_claim(step.rhs):
+        claim = _claims.numeric_claim(step, d, definitions)
+        if claim is not None:
+            return dataclasses.replace(claim, warnings=claim.warnings + warnings)
+    with_values = _claims.with_context(step, d, definitions, cfg)
+    if with_values is not None:
+        return dataclasses.replace(with_values, warnings=with_values.warnings + warnings)
+    result = check_equal(
+        step.lhs,
+        step.rhs,
+        definitions=definitions,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=cfg,
+        unknowns=unknowns,
+    )
+    if data_case and not result.verdict.accepts:
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "data-case",
+            detail=f"stated for the case {data_case[0]} (a condition on the data), which is not "
+            f"used: {result.detail}",
+        )
+    if result.verdict is Verdict.FALSE:
+        held = _partial_reading(step, d, definitions, cfg, unknowns)
+        if held is not None:
+            return dataclasses.replace(held, warnings=held.warnings + warnings)
+    if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
+        result = dataclasses.replace(
+            result,
+            hints=_hints.merge(
+                result.hints,
+                _hints.fix_hints(
+                    step, d, definitions, _hints.HINT_SHARE * cfg.step_timeout_s, unknowns
+                ),
+            ),
+        )
+    return dataclasses.replace(result, warnings=result.warnings + warnings)
+
+
+def _partial_reading(
+    step: Step,
+    d: Derivation,
+    definitions: Definitions,
+    cfg: CheckConfig,
+    unknowns: Names,
+) -> StepResult | None:
+    """The other reading of a derivative through defined quantities: those held fixed.
+
+    NOTE: ``∂/∂x_i [x_i / sqrt(σ_B^2 + ε) - μ_B / sqrt(σ_B^2 + ε)]`` is a total derivative if
+    μ_B and σ_B are the batch mean and variance the document defines, and a partial one (μ_B
+    and σ_B held fixed, as backpropagation notes often mean) otherwise.  A step that fails as
+    the first and holds as the second rests on a reading, so it is undetermined, never false.
+    """
+    assert step.lhs is not None and step.rhs is not None
+    inside: set[str] = set()
+    for side in (step.lhs, step.rhs):
+        for der in side.atoms(sympy.Derivative):
+            wrt = {_symbolic.name_of(v) for v in der.variables}
+            inside |= {_symbolic.name_of(t) for t in der.expr.atoms(sympy.Indexed)} - wrt
+            inside |= {s.name for s in der.expr.free_symbols if isinstance(s, sympy.Symbol)} - wrt
+    held = {
+        _symbolic.name_of(_head(t)) for t, _ in definitions if _symbolic.name_of(_head(t)) in inside
+    }
+    if not held:
+        return None
+    kept = tuple((t, v) for t, v in definitions if _symbolic.name_of(_head(t)) not in held)
+    res = check_equal(
+        step.lhs,
+        step.rhs,
+        definitions=kept,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        # NOTE: a second reading of a step already judged: half its budget.
+        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
+        unknowns=unknowns,
+    )
+    if not res.verdict.accepts:
+        return None
+    names = ", ".join(sorted(held))
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            f"the readings disagree: with {names} held fixed (a partial derivative) the step "
+            f"holds ({res.verdict.value}); with {names} as defined in the document (a total "
+            "derivative) it does not"
+        ),
+    )
