@@ -79,6 +79,7 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         results[pos] = result
         definitions.append((step.lhs, value))
         records.append(_Record(float(pos), step.lhs, value))
+    records.extend(_bare_names(records))
     for pos, step in enumerate(d.steps):
         if pos not in results:
             defs = _in_effect(records, pos)
@@ -118,6 +119,38 @@ def _context_definitions(d: Derivation) -> list[_Record]:
             len(lines),
         )
         out.append(_Record(after - 0.5, a.expr[0], a.expr[1]))
+    return out
+
+
+def _of_names(a: sympy.Basic) -> bool:
+    """``t``, ``\\mathbf o``, ``A_i``, ``\\sigma(A)``: what a function is written with."""
+    if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
+        return not (isinstance(a, sympy.Symbol) and a.is_integer)
+    if isinstance(a, sympy.Indexed):
+        return all(isinstance(i, sympy.Symbol) for i in a.indices)
+    return isinstance(a, AppliedUndef) and all(
+        isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args
+    )
+
+
+def _bare_names(records: list[_Record]) -> list[_Record]:
+    """``E(t, o) := ...`` also gives the bare ``E`` of ``∂E/∂o_j`` its meaning.
+
+    NOTE: a function defined of names is, written without them, that function of those very
+    names (the document's own habit); only when the bare name has no definition of its own and
+    the function one arity.
+    """
+    by_function: dict[str, list[_Record]] = {}
+    for r in records:
+        t = r.target
+        if isinstance(t, AppliedUndef) and t.args and all(_of_names(a) for a in t.args):
+            by_function.setdefault(t.func.__name__, []).append(r)
+    own = {_symbolic.name_of(_head(r.target)) for r in records}
+    out = []
+    for name, group in by_function.items():
+        if name in own or len({len(r.target.args) for r in group}) != 1:
+            continue
+        out.extend(_Record(r.position, symbols.scalar(name), r.value) for r in group)
     return out
 
 

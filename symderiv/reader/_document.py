@@ -520,7 +520,13 @@ class _Reader:
                     )
                 if self.ctx.logits is None:
                     self.learn_logits(rhs_e)
-            defined = frozenset(self.defined) | self.predefined
+            # NOTE: a function the document defines entry by entry (\sigma(A_i) := ...) is its
+            # own for a whole vector too: \sigma(A) is not the standard sigmoid then.
+            defined = (
+                frozenset(self.defined)
+                | self.predefined
+                | {definition_key(f, 1) for f in self.ctx.entry_functions}
+            )
             lhs_e = self.standard(lhs, lhs_e, defined)
             rhs_e = self.standard(rhs, rhs_e, defined)
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
@@ -575,7 +581,10 @@ class _Reader:
 
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
-        if isinstance(lhs, AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
+        # NOTE: \sigma(A_i) := ... is a function of the vector A and the entry index i.
+        if isinstance(lhs, AppliedUndef) and all(
+            isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in lhs.args
+        ):
             self.functions[lhs.func.__name__, len(lhs.args)] = (lhs.args, rhs)
 
     def apply_functions(self, e: sympy.Basic) -> sympy.Basic:
@@ -641,6 +650,9 @@ def _bare_argument(a: sympy.Basic) -> bool:
     """``x``, ``\\mathbf{x}``, ``A_i``: what a function can be defined of (not ``-z``, ``2x``)."""
     if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
         return True
+    if isinstance(a, AppliedUndef):
+        # H(Y, \sigma(A)): a function of a function of names
+        return all(isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args)
     return isinstance(a, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in a.indices)
 
 

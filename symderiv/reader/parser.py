@@ -967,12 +967,12 @@ class _Parser:
         if not toks:
             raise self.error("a call without arguments", at)
         q = self.sub(toks)
-        args = [q.expr()]
+        args = [q.ellipsis() or q.expr()]
         # NOTE: q(z | x) and P(y | X, w) are functions of all their arguments: conditioning
         # is read as one more argument, never as an absolute value.
         while q.at_sym(",") or q.at_sym(";") or q.at_sym("|") or q.at("cmd", "mid"):
             q.pos += 1
-            args.append(q.expr())
+            args.append(q.ellipsis() or q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
         out: list[sympy.Expr] = []
@@ -983,6 +983,17 @@ class _Parser:
                 a = _vector(a.name)  # f(\mathbf{x}): a function of the whole vector x
             out.append(a)
         return out
+
+    def ellipsis(self) -> sympy.Expr | None:
+        """``\\ldots`` as a whole argument (``p(w_1, \\ldots, w_n)``): the arguments left out."""
+        if (self.at("cmd", "ldots") or self.at("cmd", "cdots")) and (
+            self.pos + 1 == len(self.toks)
+            or self.at_sym(",", 1)
+            or self.at_sym(";", 1)
+        ):
+            self.pos += 1
+            return symbols.scalar("\\ldots")
+        return None
 
     def indices(self, toks: list[Token], at: Token) -> list[sympy.Expr] | None:
         """A subscript's indices, or None when the subscript is part of a name (D_{KL})."""
@@ -1105,6 +1116,13 @@ class _Parser:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
+        if idx is None and self.at_sym("(") and self.bound_variable_follows():
+            # NOTE: p(x) inside \sum_{x \in X} (or an expectation over x): the entry of p at
+            # the summation variable, never p times x.
+            self.pos += 1
+            var = self.take().text
+            self.pos += 1
+            return self.vector_base(name)[_index(var)]
         if (
             idx is None
             and self.at_sym("(")
@@ -1118,6 +1136,14 @@ class _Parser:
                 f"{name} a function"
             )
         return self.bare(name)
+
+    def bound_variable_follows(self) -> bool:
+        """``(x)`` at the cursor with ``x`` bound by an enclosing sum or expectation."""
+        return (
+            self.one_variable_follows()
+            and self.toks[self.pos + 1].kind == "word"
+            and self.toks[self.pos + 1].text in self.bound
+        )
 
     def one_variable_follows(self) -> bool:
         """``(x)``, ``(\\mathbf z)``, ``(\\theta)`` at the cursor: one bare variable in parentheses."""
@@ -1134,6 +1160,10 @@ class _Parser:
     def entry_call(self, name: str, t: Token) -> sympy.Expr:
         """``\\sigma(A_k)`` where the document defines ``\\sigma(A_i)`` from all of ``A``."""
         args = self.call_args(t)
+        if len(args) == 1 and isinstance(args[0], sympy.IndexedBase):
+            return sympy.Function(name)(args[0])  # \sigma(A): the vector of its entries
+        if len(args) == 1 and isinstance(args[0], sympy.Symbol) and not args[0].is_integer:
+            return sympy.Function(name)(self.vector_base(args[0].name))
         if len(args) != 1 or not (isinstance(args[0], sympy.Indexed) and len(args[0].indices) == 1):
             raise self.error(
                 f"{name} is defined entry by entry ({name}(A_i)); this argument is not an entry",
@@ -1278,9 +1308,16 @@ class _Parser:
         toks = self.paren_tokens()
         parts: list[list[Token]] = [[]]
         m = 0
+        depth = 0
         while m < len(toks):
             u = toks[m]
-            if (
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                depth -= 1
+            if depth:
+                parts[-1].append(u)
+            elif (
                 u.kind == "sym"
                 and u.text == ","
                 or u.kind == "cmd"
@@ -1294,12 +1331,16 @@ class _Parser:
             else:
                 parts[-1].append(u)
             m += 1
+        if any(
+            len(part) != 1 or part[0].kind not in ("word", "name") or len(part[0].text) != 1
+            for part in parts
+        ):
+            # NOTE: H(Y, \sigma(A)), H(w_1, \ldots, w_n), D_{KL}(q(z|x) \| p(z)): not the
+            # standard object of named distributions but a function of what it is written
+            # with, whose meaning is the document's (a definition, or unknown).
+            return self.function_of_parts(name, parts, t)
         args: list[sympy.Basic] = []
         for part in parts:
-            if len(part) != 1 or part[0].kind not in ("word", "name") or len(part[0].text) != 1:
-                raise self.error(
-                    f"{name}(...) of something that is not a distribution name", t, unsupported=True
-                )
             letter = part[0].text
             if letter.islower():
                 dist = dict(self.ctx.rv).get(letter)
@@ -1321,6 +1362,26 @@ class _Parser:
         if name == "H" and len(args) not in (1, 2) or name == "D_KL" and len(args) != 2:
             raise self.error(f"{name} with {len(args)} arguments", t)
         return sympy.Function(name)(*args)
+
+    def function_of_parts(self, name: str, parts: list[list[Token]], t: Token) -> sympy.Expr:
+        """``H(Y, \\sigma(A))``: an undefined function of the expressions between separators."""
+        args: list[sympy.Expr] = []
+        for part in parts:
+            if not part:
+                raise self.error(f"an empty argument of {name}(...)", t)
+            args.append(self.argument(part, t))
+        return sympy.Function(name)(*args)
+
+    def argument(self, toks: list[Token], at: Token) -> sympy.Expr:
+        """One argument of a call; ``\\ldots`` alone stands for the arguments left out."""
+        if len(toks) == 1 and toks[0].kind == "cmd" and toks[0].text in ("ldots", "cdots"):
+            return symbols.scalar("\\ldots")
+        e = self.sub_expr(toks, at)
+        if isinstance(e, _v.Shaped):
+            if e.name is None or e.kind != "col":
+                raise self.error("a function of a vector expression", at, unsupported=True)
+            return _vector(e.name)
+        return e
 
     def expectation(self, sub_toks: list[Token], at: Token) -> sympy.Expr:
         """``E_{X \\sim P}[f(X)]`` → ``Sum(P[x] * f(x), (x, 1, n))``."""
@@ -1592,11 +1653,20 @@ class _Parser:
                 if kt.kind != "num":
                     raise self.error("a derivative order that is not a number", kt)
                 k = int(kt.text)
-            if not isinstance(v, sympy.Symbol | sympy.Indexed):
+            if not isinstance(v, sympy.Symbol | sympy.Indexed | AppliedUndef):
                 raise self.error("a derivative with respect to something that is not a variable", u)
             variables.extend([v] * k)
         if not variables:
             raise self.error("a derivative without a variable", t)
+        power = None
+        if order == 1 and len(variables) > 1 and len(set(variables)) == 1:
+            # NOTE: \partial f / \partial \sigma^2 (first order): the variable is the
+            # quantity sigma^2 itself, and d/d(s^k) = (1 / (k s^(k-1))) d/ds.
+            power, variables = len(variables), variables[:1]
+            self.warnings.append(
+                f"read the derivative by {sympy.sstr(variables[0])}^{power} as one by that "
+                "quantity (first order)"
+            )
         if order != len(variables):
             raise self.error("the derivative's order does not match its variables", t)
         if num:
@@ -1605,6 +1675,16 @@ class _Parser:
             if self.peek() is None:
                 raise self.error("a derivative operator without an operand", t)
             f = self.term()
+        if power is not None:
+            v = variables[0]
+            return sympy.Derivative(f, v) / (power * v ** (power - 1))
+        if len(variables) == 1 and isinstance(variables[0], AppliedUndef):
+            # NOTE: \partial \log \sigma(a) / \partial \sigma(a): by the quantity sigma(a),
+            # everything else held fixed; taken here, before a standard meaning replaces it.
+            held = sympy.Dummy("u")
+            return sympy.diff(f.xreplace({variables[0]: held}), held).xreplace(
+                {held: variables[0]}
+            )
         return sympy.Derivative(f, *variables)
 
     def partial(self, t: Token) -> sympy.Expr:

@@ -383,8 +383,11 @@ def test_function_defined_entry_by_entry_is_a_function_of_the_vector() -> None:
         "$$\\sigma(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$"
     )
     sigma = sympy.Function("sigma")
-    # used before its definition, sigma(x_k) is still entry k of sigma of the whole vector x
-    assert d.steps[0].lhs == sympy.Derivative(sympy.log(sigma(x, k)), x[i])
+    # used before its definition, sigma(x_k) is still entry k of sigma of the whole vector x:
+    # the definition's value with i -> k
+    j = symbols.index("j")
+    entry_k = sympy.exp(x[k]) / sympy.Sum(sympy.exp(x[j]), (j, 1, symbols.n))
+    assert d.steps[0].lhs == sympy.Derivative(sympy.log(entry_k), x[i])
     assert d.steps[1].lhs == sigma(x, i)
 
 
