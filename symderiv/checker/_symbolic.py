@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.tensor.indexed import IndexException
 
 _counter = itertools.count()
 
@@ -322,9 +323,14 @@ def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.
     """Take every derivative whose function involves no dependent unknown name."""
 
     def take(d: sympy.Derivative) -> sympy.Basic:
-        if (_names_in(d.expr) - _wrt_names(d)) & dependent:
-            return _chain_rule(d, dependent)
-        return sympy.diff(fresh_bound(d.expr), *d.variable_count)
+        try:
+            if (_names_in(d.expr) - _wrt_names(d)) & dependent:
+                return _chain_rule(d, dependent)
+            return sympy.diff(fresh_bound(d.expr), *d.variable_count)
+        except IndexException:
+            # NOTE: v_0 by v_{0i}: one name written with different numbers of indices; the
+            # derivative stays written (an unknown), never 0 by a guess.
+            return d
 
     return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
 

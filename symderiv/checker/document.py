@@ -79,7 +79,7 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         results[pos] = result
         definitions.append((step.lhs, value))
         records.append(_Record(float(pos), step.lhs, value))
-    records.extend(_bare_names(records))
+    records.extend(_bare_names(records, _indexed_names(d)))
     for pos, step in enumerate(d.steps):
         if pos not in results:
             defs = _in_effect(records, pos)
@@ -133,12 +133,24 @@ def _of_names(a: sympy.Basic) -> bool:
     )
 
 
-def _bare_names(records: list[_Record]) -> list[_Record]:
+def _indexed_names(d: Derivation) -> set[str]:
+    """Names the document writes with a subscript index somewhere (``E_n``)."""
+    return {
+        str(t.base.label)
+        for s in d.steps
+        if s.is_parsed
+        for side in (s.lhs, s.rhs)
+        if side is not None
+        for t in side.atoms(sympy.Indexed)
+    }
+
+
+def _bare_names(records: list[_Record], indexed: set[str]) -> list[_Record]:
     """``E(t, o) := ...`` also gives the bare ``E`` of ``∂E/∂o_j`` its meaning.
 
     NOTE: a function defined of names is, written without them, that function of those very
     names (the document's own habit); only when the bare name has no definition of its own and
-    the function one arity.
+    the function one arity, and never for a name also written as a vector (E and E_n).
     """
     by_function: dict[str, list[_Record]] = {}
     for r in records:
@@ -148,7 +160,7 @@ def _bare_names(records: list[_Record]) -> list[_Record]:
     own = {_symbolic.name_of(_head(r.target)) for r in records}
     out = []
     for name, group in by_function.items():
-        if name in own or len({len(r.target.args) for r in group}) != 1:
+        if name in own or name in indexed or len({len(r.target.args) for r in group}) != 1:
             continue
         out.extend(_Record(r.position, symbols.scalar(name), r.value) for r in group)
     return out

@@ -76,6 +76,7 @@ class _Reader:
         self.rules = rules
         #: keys of standard names the document defines somewhere (read in a first pass)
         self.predefined: frozenset[str] = frozenset()
+        self.general: frozenset[str] | None = None  # vectors defined anywhere (second pass)
         self.defined: set[str] = set()
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
@@ -486,7 +487,7 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
-            key = _definition_key(lhs_e, self.ctx.functions)
+            key = _definition_key(lhs_e, self.ctx.functions) or self.entry_key(lhs_e)
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
@@ -579,6 +580,21 @@ class _Reader:
             )
             return e
 
+    def entry_key(self, e: sympy.Basic) -> str | None:
+        """``C_2``, ``a_0``: a numbered entry of a vector the document never defines as such.
+
+        NOTE: an entry of a vector defined in general (a_k := ...) is a claim to check, never
+        a definition; decided on the second pass, which knows every definition.
+        """
+        if not (
+            isinstance(e, sympy.Indexed) and all(i.is_Integer for i in e.indices)
+        ):
+            return None
+        general = f"{e.base}[]"
+        if general in self.defined or (self.general is not None and general in self.general):
+            return None
+        return f"{e.base}[{','.join(str(i) for i in e.indices)}]"
+
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
         # NOTE: \sigma(A_i) := ... is a function of the vector A and the entry index i.
@@ -615,6 +631,7 @@ class _Reader:
                 return
 
 
+_ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
 
 
@@ -675,7 +692,8 @@ def read_document(
     d = first.read()
     standard_keys = {r.key for r in rules}
     later = frozenset(k for k in first.defined if k in standard_keys)
-    if not later and not first.functions:
+    entries = {k for k in first.defined if _ENTRY_KEY.fullmatch(k)}
+    if not later and not first.functions and not entries:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -683,4 +701,6 @@ def read_document(
     second = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules)
     second.predefined = later
     second.functions = dict(first.functions)
+    # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
+    second.general = frozenset(k for k in first.defined if k.endswith("[]"))
     return second.read()

@@ -1386,6 +1386,17 @@ class _Parser:
     def expectation(self, sub_toks: list[Token], at: Token) -> sympy.Expr:
         """``E_{X \\sim P}[f(X)]`` → ``Sum(P[x] * f(x), (x, 1, n))``."""
         words = [u for u in sub_toks if u.kind in ("word", "name")]
+        cut = next(
+            (m for m, u in enumerate(sub_toks) if u.kind == "cmd" and u.text == "sim"), None
+        )
+        if (
+            cut == 1
+            and sub_toks[0].kind in ("word", "name")
+            and len(sub_toks[0].text) == 1
+            and len(sub_toks) > 2
+            and not (len(words) == 2 and len(words[1].text) == 1)
+        ):
+            return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
@@ -1400,6 +1411,35 @@ class _Parser:
             self.bound.pop()
         body = body.xreplace({symbols.scalar(words[0].text): x})
         return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
+
+    def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
+        """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
+
+        NOTE: a density written as a function (or a name, p_g, applied to the variable); the
+        expectation is its integral against the body over the whole line.
+        """
+        q = self.sub(dist)
+        q.integration = [*self.integration, var]
+        d = q.expr()
+        if q.pos < len(q.toks):
+            raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
+        x = symbols.scalar(var)
+        if isinstance(d, sympy.Symbol) and not d.is_integer:
+            d = sympy.Function(d.name)(x)  # E_{x \sim p_g}: the density p_g at x
+        elif isinstance(d, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in d.indices):
+            label = f"{d.base.label}_{{{','.join(str(i) for i in d.indices)}}}"
+            d = sympy.Function(label)(x)
+        if not isinstance(d, AppliedUndef) or x not in d.args:
+            raise self.error("an expectation over something that is not a density of its variable", at, unsupported=True)
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error("E_{x \\sim p} without [ ... ]", self.peek() or at)
+        saved = self.integration
+        self.integration = [*saved, var]
+        try:
+            body = self.paren()
+        finally:
+            self.integration = saved
+        return sympy.Integral(d * body, x)
 
     # -- commands ------------------------------------------------------------------------
     def command(self, t: Token) -> sympy.Expr:
@@ -1544,7 +1584,22 @@ class _Parser:
 
     def integration_variable_follows(self) -> bool:
         """``(x)`` at the cursor inside ``\\int ... dx``: the name before it is applied to x."""
-        return self.one_variable_follows() and self.toks[self.pos + 1].text in self.integration
+        if not self.integration or not self.at_sym("("):
+            return False
+        if self.one_variable_follows():
+            return self.toks[self.pos + 1].text in self.integration
+        # D(G(z)) inside \int ... dz: a function of an expression of the variable
+        depth = 0
+        for u in self.toks[self.pos :]:
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif u.kind == "word" and u.text in self.integration and depth == 2:
+                return True
+        return False
 
     def integral(self, t: Token) -> sympy.Expr:
         """``\\int_a^b f(x) \\, dx``: a SymPy ``Integral``; the differential must be written."""

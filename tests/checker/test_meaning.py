@@ -61,6 +61,22 @@ NEVER_ACCEPTED = [
         "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n",
         id="agreement-where-both-sides-vanish-is-no-evidence",
     ),
+    pytest.param(
+        "$$\\frac{e^{z_i}}{\\sum_j e^{z_j}} = \\frac{e^{v_i}}{\\sum_j e^{v_j}}$$\n",
+        id="two-logit-vectors-never-share-their-values",
+    ),
+    pytest.param(
+        "$$C_1 = \\sum_i -p_i \\log q_i$$\n\n$$q_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n\n"
+        "$$p_i = \\frac{e^{v_i}}{\\sum_j e^{v_j}}$$\n\n"
+        "$$\\frac{\\partial C_1}{\\partial z_i} = 2 (q_i - p_i)$$\n",
+        id="a-numbered-name-defined-and-differentiated",
+    ),
+    pytest.param(
+        "$$E(w) = -\\frac{1}{N} \\sum_{n=1}^{N} E_n(w)$$\n\n"
+        "$$- \\frac{\\partial }{ \\partial w} \\frac{1}{N} \\sum_{n=1}^{N} E_{n} = "
+        "\\frac{1}{N} \\sum_{n=1}^{N} \\frac{\\partial E_{n} }{ \\partial w}$$\n",
+        id="a-function-E-says-nothing-of-the-vector-E_n",
+    ),
 ]
 
 
