@@ -487,7 +487,9 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
-            key = _definition_key(lhs_e, self.ctx.functions) or self.entry_key(lhs_e)
+            key = _definition_key(lhs_e, self.ctx.functions) or (
+                None if _numeric(rhs_e) else self.entry_key(lhs_e)
+            )
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
