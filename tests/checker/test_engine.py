@@ -10,29 +10,15 @@ from symderiv.builders.derivations import softmax_ce
 from symderiv.builders.gradients import softmax_jacobian_matrix
 from symderiv.builders.softmax import concrete_symbols, softmax_vector
 from symderiv.checker import check, check_equal, equal
-from symderiv.config import CheckConfig
 from symderiv.model import Assumption, Derivation, Relation, Step
 from symderiv.results import Verdict
+from tests.support.notation import DEFS, FAST, SUM_Y, L, S, i, j, k, n, p, x, y
 
-x, y, p, i, j, k, n, L = (
-    symbols.x,
-    symbols.y,
-    symbols.p,
-    symbols.i,
-    symbols.j,
-    symbols.k,
-    symbols.n,
-    symbols.L,
-)
-S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
-DEFS = ((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))))
 J = sympy.Derivative(p[i], x[j])
 G = sympy.Derivative(L, x[i])
-SUM_Y = Assumption(sympy.Eq(sympy.Sum(y[j], (j, 1, n)), 1), "\\sum_j y_j = 1")
 EQ = Assumption(sympy.Eq(i, j), "i = j", source="case")
 NE = Assumption(sympy.Ne(i, j), "i \\neq j", source="case")
 d = sympy.KroneckerDelta
-FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
 
 
 @pytest.mark.parametrize(
