@@ -24,7 +24,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
-from symderiv.checker import _fast
+from symderiv.checker import _fast, _matrixexpr
 from symderiv.checker import _symbolic as S
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
@@ -655,6 +655,13 @@ def check_equal(
     lhs, rhs = _as_sympy(lhs, "lhs"), _as_sympy(rhs, "rhs")
     if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
         raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
+    if _matrixexpr.is_matrix_expr(lhs) or _matrixexpr.is_matrix_expr(rhs):
+        try:
+            lhs, rhs = _matrixexpr.entries(lhs, rhs, n)
+        except ValueError as e:
+            return StepResult(Verdict.FALSE, "shape", detail=str(e))
+        except _matrixexpr.NoEntries as e:
+            return StepResult(Verdict.UNDETERMINED, "shape", detail=str(e))
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns)
     if _conditional:

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from symderiv import catalogue, symbols
-from symderiv.builders import entries
+from symderiv.builders import entries, strategy
 from symderiv.builders.strategy import (
     CHAIN_RULE,
     COLLECT,
@@ -264,3 +264,61 @@ def test_concrete_steps_are_matrices_of_the_symbolic_ones() -> None:
     p1, p2, y1, y2 = sympy.symbols("p_1 p_2 y_1 y_2", real=True)
     assert list(eq[-1].rhs) == [(p1 - y1) / T, (p2 - y2) / T]
     assert dataclasses.replace(d, steps=()).assumptions[0].text == "\\sum_j y_j = 1"
+
+
+def test_softmax_ce_ends_in_matrix_form() -> None:
+    d = catalogue.build("softmax-ce")
+    jac, grad = (s for s in d.steps if isinstance(s.lhs, sympy.MatrixSymbol))
+    assert str(jac.lhs.name) == "\\mathbf{J}" and jac.lhs.shape == (n, n)
+    assert strategy.index_form(jac.rhs, (i, j)) == delta * p[i] - p[i] * p[j]
+    assert strategy.index_form(grad.rhs, (i,)) == p[i] - y[i]
+    report = check(d, FAST)
+    verdicts = [r.result.verdict for r in report.steps if r.step in (jac, grad)]
+    assert verdicts == [Verdict.PROVED, Verdict.PROVED]
+
+
+@pytest.mark.parametrize(
+    ("planted", "verdict"),
+    [
+        pytest.param(None, Verdict.PROVED, id="as-built"),
+        pytest.param("plus", Verdict.FALSE, id="plus-outer-product"),
+        pytest.param("no-diag", Verdict.FALSE, id="outer-product-only"),
+    ],
+)
+def test_the_matrix_form_is_judged_by_its_entries(planted: str | None, verdict: Verdict) -> None:
+    from sympy.matrices.expressions.diagonal import DiagMatrix
+
+    d = catalogue.build("softmax-ce")
+    pos, jac = next((k, s) for k, s in enumerate(d.steps) if isinstance(s.lhs, sympy.MatrixSymbol))
+    vec = sympy.MatrixSymbol("\\mathbf{p}", n, 1)
+    rhs = {None: jac.rhs, "plus": DiagMatrix(vec) + vec * vec.T, "no-diag": -vec * vec.T}[planted]
+    steps = d.steps[:pos] + (dataclasses.replace(jac, rhs=rhs),)
+    report = check(dataclasses.replace(d, steps=steps), FAST)
+    assert report.steps[-1].result.verdict is verdict
+
+
+def test_matrix_form_is_left_out_at_concrete_n_and_for_names_that_do_not_read_back() -> None:
+    assert not any(isinstance(s.lhs, sympy.MatrixSymbol) for s in catalogue.build("softmax-ce", 2).steps)
+    hat = catalogue.build("softmax-ce", notation=Notation(probs="\\hat{y}"))
+    assert not any(isinstance(s.lhs, sympy.MatrixSymbol) for s in hat.steps)
+
+
+def test_a_result_without_matrix_form_is_refused() -> None:
+    nm = names_for(Notation())
+    with pytest.raises(ValueError, match=r"^no matrix form of the term "):
+        strategy.matrix_form(
+            sympy.Derivative(L, x[i]), p[i] ** 2 - y[i], CTX,
+            name="g", what="gradient",
+        )
+    assert nm.p == p
+
+
+def test_sigmoid_bce_reaches_the_mean_gradient_over_m_samples() -> None:
+    d = catalogue.build("sigmoid-bce")
+    w, s, big_x, m = symbols.vector("w"), symbols.vector("s"), symbols.vector("X"), symbols.count("m")
+    dj = sympy.Derivative(symbols.scalar("J"), w[j])
+    ends = _ends(d)
+    assert ends[dj] == sympy.Sum(big_x[i, j] * (s[i] - y[i]), (i, 1, m)) / m
+    assert ends[sympy.Derivative(s[i], w[j])] == big_x[i, j] * s[i] * (1 - s[i])
+    # the mean part is symbolic only: its sample count is not the instantiated class count
+    assert not any(st.lhs == dj for st in catalogue.build("sigmoid-bce", 2).steps)
