@@ -76,14 +76,10 @@ def test_imports_point_one_way(path: Path) -> None:
     layer = _layer(path)
     allowed = ALLOWED[layer]
     bad = []
-    for name, line, func in _imports(path):
+    for name, line, _func in _imports(path):
         if name.startswith("<"):
             if path.name != "latex2sympy_adapter.py":
                 bad.append(f"line {line}: only reader/latex2sympy_adapter.py may import {name}")
-            continue
-        # NOTE: model objects show themselves as LaTeX/HTML in Jupyter; those methods may reach
-        # the writer lazily, at call time.
-        if layer == "core" and func in ("_repr_latex_", "_repr_html_") and name == "writer":
             continue
         if name == "__version__":
             continue
