@@ -9,11 +9,12 @@ under an index relation or ``sum_j y_j = 1`` that was not stated is ``conditiona
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -618,6 +619,48 @@ def _within_step_budget(fn: Callable[..., StepResult]) -> Callable[..., StepResu
     return run
 
 
+# NOTE: a document often asks the same equality twice (a step copied, the same fix tried for
+# two false steps): within ``judged_once()`` the answer is computed once.  Only outermost
+# calls are remembered: a nested call runs under its caller's budget.
+_MEMO: contextvars.ContextVar[dict[tuple[object, ...], StepResult] | None] = contextvars.ContextVar(
+    "equal_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def judged_once() -> Iterator[None]:
+    """Within the block, ``check_equal`` judges each question once (same sides, definitions,
+    assumptions, conditions, n, options and names) and repeats its answer after that."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _frozen(v: object) -> object:
+    return tuple(v) if isinstance(v, (list, tuple)) else v
+
+
+def _remembered(fn: Callable[..., StepResult]) -> Callable[..., StepResult]:
+    @functools.wraps(fn)
+    def run(lhs: sympy.Basic, rhs: sympy.Basic, **kwargs: Any) -> StepResult:
+        memo = _MEMO.get()
+        if memo is None or _STEP_DEADLINE.get() is not None:
+            return fn(lhs, rhs, **kwargs)
+        key = (lhs, rhs, *sorted((k, _frozen(v)) for k, v in kwargs.items()))
+        try:
+            found = memo.get(key)
+        except TypeError:  # a mutable matrix: not remembered
+            return fn(lhs, rhs, **kwargs)
+        if found is None:
+            found = memo[key] = fn(lhs, rhs, **kwargs)
+        return found
+
+    return run
+
+
+@_remembered
 @_within_step_budget
 def check_equal(
     lhs: sympy.Basic,

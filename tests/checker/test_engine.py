@@ -272,3 +272,28 @@ def test_two_undefined_vectors_are_never_sampled_alike(lhs, rhs):
     result = check_equal(lhs, rhs)
     assert result.verdict in (Verdict.FALSE, Verdict.CONDITIONAL, Verdict.UNDETERMINED)
     assert (result.counterexample is not None) is (result.verdict is not Verdict.UNDETERMINED)
+
+
+def test_an_equality_asked_twice_within_judged_once_is_judged_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from symderiv.checker import engine
+
+    calls: list[object] = []
+    real = engine.prove
+
+    def counting(*args: object) -> object:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "prove", counting)
+    rhs = p[i] * (d(i, j) - p[j])
+    with engine.judged_once():
+        first = check_equal(J, rhs, definitions=DEFS)
+        again = check_equal(J, rhs, definitions=DEFS)
+        other = check_equal(J, rhs, definitions=DEFS, conditions=(NE,))
+    assert again is first and first.verdict is Verdict.PROVED
+    assert len(calls) == 2  # the step with a condition is another question
+    outside = check_equal(J, rhs, definitions=DEFS)
+    assert outside == first and outside is not first and len(calls) == 3
+    assert other.verdict is Verdict.PROVED
