@@ -132,6 +132,7 @@ def check_run(
     jobs: int = 1,
     budget_s: float | None = None,
     progress: TextIO | None = None,
+    sympy_forms: bool = True,
 ) -> RunResult:
     """:func:`check_inputs` over ``jobs`` processes, with a budget per document and progress.
 
@@ -144,6 +145,9 @@ def check_run(
             them (``None``: no budget).
         progress: a stream (standard error) for a progress line, shown only on a terminal
             and once the run takes more than two seconds.
+        sympy_forms: ``False``: the reports' steps keep their source text, positions and
+            warnings but not their SymPy forms (all that rendering needs; much cheaper with
+            ``jobs`` > 1).
 
     Returns:
         The reports in the order of the inputs, and whether Ctrl-C stopped the run (then the
@@ -179,6 +183,7 @@ def check_run(
         jobs=jobs,
         budget_s=budget_s,
         progress=run.Progress(progress) if progress is not None else None,
+        sympy_forms=sympy_forms,
     )
 
 

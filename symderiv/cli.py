@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=None,
         metavar="SECONDS",
-        help="seconds per document, its reading included (default 45; 0: no budget): the steps "
+        help="seconds per document, its reading included (default 40; 0: no budget): the steps "
         "met after it are reported undetermined, 'not judged', and counted in a note",
     )
     c.add_argument(
@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "spot":
             return _spot(args)
         return _list()
-    except (SymderivError, ValueError, TypeError, OSError) as e:
+    except (SymderivError, ValueError, OSError) as e:
         print(f"symderiv: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
@@ -224,6 +224,7 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs or api.default_jobs(),
         budget_s=api.DEFAULT_BUDGET_S if args.budget is None else args.budget,
         progress=sys.stderr,
+        sympy_forms=False,  # the CLI only renders the reports
     )
     results = run.reports
     for r in results:

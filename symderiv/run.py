@@ -18,6 +18,7 @@ per-step results by the same :class:`_Collector`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -154,6 +155,8 @@ class _Job:
     read: Reader
     cfg: CheckConfig
     budget_s: float | None
+    #: the reports need not carry the SymPy forms of the steps (see :func:`_without_sympy`)
+    light: bool = False
 
 
 def _judge_input(
@@ -178,7 +181,8 @@ def _judge_input(
             send(("error", f, f"cannot check {doc.name}: {e}"))
         return
     if owner:
-        send(("read", f, d, _positions(doc, d), doc.warnings))
+        shown = _without_sympy(d) if job.light else d
+        send(("read", f, shown, _positions(doc, d), doc.warnings))
     deadline = started + job.budget_s if job.budget_s else math.inf
     spent = f"the document budget of {job.budget_s or 0:g} s was spent (--budget)"
     ordinal = 0
@@ -186,9 +190,10 @@ def _judge_input(
 
     def around(pos: int, step: Step, judge: Callable[[], StepResult]) -> StepResult:
         nonlocal ordinal, ticket
-        if step.is_definition:
+        if step.is_definition or not step.is_parsed:
             # NOTE: every process that reads the input records its definitions (they are the
-            # context of the other steps); the owner reports them.
+            # context of the other steps); the owner reports them, and the steps that could not
+            # be read (the reader's reason costs nothing to report).
             res = judge()
             if owner:
                 send(("step", f, pos, res))
@@ -207,8 +212,25 @@ def _judge_input(
     with judged_once():
         rep = check(d, job.cfg, around=around)
     if owner:
-        final = {pos: r.result for pos, r in enumerate(rep.steps) if r.step.is_definition}
+        final = {
+            pos: r.result
+            for pos, r in enumerate(rep.steps)
+            if r.step.is_definition or not r.step.is_parsed
+        }
         send(("final", f, final, rep.warnings))
+
+
+def _without_sympy(d: Derivation) -> Derivation:
+    """The derivation as a report shows it: source text, positions, no SymPy forms.
+
+    NOTE: a worker process sends the derivation it read to the parent; SymPy expressions cost
+    far more to unpickle than to pickle (6 s for a 5000-step note), and the report's text,
+    JSON and annotations use only the steps' source text, spans and warnings.
+    """
+    steps = tuple(
+        dataclasses.replace(s, lhs=None, rhs=None, conditions=()) for s in d.steps
+    )
+    return dataclasses.replace(d, steps=steps, assumptions=(), context=())
 
 
 def _positions(doc: Document, d: Derivation) -> tuple[Position, ...]:
@@ -344,6 +366,7 @@ def check_documents(
     jobs: int = 1,
     budget_s: float | None = DEFAULT_BUDGET_S,
     progress: Progress | None = None,
+    sympy_forms: bool = True,
 ) -> RunResult:
     """Judge every step of the loaded documents; ``None`` stands for an input not loaded.
 
@@ -356,6 +379,9 @@ def check_documents(
         jobs: processes; 1 judges in this process.
         budget_s: seconds per document (reading included); ``None`` or 0: no budget.
         progress: where progress is shown, if anywhere.
+        sympy_forms: whether the reports' steps keep their SymPy forms (``lhs``, ``rhs``,
+            ``conditions``); without them a report is as complete for rendering, and much
+            cheaper to pass from a worker process.
 
     Returns:
         The reports, in the order of ``docs``, and whether Ctrl-C stopped the run (the steps
@@ -373,7 +399,7 @@ def check_documents(
         doc is not None and jobs > 1 and len(doc.text) >= SHARE_CHARS for doc in docs
     )
     jobs = min(jobs, max(1, len(live) + sum(shared) * (jobs - 1)))
-    job = _Job(tuple(docs), shared, read, cfg, budget_s or None)
+    job = _Job(tuple(docs), shared, read, cfg, budget_s or None, light=not sympy_forms)
     collector = _Collector(names, errors, cfg.seed)
     interrupted = False
     try:

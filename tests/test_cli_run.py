@@ -14,6 +14,7 @@ import pytest
 from symderiv import api, run
 from symderiv.checker import document
 from symderiv.cli import main
+from symderiv.config import CheckConfig
 
 NOTE = r"""# A short note
 
@@ -175,3 +176,17 @@ def test_not_judged_is_undetermined_with_its_reason() -> None:
         "not-judged",
         "not judged: interrupted",
     )
+
+
+def test_reports_without_sympy_forms_render_the_same(write_doc: Callable[..., Path]) -> None:
+    path = write_doc(NOTE)
+    cfg = CheckConfig(step_timeout_s=100.0)  # no result that depends on the machine's load
+    full = api.check_run([str(path)], check_cfg=cfg, sympy_forms=True).reports
+    light = api.check_run([str(path)], check_cfg=cfg, sympy_forms=False).reports
+    assert full[0].report is not None and light[0].report is not None
+    assert full[0].report.steps[1].step.lhs is not None
+    assert all(s.step.lhs is None for s in light[0].report.steps)
+    for fmt in ("text", "json", "github"):
+        assert api.render(list(full), output_format=fmt) == api.render(
+            list(light), output_format=fmt
+        )
