@@ -12,7 +12,7 @@ from sympy.printing.str import StrPrinter
 
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
-from symderiv.writer.latex import latex_text, to_latex, to_latex_chains
+from symderiv.writer.latex import justification_text, latex_text, to_latex, to_latex_chains
 
 __all__ = ["FORMATS", "assumption_directive", "render_derivation"]
 
@@ -341,16 +341,28 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def _prose(text: str) -> str:
-    """One line of prose: no ``$`` (the reader would take it for maths), no line breaks."""
-    words = " ".join(text.replace("$", "").replace("`", "").split())
-    return words[:1].upper() + words[1:]
+def _prose(text: str, *, ln: bool) -> str:
+    r"""One line of prose, its maths kept inside ``$`` delimiters (no backticks, no breaks).
+
+    >>> print(_prose("case $i = j$:  $\\log p_i$", ln=True))
+    Case $i = j$: $\ln p_i$
+    """
+    line = justification_text(text, ln=ln).replace("`", "")
+    if line.count("$") % 2:
+        # NOTE: an unmatched ``$`` would open maths that the reader never sees closed.
+        line = line.replace("$", "")
+    line = " ".join(line.split())
+    return line[:1].upper() + line[1:]
 
 
 def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
     d = report.derivation
     out = [f"# Derivation `{d.name}`", ""]
-    classes = f"{int(d.n)} classes" if d.n.is_Integer else f"any number of classes {d.n}"
+    classes = (
+        f"{int(d.n)} classes"
+        if d.n.is_Integer
+        else f"any number of classes ${to_latex(d.n, **settings)}$"
+    )
     out.append(
         f"Derived symbolically by symderiv for {classes}; every display below is one checked step."
     )
@@ -369,7 +381,7 @@ def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
             number += 1
             head = f"**Step {number}.**"
         if step.justification:
-            head += " " + _prose(step.justification) + "."
+            head += " " + _prose(step.justification, ln=settings["ln"]) + "."
         # NOTE: the reader takes a case (``i = j``) from the prose line just before a block;
         # a justification such as "split the sum at j = i" must not become one, so the line
         # next to the block only gives the verdict.

@@ -23,6 +23,7 @@ __all__ = [
     "SymderivLatexPrinter",
     "estimated_width",
     "justification_tex",
+    "justification_text",
     "latex_text",
     "repr_latex",
     "to_latex",
@@ -339,6 +340,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         """Print factors side by side, bracketing only what would otherwise run on."""
         ordered = sorted(factors, key=lambda f: (self._factor_rank(f), _natural_key(f)))
         out = ""
+        name_before = False
         for pos, f in enumerate(ordered):
             last = pos == len(ordered) - 1
             if isinstance(f, sympy.log):
@@ -355,8 +357,12 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
                 tex = rf"\left({tex}\right)"
             if out:
                 two_numbers = out[-1].isdigit() and (tex[0].isdigit() or tex[0] == "-")
-                out += r" \cdot " if two_numbers else " "
+                # NOTE: a bare name before a bracket (``T \left(...\right)``) reads as a
+                # function applied to it; the dot says it is a product.
+                called = name_before and tex.startswith(r"\left(")
+                out += r" \cdot " if two_numbers or called else " "
             out += tex
+            name_before = isinstance(f, sympy.Symbol) and not any(c in tex for c in "_^")
         return out
 
     def _print_Mul(self, expr: sympy.Basic) -> str:
@@ -440,19 +446,52 @@ def _delimit_maths(text: str) -> str:
     return text
 
 
-def justification_tex(text: str, *, text_mode: bool = False) -> str:
+# One LaTeX token: a control word, a control symbol, or one character.
+_TEX_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|.", re.DOTALL)
+# Control words a setting renames inside a justification's maths.
+_LN_WORDS = {r"\log": r"\ln"}
+
+
+def _renamed(maths: str, words: dict[str, str]) -> str:
+    r"""``maths`` with the control words of ``words`` renamed, token by token.
+
+    >>> _renamed(r"\log u + \logit", {r"\log": r"\ln"})
+    '\\ln u + \\logit'
+    """
+    return "".join(words.get(t, t) for t in _TEX_TOKEN.findall(maths))
+
+
+def justification_text(text: str, *, ln: bool = False) -> str:
+    r"""A justification with its maths ``$``-delimited and, with ``ln``, ``\log`` as ``\ln``.
+
+    The prose is left as written; only the maths between ``$`` signs changes (a justification
+    without ``$`` has its maths delimited first, as :func:`justification_tex` reads it).
+
+    >>> justification_text(r"chain rule: $\frac{\partial \log p_j}{\partial x_i}$", ln=True)
+    'chain rule: $\\frac{\\partial \\ln p_j}{\\partial x_i}$'
+    >>> justification_text(r"use \sum_j y_j = 1")
+    'use $\\sum_j y_j = 1$'
+    """
+    parts = _delimit_maths(text).split("$")
+    if ln:
+        parts = [_renamed(p, _LN_WORDS) if pos % 2 else p for pos, p in enumerate(parts)]
+    return "$".join(parts)
+
+
+def justification_tex(text: str, *, text_mode: bool = False, ln: bool = False) -> str:
     r"""A justification as LaTeX: prose in ``\text{...}``, its maths as maths.
 
     Maths is what stands between ``$`` signs; in a justification without ``$``, everything
     from the first LaTeX command on (``use \sum_j y_j = 1``) is taken as maths.  With
-    ``text_mode`` the result is for a text-mode argument such as ``\tag*{...}``.
+    ``text_mode`` the result is for a text-mode argument such as ``\tag*{...}``; with ``ln``
+    its maths writes natural log as ``\ln``, as the printer does.
 
     >>> justification_tex(r"use \sum_j y_j = 1")
     '\\text{use } \\sum_j y_j = 1'
     >>> justification_tex("case $i = j$: 100%", text_mode=True)
     'case \\(i = j\\): 100\\%'
     """
-    text = _delimit_maths(text)
+    text = justification_text(text, ln=ln)
     out = []
     for pos, part in enumerate(text.split("$")):
         if pos % 2:
@@ -467,7 +506,7 @@ def _step_line(step: Step, printer: SymderivLatexPrinter) -> str:
     lhs, rhs = _step_sides(step, printer)
     tex = f"{lhs} = {rhs}{_condition_tex(step, printer)}"
     if step.justification and printer._settings["justification"] != "none":
-        tex += r" \qquad " + justification_tex(step.justification)
+        tex += r" \qquad " + justification_tex(step.justification, ln=printer._settings["ln"])
     return tex
 
 
@@ -502,9 +541,17 @@ def estimated_width(expr: object) -> float:
     return 4 + sum(estimated_width(a) for a in expr.args)
 
 
+#: The smallest and the largest share of the line a shrunk matrix gets.
+_SHARE_RANGE = (0.2, 0.95)
+
+
+def _share(share: float) -> float:
+    return max(_SHARE_RANGE[0], min(_SHARE_RANGE[1], share))
+
+
 def _shrunk(tex: str, share: float) -> str:
     """``tex`` in a box no wider than ``share`` of the line (shrink only, never enlarge)."""
-    room = rf"{max(0.2, min(0.95, share)):.2f}\linewidth"
+    room = rf"{_share(share):.2f}\linewidth"
     # NOTE: ``\width`` is the natural width of the box being resized.
     return (
         rf"\resizebox{{\ifdim\width>{room} {room}\else\width\fi}}{{!}}"
@@ -524,15 +571,15 @@ def _fitted(
     if left + right <= limit:
         return lhs_tex, rhs_tex
     total = left + right
+    both = isinstance(step.lhs, sympy.MatrixBase) and isinstance(step.rhs, sympy.MatrixBase)
+    lhs_share = _SHARE_RANGE[0]
     if isinstance(step.lhs, sympy.MatrixBase):
-        lhs_tex = _shrunk(lhs_tex, 0.9 * left / total)
+        lhs_share = _share(0.9 * left / total)
+        lhs_tex = _shrunk(lhs_tex, lhs_share)
     if isinstance(step.rhs, sympy.MatrixBase):
-        rhs_tex = _shrunk(
-            rhs_tex,
-            0.9 * right / total
-            if isinstance(step.lhs, sympy.MatrixBase)
-            else (limit - left) / limit,
-        )
+        # NOTE: the two shares add up to 0.9 of the line even when the left one was raised
+        # to its minimum (a small left matrix beside a wide right one).
+        rhs_tex = _shrunk(rhs_tex, 0.9 - lhs_share if both else (limit - left) / limit)
     return lhs_tex, rhs_tex
 
 
@@ -552,15 +599,15 @@ def _derivation_chains(d: Derivation, printer: SymderivLatexPrinter) -> list[lis
     """The ``align*`` lines of a derivation, grouped into chains (a new one at each new lhs)."""
     chains: list[list[str]] = []
     prev: Step | None = None
-    mode = printer._settings["justification"]
+    mode, ln = printer._settings["justification"], printer._settings["ln"]
     for step in d.steps:
         lhs, rhs = _fitted(*_step_sides(step, printer), step, printer)
         continues = _continues(step, prev)
         line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
         if step.justification and mode == "text":
-            line += " && " + justification_tex(step.justification)
+            line += " && " + justification_tex(step.justification, ln=ln)
         elif step.justification and mode == "tag":
-            line += r" \tag*{" + justification_tex(step.justification, text_mode=True) + "}"
+            line += r" \tag*{" + justification_tex(step.justification, text_mode=True, ln=ln) + "}"
         if continues and chains:
             chains[-1].append(line)
         else:

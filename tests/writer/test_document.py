@@ -91,7 +91,9 @@ def test_markdown_has_one_display_per_step_definitions_first(
     assert "<!-- symderiv: assume \\sum_{j=1}^{n} y_j = 1 -->" in md
     prose = [ln for ln in md.splitlines() if ln and not ln.startswith(("$$", "<!--"))]
     prose = [ln for ln in prose if ln not in blocks]
-    assert all("$" not in ln for ln in prose)
+    # maths in the prose stays inside $...$: no LaTeX command outside it
+    assert all(ln.count("$") % 2 == 0 for ln in prose)
+    assert all("\\" not in part for ln in prose for part in ln.split("$")[::2])
     # the line right before each display names only the verdict, never a case like "j = i"
     before = [md.splitlines()[i - 2] for i, ln in enumerate(md.splitlines()) if ln == "$$"][::2]
     assert all(re.fullmatch(r"Checked: \w+\.", ln) for ln in before)
