@@ -388,7 +388,8 @@ def _check_step(
         )
         return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
     assert step.lhs is not None and step.rhs is not None
-    warnings = index_warnings(step.lhs, step.rhs) if not step.is_definition else ()
+    cases = tuple(c.expr for c in step.conditions)
+    warnings = index_warnings(step.lhs, step.rhs, cases=cases) if not step.is_definition else ()
     data_case = [c.text for c in step.conditions if c.kind == "data_case"]
     if data_case and step.is_definition:
         # NOTE: p_t = p "if y = 1" defines p_t there only: never used as p_t = p everywhere.
