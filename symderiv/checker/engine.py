@@ -597,8 +597,9 @@ def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
         return None, str(e)
     except RecursionError:
         return None, "too deeply nested"
-    except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError) as e:
-        # NOTE: SymPy gave up on this form; the caller falls back to a weaker method.
+    except (ValueError, NotImplementedError, ZeroDivisionError) as e:
+        # NOTE: SymPy gave up on this form (its own errors); the caller falls back to a weaker
+        # method.  A TypeError or AttributeError is a bug, and is not hidden here.
         return None, f"SymPy could not handle it ({type(e).__name__}: {e})"
 
 
