@@ -203,6 +203,28 @@ class Prepared:
     one_sided: frozenset[str] = frozenset()
 
 
+def _prepared_once(fn: Callable[..., Prepared]) -> Callable[..., Prepared]:
+    """Within ``judged_once()``, a step is prepared once (the fix search prepares it again)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any) -> Prepared:
+        memo = _MEMO.get()
+        if memo is None:
+            return fn(*args)
+        key = ("prepare", *args)
+        try:
+            found = memo.get(key)
+        except TypeError:
+            return fn(*args)
+        if found is None:
+            found = memo[key] = fn(*args)
+        assert isinstance(found, Prepared)
+        return found
+
+    return run
+
+
+@_prepared_once
 def prepare(
     lhs: sympy.Basic,
     rhs: sympy.Basic,
@@ -623,7 +645,7 @@ def _within_step_budget(fn: Callable[..., StepResult]) -> Callable[..., StepResu
 # NOTE: a document often asks the same equality twice (a step copied, the same fix tried for
 # two false steps): within ``judged_once()`` the answer is computed once.  Only outermost
 # calls are remembered: a nested call runs under its caller's budget.
-_MEMO: contextvars.ContextVar[dict[tuple[object, ...], StepResult] | None] = contextvars.ContextVar(
+_MEMO: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvars.ContextVar(
     "equal_memo", default=None
 )
 

@@ -297,3 +297,36 @@ def test_an_equality_asked_twice_within_judged_once_is_judged_once(
     outside = check_equal(J, rhs, definitions=DEFS)
     assert outside == first and outside is not first and len(calls) == 3
     assert other.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("candidate", "answer"),
+    [
+        pytest.param(p[i] * (d(i, j) - p[j]), True, id="the-fix"),
+        pytest.param(p[j] * (d(i, j) - p[i]), True, id="an-equal-form"),
+        pytest.param(p[i] * (d(i, j) + p[j]), False, id="the-slip"),
+        pytest.param(-p[i] * p[j], False, id="only-off-the-diagonal"),
+        pytest.param(p[i] * (d(i, j) - sympy.Symbol("q")), None, id="a-name-without-value"),
+        pytest.param(sympy.Derivative(p[j], x[i]), None, id="a-derivative"),
+    ],
+)
+def test_the_fix_search_oracle_compares_candidates_with_the_left_side_at_points(
+    candidate: sympy.Expr, answer: bool | None
+) -> None:
+    from symderiv.checker._fixsearch import left_side_oracle
+
+    oracle = left_side_oracle(J, p[i] * (d(i, j) + p[j]), definitions=DEFS)
+    assert oracle is not None
+    assert oracle(J, candidate) is answer
+    assert oracle(sympy.Derivative(p[j], x[i]), candidate) is None  # another left side
+
+
+def test_the_fix_search_oracle_keeps_the_facts_of_the_document() -> None:
+    from symderiv.checker._fixsearch import left_side_oracle
+
+    # the gradient is p_i - y_i only where the targets sum to one
+    with_fact = left_side_oracle(G, p[i] + y[i], definitions=DEFS, assumptions=(SUM_Y,))
+    without = left_side_oracle(G, p[i] + y[i], definitions=DEFS)
+    assert with_fact is not None and without is not None
+    assert with_fact(G, p[i] - y[i]) is True
+    assert without(G, p[i] - y[i]) is False
