@@ -8,11 +8,11 @@ import re
 from typing import Any
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
 from symderiv.writer.latex import justification_text, latex_text, to_latex, to_latex_chains
+from symderiv.writer.text import tex_to_text, to_text
 
 __all__ = ["FORMATS", "assumption_directive", "render_derivation"]
 
@@ -72,7 +72,7 @@ def render_derivation(
     if fmt == "json":
         return json.dumps(_as_json(report, settings), ensure_ascii=False, indent=2) + "\n"
     if fmt == "text":
-        return _as_text(report)
+        return _as_text(report, settings)
     if fmt == "markdown":
         return _as_markdown(report, settings)
     return _as_latex(report, settings, standalone=standalone)
@@ -213,70 +213,42 @@ def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, An
 # --- plain text -----------------------------------------------------------------------------
 
 
-class _PlainPrinter(StrPrinter):  # type: ignore[misc]
-    """One-line text in the field's notation: ``p_i``, ``δ_ij``, ``∂L/∂x_i``, ``sum(.., k=1..n)``."""
-
-    printmethod = "_symderiv_plain"  # NOTE: not ``_sympystr``, which Indexed defines itself
-
-    def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        parts = [self._print(ix) for ix in expr.indices]
-        sub = "".join(parts) if all(len(p) == 1 for p in parts) else "{" + ",".join(parts) + "}"
-        return f"{self._print(expr.base)}_{sub}"
-
-    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
-        return str(self._print(expr.label))
-
-    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
-        a, b = (self._print(x) for x in expr.args[:2])
-        return f"δ_{a}{b}" if len(a) == len(b) == 1 else f"δ_{{{a},{b}}}"
-
-    def _print_Derivative(self, expr: sympy.Derivative) -> str:
-        f = expr.expr
-        top = self._print(f) if f.is_Atom or isinstance(f, sympy.Indexed) else f"({self._print(f)})"
-        den = "".join(
-            f"∂{self._print(v)}" + (f"^{c}" if c != 1 else "") for v, c in expr.variable_count
-        )
-        return f"∂{top}/{den}"
-
-    def _print_Sum(self, expr: sympy.Sum) -> str:
-        limits = ", ".join(
-            f"{self._print(k)}={self._print(lo)}..{self._print(hi)}" for k, lo, hi in expr.limits
-        )
-        return f"sum({self._print(expr.function)}, {limits})"
-
-    def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
-        rows = (
-            "[" + ", ".join(self._print(e) for e in expr.row(r)) + "]" for r in range(expr.rows)
-        )
-        return "[" + ", ".join(rows) + "]"
-
-    _print_ImmutableDenseMatrix = _print_MatrixBase
-    _print_MutableDenseMatrix = _print_MatrixBase
+def _assumption_text(a: Assumption, ln: bool) -> str:
+    """An assumption in plain text: its relation printed, never the LaTeX it was written in."""
+    if a.kind == "log_base":
+        return "log = ln" if a.expr == sympy.E else f"log base {to_text(a.expr)}"
+    if a.kind == "one_hot":
+        return f"{to_text(a.expr)} one-hot"
+    if isinstance(a.expr, sympy.Basic) and (a.expr.is_Relational or isinstance(a.expr, sympy.And)):
+        if a.kind == "index_range" and isinstance(a.expr, sympy.And):
+            rels = a.expr.args
+            if all(isinstance(r, sympy.LessThan) for r in rels) and len({r.rhs for r in rels}) == 1:
+                names = ", ".join(sorted(to_text(r.lhs) for r in rels))
+                return f"1 ≤ {names} ≤ {to_text(rels[0].rhs)}"
+        return to_text(a.expr, ln=ln)
+    return tex_to_text(a.text, ln=ln)
 
 
-def _plain(expr: object) -> str:
-    return str(_PlainPrinter().doprint(expr))
-
-
-def _as_text(report: DerivationReport) -> str:
+def _as_text(report: DerivationReport, settings: dict[str, Any]) -> str:
     d = report.derivation
-    n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {d.n}"
+    ln = bool(settings["ln"])
+    n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {to_text(d.n)}"
     lines = [f"{d.name} ({n})"]
     for a in d.assumptions:
-        lines.append(f"  assuming {a.text}")
+        lines.append(f"  assuming {_assumption_text(a, ln)}")
     width = max((len(r.result.verdict.value) for r in report.steps), default=0)
     for num, r in enumerate(report.steps, start=1):
         step = r.step
-        lhs = _plain(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
-        rhs = _plain(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
+        lhs = to_text(step.lhs, ln=ln) if step.lhs is not None else (step.lhs_latex or "?")
+        rhs = to_text(step.rhs, ln=ln) if step.rhs is not None else (step.rhs_latex or "?")
         lines.append(f"{num:>3}. {r.result.verdict.value:<{width}}  {lhs} = {rhs}")
         notes = []
         if step.conditions:
-            notes.append("for " + ", ".join(c.text for c in step.conditions))
+            notes.append("for " + ", ".join(_assumption_text(c, ln) for c in step.conditions))
         if step.justification:
-            notes.append(step.justification)
+            notes.append(tex_to_text(justification_text(step.justification), ln=ln))
         if step.assumptions_used:
-            notes.append("using " + ", ".join(step.assumptions_used))
+            notes.append("using " + ", ".join(tex_to_text(f"${u}$") for u in step.assumptions_used))
         if notes:
             lines.append(" " * (width + 7) + "(" + "; ".join(notes) + ")")
     summary = ", ".join(f"{v} {k}" for k, v in report.summary.items() if v)
