@@ -177,8 +177,8 @@ def softmax_ce(
     quotient = dataclasses.replace(DIFFERENTIATE, uses=lambda c: (c.names.range_text,))
     divide = recognise(
         p,
-        say=f"divide by $\\left(\\sum_{{{k}=1}}^{{{n_}}} \\exp({nm.entry(x, k)})\\right)^2$"
-        f" and use the definition of ${nm.entry(p, i)}$",
+        say=f"the definition of ${nm.entry(p, i)}$ in both terms:"
+        f" $\\exp({nm.entry(x, i)}) = {nm.entry(p, i)} \\sum_{{{k}=1}}^{{{n_}}} \\exp({nm.entry(x, k)})$",
     )
     jac_steps, jac_result = chain(jac, (quotient, divide), ctx)
     ctx = ctx.with_derivative(jac, jac_result)
@@ -446,7 +446,11 @@ def _sample_mean(notation: Notation) -> tuple[Step, ...]:
     grad, _ = chain(sympy.Derivative(mean.L, w[j]), (CHAIN_RULE, SUBSTITUTE, SIMPLIFY_SUMMANDS), ctx)
     row = f"\\mathbf{{{w.name}}} \\cdot \\mathbf{{x}}^{{({i})}}"
     return (
-        define(s_[i], s_def, f"sample ${i}$ of ${m}$: ${si} = \\sigma({row})$, ${xi}$ feature ${j}$ of ${d}$"),
+        define(
+            s_[i], s_def,
+            f"logistic regression over ${m}$ samples: ${si} = \\sigma({row})$, ${xi}$ is feature"
+            f" ${j}$ of $\\mathbf{{x}}^{{({i})}}$",
+        ),
         define(mean.L, j_def, f"mean binary cross-entropy over the ${m}$ samples"),
         *jac_steps,
         *grad,
@@ -456,10 +460,12 @@ def _sample_mean(notation: Notation) -> tuple[Step, ...]:
 def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
     """Binary focal loss: its gradient in terms of ``p_t``, ``γ``, ``α``, for ``y_i = 1`` and ``0``.
 
-    >>> focal_loss().steps[-2].rhs
+    >>> focal_loss().steps[-3].rhs
     alpha*(1 - p[i])**gamma*(gamma*log(p[i])*p[i] + p[i] - 1)
     """
-    nm = _start(n, notation, ("q", "w", "alpha", "gamma"))
+    taken = (notation.logits, notation.probs, notation.targets, notation.loss)
+    case_names = tuple(c for c in "ghuv" if c not in taken)[:2]
+    nm = _start(n, notation, ("q", "w", "alpha", "gamma", *case_names))
     x, y, p, i, j, n_ = nm.x, nm.y, nm.p, nm.i, nm.j, nm.n
     q, w = symbols.vector("q"), symbols.vector("w")
     p_def = 1 / (1 + sympy.exp(-x[i]))
@@ -487,8 +493,14 @@ def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Deri
         f"chain rule through $q_{{{j}}}$",
     )
     grad, last = chain(dl, (chain_factored, SUBSTITUTE, SUM_DELTAS), ctx)
+    # NOTE: each case is named (g_i for y_i = 1, h_i for y_i = 0): the result with the values
+    # put in and its collected form are each as wide as a line, and one step holding both
+    # ran 31pt past the margin of the compiled page.
+    pos, neg = (symbols.vector(c) for c in case_names)
     cases = split_values(
-        last, ctx, entry=y[i], values=(sympy.S.One, sympy.S.Zero), names=(q[i], w[i])
+        last, ctx, entry=y[i], values=(sympy.S.One, sympy.S.Zero), names=(q[i], w[i]),
+        called=(pos, neg),
+        quantity=f"$\\frac{{\\partial {nm.L}}}{{\\partial {nm.entry(x, i)}}}$",
     )
     steps = (
         define(p[i], p_def, "sigmoid"),
@@ -500,4 +512,4 @@ def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Deri
         *grad,
         *cases,
     )
-    return _build("focal-loss", nm, steps, n, normalised=False, vectors=(q, w))
+    return _build("focal-loss", nm, steps, n, normalised=False, vectors=(q, w, pos, neg))

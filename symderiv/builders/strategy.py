@@ -267,13 +267,21 @@ def split_values(
     entry: sympy.Indexed,
     values: tuple[sympy.Expr, ...],
     names: tuple[sympy.Indexed, ...] = (),
+    called: tuple[sympy.IndexedBase, ...] = (),
+    quantity: str = "",
 ) -> tuple[Step, ...]:
     """The result at each of ``entry``'s ``values`` (binary targets ``y_i ∈ {0, 1}``), collected.
 
     Each case is one step from the result with the value put in (and the defined entries
     ``names``, such as ``q_i``, written out) to its collected form: an identity that holds for
     every value of the other names, so it needs no condition a reader would have to state.
+    With ``called`` (one name per value), each case is first defined under its name
+    (``g_i := …``, said to be ``quantity`` in that case), and the collected form is a step of
+    that short name: two rows of moderate width, where one step would carry both long sides on
+    one line.
     """
+    if called and len(called) != len(values):
+        raise ValueError(f"one name per value: {len(values)} values, {len(called)} names")
     out: list[Step] = []
     for v in values:
         sub: dict[sympy.Basic, sympy.Expr] = {}
@@ -284,13 +292,15 @@ def split_values(
             sub[name] = value
         at = result.xreplace(sub).xreplace({entry: v})
         shown = ", ".join(f"{_tex(k)} = {_tex(e.xreplace({entry: v}))}" for k, e in sub.items())
-        out.append(
-            Step(
-                sympy.powsimp(at),
-                _cancel(at),
-                justification=f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else ""),
-            )
-        )
+        said = f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else "")
+        if not called:
+            out.append(Step(sympy.powsimp(at), _cancel(at), justification=said))
+            continue
+        name = called[len(out) // 2][entry.indices[0]]
+        if quantity:
+            said = f"{quantity} for ${_tex(entry)} = {v}$" + (f" (${shown}$)" if shown else "")
+        out.append(define(name, sympy.powsimp(at), said))
+        out.append(Step(name, _cancel(at), justification="collect terms"))
     return tuple(out)
 
 
