@@ -195,7 +195,11 @@ def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, An
                 "lhs": lhs,
                 "rhs": rhs,
                 "verdict": r.result.verdict.value,
-                "justification": r.step.justification,
+                "justification": (
+                    justification_text(r.step.justification, ln=settings["ln"])
+                    if r.step.justification
+                    else r.step.justification
+                ),
                 "assumptions_used": list(r.step.assumptions_used),
                 "conditions": [to_latex(c.expr, **settings) for c in r.step.conditions],
                 "definition": r.step.is_definition,
