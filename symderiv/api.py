@@ -292,7 +292,12 @@ def derive(
     validate_notation(notation)
 
     rep = build_and_check(name, n, notation=notation)
-    text = document.render_derivation(rep, fmt=fmt, standalone=standalone, ln=ln)
+    # NOTE: from CORNER_FROM classes on, a page shows entry formulas: the symbolic-n steps.
+    large = n is not None and n >= document.CORNER_FROM and fmt in ("latex", "text")
+    entries = catalogue.build(name, None, notation=notation) if large else None
+    text = document.render_derivation(
+        rep, fmt=fmt, standalone=standalone, ln=ln, entries=entries
+    )
     return text, rep
 
 

@@ -17,7 +17,12 @@ import sympy
 from sympy.core.function import Derivative
 from sympy.printing.str import StrPrinter
 
-from symderiv.writer.latex import SymderivLatexPrinter, _natural_key, _numbered_in_order
+from symderiv.writer.latex import (
+    SymderivLatexPrinter,
+    _natural_key,
+    _numbered_in_order,
+    elided,
+)
 
 __all__ = ["PlainTextPrinter", "tex_to_text", "to_text"]
 
@@ -59,7 +64,8 @@ def _operand(e: sympy.Basic) -> bool:
 class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
     """SymPy's string printer, speaking the notation of ML notes in plain (Unicode) text.
 
-    Settings (besides SymPy's): ``ln`` writes natural log as ``ln``.
+    Settings (besides SymPy's): ``ln`` writes natural log as ``ln``; ``corner`` and
+    ``max_terms`` shorten large matrices and long sums as the LaTeX printer's settings do.
 
     >>> from symderiv import symbols as s
     >>> PlainTextPrinter().doprint(s.p[s.i] * (sympy.KroneckerDelta(s.i, s.j) - s.p[s.j]))
@@ -67,7 +73,12 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
     """
 
     printmethod = "_symderiv_plain"  # NOTE: not ``_sympystr``, which Indexed defines itself
-    _default_settings: ClassVar[dict[str, Any]] = {**StrPrinter._default_settings, "ln": False}
+    _default_settings: ClassVar[dict[str, Any]] = {
+        **StrPrinter._default_settings,
+        "ln": False,
+        "corner": None,
+        "max_terms": None,
+    }
 
     # --- names -------------------------------------------------------------------------
 
@@ -142,8 +153,14 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
             if lead is not None:
                 terms.remove(lead)
                 terms.insert(0, lead)
+        shown = elided(terms, self._settings["max_terms"])
         out = ""
-        for pos, term in enumerate(terms):
+        for pos, term in enumerate(shown):
+            if term is None:
+                after = shown[pos + 1]
+                minus = after is not None and after.could_extract_minus_sign()
+                out += (" - " if minus else " + ") + "⋯"
+                continue
             if pos and term.could_extract_minus_sign():
                 out += " - "
                 term = -term
@@ -284,9 +301,16 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
         return out
 
     def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
-        rows = (
-            "[" + ", ".join(self._print(e) for e in expr.row(r)) + "]" for r in range(expr.rows)
-        )
+        k = self._settings["corner"]
+        rows_shown = expr.rows if k is None else min(k, expr.rows)
+        cols_shown = expr.cols if k is None else min(k, expr.cols)
+        rows = []
+        for r in range(rows_shown):
+            cells = [self._print(expr[r, c]) for c in range(cols_shown)]
+            rows.append("[" + ", ".join(cells + (["⋯"] if cols_shown < expr.cols else [])) + "]")
+        if rows_shown < expr.rows:
+            cells = ["⋮"] * cols_shown + (["⋱"] if cols_shown < expr.cols else [])
+            rows.append("[" + ", ".join(cells) + "]")
         return "[" + ", ".join(rows) + "]"
 
     _print_ImmutableDenseMatrix = _print_MatrixBase
@@ -375,7 +399,8 @@ def _convert(tokens: list[str], ln: bool) -> str:
         elif t in ("_", "^"):
             arg, pos = _group(tokens, pos)
             text = _convert(arg, ln)
-            bare = len(arg) <= 1 or _simple(text) or re.fullmatch(r"\([^()]*\)", text)
+            bare = len(arg) <= 1 or re.fullmatch(r"\([^()]*\)", text) is not None
+            bare = bare or (_simple(text) and (t == "_" or "_" not in text))
             out.append(t + (text if bare else f"({text})"))
         elif t in ("{", "}"):
             continue
