@@ -15,28 +15,21 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import sympy
 
-from symderiv import symbols
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from symderiv.builders.gradients import softmax_jacobian_matrix
 from symderiv.builders.softmax import concrete_symbols, softmax_vector
 from symderiv.checker import check_equal
 from symderiv.config import CheckConfig
 from symderiv.model import Assumption
 from symderiv.results import Verdict
-
-x, y, p, i, j, k, n, L = (
-    symbols.x,
-    symbols.y,
-    symbols.p,
-    symbols.i,
-    symbols.j,
-    symbols.k,
-    symbols.n,
-    symbols.L,
-)
+from tests.support.notation import L, i, j, k, n, p, x, y
 
 
 def _median(fn, repeats: int) -> tuple[float, object]:

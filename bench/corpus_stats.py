@@ -18,37 +18,24 @@ numbers and compensating slips.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_scoring() -> ModuleType:
-    name = "_symderiv_corpus_scoring"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "corpus" / "_scoring.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def run(files: Sequence[str] | None = None) -> dict[str, Any]:
     """Check each file of the table and score it; returns per-file rows and the total."""
-    if str(REPO) not in sys.path:
+    # NOTE: first on the path, so that ``tests`` is this repository's (latex2sympy2 installs one).
+    if sys.path[0] != str(REPO):
         sys.path.insert(0, str(REPO))
     from symderiv.api import check_file
+    from tests.support import scoring
 
-    scoring = _load_scoring()
     table = scoring.load_table()
     names = sorted(table) if not files else [f for f in sorted(table) if any(s in f for s in files)]
     rows: list[dict[str, Any]] = []

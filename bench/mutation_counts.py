@@ -1,7 +1,7 @@
 """Mutation counts: how many single-edit mutants of true steps there are, and what the checker says.
 
 Every true step (the catalogue's seed derivation and the identity table of
-``symderiv.checker._soundness``) is mutated; a numeric referee (sums written out for
+``tests/support/soundness.py``) is mutated; a numeric referee (sums written out for
 n = 2..5, every index value, random points) decides which mutants are really false; the
 checker's ``check_equal`` judges those.  Accepted-as-true (proved / verified / numeric) must be 0.
 
@@ -11,7 +11,6 @@ Run: ``/work/venv/bin/python bench/mutation_counts.py [--stride K] [--limit N] [
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -19,26 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from symderiv.checker._soundness import CORPUS, MEANING, Case, case_from_step, tally
-from symderiv.checker._soundness import engine_judge as _engine_judge
-from symderiv.model import Relation
-
-
-def catalogue_cases() -> tuple[Case, ...]:
-    derivations = importlib.import_module("symderiv.builders.derivations")
-    deriv = derivations.softmax_ce()
-    definitions = tuple((s.lhs, s.rhs) for s in deriv.steps if s.relation is Relation.DEFINE)
-    return tuple(
-        case_from_step(f"softmax-ce step {q}", s, definitions, deriv.assumptions)
-        for q, s in enumerate(deriv.steps)
-        if s.relation is Relation.EQUAL and s.is_parsed
-    )
+from symderiv.checker import check_equal
+from tests.support.soundness import CORPUS, MEANING, catalogue_cases, tally
+from tests.support.soundness import engine_judge as _engine_judge
 
 
 def engine_judge():
-    check_equal = getattr(importlib.import_module("symderiv.checker"), "check_equal", None)
-    if check_equal is None:
-        return None
     times: list[float] = []
     judge = _engine_judge(check_equal, times)
     judge.times = times  # type: ignore[attr-defined]
@@ -57,8 +42,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cases = CORPUS + MEANING + catalogue_cases()
     judge = None if args.no_engine else engine_judge()
-    if judge is None and not args.no_engine:
-        print("symderiv.checker.check_equal is not available: counting mutants only")
     n_values = (3, 2) if args.quick else (3, 2, 4, 5)
     start = time.perf_counter()
     counts = tally(cases, judge, stride=args.stride, limit=args.limit, n_values=n_values)

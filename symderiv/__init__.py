@@ -81,6 +81,22 @@ __all__ = [
 ]
 
 
+#: How the model objects show themselves in Jupyter (their ``_repr_latex_``/``_repr_html_``):
+#: the writer's renderers, named here like the public names and loaded on first use.
+#: NOTE: the core calls ``_display`` and never imports the writer; the writer imports the core.
+_DISPLAY = {
+    "latex": ("symderiv.writer.latex", "repr_latex"),
+    "html": ("symderiv.writer.report", "report_html"),
+}
+
+
+def _display(kind: str, obj: object) -> str:
+    """``obj`` rendered by the writer as ``kind`` (``"latex"`` or ``"html"``)."""
+    module, name = _DISPLAY[kind]
+    text: str = getattr(importlib.import_module(module), name)(obj)
+    return text
+
+
 def __getattr__(name: str) -> Any:
     module = _PUBLIC.get(name)
     if module is None:

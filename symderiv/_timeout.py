@@ -1,31 +1,48 @@
-"""A wall-clock budget for SymPy computations that may run away."""
+"""A wall-clock budget for SymPy computations that may run away, in any thread."""
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 from symderiv.errors import CheckTimeout
 
+_local = threading.local()
+#: The limit that fired, per thread id: the message of the exception raised there.
+_fired: dict[int, float] = {}
+
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`CheckTimeout` inside the block once ``seconds`` have passed.
 
-    Uses ``SIGALRM``, so it only limits code running in the main thread (elsewhere it is a
-    no-op).  Nested limits keep the earlier deadline.  C code that never returns to the
-    interpreter (a huge integer power) is not interrupted: readers bound such input first.
+    In the main thread the limit is ``SIGALRM``; in any other thread (a worker of a thread
+    pool, a notebook kernel's) a timer thread raises the exception asynchronously in the
+    limited thread.  Nested limits keep the earlier deadline.  C code that never returns to
+    the interpreter (a huge integer power) is not interrupted: readers bound such input first.
 
     >>> with time_limit(1.0):
     ...     1 + 1
     2
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         yield
         return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _alarm(seconds):
+            yield
+        return
+    with _thread_limit(seconds):
+        yield
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     if outer_remaining and outer_remaining < seconds:
         yield
@@ -43,3 +60,52 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
             signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3))
+
+
+class _ThreadTimeout(CheckTimeout):
+    """What a timer thread raises in the limited thread (built with no arguments)."""
+
+    def __init__(self, *args: object) -> None:
+        seconds = _fired.pop(threading.get_ident(), None)
+        super().__init__(*(args or (f"gave up after {seconds:g} s" if seconds else "gave up",)))
+
+
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+# NOTE: c_void_p, so that None passes NULL (which withdraws a pending exception).
+_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.c_void_p)
+
+
+@contextmanager
+def _thread_limit(seconds: float) -> Iterator[None]:
+    deadlines: list[float] = getattr(_local, "deadlines", [])
+    _local.deadlines = deadlines
+    deadline = time.monotonic() + seconds
+    if deadlines and deadlines[-1] <= deadline:
+        yield  # NOTE: the earlier, outer deadline stands
+        return
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["done"]:
+                return
+            state["fired"] = True
+            _fired[target] = seconds
+            _set_async_exc(target, id(_ThreadTimeout))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    deadlines.append(deadline)
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            if state["fired"]:
+                # NOTE: fired as the block ended: an exception not yet raised is withdrawn.
+                _set_async_exc(target, None)
+        timer.cancel()
+        deadlines.pop()

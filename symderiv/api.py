@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from symderiv import catalogue
+from symderiv.config import DEFAULT_BUDGET_S as DEFAULT_BUDGET_S
 from symderiv.config import CheckConfig, Notation, ReadConfig
 
 if TYPE_CHECKING:
     from symderiv import inputs
     from symderiv.model import Derivation
     from symderiv.results import DerivationReport
-    from symderiv.writer.report import FileReport, Position
+    from symderiv.run import RunResult
+    from symderiv.writer.report import FileReport
 
 # NOTE: the passes are imported inside the functions that use them, so that each subcommand
 # pays only for what it runs (``spot`` needs neither the reader nor the checker).
@@ -102,21 +105,6 @@ def _check_document(
     return rep
 
 
-def _positions(doc: inputs.Document, rep: DerivationReport) -> tuple[Position, ...]:
-    """Where each step stands in the files the user has: file, cell, line and column."""
-    from symderiv.writer.report import Position
-
-    positions = []
-    for r in rep.steps:
-        span = r.step.span or r.step.problem_span
-        if span is None:
-            positions.append(Position(doc.name))
-            continue
-        file, line, column, cell = doc.locate(span.line, span.column)
-        positions.append(Position(file, line, column, cell))
-    return tuple(positions)
-
-
 def check_inputs(
     names: Sequence[str],
     *,
@@ -130,33 +118,91 @@ def check_inputs(
     Every input gets an entry, in order: its report, or why it could not be read (a missing
     file, an unknown encoding, a broken notebook); one bad input never stops the others.
     """
-    from symderiv import inputs
-    from symderiv.errors import SymderivError
-    from symderiv.writer.report import FileReport
+    run = check_run(names, check_cfg=check_cfg, read_cfg=read_cfg, stdin=stdin, stdin_name=stdin_name)
+    return list(run.reports)
 
-    out: list[FileReport] = []
+
+def check_run(
+    names: Sequence[str],
+    *,
+    check_cfg: CheckConfig = CheckConfig(),
+    read_cfg: ReadConfig = ReadConfig(),
+    stdin: BinaryIO | None = None,
+    stdin_name: str = "<stdin>",
+    jobs: int = 1,
+    budget_s: float | None = None,
+    progress: TextIO | None = None,
+    sympy_forms: bool = True,
+) -> RunResult:
+    """:func:`check_inputs` over ``jobs`` processes, with a budget per document and progress.
+
+    Args:
+        names: files, directories, ``-`` for ``stdin``.
+        jobs: processes: inputs, and the steps of long inputs, are spread over them; the
+            reports are the same for every ``jobs``.
+        budget_s: seconds per document, its reading included; the steps met after it is spent
+            are ``undetermined`` with the method ``"not-judged"``, and the report's notes count
+            them (``None``: no budget).
+        progress: a stream (standard error) for a progress line, shown only on a terminal
+            and once the run takes more than two seconds.
+        sympy_forms: ``False``: the reports' steps keep their source text, positions and
+            warnings but not their SymPy forms (all that rendering needs; much cheaper with
+            ``jobs`` > 1).
+
+    Returns:
+        The reports in the order of the inputs, and whether Ctrl-C stopped the run (then the
+        steps not judged say ``not judged: interrupted``).
+    """
+    from symderiv import inputs, run
+    from symderiv.errors import SymderivError
+
+    docs: list[inputs.Document | None] = []
+    shown: list[str] = []
+    errors: list[str | None] = []
     for target in inputs.discover(names, fmt=read_cfg.fmt, stdin_name=stdin_name):
+        shown.append(target.name)
         if isinstance(target, inputs.Missing):
-            out.append(FileReport(target.name, error=f"cannot read {target.name}: {target.reason}"))
+            docs.append(None)
+            errors.append(f"cannot read {target.name}: {target.reason}")
             continue
         try:
-            doc = inputs.load(target, max_bytes=read_cfg.max_bytes, stdin=stdin)
+            docs.append(inputs.load(target, max_bytes=read_cfg.max_bytes, stdin=stdin))
+            errors.append(None)
         except OSError as e:
-            reason = e.strerror or str(e)
-            out.append(FileReport(target.name, error=f"cannot read {target.name}: {reason}"))
-            continue
+            docs.append(None)
+            errors.append(f"cannot read {target.name}: {e.strerror or str(e)}")
         except SymderivError as e:
-            out.append(FileReport(target.name, error=f"cannot read {e}"))
-            continue
-        try:
-            rep = _check_document(doc, check_cfg=check_cfg, read_cfg=read_cfg)
-        except SymderivError as e:
-            # NOTE: the checker turns what goes wrong in one step into that step's verdict;
-            # what still escapes costs this input only, and is reported as its error.
-            out.append(FileReport(target.name, error=f"cannot check {target.name}: {e}"))
-            continue
-        out.append(FileReport(target.name, rep, positions=_positions(doc, rep)))
-    return out
+            docs.append(None)
+            errors.append(f"cannot read {e}")
+    return run.check_documents(
+        docs,
+        shown,
+        errors,
+        read=functools.partial(_read_document, check_cfg=check_cfg, read_cfg=read_cfg),
+        cfg=check_cfg,
+        jobs=jobs,
+        budget_s=budget_s,
+        progress=run.Progress(progress) if progress is not None else None,
+        sympy_forms=sympy_forms,
+    )
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (the default of ``check -j``)."""
+    from symderiv import run
+
+    return run.default_jobs()
+
+
+def _read_document(
+    doc: inputs.Document, *, check_cfg: CheckConfig, read_cfg: ReadConfig
+) -> Derivation:
+    """A loaded document read, with the assumptions given on the command line added."""
+    from symderiv.reader import parse_assumption
+
+    d = read_text(doc.text, fmt=doc.fmt, source=doc.name, read_cfg=read_cfg)
+    extra = tuple(parse_assumption(a, source="cli") for a in check_cfg.assumptions)
+    return replace(d, assumptions=d.assumptions + extra) if extra else d
 
 
 def build_and_check(
@@ -246,7 +292,12 @@ def derive(
     validate_notation(notation)
 
     rep = build_and_check(name, n, notation=notation)
-    text = document.render_derivation(rep, fmt=fmt, standalone=standalone, ln=ln)
+    # NOTE: from CORNER_FROM classes on, a page shows entry formulas: the symbolic-n steps.
+    large = n is not None and n >= document.CORNER_FROM and fmt in ("latex", "text")
+    entries = catalogue.build(name, None, notation=notation) if large else None
+    text = document.render_derivation(
+        rep, fmt=fmt, standalone=standalone, ln=ln, entries=entries
+    )
     return text, rep
 
 

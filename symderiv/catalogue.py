@@ -24,12 +24,6 @@ class Entry:
     document: str | None = None
 
 
-def _softmax_ce(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
-    from symderiv.builders.derivations import softmax_ce
-
-    return softmax_ce(n, notation=notation)
-
-
 def _planned(name: str) -> Callable[..., Derivation]:
     """The builder of an entry planned in :mod:`symderiv.builders.entries` (imported lazily)."""
 
@@ -45,8 +39,8 @@ def _planned(name: str) -> Callable[..., Derivation]:
 CATALOGUE: dict[str, Entry] = {
     "softmax-ce": Entry(
         name="softmax-ce",
-        summary="softmax Jacobian (i = j, i != j, delta form) and dL/dx_i = p_i - y_i for cross-entropy",
-        build=_softmax_ce,
+        summary="softmax Jacobian (i = j, i != j, delta form, diag(p) - p p^T) and dL/dx_i = p_i - y_i for cross-entropy",
+        build=_planned("softmax-ce"),
         document="softmax_ce.md",
     ),
     "softmax-temperature": Entry(

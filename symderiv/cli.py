@@ -13,6 +13,7 @@ from symderiv.config import CheckConfig, Notation, ReadConfig
 from symderiv.errors import SymderivError
 
 EXIT_OK, EXIT_FALSE, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def _positive_int(text: str) -> int:
@@ -22,6 +23,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text}")
     return value
 
 
@@ -75,6 +86,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--seed", type=int, default=0, help="seed of the numeric sampling (default 0)")
     c.add_argument("--timeout", type=float, default=5.0, help="seconds per step (default 5)")
+    c.add_argument(
+        "--budget",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds per document, its reading included (default 40; 0: no budget): the steps "
+        "met after it are reported undetermined, 'not judged', and counted in a note",
+    )
+    c.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes: inputs, and the steps of long ones, are spread over them "
+        "(default: the cores available); the report is the same for every N",
+    )
     c.add_argument("--verbose", "-v", action="store_true", help="show how every step was read")
     c.add_argument(
         "--quiet",
@@ -164,12 +192,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "spot":
             return _spot(args)
         return _list()
-    except (SymderivError, ValueError, TypeError, OSError) as e:
+    except (SymderivError, ValueError, OSError) as e:
         print(f"symderiv: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
         print("symderiv: error: out of memory: try a smaller --n", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -185,13 +215,18 @@ def _check(args: argparse.Namespace) -> int:
         seed=args.seed, step_timeout_s=args.timeout, assumptions=tuple(args.assume)
     )
     read_cfg = ReadConfig(fmt=args.fmt)
-    results = api.check_inputs(
+    run = api.check_run(
         args.files,
         check_cfg=check_cfg,
         read_cfg=read_cfg,
         stdin=sys.stdin.buffer if "-" in args.files else None,
         stdin_name=args.stdin_filename,
+        jobs=args.jobs or api.default_jobs(),
+        budget_s=api.DEFAULT_BUDGET_S if args.budget is None else args.budget,
+        progress=sys.stderr,
+        sympy_forms=False,  # the CLI only renders the reports
     )
+    results = run.reports
     for r in results:
         if r.error is not None:
             print(f"symderiv: error: {r.error}", file=sys.stderr)
@@ -205,6 +240,9 @@ def _check(args: argparse.Namespace) -> int:
     )
     if text:
         print(text)
+    if run.interrupted:
+        print("symderiv: interrupted: the steps not judged are marked so", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if any(r.error is not None for r in results):
         return EXIT_USAGE
     return EXIT_FALSE if any(r.fails(strict=args.strict) for r in results) else EXIT_OK

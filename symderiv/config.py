@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The default ``check --budget``: seconds per document, its reading included.  A 5 MB note
+#: (5000 blocks, the reader's limit) then ends within a minute (the step being judged when
+#: the budget runs out finishes, within its own ``--timeout``), the steps left over reported
+#: as not judged.
+DEFAULT_BUDGET_S = 40.0
+
 
 @dataclass(frozen=True)
 class CheckConfig:

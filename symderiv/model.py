@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+import symderiv
 from symderiv import symbols
 
 
@@ -88,10 +89,8 @@ class Step:
         return self.lhs is not None and self.rhs is not None and self.problem is None
 
     def _repr_latex_(self) -> str:
-        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
-        from symderiv.writer.latex import repr_latex
-
-        return repr_latex(self)
+        """LaTeX for Jupyter, by the writer's renderer (see ``symderiv._display``)."""
+        return symderiv._display("latex", self)
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,5 @@ class Derivation:
         return tuple(s for s in self.steps if s.is_definition)
 
     def _repr_latex_(self) -> str:
-        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
-        from symderiv.writer.latex import repr_latex
-
-        return repr_latex(self)
+        """LaTeX for Jupyter, by the writer's renderer (see ``symderiv._display``)."""
+        return symderiv._display("latex", self)

@@ -6,6 +6,7 @@ import enum
 from collections import Counter
 from dataclasses import dataclass, field
 
+import symderiv
 from symderiv.model import Derivation, Step
 
 
@@ -120,13 +121,9 @@ class DerivationReport:
         return any(r.result.verdict in unsettled for r in self.steps)
 
     def _repr_latex_(self) -> str:
-        """LaTeX for Jupyter; the writer is imported here, at call time, to keep core light."""
-        from symderiv.writer.latex import repr_latex
-
-        return repr_latex(self)
+        """LaTeX for Jupyter, by the writer's renderer (see ``symderiv._display``)."""
+        return symderiv._display("latex", self)
 
     def _repr_html_(self) -> str:
         """HTML for Jupyter: each step's verdict, and the counterexample and hint of a false one."""
-        from symderiv.writer.report import report_html
-
-        return report_html(self)
+        return symderiv._display("html", self)

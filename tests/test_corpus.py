@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.support import scoring
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "corpus"
 DERIVATIONS = REPO / "derivations"
 
 
-def _load_scoring() -> ModuleType:
-    # NOTE: the scoring rules live beside the table so that bench/corpus_stats.py applies the
-    # very same rules; loaded by path because tests/ is not a package.
-    name = "_symderiv_corpus_scoring"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, CORPUS / "_scoring.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-scoring = _load_scoring()
 TABLE = scoring.load_table()
 FILES = sorted(TABLE)
 CORPUS_FILES = [f for f in FILES if f.startswith("tests/corpus/")]

@@ -25,6 +25,8 @@ does the differentiating and rewriting (nothing typed in). Identities encoded:
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from symderiv import symbols
@@ -34,6 +36,8 @@ from symderiv.builders.strategy import (
     COLLECT,
     DIFFERENTIATE,
     FACTOR_SUMMANDS,
+    SIMPLIFY_SUMMANDS,
+    SPLIT_AT_INDEX,
     SUBSTITUTE,
     SUM_DELTAS,
     Context,
@@ -43,6 +47,7 @@ from symderiv.builders.strategy import (
     define,
     index_range,
     lower,
+    matrix_form,
     names_for,
     recognise,
     rewrite,
@@ -57,6 +62,7 @@ from symderiv.model import Derivation, Step
 
 __all__ = [
     "focal_loss",
+    "softmax_ce",
     "kl_softmax",
     "label_smoothing_ce",
     "log_softmax",
@@ -105,8 +111,13 @@ def _build(
     *,
     normalised: bool,
     vectors: tuple[sympy.IndexedBase, ...] = (),
+    symbolic_only: tuple[Step, ...] = (),
 ) -> Derivation:
+    # NOTE: ``symbolic_only`` steps (the matrix forms) are left out at concrete n: there every
+    # step with free i, j already is a matrix equality, and the matrix form would repeat it.
     assumptions = (index_range(nm),) + ((sum_one(nm),) if normalised else ())
+    if n is None:
+        steps = steps + symbolic_only
     d = Derivation(
         name=name,
         steps=steps,
@@ -121,6 +132,89 @@ def _start(n: int | None, notation: Notation, extra: tuple[str, ...] = ()) -> Na
     if n is not None:
         _check_n(n)
     return names_for(notation, extra=extra)
+
+
+def softmax_ce(
+    n: int | None = None, *, notation: Notation = Notation(), matrix: bool = True
+) -> Derivation:
+    """The seed derivation: ``∂p_i/∂x_j = p_i (δ_ij − p_j)`` and ``∂L/∂x_i = p_i − y_i``.
+
+    ``p_i = exp(x_i) / Σ_k exp(x_k)``, ``L = −Σ_j y_j log p_j``. The Jacobian chain is the
+    quotient rule, the definition of ``p`` read back, the ``i = j`` / ``i ≠ j`` cases; the
+    gradient chain is the chain rule through ``p_j``, the Jacobian substituted, the sum split at
+    ``j = i``, collected (``p_i Σ_j y_j − y_i`` for any ``y``), and ``Σ_j y_j = 1``. With
+    ``matrix`` (symbolic n), both results follow in matrix form:
+    ``J = diag(p) − p pᵀ`` and ``∇_x L = p − y``.
+
+    Args:
+        n: ``None`` for symbolic n, or a positive number of classes (steps become matrix
+            equalities over the free indices).
+        notation: the document's names.
+        matrix: append the matrix forms (symbolic n only).
+
+    Returns:
+        The derivation; its steps carry justifications and the assumptions they used.
+
+    Raises:
+        TypeError: ``n`` is not an int.
+        ValueError: ``n < 1`` or clashing notation.
+
+    >>> softmax_ce(matrix=False).steps[-1].rhs
+    p[i] - y[i]
+    >>> softmax_ce().steps[-3].rhs
+    -\\mathbf{p}*\\mathbf{p}.T + DiagMatrix(\\mathbf{p})
+    """
+    jac_name = "J" if notation.loss != "J" else "M"
+    grad_name = "g" if "g" not in (notation.logits, notation.probs, notation.targets) else "G"
+    nm = _start(n, notation, (jac_name, grad_name))
+    x, p, i, j, k, n_ = nm.x, nm.p, nm.i, nm.j, nm.k, nm.n
+    p_def = _softmax(nm)
+    l_def = _cross_entropy(nm, nm.y)
+    ctx = Context(nm, {p[i]: p_def, nm.L: l_def})
+    jac = sympy.Derivative(p[i], x[j])
+    # NOTE: the quotient rule here differentiates Σ_k exp(x_k) by x_j and sums the delta: it
+    # uses 1 ≤ j ≤ n, so this entry's rule names the index range (rules are values).
+    quotient = dataclasses.replace(DIFFERENTIATE, uses=lambda c: (c.names.range_text,))
+    divide = recognise(
+        p,
+        say=f"the definition of ${nm.entry(p, i)}$ in both terms:"
+        f" $\\exp({nm.entry(x, i)}) = {nm.entry(p, i)} \\sum_{{{k}=1}}^{{{n_}}} \\exp({nm.entry(x, k)})$",
+    )
+    jac_steps, jac_result = chain(jac, (quotient, divide), ctx)
+    ctx = ctx.with_derivative(jac, jac_result)
+    collect = dataclasses.replace(
+        SUM_DELTAS, say=lambda c, b, a: f"collect terms; no assumption on ${nm.y.name}$", uses=lambda c: ()
+    )
+    dl = sympy.Derivative(nm.L, x[i])
+    grad, grad_result = chain(dl, (CHAIN_RULE, SUBSTITUTE, SPLIT_AT_INDEX, collect, use_sum_one(ctx)), ctx)
+    steps = (
+        define(p[i], p_def, "softmax"),
+        define(nm.L, l_def, "cross-entropy"),
+        *jac_steps,
+        *split_cases(jac, jac_result, ctx),
+        *grad,
+    )
+    matrix_steps = (
+        matrix_form(jac, jac_result, ctx, name=jac_name, what=f"the Jacobian ${jac_name}$")
+        + matrix_form(
+            dl, grad_result, ctx, name=grad_name,
+            what=f"the gradient $\\nabla_{{\\mathbf{{{x.name}}}}} {nm.L}$",
+        )
+        if matrix and _plain_vectors(notation)
+        else ()
+    )
+    return _build("softmax-ce", nm, steps, n, normalised=True, symbolic_only=matrix_steps)
+
+
+def _plain_vectors(notation: Notation) -> bool:
+    """True when the vectors are single lower-case letters.
+
+    NOTE: the matrix form writes ``\\mathbf{p}``; the reader takes a bold lower-case letter for
+    a vector and a bold capital for a matrix, and has no reading of ``\\mathbf{\\hat{y}}``.
+    With other names the matrix forms are left out, so that the document reads back.
+    """
+    names = (notation.logits, notation.probs, notation.targets)
+    return all(len(c) == 1 and "a" <= c <= "z" for c in names)
 
 
 def softmax_temperature(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
@@ -308,16 +402,70 @@ def sigmoid_bce(n: int | None = None, *, notation: Notation = Notation()) -> Der
         *split_cases(jac, result, ctx),
         *grad,
     )
-    return _build("sigmoid-bce", nm, steps, n, normalised=False)
+    return _build(
+        "sigmoid-bce", nm, steps, n, normalised=False, symbolic_only=_sample_mean(notation)
+    )
+
+
+def _sample_mean(notation: Notation) -> tuple[Step, ...]:
+    """Logistic regression over ``m`` samples: ``∂J/∂w_j = (1/m) Σ_i (s_i − y_i) X_ij``.
+
+    ``s_i = σ(w · x⁽ⁱ⁾) = 1 / (1 + exp(−Σ_k w_k X_ik))`` (row ``i`` of ``X`` is the sample
+    ``x⁽ⁱ⁾``, with ``n`` features), ``J = −(1/m) Σ_i (y_i log s_i + (1 − y_i) log(1 − s_i))``.
+    The same rules as the per-output part: differentiate and read the sigmoid back, then the
+    chain rule through ``s_i`` and the derivative substituted, each term simplified.
+
+    NOTE: symbolic only: the sample count ``m`` is a second count, which a concrete-n
+    derivation (one count instantiated) does not have. The features are counted by ``n``: the
+    checker ranges free indices over one count.
+    """
+    taken = {notation.logits, notation.probs, notation.targets, notation.loss, notation.classes}
+    pick = {c: next(a for a in alts if a not in taken) for c, alts in
+            (("w", "wvu"), ("s", "sqr"), ("J", "JEC"), ("X", "XAB"), ("m", "mMN"))}
+    mean = names_for(
+        Notation(
+            logits=pick["w"], probs=pick["s"], targets=notation.targets, loss=pick["J"],
+            indices=notation.indices, classes=notation.classes,
+        )
+    )
+    w, s_, y, i, j, k, d = mean.x, mean.p, mean.y, mean.i, mean.j, mean.k, mean.n
+    big_x, m = symbols.vector(pick["X"]), symbols.count(pick["m"])
+    s_def = 1 / (1 + sympy.exp(-sympy.Sum(w[k] * big_x[i, k], (k, 1, d))))
+    j_def = -sympy.Sum(
+        y[i] * sympy.log(s_[i]) + (1 - y[i]) * sympy.log(1 - s_[i]), (i, 1, m)
+    ) / m
+    ctx = Context(mean, {s_[i]: s_def, mean.L: j_def})
+    jac = sympy.Derivative(s_[i], w[j])
+    si, xi = mean.entry(s_, i), f"{big_x.name}_{{{i}{j}}}"
+    jac_steps, result = chain(
+        jac,
+        (DIFFERENTIATE, recognise(s_, say=f"the definition of ${si}$, read back")),
+        ctx,
+    )
+    ctx = ctx.with_derivative(jac, result)
+    grad, _ = chain(sympy.Derivative(mean.L, w[j]), (CHAIN_RULE, SUBSTITUTE, SIMPLIFY_SUMMANDS), ctx)
+    row = f"\\mathbf{{{w.name}}} \\cdot \\mathbf{{x}}^{{({i})}}"
+    return (
+        define(
+            s_[i], s_def,
+            f"logistic regression over ${m}$ samples: ${si} = \\sigma({row})$, ${xi}$ is feature"
+            f" ${j}$ of $\\mathbf{{x}}^{{({i})}}$",
+        ),
+        define(mean.L, j_def, f"mean binary cross-entropy over the ${m}$ samples"),
+        *jac_steps,
+        *grad,
+    )
 
 
 def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Derivation:
     """Binary focal loss: its gradient in terms of ``p_t``, ``γ``, ``α``, for ``y_i = 1`` and ``0``.
 
-    >>> focal_loss().steps[-2].rhs
+    >>> focal_loss().steps[-3].rhs
     alpha*(1 - p[i])**gamma*(gamma*log(p[i])*p[i] + p[i] - 1)
     """
-    nm = _start(n, notation, ("q", "w", "alpha", "gamma"))
+    taken = (notation.logits, notation.probs, notation.targets, notation.loss)
+    case_names = tuple(c for c in "ghuv" if c not in taken)[:2]
+    nm = _start(n, notation, ("q", "w", "alpha", "gamma", *case_names))
     x, y, p, i, j, n_ = nm.x, nm.y, nm.p, nm.i, nm.j, nm.n
     q, w = symbols.vector("q"), symbols.vector("w")
     p_def = 1 / (1 + sympy.exp(-x[i]))
@@ -345,8 +493,14 @@ def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Deri
         f"chain rule through $q_{{{j}}}$",
     )
     grad, last = chain(dl, (chain_factored, SUBSTITUTE, SUM_DELTAS), ctx)
+    # NOTE: each case is named (g_i for y_i = 1, h_i for y_i = 0): the result with the values
+    # put in and its collected form are each as wide as a line, and one step holding both
+    # ran 31pt past the margin of the compiled page.
+    pos, neg = (symbols.vector(c) for c in case_names)
     cases = split_values(
-        last, ctx, entry=y[i], values=(sympy.S.One, sympy.S.Zero), names=(q[i], w[i])
+        last, ctx, entry=y[i], values=(sympy.S.One, sympy.S.Zero), names=(q[i], w[i]),
+        called=(pos, neg),
+        quantity=f"$\\frac{{\\partial {nm.L}}}{{\\partial {nm.entry(x, i)}}}$",
     )
     steps = (
         define(p[i], p_def, "sigmoid"),
@@ -358,4 +512,4 @@ def focal_loss(n: int | None = None, *, notation: Notation = Notation()) -> Deri
         *grad,
         *cases,
     )
-    return _build("focal-loss", nm, steps, n, normalised=False, vectors=(q, w))
+    return _build("focal-loss", nm, steps, n, normalised=False, vectors=(q, w, pos, neg))

@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symderiv import symbols
 from symderiv.builders._calculus import (
@@ -48,6 +50,8 @@ __all__ = [
     "COLLECT",
     "DIFFERENTIATE",
     "FACTOR_SUMMANDS",
+    "SIMPLIFY_SUMMANDS",
+    "SPLIT_AT_INDEX",
     "SUBSTITUTE",
     "SUM_DELTAS",
     "Context",
@@ -55,6 +59,9 @@ __all__ = [
     "Rule",
     "chain",
     "lower",
+    "matrix_form",
+    "bold",
+    "index_form",
     "names_for",
     "recognise",
     "split_cases",
@@ -260,13 +267,21 @@ def split_values(
     entry: sympy.Indexed,
     values: tuple[sympy.Expr, ...],
     names: tuple[sympy.Indexed, ...] = (),
+    called: tuple[sympy.IndexedBase, ...] = (),
+    quantity: str = "",
 ) -> tuple[Step, ...]:
     """The result at each of ``entry``'s ``values`` (binary targets ``y_i ∈ {0, 1}``), collected.
 
     Each case is one step from the result with the value put in (and the defined entries
     ``names``, such as ``q_i``, written out) to its collected form: an identity that holds for
     every value of the other names, so it needs no condition a reader would have to state.
+    With ``called`` (one name per value), each case is first defined under its name
+    (``g_i := …``, said to be ``quantity`` in that case), and the collected form is a step of
+    that short name: two rows of moderate width, where one step would carry both long sides on
+    one line.
     """
+    if called and len(called) != len(values):
+        raise ValueError(f"one name per value: {len(values)} values, {len(called)} names")
     out: list[Step] = []
     for v in values:
         sub: dict[sympy.Basic, sympy.Expr] = {}
@@ -277,13 +292,15 @@ def split_values(
             sub[name] = value
         at = result.xreplace(sub).xreplace({entry: v})
         shown = ", ".join(f"{_tex(k)} = {_tex(e.xreplace({entry: v}))}" for k, e in sub.items())
-        out.append(
-            Step(
-                sympy.powsimp(at),
-                _cancel(at),
-                justification=f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else ""),
-            )
-        )
+        said = f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else "")
+        if not called:
+            out.append(Step(sympy.powsimp(at), _cancel(at), justification=said))
+            continue
+        name = called[len(out) // 2][entry.indices[0]]
+        if quantity:
+            said = f"{quantity} for ${_tex(entry)} = {v}$" + (f" (${shown}$)" if shown else "")
+        out.append(define(name, sympy.powsimp(at), said))
+        out.append(Step(name, _cancel(at), justification="collect terms"))
     return tuple(out)
 
 
@@ -478,6 +495,52 @@ def _say_sum_deltas(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
 SUM_DELTAS = Rule("sum deltas", _sum_deltas, _say_sum_deltas, lambda ctx: (ctx.names.range_text,))
 
 
+def _split_at_index(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
+    """``Σ_j f(j)`` with ``δ_ij`` in ``f`` as ``f(i) + Σ_j (1 − δ_ij) f(j)|_{δ_ij = 0}``.
+
+    The factor ``(1 − δ_ij)`` is how the ``j ≠ i`` terms stay one sum (the writer prints it
+    as ``\\sum_{j \\neq i}``); the term at ``j = i`` stands on its own.
+    """
+    i = ctx.names.i
+
+    def split(s: sympy.Sum) -> sympy.Expr:
+        if len(s.limits) != 1:
+            return s
+        var, lo, hi = s.limits[0]
+        delta = sympy.KroneckerDelta(i, var)
+        if not s.function.has(delta):
+            return s
+        at_i = s.function.xreplace({var: i})
+        rest = s.function.xreplace({delta: sympy.Integer(0)})
+        return at_i + sympy.Sum(rest * (1 - delta), (var, lo, hi))
+
+    out = expr.replace(lambda e: isinstance(e, sympy.Sum), split)
+    if out == expr:
+        return expr
+    # NOTE: a sign in front of the sum goes inside it (-Σ_j a_j = Σ_j -a_j), so the j ≠ i sum
+    # reads as one term; the diagonal term is factored (-y_i (1 - p_i)).
+    terms = []
+    for t in sympy.Add.make_args(sympy.expand(out, deep=False)):
+        const, rest = t.as_independent(sympy.Sum, as_Add=False)
+        if isinstance(rest, sympy.Sum):
+            terms.append(sympy.Sum(sympy.factor_terms(const * rest.function), *rest.limits))
+        else:
+            terms.append(t)
+    sums = [t for t in terms if isinstance(t, sympy.Sum)]
+    others = [t for t in terms if not isinstance(t, sympy.Sum)]
+    return sympy.Add(*sums) + sympy.factor_terms(sympy.Add(*others))
+
+
+def _say_split(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
+    return f"split the sum at ${ctx.names.j} = {ctx.names.i}$"
+
+
+#: The sums holding ``δ_ij`` split at the free index: the ``j = i`` term and the others.
+SPLIT_AT_INDEX = Rule(
+    "split at index", _split_at_index, _say_split, lambda ctx: (ctx.names.range_text,)
+)
+
+
 def _collect(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
     # NOTE: expanding first cancels terms ((y_i - 1) + y_i); when it only multiplies a product
     # out ((a_i - y_i)(1 - a_i) a_i), the shorter form is kept.
@@ -499,6 +562,27 @@ def _factor_sums(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
 
 #: Common factors taken out of each summand; the sums are not split (for long summands).
 FACTOR_SUMMANDS = Rule("factor summands", _factor_sums, lambda ctx, b, a: "common factors")
+
+
+def _simplify_summands(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
+    """Each summand expanded and factored; a minus sign in front of a sum goes inside it."""
+
+    def tidy(s: sympy.Sum) -> sympy.Expr:
+        return sympy.Sum(sympy.factor(sympy.expand(s.function)), *s.limits)
+
+    out = expr.replace(lambda e: isinstance(e, sympy.Sum), tidy)
+    coeff, rest = out.as_coeff_Mul()
+    const, total = rest.as_independent(sympy.Sum, as_Add=False)
+    if coeff.is_negative and isinstance(total, sympy.Sum):
+        inner = sympy.factor(sympy.expand(-total.function))
+        return -coeff * const * sympy.Sum(inner, *total.limits)
+    return out
+
+
+#: Each summand simplified on its own (the sum is kept: ``(1/m) Σ_i (s_i − y_i) X_ij``).
+SIMPLIFY_SUMMANDS = Rule(
+    "simplify summands", _simplify_summands, lambda ctx, b, a: "simplify each term of the sum"
+)
 
 
 def recognise(*bases: sympy.IndexedBase | sympy.Symbol, say: str | None = None) -> Rule:
@@ -604,6 +688,96 @@ def rewrite(
     """A rule from a plain function and a fixed justification (or a ``say`` callable)."""
     said: Say = (lambda c, b, a: say) if isinstance(say, str) else say
     return Rule(name, fn, said, uses)
+
+
+# --- matrix form ----------------------------------------------------------------------------
+
+
+def bold(name: str) -> str:
+    """The vector or matrix called ``name`` as LaTeX writes it in matrix form: ``\\mathbf{p}``."""
+    return f"\\mathbf{{{name}}}"
+
+
+def _unbold(name: str) -> str:
+    return name[len("\\mathbf{") : -1] if name.startswith("\\mathbf{") else name
+
+
+def index_form(
+    expr: sympy.Basic, free: tuple[sympy.Symbol, ...]
+) -> sympy.Expr:
+    """The entry ``(i, j)`` (or ``i``) of a matrix expression, in the document's indexed names.
+
+    ``(\\operatorname{diag}(\\mathbf{p}) - \\mathbf{p}\\mathbf{p}^\\top)_{ij}`` is
+    ``δ_ij p_i − p_i p_j``: the reading of the matrix form that the checker judges.
+    """
+    entry = expr[free[0], free[1]] if len(free) == 2 else expr[free[0], 0]
+
+    def indexed(e: sympy.Basic) -> sympy.Expr:
+        base = symbols.vector(_unbold(str(e.parent.name)))
+        return base[e.i] if e.parent.shape[1] == 1 else base[e.i, e.j]
+
+    return entry.replace(lambda e: isinstance(e, MatrixElement), indexed)
+
+
+def _to_matrix(result: sympy.Expr, free: tuple[sympy.Symbol, ...], n: sympy.Symbol) -> sympy.Basic:
+    """``δ_ij v_i`` as ``diag(v)``, ``u_i v_j`` as ``u v^T``, ``v_i`` as ``v`` (term by term)."""
+
+    def vec(base: sympy.IndexedBase) -> sympy.MatrixSymbol:
+        return sympy.MatrixSymbol(bold(str(base.name)), n, 1)
+
+    out: list[sympy.Basic] = []
+    for term in sympy.Add.make_args(sympy.expand(result)):
+        const, rest = term.as_independent(*free, as_Add=False)
+        factors = sympy.Mul.make_args(rest)
+        entries = [f for f in factors if isinstance(f, sympy.Indexed) and len(f.indices) == 1]
+        deltas = [f for f in factors if isinstance(f, sympy.KroneckerDelta)]
+        if len(entries) + len(deltas) != len(factors) or const.has(*free):
+            raise ValueError(f"no matrix form of the term {term}")
+        if len(free) == 1 and len(entries) == 1 and not deltas:
+            out.append(const * vec(entries[0].base))
+        elif len(free) == 2 and len(entries) == 1 and len(deltas) == 1:
+            out.append(const * DiagMatrix(vec(entries[0].base)))
+        elif len(free) == 2 and len(entries) == 2 and not deltas:
+            row = next(e for e in entries if e.indices[0] == free[0])
+            col = next(e for e in entries if e.indices[0] == free[1])
+            out.append(const * vec(row.base) * vec(col.base).T)
+        else:
+            raise ValueError(f"no matrix form of the term {term}")
+    return sympy.Add(*out)
+
+
+def matrix_form(
+    quantity: sympy.Derivative, result: sympy.Expr, ctx: Context, *, name: str, what: str
+) -> tuple[Step, Step]:
+    """``quantity = result`` in matrix form: a definition of its entries, then the matrix step.
+
+    For ``∂p_i/∂x_j = p_i (δ_ij − p_j)``: ``J_{ij} := ∂p_i/∂x_j`` and
+    ``\\mathbf{J} = \\operatorname{diag}(\\mathbf{p}) - \\mathbf{p}\\mathbf{p}^\\top``; for
+    ``∂L/∂x_i = p_i − y_i``: ``g_i := ∂L/∂x_i`` and ``\\mathbf{g} = \\mathbf{p} - \\mathbf{y}``.
+
+    Raises:
+        ValueError: ``result`` has a term with no matrix form (``p_i Σ_j y_j``), or the matrix
+            form read back in index form is not ``result`` (a builder error, never shown).
+    """
+    nm = ctx.names
+    free = tuple(s for s in (nm.i, nm.j) if s in _free(quantity))
+    base = symbols.vector(name)
+    entry = base[free] if len(free) == 2 else base[free[0]]
+    cols = nm.n if len(free) == 2 else sympy.Integer(1)
+    rhs = _to_matrix(result, free, nm.n)
+    # NOTE: the matrix form is computed from the index result, and read back here as the
+    # checker reads it: a translation error stops the build instead of reaching a document.
+    if sympy.expand(index_form(rhs, free) - result) != 0:
+        raise ValueError(f"the matrix form {rhs} does not read back as {result}")
+    sub = "".join(str(s) for s in free)
+    return (
+        define(entry, quantity, what),
+        Step(
+            sympy.MatrixSymbol(bold(name), nm.n, cols),
+            rhs,
+            justification=f"matrix form of ${name}_{{{sub}}} = {_tex(result)}$",
+        ),
+    )
 
 
 # --- whole derivations ----------------------------------------------------------------------

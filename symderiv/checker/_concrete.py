@@ -292,18 +292,37 @@ def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | N
     # entries that get values of their own, which must not be put inside them.
     first = {a: sympy.Float(v, 30) for a, v in values.items() if is_unknown(a)}
     sub = {a: sympy.Float(v, 30) for a, v in values.items() if not is_unknown(a)}
+    if any(lim.args[3] in values for lim in expr.atoms(sympy.Limit)):
+        # NOTE: a limit keeps its direction as a symbol ('+'); a point that gives it a value is
+        # no point (SymPy cannot build the limit again).
+        return None
     try:
         out = expr.xreplace(first).xreplace(sub) if first else expr.xreplace(sub)
         if not out.is_number:
             out = out.doit()
         if not out.is_number:
             return None
-        c = complex(sympy.N(out, 30))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        c = _as_complex(sympy.N(out, 30))
+    except (ValueError, ZeroDivisionError, OverflowError):
         return None
-    if math.isnan(c.real) or math.isnan(c.imag):
+    if c is None or math.isnan(c.real) or math.isnan(c.imag):
         return None
     return c
+
+
+def _as_complex(value: sympy.Basic) -> complex | None:
+    """``complex(value)``, or None where that raises (a value that is no single number).
+
+    NOTE: the steps of SymPy's ``Expr.__complex__``, with its ``TypeError`` for a part that
+    does not evaluate to a number (an ``AccumBounds``, ...) turned into None.
+
+    >>> _as_complex(sympy.sqrt(2) * sympy.I), _as_complex(sympy.AccumBounds(-1, 1))
+    (1.4142135623730951j, None)
+    """
+    re_part, im_part = (part.evalf() for part in value.evalf().as_real_imag())
+    if not (re_part.is_Number and im_part.is_Number):
+        return None
+    return complex(float(re_part), float(im_part))
 
 
 def close(a: complex, b: complex, rtol: float, atol: float) -> bool:

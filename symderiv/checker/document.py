@@ -7,6 +7,8 @@ Interface:
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
@@ -26,8 +28,19 @@ Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 __all__ = ["check"]
 
 
-def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
+#: Called for each step with its position, the step, and the function that judges it; returns
+#: the step's result (a scheduler may judge only some steps, or stop at a deadline).
+StepHook = Callable[[int, Step, Callable[[], StepResult]], StepResult]
+
+
+def check(
+    d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG, *, around: StepHook | None = None
+) -> DerivationReport:
     """Check every step of ``d`` in order.
+
+    ``around``, if given, is called for every step instead of judging it directly (definitions
+    included, in the order the loop meets them): it runs the judging function it is passed,
+    or returns a result of its own for a step it does not judge.
 
     Definitions are recorded (a re-definition is checked against the earlier one); unread
     steps are ``unparsed``; numeric claims are judged against their digits; every other step
@@ -54,7 +67,9 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
     for pos, step in enumerate(d.steps):
         if not step.is_definition:
             continue
-        result = _check_step(step, d, tuple(definitions), cfg, unknowns)
+        in_effect = tuple(definitions)
+        judge_one = functools.partial(_check_step, step, d, in_effect, cfg, unknowns)
+        result = judge_one() if around is None else around(pos, step, judge_one)
         results[pos] = result
         if not (step.is_parsed and result.verdict is Verdict.DEFINITION):
             continue
@@ -80,14 +95,23 @@ def check(d: Derivation, cfg: CheckConfig = DEFAULT_CONFIG) -> DerivationReport:
         definitions.append((step.lhs, value))
         records.append(_Record(float(pos), step.lhs, value))
     records.extend(_bare_names(records, _indexed_names(d)))
+    # NOTE: most steps share the definitions in effect; what they imply is worked out once
+    # per set of definitions, not once per step (a walk of the whole document each time).
+    through: dict[Definitions, dict[str, list[sympy.Symbol]]] = {}
     for pos, step in enumerate(d.steps):
         if pos not in results:
             defs = _in_effect(records, pos)
-            read, via = _through_intermediates(step, _intermediates(d, defs, unknowns), defs)
-            result = _check_step(read, d, defs, cfg, unknowns)
-            if via and result.verdict is not Verdict.UNPARSED:
-                result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
-            results[pos] = result
+            if defs not in through:
+                through[defs] = _intermediates(d, defs, unknowns)
+
+            def judge(step: Step = step, defs: Definitions = defs) -> StepResult:
+                read, via = _through_intermediates(step, through[defs], defs)
+                result = _check_step(read, d, defs, cfg, unknowns)
+                if via and result.verdict is not Verdict.UNPARSED:
+                    result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
+                return result
+
+            results[pos] = judge() if around is None else around(pos, step, judge)
     reports = [StepReport(step, results[pos]) for pos, step in enumerate(d.steps)]
     finding = mixed_log_bases(_claims.log_base_uses(reports, d))
     return DerivationReport(
@@ -409,7 +433,8 @@ def _check_step(
         )
         return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
     assert step.lhs is not None and step.rhs is not None
-    warnings = index_warnings(step.lhs, step.rhs) if not step.is_definition else ()
+    cases = tuple(c.expr for c in step.conditions)
+    warnings = index_warnings(step.lhs, step.rhs, cases=cases) if not step.is_definition else ()
     data_case = [c.text for c in step.conditions if c.kind == "data_case"]
     if data_case and step.is_definition:
         # NOTE: p_t = p "if y = 1" defines p_t there only: never used as p_t = p everywhere.

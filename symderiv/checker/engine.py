@@ -9,11 +9,12 @@ under an index relation or ``sum_j y_j = 1`` that was not stated is ``conditiona
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
-from symderiv.checker import _integrals
-from symderiv.checker import _fast
+from symderiv.checker import _fast, _integrals, _matrixexpr
 from symderiv.checker import _symbolic as S
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
@@ -203,6 +203,28 @@ class Prepared:
     one_sided: frozenset[str] = frozenset()
 
 
+def _prepared_once(fn: Callable[..., Prepared]) -> Callable[..., Prepared]:
+    """Within ``judged_once()``, a step is prepared once (the fix search prepares it again)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any) -> Prepared:
+        memo = _MEMO.get()
+        if memo is None:
+            return fn(*args)
+        key = ("prepare", *args)
+        try:
+            found = memo.get(key)
+        except TypeError:
+            return fn(*args)
+        if found is None:
+            found = memo[key] = fn(*args)
+        assert isinstance(found, Prepared)
+        return found
+
+    return run
+
+
+@_prepared_once
 def prepare(
     lhs: sympy.Basic,
     rhs: sympy.Basic,
@@ -607,8 +629,9 @@ def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
         return None, str(e)
     except RecursionError:
         return None, "too deeply nested"
-    except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError) as e:
-        # NOTE: SymPy gave up on this form; the caller falls back to a weaker method.
+    except (ValueError, NotImplementedError, ZeroDivisionError) as e:
+        # NOTE: SymPy gave up on this form (its own errors); the caller falls back to a weaker
+        # method.  A TypeError or AttributeError is a bug, and is not hidden here.
         return None, f"SymPy could not handle it ({type(e).__name__}: {e})"
 
 
@@ -629,6 +652,48 @@ def _within_step_budget(fn: Callable[..., StepResult]) -> Callable[..., StepResu
     return run
 
 
+# NOTE: a document often asks the same equality twice (a step copied, the same fix tried for
+# two false steps): within ``judged_once()`` the answer is computed once.  Only outermost
+# calls are remembered: a nested call runs under its caller's budget.
+_MEMO: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvars.ContextVar(
+    "equal_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def judged_once() -> Iterator[None]:
+    """Within the block, ``check_equal`` judges each question once (same sides, definitions,
+    assumptions, conditions, n, options and names) and repeats its answer after that."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _frozen(v: object) -> object:
+    return tuple(v) if isinstance(v, (list, tuple)) else v
+
+
+def _remembered(fn: Callable[..., StepResult]) -> Callable[..., StepResult]:
+    @functools.wraps(fn)
+    def run(lhs: sympy.Basic, rhs: sympy.Basic, **kwargs: Any) -> StepResult:
+        memo = _MEMO.get()
+        if memo is None or _STEP_DEADLINE.get() is not None:
+            return fn(lhs, rhs, **kwargs)
+        key = (lhs, rhs, *sorted((k, _frozen(v)) for k, v in kwargs.items()))
+        try:
+            found = memo.get(key)
+        except TypeError:  # a mutable matrix: not remembered
+            return fn(lhs, rhs, **kwargs)
+        if found is None:
+            found = memo[key] = fn(lhs, rhs, **kwargs)
+        return found
+
+    return run
+
+
+@_remembered
 @_within_step_budget
 def check_equal(
     lhs: sympy.Basic,
@@ -666,6 +731,13 @@ def check_equal(
     lhs, rhs = _as_sympy(lhs, "lhs"), _as_sympy(rhs, "rhs")
     if not (n.is_Symbol or (n.is_Integer and n > 0)) if isinstance(n, sympy.Basic) else True:
         raise ValueError(f"n must be a class-count symbol or a positive integer, got {n!r}")
+    if _matrixexpr.is_matrix_expr(lhs) or _matrixexpr.is_matrix_expr(rhs):
+        try:
+            lhs, rhs = _matrixexpr.entries(lhs, rhs, n)
+        except ValueError as e:
+            return StepResult(Verdict.FALSE, "shape", detail=str(e))
+        except _matrixexpr.NoEntries as e:
+            return StepResult(Verdict.UNDETERMINED, "shape", detail=str(e))
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _check_matrix(lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns)
     if _conditional:

@@ -46,7 +46,9 @@ def _idle_sums(expr: sympy.Basic) -> list[tuple[sympy.Sum, sympy.Symbol]]:
     return idle
 
 
-def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str, ...]:
+def index_warnings(
+    lhs: sympy.Expr | None, rhs: sympy.Expr | None, *, cases: tuple[sympy.Basic, ...] = ()
+) -> tuple[str, ...]:
     """The index problems of the step ``lhs = rhs`` (either side may be ``None`` if unread).
 
     Three findings, in this order:
@@ -55,11 +57,14 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
       (``\\partial p_j / \\partial x_i = \\partial / \\partial x_i \\, e^{x_i} / \\sum_i e^{x_i}``);
     * a summation index that does not occur in its summand (``\\sum_i y_j \\log p_j``);
     * the two sides with different free indices (unless one side is a vector of values, which
-      lists the other side over its free index: ``I(x) = [0.154, 0.7, 1]``).
+      lists the other side over its free index: ``I(x) = [0.154, 0.7, 1]``, or the indices
+      that differ all stand in a stated case: ``\\partial \\log p_i / \\partial x_j = -p_j``
+      for ``i \\neq j``).
 
     Args:
         lhs: left side of the step.
         rhs: right side of the step.
+        cases: the step's stated index cases (``Ne(i, j)``, ``Eq(i, j)``).
 
     Returns:
         Reader-facing warnings, empty when the indices are clean.
@@ -94,11 +99,13 @@ def index_warnings(lhs: sympy.Expr | None, rhs: sympy.Expr | None) -> tuple[str,
             if text not in warnings:
                 warnings.append(text)
     vector_claim = any(isinstance(side, sympy.MatrixBase) for side in sides)
+    in_case = frozenset().union(*(c.free_symbols for c in cases))
     # NOTE: I(x) = [0.154, 0.7, 1] lists the values over the free index x: not a mismatch.
     if (
         lhs is not None
         and rhs is not None
         and free_by_side[0] != free_by_side[1]
+        and not (free_by_side[0] ^ free_by_side[1]) <= in_case
         and not vector_claim
     ):
         warnings.append(

@@ -5,6 +5,10 @@ Indexed semantics: ``x_i`` is ``symbols.vector("x")[i]``, ``\\sum_j`` binds ``j`
 define itself (``H(P)``, ``H(P,Q)``, ``D_{KL}(P||Q)``, ``softmax(x)_i``, ``\\sigma(a)``) are read
 as undefined functions here and expanded by :mod:`symderiv.reader.normalize` when the document
 does not define them.
+
+Long because it is one grammar read by recursive descent: its rules call one another (a
+fraction holds expressions, an expression holds fractions), so split by rule its modules would
+import each other in a circle.
 """
 
 from __future__ import annotations

@@ -44,8 +44,10 @@ __all__ = [
 ]
 
 DTYPES = ("float64", "float32")
-#: Relative errors divide by max(|reference|, REL_FLOOR): entries below it count absolutely.
-REL_FLOOR = 1e-8
+#: Relative errors divide by max(|reference|, rel_floor(dtype)): entries below it count
+#: absolutely. NOTE: √eps of the dtype (1.5e-08 for float64, 3.5e-04 for float32): a float32
+#: entry of 1e-7 carries no correct relative digit, so dividing by it (as a fixed 1e-8 floor
+#: did) reported "max rel err 69.8" for rows whose every entry was within tolerance.
 EPS64 = float(np.finfo(np.float64).eps)
 #: Reference entries (points × n × columns) per definition: bounds the Jacobian columns that
 #: get a reference derivative at each point (all columns when n is small, at least MIN_COLUMNS).
@@ -66,10 +68,13 @@ class SpotCheck:
     """One check: ``formula`` compared with ``reference`` over ``samples`` points.
 
     ``max_abs_err``/``max_rel_err`` are over every compared entry: relative to
-    ``max(|reference|, REL_FLOOR)``; for an agreement, to the other formula's largest entry;
-    for the Taylor test, the remainder at the smallest step, absolute and relative to the
-    linear term. ``tolerance`` is the absolute tolerance at unit scale (it grows with
-    ``|reference|``); ``order`` is the smallest fitted Taylor order.
+    ``max(|reference|, rel_floor(dtype))``; for an agreement, to the other formula's largest
+    entry (at least the floor); for the Taylor test, the remainder at the smallest step,
+    absolute and relative to the linear term. ``tolerance`` is the absolute tolerance at unit
+    scale: an entry passes when ``|err| ≤ tolerance · (1 + |reference|)`` (plus, for central
+    differences, their own rounding bound). ``worst`` is the largest ``|err|`` over what its
+    entry was allowed: the check is ok exactly when ``worst ≤ 1`` (and every value is finite).
+    ``order`` is the smallest fitted Taylor order.
     """
 
     check: str
@@ -82,6 +87,7 @@ class SpotCheck:
     message: str
     tolerance: float | None = None
     order: float | None = None
+    worst: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,15 @@ def _validate(*, n: int, samples: int, dtype: str) -> None:
             raise ValueError(f"{label} must be a positive integer, got {value!r}")
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+
+
+def rel_floor(dtype: str | np.dtype[Any]) -> float:
+    """The smallest reference size a relative error is taken over: √eps of ``dtype``.
+
+    >>> f"{rel_floor('float64'):.1e}", f"{rel_floor('float32'):.1e}"
+    ('1.5e-08', '3.5e-04')
+    """
+    return math.sqrt(float(np.finfo(np.dtype(dtype)).eps))
 
 
 def _tol_scale(n: int, eps: float) -> float:
@@ -288,7 +303,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
                     if k != prim:
                         err = _cross_errors(outs[k], outs[prim], f, scratch)
                         evals[k].cross_abs.append(err)
-                        evals[k].cross_rel.append(err / np.maximum(scale, eps))
+                        evals[k].cross_rel.append(err / np.maximum(scale, rel_floor(dt)))
             del outs
         d = defs[of]
         cs = complex_step(black_box(of), pts.x.astype(np.float64), y, cols)
@@ -300,13 +315,14 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
             found = [
                 _compare(
                     f"complex step: {f.text}", f, sel, cs, finite, pts, seed,
-                    tol=_tol_scale(n, eps), extra=None, cols=cols, y=y,
+                    tol=_tol_scale(n, eps), extra=None, cols=cols, y=y, dtype=dtype,
                     reference=f"complex-step derivative of the lambdified definition {d.text} "
                     f"(float64, h = 1e-20)",
                 ),
                 _compare(
                     f"richardson: {f.text}", f, sel, fd.astype(np.float64), finite, pts, seed,
                     tol=64.0 * math.sqrt(n) * eps**0.8, extra=8.0 * bound, cols=cols, y=y,
+                    dtype=dtype,
                     reference=f"central differences of {d.text} with relative step "
                     f"(eps·max(1,|x_j|))^(1/5) and Richardson extrapolation ({dtype})",
                 ),
@@ -340,7 +356,7 @@ def _where(pts: Points, point: int, seed: int) -> str:
 def _compare(
     check: str, f: Formula, sel: np.ndarray, ref: np.ndarray, finite: np.ndarray, pts: Points,
     seed: int, *, tol: float, extra: np.ndarray | None, reference: str, cols: np.ndarray,
-    y: np.ndarray | None,
+    y: np.ndarray | None, dtype: str,
 ) -> SpotCheck:
     claimed = ~np.isnan(sel) if f.claims != "all" else np.ones(sel.shape, bool)
     diff = np.where(claimed, np.abs(sel - ref), 0.0)
@@ -349,9 +365,16 @@ def _compare(
     if extra is not None:
         allowed = allowed + extra
     bad = claimed & (diff > allowed)
-    rel = diff / np.maximum(np.abs(ref), REL_FLOOR)
+    # NOTE: an entry smaller than what the reference resolves (√eps of the dtype, or the
+    # rounding bound of central differences) counts absolutely: its relative error says
+    # nothing about the formula.
+    scale = np.maximum(np.abs(ref), rel_floor(dtype))
+    if extra is not None:
+        scale = np.maximum(scale, extra)
+    rel = diff / scale
     max_abs = float(diff.max(initial=0.0))
     max_rel = float(np.where(claimed, rel, 0.0).max(initial=0.0))
+    worst = float(np.where(claimed, diff / allowed, 0.0).max(initial=0.0))
     ok = not bad.any() and bool(finite.all())
     formula = f"lambdified {f.text} (stable form)"
     if ok:
@@ -368,7 +391,9 @@ def _compare(
             f"the formula, {ref[point, row, col]:.17g} by the reference; "
             f"|diff| {diff[point, row, col]:.3g} > tolerance {allowed[point, row, col]:.3g}"
         )
-    return SpotCheck(check, sel.shape[0], max_abs, max_rel, ok, formula, reference, msg, tol)
+    return SpotCheck(
+        check, sel.shape[0], max_abs, max_rel, ok, formula, reference, msg, tol, worst=worst
+    )
 
 
 def _taylor(
@@ -460,7 +485,7 @@ def _cross(
         )
     return SpotCheck(
         f"agree: {f.text}", len(err), float(err.max()), float(rel.max()), not bad.any(),
-        formula, reference, msg, 2 * tol,
+        formula, reference, msg, 2 * tol, worst=float(err.max()) / (2 * tol),
     )
 
 
@@ -488,6 +513,7 @@ def to_json(report: SpotReport) -> dict[str, Any]:
                 "reference": c.reference,
                 "message": c.message,
                 "tolerance": c.tolerance,
+                "worst": None if c.worst is None else _num(c.worst),
                 "order": c.order,
             }
             for c in report.checks
@@ -510,12 +536,23 @@ def render(report: SpotReport) -> str:
         f"{report.dtype}"
     )
     width = max(len(c.check) for c in report.checks) if report.checks else 10
-    lines = [head, f"{'check':<{width}}  {'max abs err':>11}  {'max rel err':>11}  result"]
+    floor = rel_floor(report.dtype)
+    lines = [
+        head,
+        f"an entry passes when |formula - reference| <= tolerance * (1 + |reference|) (central "
+        f"differences: plus their rounding bound); err/tol is the largest share of that allowance "
+        f"used (ok when <= 1); rel err divides by max(|reference|, {floor:.1e}) (sqrt(eps) of "
+        f"{report.dtype}); taylor: ok when the remainder shrinks with order >= 1.5",
+        f"{'check':<{width}}  {'max abs err':>11}  {'max rel err':>11}  {'tolerance':>9}  "
+        f"{'err/tol':>7}  result",
+    ]
     for c in report.checks:
         extra = f"  order {c.order:.2f}" if c.order is not None else ""
+        tol = f"{c.tolerance:>9.2g}" if c.tolerance is not None else f"{'-':>9}"
+        used = f"{c.worst:>7.2g}" if c.worst is not None else f"{'-':>7}"
         lines.append(
-            f"{c.check:<{width}}  {c.max_abs_err:>11.3g}  {c.max_rel_err:>11.3g}  "
-            f"{'ok' if c.ok else 'FAIL'}{extra}"
+            f"{c.check:<{width}}  {c.max_abs_err:>11.3g}  {c.max_rel_err:>11.3g}  {tol}  "
+            f"{used}  {'ok' if c.ok else 'FAIL'}{extra}"
         )
     failed = [c for c in report.checks if not c.ok]
     notes = [c for c in report.checks if c.ok and "overflows" in c.message]

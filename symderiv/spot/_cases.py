@@ -416,11 +416,22 @@ def _focal_loss() -> Case:
     formulas = _chain_formulas("focal-loss", chains, skip=("quotient rule",))
     from symderiv.builders import entries as built
 
-    case_one = next(
-        st for st in built.focal_loss().steps if (st.justification or "").startswith("the case $y_{i} = 1$")
+    steps = built.focal_loss().steps
+    # NOTE: the y_i = 1 case: the step that states it, followed to the end of the steps that
+    # go on from it (from its right side, or from the name it defines). The last form is the
+    # result; the first keeps (1 - p_i) in a denominator, nan at a saturated p_i = 1.
+    at = next(
+        (pos for pos, st in enumerate(steps) if "y_{i} = 1" in (st.justification or "")), None
     )
+    if at is None:
+        raise ValueError("the focal-loss derivation has no step for the case y_i = 1")
+    case_one = [steps[at].rhs]
+    for st in steps[at + 1 :]:
+        if st.is_definition or st.lhs not in (steps[at].lhs, case_one[-1]):
+            break
+        case_one.append(st.rhs)
     formulas += (
-        Formula(f"y_i = 1: {_short(case_one.rhs)}", "loss", entries(case_one.rhs), (i,)),
+        Formula(f"y_i = 1: {_short(case_one[-1])}", "loss", entries(case_one[-1]), (i,)),
     )
     return Case(
         "focal-loss",

@@ -8,11 +8,18 @@ import re
 from typing import Any
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
-from symderiv.writer.latex import latex_text, to_latex, to_latex_chains
+from symderiv.writer.latex import (
+    justification_text,
+    latex_text,
+    shrunk,
+    to_latex,
+    to_latex_chains,
+    to_latex_rows,
+)
+from symderiv.writer.text import tex_to_text, to_text
 
 __all__ = ["FORMATS", "assumption_directive", "render_derivation"]
 
@@ -32,6 +39,7 @@ def render_derivation(
     fmt: str = "latex",
     standalone: bool = False,
     ln: bool = False,
+    entries: Derivation | None = None,
     **settings: Any,
 ) -> str:
     r"""A checked derivation as a document in one of :data:`FORMATS`.
@@ -46,6 +54,11 @@ def render_derivation(
         standalone: with ``fmt="latex"``, a complete document that compiles with pdflatex
             (``amsmath`` and ``geometry`` only).
         ln: write natural log as ``\ln`` instead of ``\log``.
+        entries: the same derivation for symbolic n. From :data:`CORNER_FROM` classes on, the
+            ``latex`` and ``text`` pages show each step by its entry formula (taken from
+            ``entries``, at the report's n) followed by the top-left :data:`CORNER` ×
+            :data:`CORNER` corner of its matrices, long sums of like terms shortened with
+            ``\cdots``; Markdown and JSON always hold every entry (they are read back).
         **settings: further printer settings (see ``SymderivLatexPrinter``).
 
     Returns:
@@ -69,13 +82,15 @@ def render_derivation(
     if standalone and fmt != "latex":
         raise ValueError(f"--standalone goes with --format latex, not {fmt!r}")
     settings = {"ln": ln, **settings}
+    d = report.derivation
+    large = entries is not None and d.n.is_Integer and int(d.n) >= CORNER_FROM
     if fmt == "json":
         return json.dumps(_as_json(report, settings), ensure_ascii=False, indent=2) + "\n"
     if fmt == "text":
-        return _as_text(report)
+        return _as_text(report, settings, entries if large else None)
     if fmt == "markdown":
         return _as_markdown(report, settings)
-    return _as_latex(report, settings, standalone=standalone)
+    return _as_latex(report, settings, standalone=standalone, entries=entries if large else None)
 
 
 # --- pieces shared by the formats -----------------------------------------------------------
@@ -176,6 +191,51 @@ def _vector_definitions(rows: list[StepReport]) -> list[StepReport]:
     return out
 
 
+#: From this many classes on, the LaTeX and text pages show entry formulas and corners.
+CORNER_FROM = 10
+#: The rows and columns of a matrix's corner on such a page.
+CORNER = 3
+_SHORT = {"corner": CORNER, "max_terms": 3}
+
+
+def _entry_steps(rows: list[StepReport], entries: Derivation, n: sympy.Expr) -> list[Step | None]:
+    """For each concrete row, the symbolic step it instantiates, with n put in (or None).
+
+    Rows and steps are matched in order by justification and kind (a definition of the
+    vector ``p`` is the instance of the definition of the entry ``p_i``); a symbolic step
+    with no concrete row is passed over.
+    """
+    out: list[Step | None] = []
+    pos = 0
+    put = {entries.n: n}
+    for r in rows:
+        key = (r.step.justification, r.step.is_definition)
+        found = next(
+            (
+                q
+                for q in range(pos, len(entries.steps))
+                if (entries.steps[q].justification, entries.steps[q].is_definition) == key
+            ),
+            None,
+        )
+        if found is None or entries.steps[found].lhs is None or entries.steps[found].rhs is None:
+            out.append(None)
+            continue
+        st = entries.steps[found]
+        out.append(
+            dataclasses.replace(
+                st,
+                lhs=st.lhs.xreplace(put),  # type: ignore[union-attr]
+                rhs=st.rhs.xreplace(put),  # type: ignore[union-attr]
+                conditions=tuple(
+                    dataclasses.replace(c, expr=c.expr.xreplace(put)) for c in st.conditions
+                ),
+            )
+        )
+        pos = found + 1
+    return out
+
+
 def _sides(step: Step, settings: dict[str, Any]) -> tuple[str, str]:
     lhs = to_latex(step.lhs, **settings) if step.lhs is not None else (step.lhs_latex or "")
     rhs = to_latex(step.rhs, **settings) if step.rhs is not None else (step.rhs_latex or "")
@@ -195,7 +255,11 @@ def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, An
                 "lhs": lhs,
                 "rhs": rhs,
                 "verdict": r.result.verdict.value,
-                "justification": r.step.justification,
+                "justification": (
+                    justification_text(r.step.justification, ln=settings["ln"])
+                    if r.step.justification
+                    else r.step.justification
+                ),
                 "assumptions_used": list(r.step.assumptions_used),
                 "conditions": [to_latex(c.expr, **settings) for c in r.step.conditions],
                 "definition": r.step.is_definition,
@@ -213,70 +277,54 @@ def _as_json(report: DerivationReport, settings: dict[str, Any]) -> dict[str, An
 # --- plain text -----------------------------------------------------------------------------
 
 
-class _PlainPrinter(StrPrinter):  # type: ignore[misc]
-    """One-line text in the field's notation: ``p_i``, ``δ_ij``, ``∂L/∂x_i``, ``sum(.., k=1..n)``."""
-
-    printmethod = "_symderiv_plain"  # NOTE: not ``_sympystr``, which Indexed defines itself
-
-    def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        parts = [self._print(ix) for ix in expr.indices]
-        sub = "".join(parts) if all(len(p) == 1 for p in parts) else "{" + ",".join(parts) + "}"
-        return f"{self._print(expr.base)}_{sub}"
-
-    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
-        return str(self._print(expr.label))
-
-    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
-        a, b = (self._print(x) for x in expr.args[:2])
-        return f"δ_{a}{b}" if len(a) == len(b) == 1 else f"δ_{{{a},{b}}}"
-
-    def _print_Derivative(self, expr: sympy.Derivative) -> str:
-        f = expr.expr
-        top = self._print(f) if f.is_Atom or isinstance(f, sympy.Indexed) else f"({self._print(f)})"
-        den = "".join(
-            f"∂{self._print(v)}" + (f"^{c}" if c != 1 else "") for v, c in expr.variable_count
-        )
-        return f"∂{top}/{den}"
-
-    def _print_Sum(self, expr: sympy.Sum) -> str:
-        limits = ", ".join(
-            f"{self._print(k)}={self._print(lo)}..{self._print(hi)}" for k, lo, hi in expr.limits
-        )
-        return f"sum({self._print(expr.function)}, {limits})"
-
-    def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
-        rows = (
-            "[" + ", ".join(self._print(e) for e in expr.row(r)) + "]" for r in range(expr.rows)
-        )
-        return "[" + ", ".join(rows) + "]"
-
-    _print_ImmutableDenseMatrix = _print_MatrixBase
-    _print_MutableDenseMatrix = _print_MatrixBase
+def _assumption_text(a: Assumption, ln: bool, short: bool = False) -> str:
+    """An assumption in plain text: its relation printed, never the LaTeX it was written in."""
+    if a.kind == "log_base":
+        return "log = ln" if a.expr == sympy.E else f"log base {to_text(a.expr)}"
+    if a.kind == "one_hot":
+        return f"{to_text(a.expr)} one-hot"
+    if isinstance(a.expr, sympy.Basic) and (a.expr.is_Relational or isinstance(a.expr, sympy.And)):
+        if a.kind == "index_range" and isinstance(a.expr, sympy.And):
+            rels = a.expr.args
+            if all(isinstance(r, sympy.LessThan) for r in rels) and len({r.rhs for r in rels}) == 1:
+                names = ", ".join(sorted(to_text(r.lhs) for r in rels))
+                return f"1 ≤ {names} ≤ {to_text(rels[0].rhs)}"
+        return to_text(a.expr, ln=ln, **(_SHORT if short else {}))
+    return tex_to_text(a.text, ln=ln)
 
 
-def _plain(expr: object) -> str:
-    return str(_PlainPrinter().doprint(expr))
-
-
-def _as_text(report: DerivationReport) -> str:
+def _as_text(
+    report: DerivationReport, settings: dict[str, Any], entries: Derivation | None = None
+) -> str:
     d = report.derivation
-    n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {d.n}"
+    ln = bool(settings["ln"])
+    rows = list(report.steps)
+    shown: list[Step | None] = [None] * len(rows)
+    if entries is not None:
+        rows = _vector_definitions(rows)
+        shown = _entry_steps(rows, entries, d.n)
+    n = f"n = {int(d.n)}" if d.n.is_Integer else f"symbolic {to_text(d.n)}"
     lines = [f"{d.name} ({n})"]
     for a in d.assumptions:
-        lines.append(f"  assuming {a.text}")
+        lines.append(f"  assuming {_assumption_text(a, ln, entries is not None)}")
     width = max((len(r.result.verdict.value) for r in report.steps), default=0)
-    for num, r in enumerate(report.steps, start=1):
-        step = r.step
-        lhs = _plain(step.lhs) if step.lhs is not None else (step.lhs_latex or "?")
-        rhs = _plain(step.rhs) if step.rhs is not None else (step.rhs_latex or "?")
+    short = _SHORT if entries is not None else {}
+    for num, (r, entry) in enumerate(zip(rows, shown), start=1):
+        step = r.step if entry is None else entry
+        lhs = to_text(step.lhs, ln=ln, **short) if step.lhs is not None else (step.lhs_latex or "?")
+        rhs = to_text(step.rhs, ln=ln, **short) if step.rhs is not None else (step.rhs_latex or "?")
         lines.append(f"{num:>3}. {r.result.verdict.value:<{width}}  {lhs} = {rhs}")
+        if entry is not None and r.step.lhs is not None and r.step.rhs is not None:
+            corner = f"{to_text(r.step.lhs, ln=ln, **short)} = {to_text(r.step.rhs, ln=ln, **short)}"
+            if corner != f"{lhs} = {rhs}":
+                lines.append(" " * (width + 7) + f"n = {int(d.n)}: {corner}")
         notes = []
         if step.conditions:
-            notes.append("for " + ", ".join(c.text for c in step.conditions))
+            notes.append("for " + ", ".join(_assumption_text(c, ln) for c in step.conditions))
         if step.justification:
-            notes.append(step.justification)
+            notes.append(tex_to_text(justification_text(step.justification), ln=ln))
         if step.assumptions_used:
-            notes.append("using " + ", ".join(step.assumptions_used))
+            notes.append("using " + ", ".join(tex_to_text(f"${u}$") for u in step.assumptions_used))
         if notes:
             lines.append(" " * (width + 7) + "(" + "; ".join(notes) + ")")
     summary = ", ".join(f"{v} {k}" for k, v in report.summary.items() if v)
@@ -287,7 +335,38 @@ def _as_text(report: DerivationReport) -> str:
 # --- LaTeX ----------------------------------------------------------------------------------
 
 
-def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone: bool) -> str:
+def _corner_body(
+    rows: list[StepReport], entries: Derivation, n: sympy.Expr, settings: dict[str, Any]
+) -> str:
+    """An ``align*`` body: each step's entry formula, then the corner of its matrices."""
+    matched = _entry_steps(rows, entries, n)
+    shown = Derivation(entries.name, tuple(m or r.step for m, r in zip(matched, rows)))
+    short = {**settings, **_SHORT, "fit_width": None}
+    body = []
+    for line, r, m in zip(to_latex_rows(shown, **short), rows, matched):
+        body.append(line)
+        if m is None:
+            continue
+        lhs, rhs = _sides(r.step, short)
+        if (lhs, rhs) == _sides(m, short):
+            continue
+        if settings.get("fit_width"):
+            # NOTE: a corner of wide entries still gets shrunk to the line, never enlarged.
+            lhs, rhs = (
+                shrunk(t, 0.42) if t.startswith(r"\begin{bmatrix}") else t for t in (lhs, rhs)
+            )
+        continues = line.startswith("&=")
+        body.append(rf"&\qquad = {rhs}" if continues else rf"&\qquad {lhs} = {rhs}")
+    return " \\\\\n".join(body)
+
+
+def _as_latex(
+    report: DerivationReport,
+    settings: dict[str, Any],
+    *,
+    standalone: bool,
+    entries: Derivation | None = None,
+) -> str:
     d = report.derivation
     if standalone:
         # NOTE: a tag moves below a row that fills the line, where a justification column
@@ -295,7 +374,9 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
         settings = {"justification": "tag", "fit_width": 70, **settings}
     rows = _vector_definitions(list(report.steps))
     shown = dataclasses.replace(d, steps=tuple(r.step for r in rows))
-    if standalone and any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
+    if entries is not None:
+        bodies = [_corner_body(rows, entries, d.n, settings)]
+    elif standalone and any(isinstance(s.rhs, sympy.MatrixBase) for s in d.steps):
         # NOTE: one alignment per chain, so that a wide matrix row does not push every
         # other row to the right.
         bodies = to_latex_chains(shown, **settings)
@@ -320,10 +401,15 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
     ]
     if facts:
         intro.append("Assumptions: " + ", ".join(facts) + ".")
+    if entries is not None:
+        intro.append(
+            f"Each step is shown by its entries, then by the top-left ${CORNER} \\times {CORNER}$ "
+            f"corner of its ${int(d.n)} \\times {int(d.n)}$ matrices."
+        )
     widest = max(
         (s.cols for st in d.steps for s in (st.lhs, st.rhs) if isinstance(s, sympy.MatrixBase)),
         default=0,
-    )
+    ) if entries is None else 0
     # NOTE: amsmath's matrices take 10 columns unless told otherwise.
     cols = f"\\setcounter{{MaxMatrixCols}}{{{widest}}}\n" if widest > 10 else ""
     return (
@@ -341,16 +427,28 @@ def _as_latex(report: DerivationReport, settings: dict[str, Any], *, standalone:
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def _prose(text: str) -> str:
-    """One line of prose: no ``$`` (the reader would take it for maths), no line breaks."""
-    words = " ".join(text.replace("$", "").replace("`", "").split())
-    return words[:1].upper() + words[1:]
+def _prose(text: str, *, ln: bool) -> str:
+    r"""One line of prose, its maths kept inside ``$`` delimiters (no backticks, no breaks).
+
+    >>> print(_prose("case $i = j$:  $\\log p_i$", ln=True))
+    Case $i = j$: $\ln p_i$
+    """
+    line = justification_text(text, ln=ln).replace("`", "")
+    if line.count("$") % 2:
+        # NOTE: an unmatched ``$`` would open maths that the reader never sees closed.
+        line = line.replace("$", "")
+    line = " ".join(line.split())
+    return line[:1].upper() + line[1:]
 
 
 def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
     d = report.derivation
     out = [f"# Derivation `{d.name}`", ""]
-    classes = f"{int(d.n)} classes" if d.n.is_Integer else f"any number of classes {d.n}"
+    classes = (
+        f"{int(d.n)} classes"
+        if d.n.is_Integer
+        else f"any number of classes ${to_latex(d.n, **settings)}$"
+    )
     out.append(
         f"Derived symbolically by symderiv for {classes}; every display below is one checked step."
     )
@@ -369,7 +467,7 @@ def _as_markdown(report: DerivationReport, settings: dict[str, Any]) -> str:
             number += 1
             head = f"**Step {number}.**"
         if step.justification:
-            head += " " + _prose(step.justification) + "."
+            head += " " + _prose(step.justification, ln=settings["ln"]) + "."
         # NOTE: the reader takes a case (``i = j``) from the prose line just before a block;
         # a justification such as "split the sum at j = i" must not become one, so the line
         # next to the block only gives the verdict.

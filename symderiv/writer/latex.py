@@ -21,12 +21,16 @@ from symderiv.results import DerivationReport, StepReport
 
 __all__ = [
     "SymderivLatexPrinter",
+    "elided",
     "estimated_width",
     "justification_tex",
+    "justification_text",
     "latex_text",
     "repr_latex",
+    "shrunk",
     "to_latex",
     "to_latex_chains",
+    "to_latex_rows",
 ]
 
 # A user's symbol name such as ``\hat y`` or ``\hat{y}``: an accent command and one letter.
@@ -112,6 +116,38 @@ def _numbered_in_order(terms: list[sympy.Basic]) -> list[sympy.Basic]:
     return out
 
 
+def _alike(terms: list[sympy.Basic]) -> bool:
+    """True when the terms differ only in their numbers (``y_1 log p_1``, ``y_2 log p_2``, ...).
+
+    >>> x1, x2, y = sympy.symbols("x_1 x_2 y")
+    >>> _alike([sympy.exp(x1), sympy.exp(x2)]), _alike([x1, y])
+    (True, False)
+    """
+    return len({re.sub(r"\d+", "#", sympy.sstr(t)) for t in terms}) == 1
+
+
+def elided(terms: list[sympy.Basic], most: int | None) -> list[sympy.Basic | None]:
+    r"""``terms`` with each run of more than ``most`` like terms cut to its first ``most - 1``
+    terms, ``None`` (where ``\cdots`` goes) and its last term.
+
+    >>> ys = sympy.symbols("y_1:6")
+    >>> elided([*ys, sympy.Symbol("z")], 3)
+    [y_1, y_2, None, y_5, z]
+    """
+    if most is None:
+        return list(terms)
+    out: list[sympy.Basic | None] = []
+    start = 0
+    while start < len(terms):
+        end = start + 1
+        while end < len(terms) and _alike([terms[start], terms[end]]):
+            end += 1
+        run = terms[start:end]
+        out += [*run[: most - 1], None, run[-1]] if len(run) > max(most, 3) else run
+        start = end
+    return out
+
+
 def _is_atom(expr: sympy.Basic) -> bool:
     """A node whose LaTeX needs no brackets anywhere: a symbol, an entry, a non-negative number."""
     if isinstance(expr, (sympy.Symbol, sympy.Indexed, sympy.IndexedBase, sympy.MatrixSymbol)):
@@ -145,6 +181,9 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     is ``"text"`` (a ``\text{...}`` column in ``align*``), ``"tag"`` (``\tag{...}``) or
     ``"none"``.  Matrices are ``bmatrix``.  ``fit_width`` (a number of characters, for
     documents that load ``graphicx``) shrinks a matrix that would run past the line.
+    ``corner`` (a size k) prints a larger matrix as its top-left k × k entries followed by
+    ``\cdots``, ``\vdots`` and ``\ddots``; ``max_terms`` prints a longer sum as its first
+    terms, ``\cdots`` and its last term (both for pages of large n, never to be read back).
 
     >>> from symderiv import symbols as s
     >>> SymderivLatexPrinter().doprint(s.p[s.i] * (sympy.KroneckerDelta(s.i, s.j) - s.p[s.j]))
@@ -157,6 +196,8 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         "exp_style": "exp",
         "justification": "text",
         "fit_width": None,
+        "corner": None,
+        "max_terms": None,
         "mat_str": "bmatrix",
         "mat_delim": "",
         # NOTE: i is an index in this field; the imaginary unit must not look like one.
@@ -286,8 +327,15 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
             if lead is not None:
                 terms.remove(lead)
                 terms.insert(0, lead)
+        # NOTE: many like terms (x_1 + ... + x_12) are cut short in the corner of a matrix.
+        shown = elided(terms, self._settings["max_terms"])
         tex = ""
-        for pos, term in enumerate(terms):
+        for pos, term in enumerate(shown):
+            if term is None:
+                after = shown[pos + 1]
+                minus = after is not None and after.could_extract_minus_sign()
+                tex += (" - " if minus else " + ") + r"\cdots"
+                continue
             if pos > 0:
                 if term.could_extract_minus_sign():
                     tex += " - "
@@ -339,6 +387,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         """Print factors side by side, bracketing only what would otherwise run on."""
         ordered = sorted(factors, key=lambda f: (self._factor_rank(f), _natural_key(f)))
         out = ""
+        name_before = False
         for pos, f in enumerate(ordered):
             last = pos == len(ordered) - 1
             if isinstance(f, sympy.log):
@@ -355,8 +404,12 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
                 tex = rf"\left({tex}\right)"
             if out:
                 two_numbers = out[-1].isdigit() and (tex[0].isdigit() or tex[0] == "-")
-                out += r" \cdot " if two_numbers else " "
+                # NOTE: a bare name before a bracket (``T \left(...\right)``) reads as a
+                # function applied to it; the dot says it is a product.
+                called = name_before and tex.startswith(r"\left(")
+                out += r" \cdot " if two_numbers or called else " "
             out += tex
+            name_before = isinstance(f, sympy.Symbol) and not any(c in tex for c in "_^")
         return out
 
     def _print_Mul(self, expr: sympy.Basic) -> str:
@@ -400,6 +453,24 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
             rows.append(f"{self._print(value)} & {cond_tex}")
         return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
+    def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
+        k = self._settings["corner"]
+        if k is None or (expr.rows <= k and expr.cols <= k):
+            return str(super()._print_MatrixBase(expr))
+        lines = []
+        for r in range(min(k, expr.rows)):
+            cells = [self._print(expr[r, c]) for c in range(min(k, expr.cols))]
+            lines.append(" & ".join(cells + ([r"\cdots"] if expr.cols > k else [])))
+        if expr.rows > k:
+            cells = [r"\vdots"] * min(k, expr.cols)
+            lines.append(" & ".join(cells + ([r"\ddots"] if expr.cols > k else [])))
+        return r"\begin{bmatrix}" + r"\\".join(lines) + r"\end{bmatrix}"
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+    _print_ImmutableMatrix = _print_MatrixBase
+    _print_Matrix = _print_MatrixBase
+
     def _print_DiagMatrix(self, expr: sympy.Basic) -> str:
         return rf"\operatorname{{diag}}({self._print(expr.args[0])})"
 
@@ -440,19 +511,52 @@ def _delimit_maths(text: str) -> str:
     return text
 
 
-def justification_tex(text: str, *, text_mode: bool = False) -> str:
+# One LaTeX token: a control word, a control symbol, or one character.
+_TEX_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|.", re.DOTALL)
+# Control words a setting renames inside a justification's maths.
+_LN_WORDS = {r"\log": r"\ln"}
+
+
+def _renamed(maths: str, words: dict[str, str]) -> str:
+    r"""``maths`` with the control words of ``words`` renamed, token by token.
+
+    >>> _renamed(r"\log u + \logit", {r"\log": r"\ln"})
+    '\\ln u + \\logit'
+    """
+    return "".join(words.get(t, t) for t in _TEX_TOKEN.findall(maths))
+
+
+def justification_text(text: str, *, ln: bool = False) -> str:
+    r"""A justification with its maths ``$``-delimited and, with ``ln``, ``\log`` as ``\ln``.
+
+    The prose is left as written; only the maths between ``$`` signs changes (a justification
+    without ``$`` has its maths delimited first, as :func:`justification_tex` reads it).
+
+    >>> justification_text(r"chain rule: $\frac{\partial \log p_j}{\partial x_i}$", ln=True)
+    'chain rule: $\\frac{\\partial \\ln p_j}{\\partial x_i}$'
+    >>> justification_text(r"use \sum_j y_j = 1")
+    'use $\\sum_j y_j = 1$'
+    """
+    parts = _delimit_maths(text).split("$")
+    if ln:
+        parts = [_renamed(p, _LN_WORDS) if pos % 2 else p for pos, p in enumerate(parts)]
+    return "$".join(parts)
+
+
+def justification_tex(text: str, *, text_mode: bool = False, ln: bool = False) -> str:
     r"""A justification as LaTeX: prose in ``\text{...}``, its maths as maths.
 
     Maths is what stands between ``$`` signs; in a justification without ``$``, everything
     from the first LaTeX command on (``use \sum_j y_j = 1``) is taken as maths.  With
-    ``text_mode`` the result is for a text-mode argument such as ``\tag*{...}``.
+    ``text_mode`` the result is for a text-mode argument such as ``\tag*{...}``; with ``ln``
+    its maths writes natural log as ``\ln``, as the printer does.
 
     >>> justification_tex(r"use \sum_j y_j = 1")
     '\\text{use } \\sum_j y_j = 1'
     >>> justification_tex("case $i = j$: 100%", text_mode=True)
     'case \\(i = j\\): 100\\%'
     """
-    text = _delimit_maths(text)
+    text = justification_text(text, ln=ln)
     out = []
     for pos, part in enumerate(text.split("$")):
         if pos % 2:
@@ -467,7 +571,7 @@ def _step_line(step: Step, printer: SymderivLatexPrinter) -> str:
     lhs, rhs = _step_sides(step, printer)
     tex = f"{lhs} = {rhs}{_condition_tex(step, printer)}"
     if step.justification and printer._settings["justification"] != "none":
-        tex += r" \qquad " + justification_tex(step.justification)
+        tex += r" \qquad " + justification_tex(step.justification, ln=printer._settings["ln"])
     return tex
 
 
@@ -502,9 +606,17 @@ def estimated_width(expr: object) -> float:
     return 4 + sum(estimated_width(a) for a in expr.args)
 
 
-def _shrunk(tex: str, share: float) -> str:
+#: The smallest and the largest share of the line a shrunk matrix gets.
+_SHARE_RANGE = (0.2, 0.95)
+
+
+def _share(share: float) -> float:
+    return max(_SHARE_RANGE[0], min(_SHARE_RANGE[1], share))
+
+
+def shrunk(tex: str, share: float) -> str:
     """``tex`` in a box no wider than ``share`` of the line (shrink only, never enlarge)."""
-    room = rf"{max(0.2, min(0.95, share)):.2f}\linewidth"
+    room = rf"{_share(share):.2f}\linewidth"
     # NOTE: ``\width`` is the natural width of the box being resized.
     return (
         rf"\resizebox{{\ifdim\width>{room} {room}\else\width\fi}}{{!}}"
@@ -524,15 +636,15 @@ def _fitted(
     if left + right <= limit:
         return lhs_tex, rhs_tex
     total = left + right
+    both = isinstance(step.lhs, sympy.MatrixBase) and isinstance(step.rhs, sympy.MatrixBase)
+    lhs_share = _SHARE_RANGE[0]
     if isinstance(step.lhs, sympy.MatrixBase):
-        lhs_tex = _shrunk(lhs_tex, 0.9 * left / total)
+        lhs_share = _share(0.9 * left / total)
+        lhs_tex = shrunk(lhs_tex, lhs_share)
     if isinstance(step.rhs, sympy.MatrixBase):
-        rhs_tex = _shrunk(
-            rhs_tex,
-            0.9 * right / total
-            if isinstance(step.lhs, sympy.MatrixBase)
-            else (limit - left) / limit,
-        )
+        # NOTE: the two shares add up to 0.9 of the line even when the left one was raised
+        # to its minimum (a small left matrix beside a wide right one).
+        rhs_tex = shrunk(rhs_tex, 0.9 - lhs_share if both else (limit - left) / limit)
     return lhs_tex, rhs_tex
 
 
@@ -552,15 +664,15 @@ def _derivation_chains(d: Derivation, printer: SymderivLatexPrinter) -> list[lis
     """The ``align*`` lines of a derivation, grouped into chains (a new one at each new lhs)."""
     chains: list[list[str]] = []
     prev: Step | None = None
-    mode = printer._settings["justification"]
+    mode, ln = printer._settings["justification"], printer._settings["ln"]
     for step in d.steps:
         lhs, rhs = _fitted(*_step_sides(step, printer), step, printer)
         continues = _continues(step, prev)
         line = ("" if continues else lhs + " ") + f"&= {rhs}{_condition_tex(step, printer)}"
         if step.justification and mode == "text":
-            line += " && " + justification_tex(step.justification)
+            line += " && " + justification_tex(step.justification, ln=ln)
         elif step.justification and mode == "tag":
-            line += r" \tag*{" + justification_tex(step.justification, text_mode=True) + "}"
+            line += r" \tag*{" + justification_tex(step.justification, text_mode=True, ln=ln) + "}"
         if continues and chains:
             chains[-1].append(line)
         else:
@@ -571,6 +683,16 @@ def _derivation_chains(d: Derivation, printer: SymderivLatexPrinter) -> list[lis
 
 def _derivation_body(d: Derivation, printer: SymderivLatexPrinter) -> str:
     return " \\\\\n".join(line for chain in _derivation_chains(d, printer) for line in chain)
+
+
+def to_latex_rows(d: Derivation, **settings: Any) -> list[str]:
+    r"""The ``align*`` row of each step of ``d``, in order (``&= ...`` where a chain goes on).
+
+    >>> from symderiv import symbols as s
+    >>> to_latex_rows(Derivation("d", (Step(s.L, s.y[s.i]), Step(s.y[s.i], s.p[s.i]))))
+    ['L &= y_i', '&= p_i']
+    """
+    return [line for chain in _derivation_chains(d, _printer(settings)) for line in chain]
 
 
 def to_latex_chains(d: Derivation, **settings: Any) -> list[str]:

@@ -22,7 +22,7 @@ def test_symbolic_steps_in_order():
     assert [str(s.lhs) for s in defs] == ["p[i]", "L"]
     steps = [s for s in d.steps if s.relation is Relation.EQUAL]
     assert steps[0].justification == "quotient rule"
-    assert steps[1].justification.startswith(r"divide by $\left(\sum_{k=1}^{n} \exp(x_{k})\right)^2$")
+    assert steps[1].justification.startswith(r"the definition of $p_{i}$ in both terms")
     assert steps[1].rhs == p[i] * (sympy.KroneckerDelta(i, j) - p[j])
     assert sympy.expand(steps[2].rhs - p[i] * (1 - p[i])) == 0
     assert steps[3].rhs == -p[i] * p[j]

@@ -7,25 +7,14 @@ from pathlib import Path
 import pytest
 import sympy
 
-from symderiv import api, symbols
+from symderiv import api
 from symderiv.checker import check, check_equal
 from symderiv.config import CheckConfig
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.results import Verdict
+from tests.support.notation import FAST, L, S, i, j, n, p, x, y
 
-x, y, p, i, j, k, n, L = (
-    symbols.x,
-    symbols.y,
-    symbols.p,
-    symbols.i,
-    symbols.j,
-    symbols.k,
-    symbols.n,
-    symbols.L,
-)
-S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
 ROOT = Path(__file__).resolve().parents[2]
-FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
 
 
 def _define(lhs, rhs):

@@ -10,29 +10,15 @@ from symderiv.builders.derivations import softmax_ce
 from symderiv.builders.gradients import softmax_jacobian_matrix
 from symderiv.builders.softmax import concrete_symbols, softmax_vector
 from symderiv.checker import check, check_equal, equal
-from symderiv.config import CheckConfig
 from symderiv.model import Assumption, Derivation, Relation, Step
 from symderiv.results import Verdict
+from tests.support.notation import DEFS, FAST, SUM_Y, L, S, i, j, k, n, p, x, y
 
-x, y, p, i, j, k, n, L = (
-    symbols.x,
-    symbols.y,
-    symbols.p,
-    symbols.i,
-    symbols.j,
-    symbols.k,
-    symbols.n,
-    symbols.L,
-)
-S = sympy.Sum(sympy.exp(x[k]), (k, 1, n))
-DEFS = ((p[i], sympy.exp(x[i]) / S), (L, -sympy.Sum(y[j] * sympy.log(p[j]), (j, 1, n))))
 J = sympy.Derivative(p[i], x[j])
 G = sympy.Derivative(L, x[i])
-SUM_Y = Assumption(sympy.Eq(sympy.Sum(y[j], (j, 1, n)), 1), "\\sum_j y_j = 1")
 EQ = Assumption(sympy.Eq(i, j), "i = j", source="case")
 NE = Assumption(sympy.Ne(i, j), "i \\neq j", source="case")
 d = sympy.KroneckerDelta
-FAST = CheckConfig(concrete_n=(1, 2, 3), samples=12)
 
 
 @pytest.mark.parametrize(
@@ -286,3 +272,61 @@ def test_two_undefined_vectors_are_never_sampled_alike(lhs, rhs):
     result = check_equal(lhs, rhs)
     assert result.verdict in (Verdict.FALSE, Verdict.CONDITIONAL, Verdict.UNDETERMINED)
     assert (result.counterexample is not None) is (result.verdict is not Verdict.UNDETERMINED)
+
+
+def test_an_equality_asked_twice_within_judged_once_is_judged_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from symderiv.checker import engine
+
+    calls: list[object] = []
+    real = engine.prove
+
+    def counting(*args: object) -> object:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "prove", counting)
+    rhs = p[i] * (d(i, j) - p[j])
+    with engine.judged_once():
+        first = check_equal(J, rhs, definitions=DEFS)
+        again = check_equal(J, rhs, definitions=DEFS)
+        other = check_equal(J, rhs, definitions=DEFS, conditions=(NE,))
+    assert again is first and first.verdict is Verdict.PROVED
+    assert len(calls) == 2  # the step with a condition is another question
+    outside = check_equal(J, rhs, definitions=DEFS)
+    assert outside == first and outside is not first and len(calls) == 3
+    assert other.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("candidate", "answer"),
+    [
+        pytest.param(p[i] * (d(i, j) - p[j]), True, id="the-fix"),
+        pytest.param(p[j] * (d(i, j) - p[i]), True, id="an-equal-form"),
+        pytest.param(p[i] * (d(i, j) + p[j]), False, id="the-slip"),
+        pytest.param(-p[i] * p[j], False, id="only-off-the-diagonal"),
+        pytest.param(p[i] * (d(i, j) - sympy.Symbol("q")), None, id="a-name-without-value"),
+        pytest.param(sympy.Derivative(p[j], x[i]), None, id="a-derivative"),
+    ],
+)
+def test_the_fix_search_oracle_compares_candidates_with_the_left_side_at_points(
+    candidate: sympy.Expr, answer: bool | None
+) -> None:
+    from symderiv.checker._fixsearch import left_side_oracle
+
+    oracle = left_side_oracle(J, p[i] * (d(i, j) + p[j]), definitions=DEFS)
+    assert oracle is not None
+    assert oracle(J, candidate) is answer
+    assert oracle(sympy.Derivative(p[j], x[i]), candidate) is None  # another left side
+
+
+def test_the_fix_search_oracle_keeps_the_facts_of_the_document() -> None:
+    from symderiv.checker._fixsearch import left_side_oracle
+
+    # the gradient is p_i - y_i only where the targets sum to one
+    with_fact = left_side_oracle(G, p[i] + y[i], definitions=DEFS, assumptions=(SUM_Y,))
+    without = left_side_oracle(G, p[i] + y[i], definitions=DEFS)
+    assert with_fact is not None and without is not None
+    assert with_fact(G, p[i] - y[i]) is True
+    assert without(G, p[i] - y[i]) is False

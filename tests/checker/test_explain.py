@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symderiv.checker._soundness import CE, I_EQ_J, I_NE_J, SOFTMAX, Case, really_false
 from symderiv.checker.explain import one_edit_fixes, residual
 from symderiv.symbols import L, i, j, k, n, p, x, y
+from tests.support.soundness import CE, I_EQ_J, I_NE_J, SOFTMAX, Case, really_false
 
 d = sympy.KroneckerDelta
 S = sympy.Sum

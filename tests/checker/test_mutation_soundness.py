@@ -12,13 +12,12 @@ stays fast; the ``slow`` run does all of them (``bench/mutation_counts.py`` prin
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 import sympy
 
 from symderiv import symbols
-from symderiv.checker._soundness import (
+from symderiv.checker import check_equal
+from tests.support.soundness import (
     CE,
     CORPUS,
     I_EQ_J,
@@ -27,13 +26,12 @@ from symderiv.checker._soundness import (
     SOFTMAX,
     SUM_Y_IS_1,
     Case,
-    case_from_step,
     cases_with_mutants,
+    catalogue_cases,
     engine_judge,
     really_false,
     tally,
 )
-from symderiv.model import Relation
 
 STRIDE = 13
 LIMIT = 40
@@ -45,21 +43,7 @@ x, y, p, L = symbols.x, symbols.y, symbols.p, symbols.L
 d = sympy.KroneckerDelta
 
 
-def _catalogue_cases() -> tuple[Case, ...]:
-    try:
-        derivations = importlib.import_module("symderiv.builders.derivations")
-    except ImportError:  # pragma: no cover - the builder lands separately
-        return ()
-    deriv = derivations.softmax_ce()
-    definitions = tuple((s.lhs, s.rhs) for s in deriv.steps if s.relation is Relation.DEFINE)
-    return tuple(
-        case_from_step(f"softmax-ce step {q}", s, definitions, deriv.assumptions)
-        for q, s in enumerate(deriv.steps)
-        if s.relation is Relation.EQUAL and s.is_parsed
-    )
-
-
-CATALOGUE = _catalogue_cases()
+CATALOGUE = catalogue_cases()
 ALL_CASES = CORPUS + MEANING + CATALOGUE
 
 
@@ -145,14 +129,6 @@ def test_every_true_step_yields_mutants_of_both_sides():
     assert all((name, "right side") in sides for name in names)
 
 
-def _engine_judge():
-    checker = importlib.import_module("symderiv.checker")
-    check_equal = getattr(checker, "check_equal", None)
-    if check_equal is None:
-        pytest.skip("the equality engine (symderiv.checker.check_equal) is not there yet")
-    return engine_judge(check_equal)
-
-
 def _report(counts) -> str:
     rows = "\n".join(f"  {label}: {number}" for label, number in counts.as_rows())
     accepted = "\n".join(f"  ACCEPTED: {name}" for name in counts.accepted)
@@ -160,7 +136,7 @@ def _report(counts) -> str:
 
 
 def test_no_really_false_mutant_is_accepted():
-    judge = _engine_judge()
+    judge = engine_judge(check_equal)
     counts = tally(ALL_CASES, judge, stride=STRIDE, limit=LIMIT, n_values=QUICK_N)
     assert counts.checked >= min(LIMIT, 40), _report(counts)
     assert counts.accepted == [], _report(counts)
@@ -168,7 +144,7 @@ def test_no_really_false_mutant_is_accepted():
 
 @pytest.mark.slow
 def test_no_really_false_mutant_is_accepted_all_of_them():
-    judge = _engine_judge()
+    judge = engine_judge(check_equal)
     counts = tally(ALL_CASES, judge, n_values=FULL_N)
     assert counts.mutants >= 900, _report(counts)
     assert counts.accepted == [], _report(counts)
@@ -197,7 +173,7 @@ _KNOWN_GAPS = {
     ],
 )
 def test_the_checker_accepts_every_true_step(case):
-    judge = _engine_judge()
+    judge = engine_judge(check_equal)
     assert judge(case).verdict in ("proved", "verified", "numeric")
 
 
@@ -237,4 +213,4 @@ def test_mutants_that_once_fooled_the_checker_stay_rejected(case):
     # Found by bench/mutation_counts.py: accepted as `numeric` when a scalar was only sampled
     # at points where t and t^2 agree.
     assert really_false(case, n_values=QUICK_N) is True
-    assert _engine_judge()(case).verdict not in ("proved", "verified", "numeric")
+    assert engine_judge(check_equal)(case).verdict not in ("proved", "verified", "numeric")

@@ -24,12 +24,13 @@ def test_text_lists_every_step_with_verdict_and_justification(
     text = render_derivation(hand_report, fmt="text")
     lines = text.splitlines()
     assert lines[0] == "hand-softmax-ce (symbolic n)"
-    assert lines[1] == "  assuming sum(y) = 1"
-    assert lines[2] == "  1. definition  p_i = exp(x_i)/sum(exp(x_k), k=1..n)"
+    assert lines[1] == "  assuming Σ_{j=1..n} y_j = 1"
+    assert lines[2] == "  1. definition  p_i = exp(x_i)/(Σ_{k=1..n} exp(x_k))"
     assert lines[3] == " " * 17 + "(softmax)"
-    assert "  8. proved      p_i*sum(y_j, j=1..n) - y_i = p_i - y_i" in lines
-    assert "  3. proved      ∂p_i/∂x_j = (δ_ij - p_j)*p_i" in lines
-    assert "(for i != j; case i ≠ j)" in text
+    assert "  8. proved      p_i Σ_{j=1..n} y_j - y_i = p_i - y_i" in lines
+    assert "  3. proved      ∂p_i/∂x_j = p_i (δ_ij - p_j)" in lines
+    assert "(for i ≠ j; case i ≠ j)" in text
+    assert "(use Σ_j y_j = 1)" in text
     assert lines[-1] == "summary: 6 proved, 2 definition"
 
 
@@ -91,7 +92,9 @@ def test_markdown_has_one_display_per_step_definitions_first(
     assert "<!-- symderiv: assume \\sum_{j=1}^{n} y_j = 1 -->" in md
     prose = [ln for ln in md.splitlines() if ln and not ln.startswith(("$$", "<!--"))]
     prose = [ln for ln in prose if ln not in blocks]
-    assert all("$" not in ln for ln in prose)
+    # maths in the prose stays inside $...$: no LaTeX command outside it
+    assert all(ln.count("$") % 2 == 0 for ln in prose)
+    assert all("\\" not in part for ln in prose for part in ln.split("$")[::2])
     # the line right before each display names only the verdict, never a case like "j = i"
     before = [md.splitlines()[i - 2] for i, ln in enumerate(md.splitlines()) if ln == "$$"][::2]
     assert all(re.fullmatch(r"Checked: \w+\.", ln) for ln in before)
@@ -145,9 +148,9 @@ def test_text_of_concrete_n_is_one_line_per_step(
 ) -> None:
     text = render_derivation(make_report(softmax_ce(2)), fmt="text")
     assert (
-        "  5. proved      [[∂p_1/∂x_1, ∂p_1/∂x_2], [∂p_2/∂x_1, ∂p_2/∂x_2]]"
-        " = [[p_1*(1 - p_1), -p_1*p_2], [-p_1*p_2, p_2*(1 - p_2)]]"
-    ) in text.splitlines()
+        "[[∂p_1/∂x_1, 0], [0, ∂p_2/∂x_2]] = [[p_1 (1 - p_1), 0], [0, p_2 (1 - p_2)]]"
+    ) in {line.split("  ", 2)[-1].strip() for line in text.splitlines()}
+    assert "**" not in text and "*" not in text and "\\" not in text
 
 
 def test_standalone_of_concrete_n_aligns_each_chain_on_its_own(

@@ -18,10 +18,11 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
+from symderiv.builders.derivations import softmax_ce
 from symderiv.checker._exprtools import free_indices, index_symbols, substitute_free
 from symderiv.checker.mutate import mutants
 from symderiv.errors import CheckTimeout
-from symderiv.model import Assumption, Step
+from symderiv.model import Assumption, Relation, Step
 from symderiv.results import StepResult
 
 __all__ = [
@@ -567,6 +568,17 @@ MEANING: tuple[Case, ...] = (
 )
 """True steps about meaning: a second vector beside a constrained one, matrix entries, a
 document's own function, and derivatives of functions the document never defines."""
+
+
+def catalogue_cases() -> tuple[Case, ...]:
+    """The equality steps of the catalogue's seed derivation (softmax + cross-entropy) as cases."""
+    deriv = softmax_ce()
+    definitions = tuple((s.lhs, s.rhs) for s in deriv.steps if s.relation is Relation.DEFINE)
+    return tuple(
+        case_from_step(f"softmax-ce step {q}", s, definitions, deriv.assumptions)
+        for q, s in enumerate(deriv.steps)
+        if s.relation is Relation.EQUAL and s.is_parsed
+    )
 
 
 # ---------------------------------------------------------------------------------------------

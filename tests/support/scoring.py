@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-TABLE = Path(__file__).resolve().parent / "expected.json"
+TABLE = REPO / "tests" / "corpus" / "expected.json"
 
 ACCEPTING = ("proved", "verified", "numeric")
 VERDICTS = ACCEPTING + ("definition", "conditional", "false", "undetermined", "unparsed")

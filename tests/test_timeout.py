@@ -1,0 +1,64 @@
+"""The time limit of a computation, in the main thread (SIGALRM) and in any other thread."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from symderiv._timeout import time_limit
+from symderiv.errors import CheckTimeout
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _in_a_thread(fn: object) -> dict[str, object]:
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            fn()  # type: ignore[operator]
+            out["returned"] = True
+        except CheckTimeout as e:
+            out["timeout"] = str(e)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(30)
+    return out
+
+
+def test_a_limit_stops_a_loop_in_the_main_thread() -> None:
+    with pytest.raises(CheckTimeout, match=r"^gave up after 0.2 s$"), time_limit(0.2):
+        _spin()
+
+
+def test_a_limit_stops_a_loop_in_another_thread() -> None:
+    def limited() -> None:
+        with time_limit(0.2):
+            _spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+
+
+def test_the_earlier_outer_deadline_stands_in_another_thread() -> None:
+    def nested() -> None:
+        with time_limit(0.2), time_limit(60):
+            _spin()
+
+    assert _in_a_thread(nested) == {"timeout": "gave up after 0.2 s"}
+
+
+def test_a_limit_that_was_not_reached_leaves_the_thread_alone() -> None:
+    def quick() -> None:
+        with time_limit(0.05):
+            pass
+        # the timer is gone: nothing is raised later, while the thread works on
+        total = 0
+        for k in range(2_000_000):
+            total += k
+
+    assert _in_a_thread(quick) == {"returned": True}
