@@ -182,7 +182,7 @@ def _bare_names(records: list[_Record], indexed: set[str]) -> list[_Record]:
         if isinstance(t, AppliedUndef) and t.args and all(_of_names(a) for a in t.args):
             by_function.setdefault(t.func.__name__, []).append(r)
     own = {_symbolic.name_of(_head(r.target)) for r in records}
-    out = []
+    out: list[_Record] = []
     for name, group in by_function.items():
         if name in own or name in indexed or len({len(r.target.args) for r in group}) != 1:
             continue

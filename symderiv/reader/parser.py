@@ -443,20 +443,86 @@ class _Parser:
         sign = 1
         if self.at_sym("-") or self.at_sym("+"):
             sign = -1 if self.take().text == "-" else 1
+        first = self.peek()
         t = self.term()
         terms.append(_v.neg(t) if sign < 0 else t)
+        elided: int | None = None  # where "+ ... +" stood among the terms
         while self.at_sym("+") or self.at_sym("-") or self.at("cmd", "pm"):
             op = self.take()
             if op.text == "pm":
                 raise self.error("'\\pm' is not read", op, unsupported=True)
+            if elided is None and self.elision_follows():
+                elided = len(terms)
+                continue
             u = self.term()
             terms.append(_v.neg(u) if op.text == "-" else u)
+        if elided is not None:
+            terms = self.elided_sum(terms, elided, first)
         if not any(_v.is_shaped(t) for t in terms):
             return sympy.Add(*terms)
         total = terms[0]
         for t in terms[1:]:
             total = _v.add(total, t)
         return total
+
+    def elision_follows(self) -> bool:
+        """``...``, ``\\cdots``, ``\\ldots`` as a term, followed by + or -: taken when true."""
+        if self.at("cmd", "ldots") or self.at("cmd", "cdots"):
+            width = 1
+        elif self.at_sym(".") and self.at_sym(".", 1) and self.at_sym(".", 2):
+            width = 3
+        else:
+            return False
+        nxt = self.peek(width)
+        if nxt is None or not (nxt.kind == "sym" and nxt.text in ("+", "-")):
+            return False
+        self.pos += width
+        return True
+
+    def elided_sum(
+        self, terms: list[sympy.Expr], at: int, t: Token | None
+    ) -> list[sympy.Expr]:
+        """``T(1) + T(2) + ... + T(C)`` as ``Σ_{k=1}^{C} T(k)``, when the terms shown agree.
+
+        NOTE: the last term names the bound (a count such as C, n, K); every term before the
+        dots must be T at consecutive numbers, or the formula is not read (never guessed).
+        """
+        head, tail = terms[:at], terms[at:]
+        if not head or len(tail) != 1 or any(_v.is_shaped(u) for u in terms):
+            raise self.error("terms left out with '...' in a pattern that is not read", t)
+        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound)
+        last = tail[0].xreplace(
+            {
+                u: self.vector_base(m.group(1))[symbols.n if m.group(2) == "n" else symbols.count(m.group(2))]
+                for u in tail[0].free_symbols
+                if isinstance(u, sympy.Symbol)
+                and (m := re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", u.name)) is not None
+            }
+        )
+        k = sympy.Dummy("k", integer=True)
+        bounds = [
+            u
+            for u in last.free_symbols
+            if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
+        ]
+        for bound in sorted(bounds, key=lambda u: u.name):
+            pattern = last.xreplace({bound: k})
+            if not pattern.has(k):
+                continue
+            start = next(
+                (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]), None
+            )
+            if start is None or any(
+                pattern.xreplace({k: sympy.Integer(start + m)}) != u for m, u in enumerate(head)
+            ):
+                continue
+            index = _index(self.fresh_index_name(terms))
+            return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
+        raise self.error("terms left out with '...' in a pattern that is not read", t)
+
+    def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
+        used = {str(u) for e in terms for u in e.free_symbols} | set(self.bound)
+        return next(c for c in "kjmlrsuv" if c not in used)
 
     def starts_primary(self, t: Token | None) -> bool:
         if t is None:

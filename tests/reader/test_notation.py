@@ -481,3 +481,68 @@ def test_second_derivatives(latex: str, expected: sympy.Basic) -> None:
 )
 def test_decorated_names(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+# -- terms left out, arguments left out, expectations over densities, odd variables -------------
+X = symbols.scalar("x")
+q_, D_, H_ = sympy.Function("q"), sympy.Function("D"), sympy.Function("H")
+_k = symbols.index("k")
+C = symbols.count("C")
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "a_1 + a_2 + \\cdots + a_n",
+            sympy.Sum(symbols.vector("a")[_k], (_k, 1, n)),
+            id="elided-terms-to-n",
+        ),
+        pytest.param(
+            "-Y_1 s_1 - Y_2 s_2 - ... - Y_C s_C",
+            sympy.Sum(-symbols.vector("Y")[_k] * symbols.vector("s")[_k], (_k, 1, C)),
+            id="elided-negative-terms-to-a-count",
+        ),
+        pytest.param(
+            "p(w_1, \\ldots, w_n)",
+            sympy.Function("p")(
+                symbols.vector("w")[1], symbols.scalar("\\ldots"), symbols.vector("w")[n]
+            ),
+            id="arguments-left-out",
+        ),
+        pytest.param(
+            "E_{x \\sim q(x)}[\\log D(x)]",
+            sympy.Integral(q_(X) * sympy.log(D_(X)), X),
+            id="expectation-over-a-density",
+        ),
+        pytest.param(
+            "H(y_i, \\hat{y}_i)",
+            H_(y[i], symbols.vector("\\hat{y}")[i]),
+            id="entropy-like-name-of-two-names-that-are-no-distributions",
+        ),
+        pytest.param(
+            "\\frac{\\partial \\log \\sigma(u)}{\\partial \\sigma(u)}",
+            1 + sympy.exp(-u),  # 1 / sigma(u), the standard sigmoid
+            id="derivative-by-a-function-value",
+        ),
+        pytest.param(
+            "\\frac{\\partial f}{\\partial s^2}",
+            sympy.Derivative(symbols.scalar("f"), symbols.scalar("s")) / (2 * symbols.scalar("s")),
+            id="first-derivative-by-a-square",
+        ),
+    ],
+)
+def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("a_1 + a_3 + \\cdots + a_n", id="terms-shown-are-not-consecutive"),
+        pytest.param("a_1 + b_2 + \\cdots + a_n", id="terms-shown-differ-in-form"),
+    ],
+)
+def test_elided_terms_are_never_guessed(latex: str) -> None:
+    with pytest.raises(ParseError, match="left out"):
+        read(latex)
