@@ -334,11 +334,15 @@ class _Reader:
                 self.steps.append(self.unparsed_single(e, block, index))
                 return index + 1
             return index
-        head = chain.exprs[0]
+        # NOTE: y = e^x \iff dy/dx = e^x: a member holding an arrow ends one equation and
+        # starts the next; the step on its left sees the part before the arrow, the step on
+        # its right the part after it.
+        halves = [_arrow_halves(e) for e in chain.exprs]
+        head = halves[0][1]
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
         for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
-            lhs, rhs = chain.exprs[k], chain.exprs[k + 1]
+            lhs, rhs = halves[k][1], halves[k + 1][0]
             rel = chain.rels[k] if k < len(chain.rels) else "="
             self.parse(lhs, hint)
             rows = cases_rows(work, rhs.a - base, rhs.b - base)
@@ -367,7 +371,12 @@ class _Reader:
                 continue
             self.parse(rhs, hint)
             conds = list(block_conds) + list(info.conditions)
-            self.steps.append(self.step(lhs, rhs, rel, first, block, index, conds, info))
+            # NOTE: "y = e^x \iff y' = e^x" states a rule for its own y: a name at the start
+            # of such a line is (re)defined there, never a claim about an earlier y.
+            stated = first and halves[k + 1][0] is not chain.exprs[k + 1]
+            self.steps.append(
+                self.step(lhs, rhs, rel, first, block, index, conds, info, restate=stated)
+            )
             index += 1
         return index
 
@@ -459,6 +468,8 @@ class _Reader:
         index: int,
         conds: list[Assumption],
         info: _RowInfo,
+        *,
+        restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
         if rel == "~=":
@@ -496,7 +507,7 @@ class _Reader:
                 key is not None
                 and lhs_e != rhs_e
                 and not claim  # H(P) = 0.7 (-log 0.7) + ...: a numeric claim, not a definition
-                and ((first and key not in self.defined) or rel == ":=")
+                and ((first and key not in self.defined) or rel == ":=" or restate)
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
@@ -631,6 +642,35 @@ class _Reader:
             if isinstance(arg, sympy.Indexed):
                 self.ctx = replace(self.ctx, logits=str(arg.base))
                 return
+
+
+_ARROWS = re.compile(
+    r"\\(?:leftrightharpoons|rightleftharpoons|Leftrightarrow|iff|Rightarrow|implies"
+    r"|Longrightarrow|Longleftrightarrow)(?![A-Za-z])"
+)
+
+
+def _arrow_halves(e: _Expr) -> tuple[_Expr, _Expr]:
+    """The member before and after its one top-level arrow (itself twice without one)."""
+    found = []
+    depth = 0
+    for m, c in enumerate(e.text):
+        if c in "{(":
+            depth += 1
+        elif c in "})":
+            depth -= 1
+        elif c == "\\" and depth == 0:
+            hit = _ARROWS.match(e.text, m)
+            if hit:
+                found.append(hit)
+    if len(found) != 1:
+        return e, e
+    hit = found[0]
+    before = e.text[: hit.start()].rstrip().rstrip("&").rstrip()
+    after_at = hit.end() + len(e.text[hit.end() :]) - len(e.text[hit.end() :].lstrip())
+    left = _Expr(e.a, e.a + len(before), e.block, e.row, before)
+    right = _Expr(e.a + after_at, e.b, e.block, e.row, e.text[after_at:])
+    return left, right
 
 
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")

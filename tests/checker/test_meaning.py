@@ -239,6 +239,13 @@ MEANING = [
         [F, D],
         id="one-class-is-no-counterexample-but-the-index-case-is",
     ),
+    pytest.param(
+        "$$y = e^{x} \\iff \\frac{dy}{dx} = e^{x}$$\n\n"
+        "$$y = \\log x \\Rightarrow \\frac{dy}{dx} = \\frac{1}{x}$$\n\n"
+        "$$y = x^2 \\Rightarrow \\frac{dy}{dx} = x$$\n",
+        [D, P, D, P, D, F],
+        id="a-rule-stated-with-an-arrow-defines-its-own-name",
+    ),
 ]
 
 
