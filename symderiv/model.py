@@ -38,21 +38,67 @@ class Relation(enum.Enum):
     DEFINE = ":="
 
 
+class Fact(str, enum.Enum):
+    """What an assumption states, and so what its ``expr`` holds.
+
+    NOTE: a ``str`` enum, equal to (and hashed as) its value, so that ``kind == "log_base"``
+    and the strings written before the type existed keep working; printed as its value too.
+
+    >>> Fact("log_base") is Fact.LOG_BASE, Fact.LOG_BASE == "log_base", f"{Fact.VALUES}"
+    (True, True, 'values')
+    >>> Fact("log base")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'log base' is not a valid Fact
+    """
+
+    #: A SymPy relational or boolean (``Eq(Sum(y_j), 1)``, ``Ne(i, j)``).
+    RELATION = "relation"
+    #: The base that ``\log`` means (a SymPy integer).
+    LOG_BASE = "log_base"
+    #: The vector (an ``IndexedBase``) that is one-hot.
+    ONE_HOT = "one_hot"
+    #: The range of an index (a relational such as ``1 <= i <= n``).
+    INDEX_RANGE = "index_range"
+    #: ``Tuple(target, value)``: a definition stated in the prose's inline math.
+    DEFINITION = "definition"
+    #: ``Eq(name, value)``: the standard definition of an object the document names.
+    STANDARD = "standard"
+    #: ``Tuple(target, values)``: the values of a vector given in the prose.
+    VALUES = "values"
+    #: A condition on the data (``y = 1``) that a step is stated for.
+    DATA_CASE = "data_case"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    def __hash__(self) -> int:
+        return hash(str(self.value))
+
+
 @dataclass(frozen=True)
 class Assumption:
     """A fact the checker may use, e.g. ``Eq(Sum(y[j], (j, 1, n)), 1)`` or ``Ne(i, j)``.
 
     ``expr`` is a SymPy relational/boolean; ``text`` is how a human wrote or reads it;
     ``source`` says where it came from: ``"document"``, ``"cli"``, ``"builder"`` or ``"case"``.
-    ``kind`` is an optional tag for assumptions that are not plain relations
-    (``"log_base"`` with ``expr`` the base, ``"one_hot"`` with ``expr`` the vector base).
+    ``kind`` says what it states (a :class:`Fact`; its string value is accepted and converted,
+    anything else raises ``ValueError``): ``Fact.LOG_BASE`` with ``expr`` the base,
+    ``Fact.ONE_HOT`` with ``expr`` the vector base, and so on.
     """
 
     expr: sympy.Basic
     text: str
     source: str = "document"
-    kind: str = "relation"
+    # NOTE: a string is accepted (and converted) while the readers still pass strings.
+    kind: Fact | str = Fact.RELATION
     span: SourceSpan | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Fact(self.kind))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from symderiv.model import Derivation, Step
     from symderiv.writer.report import FileReport, Position
 
+def _clock() -> float:
+    """The clock of the budgets (CLOCK_MONOTONIC: one clock for every process of the machine)."""
+    return time.monotonic()
+
+
 #: The method of a step that was not judged (its verdict is ``undetermined``).
 NOT_JUDGED = "not-judged"
 #: An input at least this long has its steps spread over the processes (about 100 steps).
@@ -109,7 +114,7 @@ class _LocalBoard:
 
     def start(self, f: int) -> float:
         if not self.started[f]:
-            self.started[f] = time.monotonic()
+            self.started[f] = _clock()
         return self.started[f]
 
 
@@ -138,7 +143,7 @@ class _SharedBoard:
         # NOTE: CLOCK_MONOTONIC is one clock for every process of the machine.
         with self.lock:
             if not self.started[f]:
-                self.started[f] = time.monotonic()
+                self.started[f] = _clock()
             return float(self.started[f])
 
 
@@ -185,6 +190,13 @@ def _judge_input(
         send(("read", f, shown, _positions(doc, d), doc.warnings))
     deadline = started + job.budget_s if job.budget_s else math.inf
     spent = f"the document budget of {job.budget_s or 0:g} s was spent (--budget)"
+    if _clock() >= deadline:
+        # NOTE: spent by the reading: only the definitions and the unread steps are reported
+        # (no step is judged, so the document-wide first pass of the checker is skipped too);
+        # the others stay not judged, unless another process judges them.
+        if owner:
+            _report_unjudged(job, f, d, spent, send)
+        return
     ordinal = 0
     ticket: int | None = None
 
@@ -205,7 +217,7 @@ def _judge_input(
             if k != ticket:
                 return _ELSEWHERE
             ticket = None
-        res = judge() if time.monotonic() < deadline else not_judged(spent)
+        res = judge() if _clock() < deadline else not_judged(spent)
         send(("step", f, pos, res))
         return res
 
@@ -218,6 +230,18 @@ def _judge_input(
             if r.step.is_definition or not r.step.is_parsed
         }
         send(("final", f, final, rep.warnings))
+
+
+def _report_unjudged(
+    job: _Job, f: int, d: Derivation, reason: str, send: Callable[[tuple[Any, ...]], None]
+) -> None:
+    """The definitions and unread steps of ``d`` checked alone; every other step not judged."""
+    from symderiv.checker import check
+
+    keep = [pos for pos, s in enumerate(d.steps) if s.is_definition or not s.is_parsed]
+    rep = check(dataclasses.replace(d, steps=tuple(d.steps[pos] for pos in keep)), job.cfg)
+    final = {pos: r.result for pos, r in zip(keep, rep.steps)}
+    send(("final", f, final, rep.warnings, reason))
 
 
 def _without_sympy(d: Derivation) -> Derivation:
@@ -257,6 +281,8 @@ class _Input:
     warnings: tuple[str, ...] = ()
     results: dict[int, StepResult] = field(default_factory=dict)
     final: bool = False
+    #: why the steps with no result were not judged, if the owner knows
+    unjudged: str | None = None
 
 
 class _Collector:
@@ -285,6 +311,8 @@ class _Collector:
             it.results.update(event[2])
             it.warnings = it.warnings + tuple(event[3])
             it.final = True
+            if len(event) > 4:
+                it.unjudged = event[4]
 
     @property
     def inputs_done(self) -> int:
@@ -300,7 +328,7 @@ class _Collector:
                 continue
             d = it.derivation
             steps = tuple(
-                StepReport(step, it.results.get(pos) or not_judged(missing))
+                StepReport(step, it.results.get(pos) or not_judged(it.unjudged or missing))
                 for pos, step in enumerate(d.steps)
             )
             skipped = [s.result.detail for s in steps if s.result.method == NOT_JUDGED]

@@ -142,3 +142,84 @@ def test_spot_refuses_a_size_that_cannot_fit(
     assert out == ""
     assert err.startswith(f"symderiv: error: spot --n {argv[1]} needs about {needs} of memory")
     assert err.rstrip().endswith("use a smaller --n")
+
+
+# --- Markdown reads back with no warning -----------------------------------------------------
+
+
+def _check_json(capsys: pytest.CaptureFixture[str], path: str) -> dict[str, object]:
+    code = main(["check", "--json", path])
+    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    assert code == 0
+    return data
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_markdown_of_every_entry_reads_back_with_no_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory, name: str
+) -> None:
+    path = str(tmp_path / f"{name}.md")  # type: ignore[operator]
+    assert main(["derive", name, "--format", "markdown", "-o", path]) == 0
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    # every formula inside math delimiters: no LaTeX command in the prose around the displays
+    prose = re.sub(r"^\$\$\n.*?\n\$\$$", "", text, flags=re.MULTILINE | re.DOTALL)
+    for line in prose.splitlines():
+        if line.startswith("<!-- symderiv: assume "):
+            continue
+        assert line.count("$") % 2 == 0, line
+        assert all("\\" not in part for part in line.split("$")[::2]), line
+    (report,) = _check_json(capsys, path)["files"]  # type: ignore[misc]
+    assert report["warnings"] == []
+    for step in report["steps"]:
+        assert step["warnings"] == [], step
+        assert step["verdict"] not in ("false", "unparsed"), step
+    assert capsys.readouterr().err == ""
+
+
+# --- large n: the entry formula and a corner ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "entry", "corner"),
+    [
+        pytest.param(
+            "latex",
+            r"\frac{\partial p_i}{\partial x_j} &= -p_i p_j \quad \text{for } i \neq j",
+            r"\begin{bmatrix}0 & -p_1 p_2 & -p_1 p_3 & \cdots\\-p_1 p_2 & 0 & -p_2 p_3 & \cdots"
+            r"\\-p_1 p_3 & -p_2 p_3 & 0 & \cdots\\\vdots & \vdots & \vdots & \ddots\end{bmatrix}",
+            id="latex",
+        ),
+        pytest.param(
+            "text",
+            "∂p_i/∂x_j = -p_i p_j",
+            "[[0, -p_1 p_2, -p_1 p_3, ⋯], [-p_1 p_2, 0, -p_2 p_3, ⋯], [-p_1 p_3, -p_2 p_3, 0, ⋯], "
+            "[⋮, ⋮, ⋮, ⋱]]",
+            id="text",
+        ),
+    ],
+)
+def test_large_n_page_shows_entry_formula_and_corner(
+    capsys: pytest.CaptureFixture[str], fmt: str, entry: str, corner: str
+) -> None:
+    assert main(["derive", "softmax-ce", "--n", "12", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert entry in out
+    assert corner in out
+    # no 12-wide row, no entry of the twelfth column, no 12-term sum written out
+    assert "p_{11}" not in out and "p_11" not in out
+    assert max(len(line) for line in out.splitlines()) < 1200
+
+
+def test_large_n_standalone_states_the_corner(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["derive", "softmax-ce", "--n", "12", "--standalone"]) == 0
+    out = capsys.readouterr().out
+    assert r"top-left $3 \times 3$ corner of its $12 \times 12$ matrices" in out
+    assert r"\sum_{k=1}^{12}" in out
+
+
+def test_small_n_keeps_every_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["derive", "softmax-ce", "--n", "9"]) == 0
+    out = capsys.readouterr().out
+    assert r"\cdots" not in out and r"\vdots" not in out
+    assert "p_9" in out

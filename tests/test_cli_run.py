@@ -190,3 +190,35 @@ def test_reports_without_sympy_forms_render_the_same(write_doc: Callable[..., Pa
         assert api.render(list(full), output_format=fmt) == api.render(
             list(light), output_format=fmt
         )
+
+
+def test_the_budget_spent_between_steps_leaves_the_rest_not_judged(
+    write_doc: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # NOTE: a clock that moves 6 s with every step judged, so the 10 s budget runs out after
+    # the second step, whatever the machine's speed.
+    now = [0.0]
+    judged = document.check_equal
+
+    def slow_step(*args: Any, **kwargs: Any) -> Any:
+        res = judged(*args, **kwargs)
+        now[0] += 6.0
+        return res
+
+    monkeypatch.setattr(run, "_clock", lambda: now[0])
+    monkeypatch.setattr(document, "check_equal", slow_step)
+    path = write_doc(NOTE)
+    code, out = _json(["check", "--json", "-j", "1", "--budget", "10", str(path)], capsys)
+    steps = out["files"][0]["steps"]
+    assert [s["verdict"] for s in steps] == ["definition", "proved", "false"] + [
+        "undetermined"
+    ] * 3
+    assert {s["detail"] for s in steps[3:]} == {
+        "not judged: the document budget of 10 s was spent (--budget)"
+    }
+    assert out["files"][0]["warnings"] == [
+        "3 of 6 steps not judged: the document budget of 10 s was spent (--budget)"
+    ]
+    assert code == 1  # a step judged false still fails the run

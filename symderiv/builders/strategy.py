@@ -817,18 +817,39 @@ def lower(
     """
     bases = {b: concrete_symbols(b.name, n) for b in (nm.x, nm.p, nm.y, *vectors)}
     table = lowering_table(bases)
+    if n >= NAME_SUMS_FROM:
+        d = _name_shared_sums(d, nm)
+
+    made: dict[tuple[sympy.Basic, tuple[sympy.Symbol, ...]], Callable[..., sympy.Expr]] = {}
 
     def lowerer(
         side: sympy.Expr, free: list[sympy.Symbol]
     ) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
+        # NOTE: a chain's steps share sides (each left side is the previous right side, the
+        # cases share ∂p_i/∂x_j): each side is lowered once, and each of its entries made once.
+        key = (side, tuple(free))
+        if key not in made:
+            made[key] = _memo(_lowerer(side, free))
+        return made[key]
+
+    def _lowerer(
+        side: sympy.Expr, free: list[sympy.Symbol]
+    ) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
+        # NOTE: the sums are written out once per step; per entry, only a small skeleton is
+        # instantiated: the parts that do not depend on the free indices (a written-out sum of
+        # n terms) stand in it as placeholders, put back unchanged. Substituting into the
+        # whole expression for each of the n² entries cost O(n³) (about 50 s at n = 64).
         pre = instantiate(side, n_symbol=nm.n, n=n, values={}, table=table)
         holders = {(b, s): sympy.Dummy(f"{b.name}_{s.name}") for b in bases for s in free}
         pre = pre.xreplace({b[s]: h for (b, s), h in holders.items()})
+        varying = set(holders.values()) | set(free)
+        skeleton, parts = _freeze(pre, varying)
 
         def at(values: dict[sympy.Symbol, int]) -> sympy.Expr:
             sub: dict[sympy.Basic, sympy.Basic] = {s: sympy.Integer(v) for s, v in values.items()}
             sub.update({h: bases[b][values[s] - 1] for (b, s), h in holders.items()})
-            return pre.xreplace(sub)
+            out = skeleton.xreplace(sub)
+            return out.xreplace(parts) if parts else out
 
         return at
 
@@ -871,6 +892,108 @@ def lower(
         if a.text == nm.sum_text
     )
     return dataclasses.replace(d, steps=steps, assumptions=assumptions, n=sympy.Integer(n))
+
+
+def _memo(
+    at: Callable[[dict[sympy.Symbol, int]], sympy.Expr],
+) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
+    done: dict[tuple[tuple[sympy.Symbol, int], ...], sympy.Expr] = {}
+
+    def cached(values: dict[sympy.Symbol, int]) -> sympy.Expr:
+        key = tuple(sorted(values.items(), key=lambda kv: str(kv[0])))
+        if key not in done:
+            done[key] = at(values)
+        return done[key]
+
+    return cached
+
+
+#: From this many classes on, a sum a definition shares (the softmax normaliser) is named once
+#: at concrete n (``Z = exp(x_1) + … + exp(x_n)``) instead of being written into every entry.
+NAME_SUMS_FROM = 10
+
+
+def _freeze(
+    expr: sympy.Basic, varying: set[sympy.Basic]
+) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
+    """``expr`` with every largest subexpression free of ``varying`` replaced by a placeholder.
+
+    Returns the skeleton and the map from placeholders back to the parts.
+    """
+    parts: dict[sympy.Basic, sympy.Basic] = {}
+
+    def walk(e: sympy.Basic) -> tuple[sympy.Basic, bool]:
+        if e in varying:
+            return e, True
+        if not e.args:
+            return e, False
+        done = [walk(a) for a in e.args]
+        if not any(v for _, v in done):
+            return e, False
+        args = []
+        for (new, v), old in zip(done, e.args):
+            if not v and new.args and not isinstance(old, (sympy.Tuple, sympy.Integer)):
+                holder = sympy.Dummy("part")
+                parts[holder] = old
+                new = holder
+            args.append(new)
+        if all(a is b for a, b in zip(args, e.args)):
+            return e, True
+        return e.func(*args), True
+
+    skeleton, _ = walk(expr)
+    return skeleton, parts
+
+
+def _name_shared_sums(d: Derivation, nm: Names) -> Derivation:
+    """Each sum free of the indices that a definition holds inside it (``Σ_k exp(x_k)`` in
+    ``p_i``'s denominator) named once: a definition ``Z := Σ_k exp(x_k)`` before the first
+    definition, and ``Z`` in every step."""
+    taken = {nm.notation.logits, nm.notation.probs, nm.notation.targets, nm.notation.loss}
+    letters = [c for c in ("Z", "N", "S", "U") if c not in taken]
+    found: dict[tuple[sympy.Basic, ...], sympy.Symbol] = {}
+    values: dict[sympy.Symbol, sympy.Sum] = {}
+    for st in d.steps:
+        if not st.is_definition or st.rhs is None:
+            continue
+        top = set(sympy.Add.make_args(st.rhs)) | {
+            f for t in sympy.Add.make_args(st.rhs) for f in sympy.Mul.make_args(t)
+        }
+        for sm in sorted(st.rhs.atoms(sympy.Sum), key=sympy.default_sort_key):
+            if sm in top or _free(sm) & {nm.i, nm.j} or _canon(sm) in found or not letters:
+                continue
+            name = symbols.scalar(letters.pop(0))
+            found[_canon(sm)] = name
+            values[name] = sm
+
+    if not found:
+        return d
+
+    def named(e: sympy.Expr | None) -> sympy.Expr | None:
+        if e is None:
+            return None
+        return e.replace(
+            lambda t: isinstance(t, sympy.Sum) and _canon(t) in found,
+            lambda t: found[_canon(t)],
+        )
+
+    steps = tuple(dataclasses.replace(st, lhs=named(st.lhs), rhs=named(st.rhs)) for st in d.steps)
+    first = next(k for k, st in enumerate(steps) if st.is_definition)
+    defs = tuple(
+        define(name, value, f"the sum ${_tex(value)}$, named once") for name, value in values.items()
+    )
+    return dataclasses.replace(d, steps=steps[:first] + defs + steps[first:])
+
+
+def _canon(s: sympy.Sum) -> tuple[sympy.Basic, ...]:
+    """A sum up to the name of its bound variable."""
+    (var, lo, hi), *rest = s.limits
+    if rest:
+        return (s,)
+    return (s.function.xreplace({var: _BOUND}), lo, hi)
+
+
+_BOUND = sympy.Dummy("k", integer=True, positive=True)
 
 
 def _free(e: sympy.Basic) -> set[sympy.Basic]:

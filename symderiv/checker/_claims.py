@@ -19,7 +19,7 @@ from symderiv.checker.numbers import (
     with_log_base,
 )
 from symderiv.config import CheckConfig
-from symderiv.model import Derivation, Step
+from symderiv.model import Derivation, Fact, Step
 from symderiv.results import Counterexample, StepReport, StepResult, Verdict
 
 __all__ = ["is_numeric_claim", "log_base_uses", "numeric_claim", "with_context"]
@@ -49,7 +49,7 @@ def log_base_uses(reports: list[StepReport], d: Derivation) -> list[LogBaseUse]:
 def _log_base(d: Derivation) -> int | None:
     """The base a ``log = log10`` directive gives to \\log, if any."""
     for a in d.assumptions:
-        if a.kind == "log_base" and isinstance(a.expr, sympy.Integer):
+        if a.kind == Fact.LOG_BASE and isinstance(a.expr, sympy.Integer):
             return int(a.expr)
     return None
 
@@ -59,7 +59,7 @@ def _values_before(step: Step, d: Derivation) -> dict[sympy.Basic, sympy.Basic]:
     line = step.span.line if step.span is not None else None
     out: dict[sympy.Basic, sympy.Basic] = {}
     for a in d.context:
-        if a.kind != "values":
+        if a.kind != Fact.VALUES:
             continue
         if line is not None and a.span is not None and a.span.line > line:
             continue

@@ -302,7 +302,7 @@ def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | N
             out = out.doit()
         if not out.is_number:
             return None
-        c = _as_complex(sympy.N(out, 30))
+        c = as_complex(sympy.N(out, 30))
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
     if c is None or math.isnan(c.real) or math.isnan(c.imag):
@@ -310,13 +310,13 @@ def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | N
     return c
 
 
-def _as_complex(value: sympy.Basic) -> complex | None:
+def as_complex(value: sympy.Basic) -> complex | None:
     """``complex(value)``, or None where that raises (a value that is no single number).
 
     NOTE: the steps of SymPy's ``Expr.__complex__``, with its ``TypeError`` for a part that
     does not evaluate to a number (an ``AccumBounds``, ...) turned into None.
 
-    >>> _as_complex(sympy.sqrt(2) * sympy.I), _as_complex(sympy.AccumBounds(-1, 1))
+    >>> as_complex(sympy.sqrt(2) * sympy.I), as_complex(sympy.AccumBounds(-1, 1))
     (1.4142135623730951j, None)
     """
     re_part, im_part = (part.evalf() for part in value.evalf().as_real_imag())

@@ -20,7 +20,7 @@ from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases, with_log_base
 from symderiv.config import CheckConfig
-from symderiv.model import Derivation, Step
+from symderiv.model import Derivation, Fact, Step
 from symderiv.results import DerivationReport, StepReport, StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
@@ -61,7 +61,7 @@ def check(
     standards = {
         a.expr.lhs: a.expr.rhs
         for a in d.context
-        if a.kind == "standard" and isinstance(a.expr, sympy.Eq)
+        if a.kind == Fact.STANDARD and isinstance(a.expr, sympy.Eq)
     }
     unknowns = _document_unknowns(d)
     for pos, step in enumerate(d.steps):
@@ -136,7 +136,7 @@ def _context_definitions(d: Derivation) -> list[_Record]:
     lines = [s.span.line if s.span is not None else None for s in d.steps]
     out = []
     for a in d.context:
-        if a.kind != "definition" or not isinstance(a.expr, sympy.Tuple) or a.span is None:
+        if a.kind != Fact.DEFINITION or not isinstance(a.expr, sympy.Tuple) or a.span is None:
             continue
         after = next(
             (k for k, line in enumerate(lines) if line is not None and line > a.span.line),
@@ -435,7 +435,7 @@ def _check_step(
     assert step.lhs is not None and step.rhs is not None
     cases = tuple(c.expr for c in step.conditions)
     warnings = index_warnings(step.lhs, step.rhs, cases=cases) if not step.is_definition else ()
-    data_case = [c.text for c in step.conditions if c.kind == "data_case"]
+    data_case = [c.text for c in step.conditions if c.kind == Fact.DATA_CASE]
     if data_case and step.is_definition:
         # NOTE: p_t = p "if y = 1" defines p_t there only: never used as p_t = p everywhere.
         return StepResult(

@@ -336,3 +336,32 @@ def test_sigmoid_bce_reaches_the_mean_gradient_over_m_samples() -> None:
     assert ends[sympy.Derivative(s[i], w[j])] == big_x[i, j] * s[i] * (1 - s[i])
     # the mean part is symbolic only: its sample count is not the instantiated class count
     assert not any(st.lhs == dj for st in catalogue.build("sigmoid-bce", 2).steps)
+
+
+@pytest.mark.parametrize("size", [pytest.param(2, id="n2"), pytest.param(10, id="n10-named-sum")])
+def test_lowered_entries_are_the_symbolic_step_at_each_index(size: int) -> None:
+    # a property of the instantiation: entry (a, b) of a lowered step is the symbolic step with
+    # n, i, j put in and its sums written out, whatever placeholders or names made it
+    symbolic = entries.softmax_ce(matrix=False)
+    lowered = entries.softmax_ce(size)
+    named = [s for s in lowered.steps if s.is_definition and s.lhs == symbols.scalar("Z")]
+    assert len(named) == (1 if size >= strategy.NAME_SUMS_FROM else 0)
+    zs = {s.lhs: s.rhs for s in named}
+    xs = sympy.symbols(f"x_1:{size + 1}", real=True)
+    ps, ys = (sympy.symbols(f"{c}_1:{size + 1}", real=True) for c in "py")
+    table = {x[m + 1]: xs[m] for m in range(size)} | {p[m + 1]: ps[m] for m in range(size)}
+    table |= {y[m + 1]: ys[m] for m in range(size)}
+    quotient = next(s for s in symbolic.steps if s.justification == "quotient rule")
+    low = next(s for s in lowered.steps if s.justification == "quotient rule")
+    for a, b in [(1, 1), (1, 2), (size, 1)]:
+        want = quotient.rhs.xreplace({n: size, i: a, j: b}).doit().xreplace(table)
+        got = low.rhs[a - 1, b - 1].xreplace(zs)
+        assert sympy.simplify(got - want) == 0, (a, b)
+
+
+def test_a_step_shared_by_two_chains_is_lowered_once() -> None:
+    d = entries.softmax_ce(4)
+    eq = [s for s in d.steps if s.relation is Relation.EQUAL]
+    # the recognise step's left side is the quotient rule's right side: the same entries
+    assert eq[1].lhs == eq[0].rhs
+    assert all(a is b for a, b in zip(eq[1].lhs, eq[0].rhs))

@@ -1,0 +1,174 @@
+"""``derive softmax-ce --n N``: where the time goes, against the per-entry path, in one run.
+
+For each n the derivation is built (the symbolic derivation instantiated at n: sums written out
+once per step, entries from a skeleton, a shared sum named from 10 classes on), checked by the
+checker (the concrete engine judges the matrices) and rendered as LaTeX. The baseline, measured
+in the same run, is the per-entry path the builders used before: every entry substituted into
+the whole written-out step, the sum of n exponentials written into every entry. The command
+line's wall time (a fresh interpreter, as a user runs it) is measured too.
+
+    python bench/derive_n.py                      # n = 3, 8, 16, 32; baseline up to 16
+    python bench/derive_n.py --n 3 32 128 --baseline-max-n 32 --repeat 3
+
+Prints medians (seconds, CPU time of this process for the phases, wall time for the command
+line) and the ratios new / baseline and new / (n = 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import sympy
+
+from symderiv import catalogue
+from symderiv.builders import entries, strategy
+from symderiv.builders._calculus import entry_matrices, instantiate, lowering_table
+from symderiv.builders.softmax import concrete_symbols
+from symderiv.checker import check
+from symderiv.config import Notation
+from symderiv.model import Assumption, Derivation, Step
+from symderiv.writer import document
+
+
+def per_entry_lower(d: Derivation, nm: strategy.Names, n: int) -> Derivation:
+    """The per-entry path (the builders' lowering before the skeleton): each entry of each step
+    is the whole written-out step with the indices put in; no side is shared, no sum named."""
+    bases = {b: concrete_symbols(b.name, n) for b in (nm.x, nm.p, nm.y)}
+    table = lowering_table(bases)
+
+    def lowerer(side: sympy.Expr, free: list[sympy.Symbol]) -> Callable[..., sympy.Expr]:
+        pre = instantiate(side, n_symbol=nm.n, n=n, values={}, table=table)
+        holders = {(b, s): sympy.Dummy(f"{b.name}_{s.name}") for b in bases for s in free}
+        pre = pre.xreplace({b[s]: h for (b, s), h in holders.items()})
+
+        def at(values: dict[sympy.Symbol, int]) -> sympy.Expr:
+            sub: dict[sympy.Basic, sympy.Basic] = {s: sympy.Integer(v) for s, v in values.items()}
+            sub.update({h: bases[b][values[s] - 1] for (b, s), h in holders.items()})
+            return pre.xreplace(sub)
+
+        return at
+
+    def lift(step: Step) -> tuple[Step, ...]:
+        assert step.lhs is not None and step.rhs is not None
+        seen = step.lhs.free_symbols | step.rhs.free_symbols
+        for der in (step.lhs.atoms(sympy.Derivative) | step.rhs.atoms(sympy.Derivative)):
+            for v in der.variables:
+                seen |= v.free_symbols
+        free = [s for s in (nm.i, nm.j) if s in seen]
+        if step.is_definition:
+            at = lowerer(step.rhs, free)
+            if not free:
+                return (dataclasses.replace(step, rhs=at({})),)
+            (idx,) = free
+            base = step.lhs.base  # type: ignore[union-attr]
+            return tuple(
+                dataclasses.replace(step, lhs=bases[base][m - 1], rhs=at({idx: m}))
+                for m in range(1, n + 1)
+            )
+        if not free:
+            return (dataclasses.replace(step, lhs=lowerer(step.lhs, [])({}),
+                                        rhs=lowerer(step.rhs, [])({})),)
+        conds = [c.expr for c in step.conditions]
+        lhs, rhs = entry_matrices(lowerer(step.lhs, free), lowerer(step.rhs, free), free, conds, n)
+        return (dataclasses.replace(step, lhs=lhs, rhs=rhs, conditions=()),)
+
+    steps = tuple(itertools.chain.from_iterable(lift(s) for s in d.steps))
+    ys = bases[nm.y]
+    assumptions = (Assumption(sympy.Eq(sympy.Add(*ys), 1), nm.sum_text, source="builder"),)
+    return dataclasses.replace(d, steps=steps, assumptions=assumptions, n=sympy.Integer(n))
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.process_time()
+    out = fn()
+    return time.process_time() - start, out
+
+
+def phases(build: Callable[[], Derivation]) -> dict[str, float]:
+    """CPU seconds of build, check and render (LaTeX) of one derivation."""
+    t_build, d = _timed(build)
+    t_check, rep = _timed(lambda: check(d))  # type: ignore[arg-type]
+    t_render, _ = _timed(lambda: document.render_derivation(rep, fmt="latex"))  # type: ignore[arg-type]
+    assert not rep.has_false and not rep.has_unparsed, rep.summary  # type: ignore[attr-defined]
+    return {"build": t_build, "check": t_check, "render": t_render,
+            "total": t_build + t_check + t_render}
+
+
+def cli_wall(n: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "symderiv", "derive", "softmax-ce", "--n", str(n), "-o", os.devnull],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def startup() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "symderiv", "list"], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, nargs="+", default=[3, 8, 16, 32])
+    ap.add_argument("--repeat", type=int, default=3, help="runs per n (median)")
+    ap.add_argument("--baseline-max-n", type=int, default=16,
+                    help="measure the per-entry baseline up to this n (it grows as n^3)")
+    ap.add_argument("--no-cli", action="store_true", help="skip the command line's wall time")
+    args = ap.parse_args(argv)
+
+    nm = strategy.names_for(Notation())
+    catalogue.build("softmax-ce", 2)  # warm the imports and SymPy's caches once
+    rows = []
+    for n in args.n:
+
+        def new_path(size: int = n) -> Derivation:
+            return catalogue.build("softmax-ce", size)
+
+        def old_path(size: int = n) -> Derivation:
+            return per_entry_lower(entries.softmax_ce(matrix=False), nm, size)
+
+        new = median([phases(new_path) for _ in range(args.repeat)])
+        old = (
+            median([phases(old_path) for _ in range(args.repeat if n <= 8 else 1)])
+            if n <= args.baseline_max_n
+            else None
+        )
+        wall = None if args.no_cli else statistics.median(cli_wall(n) for _ in range(args.repeat))
+        rows.append((n, new, old, wall))
+    if not args.no_cli:
+        start = statistics.median(startup() for _ in range(args.repeat))
+        print(f"start-up (symderiv list, wall): {start:.2f} s")
+
+    base = next((r[1]["total"] for r in rows if r[0] == 3), None)
+    print(f"derive softmax-ce --n N: medians of {args.repeat} runs (phases: CPU s; cli: wall s)")
+    print(f"{'n':>4} {'build':>7} {'check':>7} {'render':>7} {'total':>7} {'cli':>7}"
+          f" {'baseline':>9} {'new/base':>9} {'new/n=3':>8}")
+    for n, new, old, wall in rows:
+        cli = f"{wall:7.2f}" if wall is not None else f"{'-':>7}"
+        b = f"{old['total']:9.2f}" if old else f"{'-':>9}"
+        ratio = f"{new['total'] / old['total']:9.3f}" if old else f"{'-':>9}"
+        vs3 = f"{new['total'] / base:8.1f}" if base else f"{'-':>8}"
+        print(f"{n:>4} {new['build']:7.2f} {new['check']:7.2f} {new['render']:7.2f}"
+              f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}")
+        if old:
+            print(f"     baseline build {old['build']:.2f}  check {old['check']:.2f}"
+                  f"  render {old['render']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
