@@ -242,7 +242,7 @@ def test_products(latex: str, expected: sympy.Basic) -> None:
 @pytest.mark.parametrize(
     "latex",
     [
-        pytest.param("x_1 + ... + x_n", id="ellipsis"),
+        pytest.param("x_1 ... x_n", id="ellipsis-between-factors"),
         pytest.param("a..b", id="two-stops"),
     ],
 )
@@ -493,6 +493,11 @@ C = symbols.count("C")
 @pytest.mark.parametrize(
     ("latex", "expected"),
     [
+        pytest.param(
+            "x_1 + ... + x_n",
+            sympy.Sum(x[_k], (_k, 1, n)),
+            id="elided-terms-after-one",
+        ),
         pytest.param(
             "a_1 + a_2 + \\cdots + a_n",
             sympy.Sum(symbols.vector("a")[_k], (_k, 1, n)),
