@@ -138,6 +138,29 @@ def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.builds(lambda c, a: f"\\color{{{c}}}{{{a}}}", st.sampled_from(["red", "blue"]), inner),
         st.builds(lambda a: f"\\text{{diag}}\\left({a}\\right)", inner),
         st.builds(lambda a, b: f"\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}", inner, inner),
+        # expectations over densities, arguments and terms left out, arrows between equations
+        st.builds(
+            lambda e, v, d, a: f"{e}_{{{v} \\sim {d}}}[{a}]",
+            st.sampled_from(["E", "\\mathbb{E}"]),
+            LETTERS,
+            st.sampled_from(["p(x)", "q_\\phi(z|x)", "p_g", "P", "p_{data}(x)"]),
+            inner,
+        ),
+        st.builds(lambda f, a: f"{f}(a_1, \\ldots, {a})", FUNC, inner),
+        st.builds(
+            lambda a, d, b: f"{a}_1 + {a}_2 {d} {b}",
+            LETTERS,
+            st.sampled_from(["+ \\cdots +", "- ... -", "+ \\ldots"]),
+            inner,
+        ),
+        st.builds(
+            lambda a, r, b: f"{a} {r} {b}",
+            inner,
+            st.sampled_from(["\\Rightarrow", "\\iff", "\\leftrightharpoons"]),
+            inner,
+        ),
+        st.builds(lambda a, b: f"H({a}, {b})", inner, inner),
+        st.builds(lambda a, v: f"\\frac{{\\partial {a}}}{{\\partial \\sigma^2_{v}}}", inner, LETTERS),
     )
 
 
