@@ -97,7 +97,7 @@ def check(
     records.extend(_bare_names(records, _indexed_names(d)))
     # NOTE: most steps share the definitions in effect; what they imply is worked out once
     # per set of definitions, not once per step (a walk of the whole document each time).
-    through: dict[Definitions, dict[str, list[sympy.Symbol]]] = {}
+    through: dict[Definitions, dict[str, list[sympy.Basic]]] = {}
     for pos, step in enumerate(d.steps):
         if pos not in results:
             defs = _in_effect(records, pos)
@@ -211,17 +211,28 @@ def _in_effect(records: list[_Record], pos: int) -> Definitions:
 
 def _intermediates(
     d: Derivation, definitions: Definitions, unknowns: Names
-) -> dict[str, list[sympy.Symbol]]:
+) -> dict[str, list[sympy.Basic]]:
     """For an undefined name, the defined quantities the document differentiates it by.
 
     ``∂L/∂\\hat y`` written somewhere, with ``\\hat y`` defined, makes ``L`` a function of
     ``\\hat y`` in the whole document.
     """
     defined = {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
-    out: dict[str, list[sympy.Symbol]] = {}
+    families = {
+        t.base
+        for t, _ in definitions
+        if isinstance(t, sympy.Indexed) and _symbolic.defines_every_entry(t)
+    }
+    out: dict[str, list[sympy.Basic]] = {}
     for s in d.steps:
         for side in (s.lhs, s.rhs) if s.is_parsed else ():
             assert side is not None
+            for family in _summed_families(side, families, unknowns):
+                found = out.setdefault(family.head, [])
+                if all(
+                    not (isinstance(f, _Family) and f.base == family.base) for f in found
+                ):
+                    found.append(family)
             for der in side.atoms(sympy.Derivative):
                 if len(der.variable_count) != 1 or der.variable_count[0][1] != 1:
                     continue
@@ -237,8 +248,57 @@ def _intermediates(
     return out
 
 
+@dataclass(frozen=True)
+class _Family:
+    """``y_{bh}`` over ``b = 1..B, h = 1..H``: the entries an undefined ``head`` is a function of.
+
+    NOTE: the ranges are the document's own: those of a sum it writes over ``∂head/∂y_{bh}``.
+    """
+
+    head: str
+    base: sympy.IndexedBase
+    ranges: tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+    def __str__(self) -> str:
+        return str(self.base)
+
+
+def _summed_families(
+    e: sympy.Basic, families: set[sympy.IndexedBase], unknowns: Names
+) -> list[_Family]:
+    """The ``Σ_b Σ_h ∂L/∂y_{bh} ...`` of ``e``: L undefined, y defined entry by entry."""
+    out: list[_Family] = []
+
+    def walk(node: sympy.Basic, limits: dict[sympy.Basic, tuple[sympy.Basic, sympy.Basic]]) -> None:
+        if isinstance(node, sympy.Sum):
+            inner = dict(limits)
+            for v, lo, hi in node.limits:
+                inner[v] = (lo, hi)
+            walk(node.function, inner)
+            return
+        if isinstance(node, sympy.Derivative):
+            head = node.expr
+            if (
+                isinstance(head, sympy.Symbol)
+                and head.name in unknowns.functions
+                and len(node.variables) == 1
+                and isinstance(node.variables[0], sympy.Indexed)
+                and node.variables[0].base in families
+                and all(i in limits for i in node.variables[0].indices)
+                and len(set(node.variables[0].indices)) == len(node.variables[0].indices)
+            ):
+                y = node.variables[0]
+                out.append(_Family(head.name, y.base, tuple(limits[i] for i in y.indices)))
+            return
+        for a in node.args:
+            walk(a, limits)
+
+    walk(e, {})
+    return out
+
+
 def _through_intermediates(
-    step: Step, table: dict[str, list[sympy.Symbol]], definitions: Definitions
+    step: Step, table: dict[str, list[sympy.Basic]], definitions: Definitions
 ) -> tuple[Step, str]:
     """``∂L/∂z`` read as ``Σ_w ∂L/∂w · ∂w/∂z`` over the quantities w that L is a function of.
 
@@ -259,6 +319,9 @@ def _through_intermediates(
         ws = table.get(head.name, [])
         if order != 1 or not ws or v in ws:
             return der
+        family = next((w for w in ws if isinstance(w, _Family)), None)
+        if family is not None:
+            return _through_family(der, family, v, definitions, used)
         depends = [
             w
             for w in ws
@@ -285,6 +348,36 @@ def _through_intermediates(
     if not used:
         return step, ""
     return dataclasses.replace(step, lhs=lhs, rhs=rhs), "; ".join(dict.fromkeys(used))
+
+
+def _through_family(
+    der: sympy.Derivative,
+    family: _Family,
+    v: sympy.Basic,
+    definitions: Definitions,
+    used: list[str],
+) -> sympy.Basic:
+    """``∂L/∂w_j`` as ``Σ_b Σ_h ∂L/∂y_{bh} ∂y_{bh}/∂w_j`` when y is defined in terms of w."""
+    if isinstance(v, sympy.Indexed) and v.base == family.base:
+        return der
+    value = next(
+        (val for t, val in definitions if isinstance(t, sympy.Indexed) and t.base == family.base),
+        None,
+    )
+    if value is None or _symbolic.name_of(v) not in {
+        _symbolic.name_of(a) for a in value.atoms(sympy.Symbol, sympy.Indexed)
+    }:
+        return der
+    idx = [sympy.Dummy(f"i{m}", integer=True) for m in range(len(family.ranges))]
+    entry = family.base[tuple(idx)]
+    used.append(
+        f"read ∂{der.expr}/∂{_symbolic.name_of(v)} through the entries of {family.base} "
+        f"({der.expr} a function of them, over the ranges of the document's sum)"
+    )
+    return sympy.Sum(
+        sympy.Derivative(der.expr, entry) * sympy.Derivative(entry, v),
+        *[(i, lo, hi) for i, (lo, hi) in zip(idx, family.ranges, strict=True)],
+    )
 
 
 def _is_value(e: sympy.Basic) -> bool:

@@ -246,6 +246,15 @@ MEANING = [
         [D, P, D, P, D, F],
         id="a-rule-stated-with-an-arrow-defines-its-own-name",
     ),
+    pytest.param(
+        "$$y_{ij} = \\frac{w_j x_{ij}}{r_i}$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{b=1}^{B} \\sum_{h=1}^{H} "
+        "\\frac{\\partial L}{\\partial y_{bh}} \\frac{\\partial y_{bh}}{\\partial w_j}$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{b=1}^{B} "
+        "\\frac{\\partial L}{\\partial y_{bj}} \\frac{x_{bj}}{r_j}$$\n",
+        [D, Verdict.VERIFIED, F],
+        id="the-chain-rule-through-the-entries-of-a-named-matrix",
+    ),
 ]
 
 
