@@ -418,6 +418,11 @@ class _Parser:
         q.count_mode = count
         q.index_mode = index or self.index_mode
         e = q.expr()
+        if q.pos < len(q.toks) and all(_is_sym(u, (")",)) for u in q.toks[q.pos :]):
+            # NOTE: {a + b)} — an unmatched ')' closing a braced group is a typo; what is
+            # before it is clear, and the step says what was ignored.
+            self.warnings.append("ignored an unmatched ')' at the end of a braced group")
+            q.pos = len(q.toks)
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
         return e

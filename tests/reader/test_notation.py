@@ -541,6 +541,13 @@ def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) 
     assert read(latex) == expected
 
 
+def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() -> None:
+    d = read_markdown("$$u = \\frac{a + b)}{2}$$")
+    (s,) = d.steps
+    assert s.problem is None and s.rhs == (a + b) / 2
+    assert any("unmatched ')'" in w for w in s.warnings)
+
+
 @pytest.mark.parametrize(
     "latex",
     [
