@@ -117,6 +117,11 @@ def variables(
         outside = e.xreplace({d: sympy.Dummy() for d in e.atoms(sympy.Derivative)})
         atoms |= set(outside.atoms(AppliedUndef))
     bases = {t.base.label for t in atoms if isinstance(t, sympy.Indexed)}
+    # NOTE: an undefined function whose logarithm is taken (log p(x)) is positive where the
+    # formula means anything: its values are drawn there.
+    under_log = {
+        f for e in exprs for g in e.atoms(sympy.log) for f in g.args[0].atoms(AppliedUndef)
+    }
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
         if isinstance(a, sympy.Symbol) and a in bases:
@@ -130,7 +135,7 @@ def variables(
             name, pos = (m.group("base"), int(m.group("idx"))) if m else (a.name, None)
             positive = bool(a.is_positive)
         else:
-            name, pos, positive = sympy.sstr(a), None, False
+            name, pos, positive = sympy.sstr(a), None, a in under_log
         if positive:
             role = "positive"
         elif name in logit_names:
@@ -207,6 +212,15 @@ def points(
         # pattern would make p_i = y_i look true at every point.
         return {m: tv.get((m - 1 + shift) % n + 1 if n else m, 0.0) for m in tv}
 
+    def own_logits(lv: dict[int, float], gi: int) -> dict[int, float]:
+        # NOTE: every logit vector gets values of its own: z and v sharing values would make
+        # softmax(z) = softmax(v) at every point, and a claim about their difference look true.
+        if gi == 0 or not lv:
+            return lv
+        hot = (gi - 1) % n + 1 if n else 1
+        rolled = {m: lv.get((m - 1 + gi) % n + 1 if n else m, 0.0) for m in lv}
+        return {m: rolled[m] + (0.9 * gi if m == hot else 0.0) for m in rolled}
+
     def build(
         lv: dict[int, float],
         tvs: dict[str, dict[int, float]],
@@ -214,15 +228,16 @@ def points(
         tname: str | None,
     ) -> Point:
         values: dict[sympy.Basic, float] = {}
+        lvs = {g: own_logits(lv, gi) for gi, g in enumerate(lgroups)}
         for v in logits:
-            values[v.atom] = lv.get(v.position or 1, 0.0)
+            values[v.atom] = lvs.get(v.group, lv).get(v.position or 1, 0.0)
         for v in targets:
             values[v.atom] = tvs.get(v.group, {}).get(v.position or 1, 0.0)
         values.update(ov)
         shown: list[tuple[str, object]] = []
         parts = []
         for g in lgroups:
-            vec = tuple(lv.get(m, 0.0) for m in range(1, n + 1))
+            vec = tuple(lvs[g].get(m, 0.0) for m in range(1, n + 1))
             shown.append((g, vec))
             parts.append(f"{g} = ({', '.join(_fmt(c) for c in vec)})")
         for gi, g in enumerate(tgroups):

@@ -77,7 +77,12 @@ def left_side_oracle(
         count, index, env = grid.cells[k]
         key = (e, count, tuple(sorted(index.items(), key=lambda kv: kv[0].name)))
         if key not in lowered:
-            lowered[key] = C.lower(e, counts=prepared.counts, n=count, index_values=index)
+            try:
+                lowered[key] = C.lower(e, counts=prepared.counts, n=count, index_values=index)
+            except ValueError:
+                # NOTE: a candidate that binds a letter the step leaves free (a sum over j in
+                # a step free in j) has no value at the cell: the full engine judges it.
+                return None
         out = lowered[key].xreplace(env)
         if not out.is_number:
             return None

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.tensor.indexed import IndexException
 
 _counter = itertools.count()
 
@@ -230,6 +232,7 @@ def _substitute_once(
     out = expr.replace(
         lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, indexed_value
     )
+    out = _entry_calls(out, definitions)
     if by_symbol:
         # NOTE: a scalar p is not the vector whose entry p_t is written with the same letter:
         # entries are kept out of reach of the scalar's definition.
@@ -241,6 +244,43 @@ def _substitute_once(
         )
         out = masked.xreplace({u: e for e, u in entries.items()}) if entries else masked
     return out
+
+
+def _entry_calls(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic:
+    """``\\sigma(A, k)`` where the document defines ``\\sigma(A, i)``: the value with i → k.
+
+    NOTE: only the index arguments are renamed; a call of the same function on another vector
+    or value is another claim (the reader substitutes those it can read as such).
+    """
+    patterns = {
+        (t.func, len(t.args)): (t, v)
+        for t, v in definitions
+        if isinstance(t, AppliedUndef) and any(_is_index(a) for a in t.args)
+    }
+    if not patterns or not expr.has(AppliedUndef):
+        return expr
+
+    def matches(e: sympy.Basic) -> bool:
+        if not isinstance(e, AppliedUndef) or (e.func, len(e.args)) not in patterns:
+            return False
+        target, _ = patterns[e.func, len(e.args)]
+        return e != target and all(
+            a == b or (_is_index(a) and _is_index(b))
+            for a, b in zip(target.args, e.args, strict=True)
+        )
+
+    def value(e: sympy.Basic) -> sympy.Basic:
+        target, v = patterns[e.func, len(e.args)]
+        mapping = {a: b for a, b in zip(target.args, e.args, strict=True) if a != b}
+        v = fresh_bound(v)
+        holders = {s: sympy.Dummy() for s in mapping}
+        return v.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
+
+    return expr.replace(matches, value)
+
+
+def _is_index(a: sympy.Basic) -> bool:
+    return isinstance(a, sympy.Symbol) and bool(a.is_integer)
 
 
 def names_in(e: sympy.Basic) -> set[str]:
@@ -283,11 +323,39 @@ def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.
     """Take every derivative whose function involves no dependent unknown name."""
 
     def take(d: sympy.Derivative) -> sympy.Basic:
-        if (_names_in(d.expr) - _wrt_names(d)) & dependent:
-            return _chain_rule(d, dependent)
-        return sympy.diff(fresh_bound(d.expr), *d.variable_count)
+        try:
+            if (_names_in(d.expr) - _wrt_names(d)) & dependent:
+                return _chain_rule(d, dependent)
+            return sympy.diff(fresh_bound(d.expr), *d.variable_count)
+        except IndexException:
+            # NOTE: v_0 by v_{0i}: one name written with different numbers of indices; the
+            # derivative stays written (an unknown), never 0 by a guess.
+            return d
 
     return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
+
+
+def evaluate_limits(expr: sympy.Basic) -> sympy.Basic:
+    """Take every limit of a known expression (no unknown function, no derivative left).
+
+    NOTE: only a limit SymPy finds finite replaces the written one; an infinite or undecided
+    limit stays written (and the step is then undetermined, never false by a guess).
+    """
+
+    def take(lim: sympy.Limit) -> sympy.Basic:
+        if lim.has(AppliedUndef, sympy.Derivative, sympy.Indexed, sympy.Sum):
+            return lim
+        try:
+            value = lim.doit()
+        except (NotImplementedError, ValueError, sympy.PoleError):
+            return lim
+        if value.has(sympy.Limit) or not value.is_finite:
+            return lim
+        return value
+
+    if not expr.has(sympy.Limit):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Limit), take)
 
 
 def _chain_rule(d: sympy.Derivative, dependent: frozenset[str]) -> sympy.Basic:

@@ -94,6 +94,7 @@ def check(
         results[pos] = result
         definitions.append((step.lhs, value))
         records.append(_Record(float(pos), step.lhs, value))
+    records.extend(_bare_names(records, _indexed_names(d)))
     # NOTE: most steps share the definitions in effect; what they imply is worked out once
     # per set of definitions, not once per step (a walk of the whole document each time).
     through: dict[Definitions, dict[str, list[sympy.Symbol]]] = {}
@@ -142,6 +143,50 @@ def _context_definitions(d: Derivation) -> list[_Record]:
             len(lines),
         )
         out.append(_Record(after - 0.5, a.expr[0], a.expr[1]))
+    return out
+
+
+def _of_names(a: sympy.Basic) -> bool:
+    """``t``, ``\\mathbf o``, ``A_i``, ``\\sigma(A)``: what a function is written with."""
+    if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
+        return not (isinstance(a, sympy.Symbol) and a.is_integer)
+    if isinstance(a, sympy.Indexed):
+        return all(isinstance(i, sympy.Symbol) for i in a.indices)
+    return isinstance(a, AppliedUndef) and all(
+        isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args
+    )
+
+
+def _indexed_names(d: Derivation) -> set[str]:
+    """Names the document writes with a subscript index somewhere (``E_n``)."""
+    return {
+        str(t.base.label)
+        for s in d.steps
+        if s.is_parsed
+        for side in (s.lhs, s.rhs)
+        if side is not None
+        for t in side.atoms(sympy.Indexed)
+    }
+
+
+def _bare_names(records: list[_Record], indexed: set[str]) -> list[_Record]:
+    """``E(t, o) := ...`` also gives the bare ``E`` of ``∂E/∂o_j`` its meaning.
+
+    NOTE: a function defined of names is, written without them, that function of those very
+    names (the document's own habit); only when the bare name has no definition of its own and
+    the function one arity, and never for a name also written as a vector (E and E_n).
+    """
+    by_function: dict[str, list[_Record]] = {}
+    for r in records:
+        t = r.target
+        if isinstance(t, AppliedUndef) and t.args and all(_of_names(a) for a in t.args):
+            by_function.setdefault(t.func.__name__, []).append(r)
+    own = {_symbolic.name_of(_head(r.target)) for r in records}
+    out: list[_Record] = []
+    for name, group in by_function.items():
+        if name in own or name in indexed or len({len(r.target.args) for r in group}) != 1:
+            continue
+        out.extend(_Record(r.position, symbols.scalar(name), r.value) for r in group)
     return out
 
 

@@ -76,6 +76,7 @@ class _Reader:
         self.rules = rules
         #: keys of standard names the document defines somewhere (read in a first pass)
         self.predefined: frozenset[str] = frozenset()
+        self.general: frozenset[str] | None = None  # vectors defined anywhere (second pass)
         self.defined: set[str] = set()
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
@@ -333,11 +334,15 @@ class _Reader:
                 self.steps.append(self.unparsed_single(e, block, index))
                 return index + 1
             return index
-        head = chain.exprs[0]
+        # NOTE: y = e^x \iff dy/dx = e^x: a member holding an arrow ends one equation and
+        # starts the next; the step on its left sees the part before the arrow, the step on
+        # its right the part after it.
+        halves = [_arrow_halves(e) for e in chain.exprs]
+        head = halves[0][1]
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
         for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
-            lhs, rhs = chain.exprs[k], chain.exprs[k + 1]
+            lhs, rhs = halves[k][1], halves[k + 1][0]
             rel = chain.rels[k] if k < len(chain.rels) else "="
             self.parse(lhs, hint)
             rows = cases_rows(work, rhs.a - base, rhs.b - base)
@@ -366,7 +371,12 @@ class _Reader:
                 continue
             self.parse(rhs, hint)
             conds = list(block_conds) + list(info.conditions)
-            self.steps.append(self.step(lhs, rhs, rel, first, block, index, conds, info))
+            # NOTE: "y = e^x \iff y' = e^x" states a rule for its own y: a name at the start
+            # of such a line is (re)defined there, never a claim about an earlier y.
+            stated = first and halves[k + 1][0] is not chain.exprs[k + 1]
+            self.steps.append(
+                self.step(lhs, rhs, rel, first, block, index, conds, info, restate=stated)
+            )
             index += 1
         return index
 
@@ -458,6 +468,8 @@ class _Reader:
         index: int,
         conds: list[Assumption],
         info: _RowInfo,
+        *,
+        restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
         if rel == "~=":
@@ -486,14 +498,16 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
-            key = _definition_key(lhs_e, self.ctx.functions)
+            key = _definition_key(lhs_e, self.ctx.functions) or (
+                None if _numeric(rhs_e) else self.entry_key(lhs_e)
+            )
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
                 key is not None
                 and lhs_e != rhs_e
                 and not claim  # H(P) = 0.7 (-log 0.7) + ...: a numeric claim, not a definition
-                and ((first and key not in self.defined) or rel == ":=")
+                and ((first and key not in self.defined) or rel == ":=" or restate)
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
@@ -520,7 +534,13 @@ class _Reader:
                     )
                 if self.ctx.logits is None:
                     self.learn_logits(rhs_e)
-            defined = frozenset(self.defined) | self.predefined
+            # NOTE: a function the document defines entry by entry (\sigma(A_i) := ...) is its
+            # own for a whole vector too: \sigma(A) is not the standard sigmoid then.
+            defined = (
+                frozenset(self.defined)
+                | self.predefined
+                | {definition_key(f, 1) for f in self.ctx.entry_functions}
+            )
             lhs_e = self.standard(lhs, lhs_e, defined)
             rhs_e = self.standard(rhs, rhs_e, defined)
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
@@ -573,9 +593,27 @@ class _Reader:
             )
             return e
 
+    def entry_key(self, e: sympy.Basic) -> str | None:
+        """``C_2``, ``a_0``: a numbered entry of a vector the document never defines as such.
+
+        NOTE: an entry of a vector defined in general (a_k := ...) is a claim to check, never
+        a definition; decided on the second pass, which knows every definition.
+        """
+        if not (
+            isinstance(e, sympy.Indexed) and all(i.is_Integer for i in e.indices)
+        ):
+            return None
+        general = f"{e.base}[]"
+        if general in self.defined or (self.general is not None and general in self.general):
+            return None
+        return f"{e.base}[{','.join(str(i) for i in e.indices)}]"
+
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
-        if isinstance(lhs, AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
+        # NOTE: \sigma(A_i) := ... is a function of the vector A and the entry index i.
+        if isinstance(lhs, AppliedUndef) and all(
+            isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in lhs.args
+        ):
             self.functions[lhs.func.__name__, len(lhs.args)] = (lhs.args, rhs)
 
     def apply_functions(self, e: sympy.Basic) -> sympy.Basic:
@@ -606,6 +644,36 @@ class _Reader:
                 return
 
 
+_ARROWS = re.compile(
+    r"\\(?:leftrightharpoons|rightleftharpoons|Leftrightarrow|iff|Rightarrow|implies"
+    r"|Longrightarrow|Longleftrightarrow)(?![A-Za-z])"
+)
+
+
+def _arrow_halves(e: _Expr) -> tuple[_Expr, _Expr]:
+    """The member before and after its one top-level arrow (itself twice without one)."""
+    found = []
+    depth = 0
+    for m, c in enumerate(e.text):
+        if c in "{(":
+            depth += 1
+        elif c in "})":
+            depth -= 1
+        elif c == "\\" and depth == 0:
+            hit = _ARROWS.match(e.text, m)
+            if hit:
+                found.append(hit)
+    if len(found) != 1:
+        return e, e
+    hit = found[0]
+    before = e.text[: hit.start()].rstrip().rstrip("&").rstrip()
+    after_at = hit.end() + len(e.text[hit.end() :]) - len(e.text[hit.end() :].lstrip())
+    left = _Expr(e.a, e.a + len(before), e.block, e.row, before)
+    right = _Expr(e.a + after_at, e.b, e.block, e.row, e.text[after_at:])
+    return left, right
+
+
+_ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
 
 
@@ -641,6 +709,9 @@ def _bare_argument(a: sympy.Basic) -> bool:
     """``x``, ``\\mathbf{x}``, ``A_i``: what a function can be defined of (not ``-z``, ``2x``)."""
     if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
         return True
+    if isinstance(a, AppliedUndef):
+        # H(Y, \sigma(A)): a function of a function of names
+        return all(isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args)
     return isinstance(a, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in a.indices)
 
 
@@ -663,7 +734,8 @@ def read_document(
     d = first.read()
     standard_keys = {r.key for r in rules}
     later = frozenset(k for k in first.defined if k in standard_keys)
-    if not later and not first.functions:
+    entries = {k for k in first.defined if _ENTRY_KEY.fullmatch(k)}
+    if not later and not first.functions and not entries:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -671,4 +743,6 @@ def read_document(
     second = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules)
     second.predefined = later
     second.functions = dict(first.functions)
+    # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
+    second.general = frozenset(k for k in first.defined if k.endswith("[]"))
     return second.read()

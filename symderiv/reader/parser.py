@@ -443,20 +443,86 @@ class _Parser:
         sign = 1
         if self.at_sym("-") or self.at_sym("+"):
             sign = -1 if self.take().text == "-" else 1
+        first = self.peek()
         t = self.term()
         terms.append(_v.neg(t) if sign < 0 else t)
+        elided: int | None = None  # where "+ ... +" stood among the terms
         while self.at_sym("+") or self.at_sym("-") or self.at("cmd", "pm"):
             op = self.take()
             if op.text == "pm":
                 raise self.error("'\\pm' is not read", op, unsupported=True)
+            if elided is None and self.elision_follows():
+                elided = len(terms)
+                continue
             u = self.term()
             terms.append(_v.neg(u) if op.text == "-" else u)
+        if elided is not None:
+            terms = self.elided_sum(terms, elided, first)
         if not any(_v.is_shaped(t) for t in terms):
             return sympy.Add(*terms)
         total = terms[0]
         for t in terms[1:]:
             total = _v.add(total, t)
         return total
+
+    def elision_follows(self) -> bool:
+        """``...``, ``\\cdots``, ``\\ldots`` as a term, followed by + or -: taken when true."""
+        if self.at("cmd", "ldots") or self.at("cmd", "cdots"):
+            width = 1
+        elif self.at_sym(".") and self.at_sym(".", 1) and self.at_sym(".", 2):
+            width = 3
+        else:
+            return False
+        nxt = self.peek(width)
+        if nxt is None or not (nxt.kind == "sym" and nxt.text in ("+", "-")):
+            return False
+        self.pos += width
+        return True
+
+    def elided_sum(
+        self, terms: list[sympy.Expr], at: int, t: Token | None
+    ) -> list[sympy.Expr]:
+        """``T(1) + T(2) + ... + T(C)`` as ``Σ_{k=1}^{C} T(k)``, when the terms shown agree.
+
+        NOTE: the last term names the bound (a count such as C, n, K); every term before the
+        dots must be T at consecutive numbers, or the formula is not read (never guessed).
+        """
+        head, tail = terms[:at], terms[at:]
+        if not head or len(tail) != 1 or any(_v.is_shaped(u) for u in terms):
+            raise self.error("terms left out with '...' in a pattern that is not read", t)
+        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound)
+        last = tail[0].xreplace(
+            {
+                u: self.vector_base(m.group(1))[symbols.n if m.group(2) == "n" else symbols.count(m.group(2))]
+                for u in tail[0].free_symbols
+                if isinstance(u, sympy.Symbol)
+                and (m := re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", u.name)) is not None
+            }
+        )
+        k = sympy.Dummy("k", integer=True)
+        bounds = [
+            u
+            for u in last.free_symbols
+            if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
+        ]
+        for bound in sorted(bounds, key=lambda u: u.name):
+            pattern = last.xreplace({bound: k})
+            if not pattern.has(k):
+                continue
+            start = next(
+                (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]), None
+            )
+            if start is None or any(
+                pattern.xreplace({k: sympy.Integer(start + m)}) != u for m, u in enumerate(head)
+            ):
+                continue
+            index = _index(self.fresh_index_name(terms))
+            return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
+        raise self.error("terms left out with '...' in a pattern that is not read", t)
+
+    def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
+        used = {str(u) for e in terms for u in e.free_symbols} | set(self.bound)
+        return next(c for c in "kjmlrsuv" if c not in used)
 
     def starts_primary(self, t: Token | None) -> bool:
         if t is None:
@@ -971,12 +1037,12 @@ class _Parser:
         if not toks:
             raise self.error("a call without arguments", at)
         q = self.sub(toks)
-        args = [q.expr()]
+        args = [q.ellipsis() or q.expr()]
         # NOTE: q(z | x) and P(y | X, w) are functions of all their arguments: conditioning
         # is read as one more argument, never as an absolute value.
         while q.at_sym(",") or q.at_sym(";") or q.at_sym("|") or q.at("cmd", "mid"):
             q.pos += 1
-            args.append(q.expr())
+            args.append(q.ellipsis() or q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
         out: list[sympy.Expr] = []
@@ -987,6 +1053,17 @@ class _Parser:
                 a = _vector(a.name)  # f(\mathbf{x}): a function of the whole vector x
             out.append(a)
         return out
+
+    def ellipsis(self) -> sympy.Expr | None:
+        """``\\ldots`` as a whole argument (``p(w_1, \\ldots, w_n)``): the arguments left out."""
+        if (self.at("cmd", "ldots") or self.at("cmd", "cdots")) and (
+            self.pos + 1 == len(self.toks)
+            or self.at_sym(",", 1)
+            or self.at_sym(";", 1)
+        ):
+            self.pos += 1
+            return symbols.scalar("\\ldots")
+        return None
 
     def indices(self, toks: list[Token], at: Token) -> list[sympy.Expr] | None:
         """A subscript's indices, or None when the subscript is part of a name (D_{KL})."""
@@ -1109,6 +1186,13 @@ class _Parser:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
+        if idx is None and self.at_sym("(") and self.bound_variable_follows():
+            # NOTE: p(x) inside \sum_{x \in X} (or an expectation over x): the entry of p at
+            # the summation variable, never p times x.
+            self.pos += 1
+            var = self.take().text
+            self.pos += 1
+            return self.vector_base(name)[_index(var)]
         if (
             idx is None
             and self.at_sym("(")
@@ -1122,6 +1206,14 @@ class _Parser:
                 f"{name} a function"
             )
         return self.bare(name)
+
+    def bound_variable_follows(self) -> bool:
+        """``(x)`` at the cursor with ``x`` bound by an enclosing sum or expectation."""
+        return (
+            self.one_variable_follows()
+            and self.toks[self.pos + 1].kind == "word"
+            and self.toks[self.pos + 1].text in self.bound
+        )
 
     def one_variable_follows(self) -> bool:
         """``(x)``, ``(\\mathbf z)``, ``(\\theta)`` at the cursor: one bare variable in parentheses."""
@@ -1138,6 +1230,10 @@ class _Parser:
     def entry_call(self, name: str, t: Token) -> sympy.Expr:
         """``\\sigma(A_k)`` where the document defines ``\\sigma(A_i)`` from all of ``A``."""
         args = self.call_args(t)
+        if len(args) == 1 and isinstance(args[0], sympy.IndexedBase):
+            return sympy.Function(name)(args[0])  # \sigma(A): the vector of its entries
+        if len(args) == 1 and isinstance(args[0], sympy.Symbol) and not args[0].is_integer:
+            return sympy.Function(name)(self.vector_base(args[0].name))
         if len(args) != 1 or not (isinstance(args[0], sympy.Indexed) and len(args[0].indices) == 1):
             raise self.error(
                 f"{name} is defined entry by entry ({name}(A_i)); this argument is not an entry",
@@ -1282,9 +1378,16 @@ class _Parser:
         toks = self.paren_tokens()
         parts: list[list[Token]] = [[]]
         m = 0
+        depth = 0
         while m < len(toks):
             u = toks[m]
-            if (
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                depth -= 1
+            if depth:
+                parts[-1].append(u)
+            elif (
                 u.kind == "sym"
                 and u.text == ","
                 or u.kind == "cmd"
@@ -1298,12 +1401,16 @@ class _Parser:
             else:
                 parts[-1].append(u)
             m += 1
+        if any(
+            len(part) != 1 or part[0].kind not in ("word", "name") or len(part[0].text) != 1
+            for part in parts
+        ):
+            # NOTE: H(Y, \sigma(A)), H(w_1, \ldots, w_n), D_{KL}(q(z|x) \| p(z)): not the
+            # standard object of named distributions but a function of what it is written
+            # with, whose meaning is the document's (a definition, or unknown).
+            return self.function_of_parts(name, parts, t)
         args: list[sympy.Basic] = []
         for part in parts:
-            if len(part) != 1 or part[0].kind not in ("word", "name") or len(part[0].text) != 1:
-                raise self.error(
-                    f"{name}(...) of something that is not a distribution name", t, unsupported=True
-                )
             letter = part[0].text
             if letter.islower():
                 dist = dict(self.ctx.rv).get(letter)
@@ -1326,9 +1433,40 @@ class _Parser:
             raise self.error(f"{name} with {len(args)} arguments", t)
         return sympy.Function(name)(*args)
 
+    def function_of_parts(self, name: str, parts: list[list[Token]], t: Token) -> sympy.Expr:
+        """``H(Y, \\sigma(A))``: an undefined function of the expressions between separators."""
+        args: list[sympy.Expr] = []
+        for part in parts:
+            if not part:
+                raise self.error(f"an empty argument of {name}(...)", t)
+            args.append(self.argument(part, t))
+        return sympy.Function(name)(*args)
+
+    def argument(self, toks: list[Token], at: Token) -> sympy.Expr:
+        """One argument of a call; ``\\ldots`` alone stands for the arguments left out."""
+        if len(toks) == 1 and toks[0].kind == "cmd" and toks[0].text in ("ldots", "cdots"):
+            return symbols.scalar("\\ldots")
+        e = self.sub_expr(toks, at)
+        if isinstance(e, _v.Shaped):
+            if e.name is None or e.kind != "col":
+                raise self.error("a function of a vector expression", at, unsupported=True)
+            return _vector(e.name)
+        return e
+
     def expectation(self, sub_toks: list[Token], at: Token) -> sympy.Expr:
         """``E_{X \\sim P}[f(X)]`` → ``Sum(P[x] * f(x), (x, 1, n))``."""
         words = [u for u in sub_toks if u.kind in ("word", "name")]
+        cut = next(
+            (m for m, u in enumerate(sub_toks) if u.kind == "cmd" and u.text == "sim"), None
+        )
+        if (
+            cut == 1
+            and sub_toks[0].kind in ("word", "name")
+            and len(sub_toks[0].text) == 1
+            and len(sub_toks) > 2
+            and not (len(words) == 2 and len(words[1].text) == 1)
+        ):
+            return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
@@ -1343,6 +1481,35 @@ class _Parser:
             self.bound.pop()
         body = body.xreplace({symbols.scalar(words[0].text): x})
         return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
+
+    def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
+        """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
+
+        NOTE: a density written as a function (or a name, p_g, applied to the variable); the
+        expectation is its integral against the body over the whole line.
+        """
+        q = self.sub(dist)
+        q.integration = [*self.integration, var]
+        d = q.expr()
+        if q.pos < len(q.toks):
+            raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
+        x = symbols.scalar(var)
+        if isinstance(d, sympy.Symbol) and not d.is_integer:
+            d = sympy.Function(d.name)(x)  # E_{x \sim p_g}: the density p_g at x
+        elif isinstance(d, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in d.indices):
+            label = f"{d.base.label}_{{{','.join(str(i) for i in d.indices)}}}"
+            d = sympy.Function(label)(x)
+        if not isinstance(d, AppliedUndef) or x not in d.args:
+            raise self.error("an expectation over something that is not a density of its variable", at, unsupported=True)
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error("E_{x \\sim p} without [ ... ]", self.peek() or at)
+        saved = self.integration
+        self.integration = [*saved, var]
+        try:
+            body = self.paren()
+        finally:
+            self.integration = saved
+        return sympy.Integral(d * body, x)
 
     # -- commands ------------------------------------------------------------------------
     def command(self, t: Token) -> sympy.Expr:
@@ -1487,7 +1654,22 @@ class _Parser:
 
     def integration_variable_follows(self) -> bool:
         """``(x)`` at the cursor inside ``\\int ... dx``: the name before it is applied to x."""
-        return self.one_variable_follows() and self.toks[self.pos + 1].text in self.integration
+        if not self.integration or not self.at_sym("("):
+            return False
+        if self.one_variable_follows():
+            return self.toks[self.pos + 1].text in self.integration
+        # D(G(z)) inside \int ... dz: a function of an expression of the variable
+        depth = 0
+        for u in self.toks[self.pos :]:
+            if u.kind == "sym" and u.text in ("(", "[", "{"):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif u.kind == "word" and u.text in self.integration and depth == 2:
+                return True
+        return False
 
     def integral(self, t: Token) -> sympy.Expr:
         """``\\int_a^b f(x) \\, dx``: a SymPy ``Integral``; the differential must be written."""
@@ -1596,11 +1778,20 @@ class _Parser:
                 if kt.kind != "num":
                     raise self.error("a derivative order that is not a number", kt)
                 k = int(kt.text)
-            if not isinstance(v, sympy.Symbol | sympy.Indexed):
+            if not isinstance(v, sympy.Symbol | sympy.Indexed | AppliedUndef):
                 raise self.error("a derivative with respect to something that is not a variable", u)
             variables.extend([v] * k)
         if not variables:
             raise self.error("a derivative without a variable", t)
+        power = None
+        if order == 1 and len(variables) > 1 and len(set(variables)) == 1:
+            # NOTE: \partial f / \partial \sigma^2 (first order): the variable is the
+            # quantity sigma^2 itself, and d/d(s^k) = (1 / (k s^(k-1))) d/ds.
+            power, variables = len(variables), variables[:1]
+            self.warnings.append(
+                f"read the derivative by {sympy.sstr(variables[0])}^{power} as one by that "
+                "quantity (first order)"
+            )
         if order != len(variables):
             raise self.error("the derivative's order does not match its variables", t)
         if num:
@@ -1609,6 +1800,16 @@ class _Parser:
             if self.peek() is None:
                 raise self.error("a derivative operator without an operand", t)
             f = self.term()
+        if power is not None:
+            v = variables[0]
+            return sympy.Derivative(f, v) / (power * v ** (power - 1))
+        if len(variables) == 1 and isinstance(variables[0], AppliedUndef):
+            # NOTE: \partial \log \sigma(a) / \partial \sigma(a): by the quantity sigma(a),
+            # everything else held fixed; taken here, before a standard meaning replaces it.
+            held = sympy.Dummy("u")
+            return sympy.diff(f.xreplace({variables[0]: held}), held).xreplace(
+                {held: variables[0]}
+            )
         return sympy.Derivative(f, *variables)
 
     def partial(self, t: Token) -> sympy.Expr:

@@ -61,6 +61,22 @@ NEVER_ACCEPTED = [
         "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n",
         id="agreement-where-both-sides-vanish-is-no-evidence",
     ),
+    pytest.param(
+        "$$\\frac{e^{z_i}}{\\sum_j e^{z_j}} = \\frac{e^{v_i}}{\\sum_j e^{v_j}}$$\n",
+        id="two-logit-vectors-never-share-their-values",
+    ),
+    pytest.param(
+        "$$C_1 = \\sum_i -p_i \\log q_i$$\n\n$$q_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n\n"
+        "$$p_i = \\frac{e^{v_i}}{\\sum_j e^{v_j}}$$\n\n"
+        "$$\\frac{\\partial C_1}{\\partial z_i} = 2 (q_i - p_i)$$\n",
+        id="a-numbered-name-defined-and-differentiated",
+    ),
+    pytest.param(
+        "$$E(w) = -\\frac{1}{N} \\sum_{n=1}^{N} E_n(w)$$\n\n"
+        "$$- \\frac{\\partial }{ \\partial w} \\frac{1}{N} \\sum_{n=1}^{N} E_{n} = "
+        "\\frac{1}{N} \\sum_{n=1}^{N} \\frac{\\partial E_{n} }{ \\partial w}$$\n",
+        id="a-function-E-says-nothing-of-the-vector-E_n",
+    ),
 ]
 
 
@@ -175,6 +191,60 @@ MEANING = [
         " = \\frac{1}{\\sqrt{s + \\epsilon}}$$\n",
         [D, U],
         id="partial-and-total-derivative-readings-disagree",
+    ),
+    pytest.param(
+        "$$E(t, o) = -\\sum_j t_j \\log o_j$$\n\n"
+        "$$\\frac{\\partial E}{\\partial o_j} = -\\frac{t_j}{o_j}$$\n\n"
+        "$$\\frac{\\partial E}{\\partial o_j} = \\frac{t_j}{o_j}$$\n",
+        [D, P, F],
+        id="a-function-written-without-its-arguments-is-that-function",
+    ),
+    pytest.param(
+        "$$H(Y, \\sigma(A)) = - \\sum_{i=1}^{C} Y_i \\log(\\sigma(A_i))$$\n\n"
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n\n"
+        "$$\\frac{\\partial H}{\\partial A_i} = - \\sum_{k=1}^{C} Y_k "
+        "\\frac{\\partial \\log(\\sigma(A_k))}{\\partial A_i}$$\n",
+        [D, D, P],
+        id="an-entropy-of-expressions-is-the-documents-function",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial \\log(\\sigma(A_k))}{\\partial \\sigma(A_k)} = \\frac{1}{\\sigma(A_k)}$$\n\n"
+        "$$\\frac{\\partial \\log(\\sigma(A_k))}{\\partial \\sigma(A_k)} = \\sigma(A_k)$$\n",
+        [P, F],
+        id="a-derivative-by-a-function-value",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial \\sigma^2} (\\sigma^2 + \\epsilon)^{-1/2}"
+        " = -\\frac{1}{2} (\\sigma^2 + \\epsilon)^{-3/2}$$\n\n"
+        "$$\\frac{\\partial}{\\partial \\sigma^2} (\\sigma^2 + \\epsilon)^{-1/2}"
+        " = -\\frac{1}{2} (\\sigma^2 + \\epsilon)^{-1/2}$$\n",
+        [P, F],
+        id="a-first-derivative-by-a-square-is-by-that-quantity",
+    ),
+    pytest.param(
+        "$$\\lim_{h \\to 0}\\frac{e^{x}(e^{h}-1)}{h} = e^{x}$$\n\n"
+        "$$e = \\lim_{h\\to \\infty}(1 + h)^{\\frac{1}{h}}$$\n",
+        [P, F],
+        id="limits-of-known-expressions-are-taken",
+    ),
+    pytest.param(
+        "$$2^{-\\frac{1}{n}\\log_2 p(w_1, \\cdots, w_n)} = p(w_1, \\cdots, w_n)^{-\\frac{1}{n}}$$\n\n"
+        "$$2^{-\\frac{1}{n}\\log_2 p(w_1, \\cdots, w_n)} = p(w_1, \\cdots, w_n)^{\\frac{1}{n}}$$\n",
+        [Verdict.VERIFIED, U],
+        id="arguments-left-out-with-dots",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial \\sigma(a_i)}{\\partial a_j} = \\sigma(a_i)(1 - \\sigma(a_i))$$\n\n"
+        "$$\\sigma(a_i) = \\frac{e^{a_i}}{\\sum_{k=1}^{K} e^{a_k}}$$\n",
+        [F, D],
+        id="one-class-is-no-counterexample-but-the-index-case-is",
+    ),
+    pytest.param(
+        "$$y = e^{x} \\iff \\frac{dy}{dx} = e^{x}$$\n\n"
+        "$$y = \\log x \\Rightarrow \\frac{dy}{dx} = \\frac{1}{x}$$\n\n"
+        "$$y = x^2 \\Rightarrow \\frac{dy}{dx} = x$$\n",
+        [D, P, D, P, D, F],
+        id="a-rule-stated-with-an-arrow-defines-its-own-name",
     ),
 ]
 

@@ -242,7 +242,7 @@ def test_products(latex: str, expected: sympy.Basic) -> None:
 @pytest.mark.parametrize(
     "latex",
     [
-        pytest.param("x_1 + ... + x_n", id="ellipsis"),
+        pytest.param("x_1 ... x_n", id="ellipsis-between-factors"),
         pytest.param("a..b", id="two-stops"),
     ],
 )
@@ -383,8 +383,11 @@ def test_function_defined_entry_by_entry_is_a_function_of_the_vector() -> None:
         "$$\\sigma(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$"
     )
     sigma = sympy.Function("sigma")
-    # used before its definition, sigma(x_k) is still entry k of sigma of the whole vector x
-    assert d.steps[0].lhs == sympy.Derivative(sympy.log(sigma(x, k)), x[i])
+    # used before its definition, sigma(x_k) is still entry k of sigma of the whole vector x:
+    # the definition's value with i -> k
+    j = symbols.index("j")
+    entry_k = sympy.exp(x[k]) / sympy.Sum(sympy.exp(x[j]), (j, 1, symbols.n))
+    assert d.steps[0].lhs == sympy.Derivative(sympy.log(entry_k), x[i])
     assert d.steps[1].lhs == sigma(x, i)
 
 
@@ -478,3 +481,73 @@ def test_second_derivatives(latex: str, expected: sympy.Basic) -> None:
 )
 def test_decorated_names(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+# -- terms left out, arguments left out, expectations over densities, odd variables -------------
+X = symbols.scalar("x")
+q_, D_, H_ = sympy.Function("q"), sympy.Function("D"), sympy.Function("H")
+_k = symbols.index("k")
+C = symbols.count("C")
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "x_1 + ... + x_n",
+            sympy.Sum(x[_k], (_k, 1, n)),
+            id="elided-terms-after-one",
+        ),
+        pytest.param(
+            "a_1 + a_2 + \\cdots + a_n",
+            sympy.Sum(symbols.vector("a")[_k], (_k, 1, n)),
+            id="elided-terms-to-n",
+        ),
+        pytest.param(
+            "-Y_1 s_1 - Y_2 s_2 - ... - Y_C s_C",
+            sympy.Sum(-symbols.vector("Y")[_k] * symbols.vector("s")[_k], (_k, 1, C)),
+            id="elided-negative-terms-to-a-count",
+        ),
+        pytest.param(
+            "p(w_1, \\ldots, w_n)",
+            sympy.Function("p")(
+                symbols.vector("w")[1], symbols.scalar("\\ldots"), symbols.vector("w")[n]
+            ),
+            id="arguments-left-out",
+        ),
+        pytest.param(
+            "E_{x \\sim q(x)}[\\log D(x)]",
+            sympy.Integral(q_(X) * sympy.log(D_(X)), X),
+            id="expectation-over-a-density",
+        ),
+        pytest.param(
+            "H(y_i, \\hat{y}_i)",
+            H_(y[i], symbols.vector("\\hat{y}")[i]),
+            id="entropy-like-name-of-two-names-that-are-no-distributions",
+        ),
+        pytest.param(
+            "\\frac{\\partial \\log \\sigma(u)}{\\partial \\sigma(u)}",
+            1 + sympy.exp(-u),  # 1 / sigma(u), the standard sigmoid
+            id="derivative-by-a-function-value",
+        ),
+        pytest.param(
+            "\\frac{\\partial f}{\\partial s^2}",
+            sympy.Derivative(symbols.scalar("f"), symbols.scalar("s")) / (2 * symbols.scalar("s")),
+            id="first-derivative-by-a-square",
+        ),
+    ],
+)
+def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        pytest.param("a_1 + a_3 + \\cdots + a_n", id="terms-shown-are-not-consecutive"),
+        pytest.param("a_1 + b_2 + \\cdots + a_n", id="terms-shown-differ-in-form"),
+    ],
+)
+def test_elided_terms_are_never_guessed(latex: str) -> None:
+    with pytest.raises(ParseError, match="left out"):
+        read(latex)
