@@ -289,7 +289,7 @@ class _Collector:
     """Per-step results in, reports out; the same assembly for one process and for many."""
 
     def __init__(self, names: Sequence[str], errors: Sequence[str | None], seed: int) -> None:
-        self.inputs = [_Input(n, e) for n, e in zip(names, errors)]
+        self.inputs = [_Input(n, e, final=e is not None) for n, e in zip(names, errors)]
         self.seed = seed
         self.judged = 0
         self.total = 0
@@ -313,6 +313,19 @@ class _Collector:
             it.final = True
             if len(event) > 4:
                 it.unjudged = event[4]
+
+    def complete(self) -> bool:
+        """Whether every input is settled: reported whole, or its owner said the rest is not
+        judged (a process still reading it has nothing left to add)."""
+        return all(
+            it.final
+            and (
+                it.derivation is None
+                or it.unjudged is not None
+                or len(it.results) == len(it.derivation.steps)
+            )
+            for it in self.inputs
+        )
 
     @property
     def inputs_done(self) -> int:
@@ -502,6 +515,8 @@ def _in_processes(
                 print(f"symderiv: a worker process failed:\n{event[2]}", file=sys.stderr)
             else:
                 collector.handle(event)
+                if collector.complete():
+                    break  # NOTE: a worker still reading an input already reported is stopped
             if progress is not None:
                 progress.update(collector)
         return False

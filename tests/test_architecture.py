@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "spot": CORE | {"spot", "builders"},
     "catalogue": CORE | {"catalogue", "builders"},
     "inputs": CORE | {"inputs"},
-    "run": CORE | {"run", "checker", "writer", "inputs"},
+    "run": CORE | {"run", "checker", "reader", "writer", "inputs"},
     "api": CORE | SIBLINGS | {"api", "catalogue", "spot", "inputs", "run"},
     "cli": CORE | {"api", "cli"},
     "testing": CORE | {"api", "testing"},

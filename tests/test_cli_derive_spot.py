@@ -19,6 +19,13 @@ NAMES = [
     "softmax-ce",
     "softmax-temperature",
 ]
+# NOTE: deriving sigmoid-bce checks its logistic-regression steps, which run to the checker's
+# time-out (measured 37 s to derive, 75 s with the read-back); its read-back without false or
+# unparsed steps stays in tests/writer/test_roundtrip.py.
+DERIVED = [
+    pytest.param(name, marks=pytest.mark.slow) if name == "sigmoid-bce" else name
+    for name in NAMES
+]
 
 # --- notation names -------------------------------------------------------------------------
 
@@ -78,7 +85,7 @@ def test_ln_reaches_the_text_justifications(capsys: pytest.CaptureFixture[str]) 
 # --- --format text is plain text --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", DERIVED)
 def test_text_format_has_no_sympy_syntax(capsys: pytest.CaptureFixture[str], name: str) -> None:
     assert main(["derive", name, "--format", "text"]) in (0, 1)
     out = capsys.readouterr().out
@@ -154,7 +161,7 @@ def _check_json(capsys: pytest.CaptureFixture[str], path: str) -> dict[str, obje
     return data
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", DERIVED)
 def test_markdown_of_every_entry_reads_back_with_no_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory, name: str
 ) -> None:

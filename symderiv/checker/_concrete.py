@@ -292,9 +292,12 @@ def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | N
     # entries that get values of their own, which must not be put inside them.
     first = {a: sympy.Float(v, 30) for a, v in values.items() if is_unknown(a)}
     sub = {a: sympy.Float(v, 30) for a, v in values.items() if not is_unknown(a)}
-    if any(lim.args[3] in values for lim in expr.atoms(sympy.Limit)):
+    if expr.has(sympy.Limit) and (
+        _rebuilds_a_limit_direction(expr, first)
+        or _rebuilds_a_limit_direction(expr.xreplace(first), sub)
+    ):
         # NOTE: a limit keeps its direction as a symbol ('+'); a point that gives it a value is
-        # no point (SymPy cannot build the limit again).
+        # no point (SymPy cannot build the limit again: it raises TypeError).
         return None
     try:
         out = expr.xreplace(first).xreplace(sub) if first else expr.xreplace(sub)
@@ -308,6 +311,35 @@ def evaluate(expr: sympy.Basic, values: dict[sympy.Basic, float]) -> complex | N
     if c is None or math.isnan(c.real) or math.isnan(c.imag):
         return None
     return c
+
+
+def _rebuilds_a_limit_direction(e: sympy.Basic, rule: dict[sympy.Basic, sympy.Float]) -> bool:
+    """Whether ``e.xreplace(rule)`` builds a ``Limit`` whose direction is a number.
+
+    SymPy raises ``TypeError`` there.  This follows ``xreplace`` (a key of ``rule`` is replaced
+    whole, not entered) and ``Limit``: a limit towards an infinity sets its own direction.
+
+    >>> x, h = sympy.symbols("x h")
+    >>> lim = sympy.Limit(sympy.sin(h * x) / h, h, 0)
+    >>> plus = lim.args[3]
+    >>> _rebuilds_a_limit_direction(lim, {plus: sympy.Float(1)})
+    True
+    >>> _rebuilds_a_limit_direction(lim, {lim: sympy.Float(1), plus: sympy.Float(1)})
+    False
+    >>> _rebuilds_a_limit_direction(sympy.Limit(1 / h, h, sympy.oo), {plus: sympy.Float(1)})
+    False
+    """
+    if not rule or e in rule:
+        return False
+    if any(_rebuilds_a_limit_direction(a, rule) for a in e.args if isinstance(a, sympy.Basic)):
+        return True
+    if not isinstance(e, sympy.Limit) or e.args[3] not in rule:
+        return False
+    z, z0 = (a.xreplace(rule) for a in e.args[1:3])
+    return z0 not in _INFINITIES and not z0.has(z)
+
+
+_INFINITIES = (sympy.oo, sympy.I * sympy.oo, -sympy.oo, sympy.I * -sympy.oo)
 
 
 def as_complex(value: sympy.Basic) -> complex | None:
