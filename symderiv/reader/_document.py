@@ -550,6 +550,11 @@ class _Reader:
             problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span
         elif rhs.error is not None:
             problem, problem_span = rhs.error.message, rhs.error.span
+        elif _matrix_against_scalar(lhs, rhs):
+            # NOTE: y s^T (an outer product, read as its entry (i, j)) equated to a number: the
+            # shapes differ, so the entry the reader chose is not what the author compared.
+            problem = "a matrix on one side and a scalar on the other: the step is not read"
+            problem_span = self.src.span(lhs.a, max(rhs.b, lhs.a + 1))
         return Step(
             lhs=lhs_e if lhs.error is None else None,
             rhs=rhs_e if rhs.error is None else None,
@@ -671,6 +676,16 @@ def _arrow_halves(e: _Expr) -> tuple[_Expr, _Expr]:
     left = _Expr(e.a, e.a + len(before), e.block, e.row, before)
     right = _Expr(e.a + after_at, e.b, e.block, e.row, e.text[after_at:])
     return left, right
+
+
+def _matrix_against_scalar(lhs: _Expr, rhs: _Expr) -> bool:
+    shapes = [
+        e.parsed.shape if e.parsed is not None else None for e in (lhs, rhs)
+    ]
+    exprs = [e.parsed.expr if e.parsed is not None else None for e in (lhs, rhs)]
+    if any(isinstance(x, sympy.MatrixBase) for x in exprs):
+        return False
+    return ("mat" in shapes) and (None in shapes) and all(x is not None for x in exprs)
 
 
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")

@@ -177,6 +177,8 @@ class Parsed:
 
     expr: sympy.Basic
     warnings: tuple[str, ...] = field(default=())
+    #: "col", "row" or "mat" when the formula was a vector or matrix (read as its entry)
+    shape: str | None = None
 
 
 class _Transpose:
@@ -264,6 +266,7 @@ def parse_math(
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
+            shape = e.kind if isinstance(e, _v.Shaped) else None
             e = p.resolve(_v.finish(e))
     except RecursionError:
         raise ParseError("formula nested too deeply", p.span_of(toks[0])) from None
@@ -284,7 +287,7 @@ def parse_math(
         if err.span is None and src is not None:
             raise type(err)(err.message, src.span(base, base + len(text))) from None
         raise
-    return Parsed(e, tuple(p.warnings))
+    return Parsed(e, tuple(p.warnings), shape)
 
 
 def _show(t: Token) -> str:
@@ -1070,10 +1073,24 @@ class _Parser:
             return symbols.scalar("\\ldots")
         return None
 
+    def bold_command_between(self, a: Token, b: Token) -> bool:
+        """Whether the source from ``a`` to ``b`` writes a bold command of its own."""
+        if self.src is None:
+            return False
+        text = self.src.text[a.start : b.end]
+        return any(c in text for c in ("\\mathbf", "\\bm", "\\boldsymbol", "\\bold"))
+
     def indices(self, toks: list[Token], at: Token) -> list[sympy.Expr] | None:
         """A subscript's indices, or None when the subscript is part of a name (D_{KL})."""
         if not toks:
             raise self.error("an empty subscript", at)
+        if any(u.bold for u in toks if u.kind in ("word", "name")) and (
+            any(u.text[:1].isupper() for u in toks if u.kind in ("word", "name"))
+            or self.bold_command_between(at, toks[-1])
+        ):
+            # NOTE: J_{\mathbf x}, \nabla_{\mathbf z}: a bold letter below names a vector (what
+            # the quantity is taken with respect to), never an entry index.
+            return None
         if all(u.kind in ("word", "num") or (u.kind == "sym" and u.text == ",") for u in toks):
             out: list[sympy.Expr] = []
             for u in toks:
@@ -1189,6 +1206,10 @@ class _Parser:
             return _v.vector(name)  # \mathbf{p}: the vector p
         if name in self.ctx.matrices and not self.at_sym("("):
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
+        if self.at_sym("(") and name[0].isupper() and t.bold and "_" in name:
+            # NOTE: \mathbf J_{\mathbf x}(\mathbf s): a bold capital is a matrix-valued
+            # function of its argument, never a distribution's entry.
+            return self.undefined_call(name, t, None)
         if self.at_sym("(") and name[0].isupper():
             return self.application(name, t)
         if idx is None and self.at_sym("(") and self.bound_variable_follows():

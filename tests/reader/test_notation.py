@@ -558,3 +558,23 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
 def test_elided_terms_are_never_guessed(latex: str) -> None:
     with pytest.raises(ParseError, match="left out"):
         read(latex)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(
+            "$$-\\sum_{i=1}^n y_i \\log s_i = -\\mathbf y \\log \\mathbf s^\\top$$",
+            id="an-outer-product-against-a-sum",
+        ),
+    ],
+)
+def test_a_matrix_equated_to_a_scalar_is_not_judged(doc: str) -> None:
+    (s,) = read_markdown(doc).steps
+    assert s.problem is not None and "matrix on one side" in s.problem
+
+
+def test_a_bold_subscript_names_a_vector_not_an_index() -> None:
+    got = read("\\mathbf J_{\\mathbf x}(\\mathbf s)")
+    assert isinstance(got, AppliedUndef) and not got.has(sympy.Indexed)
+    assert read("\\mathbf{x_i}") == x[i]
