@@ -132,7 +132,13 @@ def main(argv: list[str] | None = None) -> int:
 
     nm = strategy.names_for(Notation())
     catalogue.build("softmax-ce", 2)  # warm the imports and SymPy's caches once
-    rows = []
+    if not args.no_cli:
+        start = statistics.median(startup() for _ in range(args.repeat))
+        print(f"start-up (symderiv list, wall): {start:.2f} s")
+    print(f"derive softmax-ce --n N: medians of {args.repeat} runs (phases: CPU s; cli: wall s)")
+    print(f"{'n':>4} {'build':>7} {'check':>7} {'render':>7} {'total':>7} {'cli':>7}"
+          f" {'baseline':>9} {'new/base':>9} {'new/n=3':>8}", flush=True)
+    base: float | None = None
     for n in args.n:
 
         def new_path(size: int = n) -> Derivation:
@@ -148,25 +154,16 @@ def main(argv: list[str] | None = None) -> int:
             else None
         )
         wall = None if args.no_cli else statistics.median(cli_wall(n) for _ in range(args.repeat))
-        rows.append((n, new, old, wall))
-    if not args.no_cli:
-        start = statistics.median(startup() for _ in range(args.repeat))
-        print(f"start-up (symderiv list, wall): {start:.2f} s")
-
-    base = next((r[1]["total"] for r in rows if r[0] == 3), None)
-    print(f"derive softmax-ce --n N: medians of {args.repeat} runs (phases: CPU s; cli: wall s)")
-    print(f"{'n':>4} {'build':>7} {'check':>7} {'render':>7} {'total':>7} {'cli':>7}"
-          f" {'baseline':>9} {'new/base':>9} {'new/n=3':>8}")
-    for n, new, old, wall in rows:
+        base = new["total"] if n == 3 else base
         cli = f"{wall:7.2f}" if wall is not None else f"{'-':>7}"
         b = f"{old['total']:9.2f}" if old else f"{'-':>9}"
         ratio = f"{new['total'] / old['total']:9.3f}" if old else f"{'-':>9}"
         vs3 = f"{new['total'] / base:8.1f}" if base else f"{'-':>8}"
         print(f"{n:>4} {new['build']:7.2f} {new['check']:7.2f} {new['render']:7.2f}"
-              f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}")
+              f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}", flush=True)
         if old:
             print(f"     baseline build {old['build']:.2f}  check {old['check']:.2f}"
-                  f"  render {old['render']:.2f}")
+                  f"  render {old['render']:.2f}", flush=True)
     return 0
 
 
