@@ -2,7 +2,8 @@
 
 For each n the derivation is built (the symbolic derivation instantiated at n: sums written out
 once per step, entries from a skeleton, a shared sum named from 10 classes on), checked by the
-checker (the concrete engine judges the matrices) and rendered as LaTeX. The baseline, measured
+checker (the concrete engine judges the matrices) and rendered as LaTeX as ``derive`` prints it
+(from 10 classes on: entry formulas and 3 × 3 corners). The baseline, measured
 in the same run, is the per-entry path the builders used before: every entry substituted into
 the whole written-out step, the sum of n exponentials written into every entry. The command
 line's wall time (a fresh interpreter, as a user runs it) is measured too.
@@ -92,11 +93,16 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.process_time() - start, out
 
 
-def phases(build: Callable[[], Derivation]) -> dict[str, float]:
-    """CPU seconds of build, check and render (LaTeX) of one derivation."""
+def phases(build: Callable[[], Derivation], n: int) -> dict[str, float]:
+    """CPU seconds of build, check and render (LaTeX, as ``derive`` prints it) at n classes."""
     t_build, d = _timed(build)
     t_check, rep = _timed(lambda: check(d))  # type: ignore[arg-type]
-    t_render, _ = _timed(lambda: document.render_derivation(rep, fmt="latex"))  # type: ignore[arg-type]
+    # NOTE: rendered as `derive` renders it: from CORNER_FROM classes on, each step by its
+    # entry formula (from the symbolic derivation, built inside this phase) and a corner.
+    t_render, _ = _timed(lambda: document.render_derivation(  # type: ignore[arg-type]
+        rep, fmt="latex",  # type: ignore[arg-type]
+        entries=catalogue.build("softmax-ce") if n >= document.CORNER_FROM else None,
+    ))
     assert not rep.has_false and not rep.has_unparsed, rep.summary  # type: ignore[attr-defined]
     return {"build": t_build, "check": t_check, "render": t_render,
             "total": t_build + t_check + t_render}
@@ -132,7 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
     nm = strategy.names_for(Notation())
     catalogue.build("softmax-ce", 2)  # warm the imports and SymPy's caches once
-    rows = []
+    if not args.no_cli:
+        start = statistics.median(startup() for _ in range(args.repeat))
+        print(f"start-up (symderiv list, wall): {start:.2f} s")
+    print(f"derive softmax-ce --n N: medians of {args.repeat} runs (phases: CPU s; cli: wall s)")
+    print(f"{'n':>4} {'build':>7} {'check':>7} {'render':>7} {'total':>7} {'cli':>7}"
+          f" {'baseline':>9} {'new/base':>9} {'new/n=3':>8}", flush=True)
+    base: float | None = None
     for n in args.n:
 
         def new_path(size: int = n) -> Derivation:
@@ -141,32 +153,23 @@ def main(argv: list[str] | None = None) -> int:
         def old_path(size: int = n) -> Derivation:
             return per_entry_lower(entries.softmax_ce(matrix=False), nm, size)
 
-        new = median([phases(new_path) for _ in range(args.repeat)])
+        new = median([phases(new_path, n) for _ in range(args.repeat)])
         old = (
-            median([phases(old_path) for _ in range(args.repeat if n <= 8 else 1)])
+            median([phases(old_path, n) for _ in range(args.repeat if n <= 8 else 1)])
             if n <= args.baseline_max_n
             else None
         )
         wall = None if args.no_cli else statistics.median(cli_wall(n) for _ in range(args.repeat))
-        rows.append((n, new, old, wall))
-    if not args.no_cli:
-        start = statistics.median(startup() for _ in range(args.repeat))
-        print(f"start-up (symderiv list, wall): {start:.2f} s")
-
-    base = next((r[1]["total"] for r in rows if r[0] == 3), None)
-    print(f"derive softmax-ce --n N: medians of {args.repeat} runs (phases: CPU s; cli: wall s)")
-    print(f"{'n':>4} {'build':>7} {'check':>7} {'render':>7} {'total':>7} {'cli':>7}"
-          f" {'baseline':>9} {'new/base':>9} {'new/n=3':>8}")
-    for n, new, old, wall in rows:
+        base = new["total"] if n == 3 else base
         cli = f"{wall:7.2f}" if wall is not None else f"{'-':>7}"
         b = f"{old['total']:9.2f}" if old else f"{'-':>9}"
         ratio = f"{new['total'] / old['total']:9.3f}" if old else f"{'-':>9}"
         vs3 = f"{new['total'] / base:8.1f}" if base else f"{'-':>8}"
         print(f"{n:>4} {new['build']:7.2f} {new['check']:7.2f} {new['render']:7.2f}"
-              f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}")
+              f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}", flush=True)
         if old:
             print(f"     baseline build {old['build']:.2f}  check {old['check']:.2f}"
-                  f"  render {old['render']:.2f}")
+                  f"  render {old['render']:.2f}", flush=True)
     return 0
 
 

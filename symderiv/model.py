@@ -42,10 +42,13 @@ class Fact(str, enum.Enum):
     """What an assumption states, and so what its ``expr`` holds.
 
     NOTE: a ``str`` enum, equal to (and hashed as) its value, so that ``kind == "log_base"``
-    and the strings written before the type existed keep working; printed as its value too.
+    and the strings written before the type existed keep working; printed and shown (repr) as
+    its value too, so that reports and reprs of assumptions read as before.
 
     >>> Fact("log_base") is Fact.LOG_BASE, Fact.LOG_BASE == "log_base", f"{Fact.VALUES}"
     (True, True, 'values')
+    >>> Fact.LOG_BASE
+    'log_base'
     >>> Fact("log base")
     Traceback (most recent call last):
     ...
@@ -68,6 +71,9 @@ class Fact(str, enum.Enum):
     VALUES = "values"
     #: A condition on the data (``y = 1``) that a step is stated for.
     DATA_CASE = "data_case"
+
+    def __repr__(self) -> str:
+        return repr(str(self.value))
 
     def __str__(self) -> str:
         return str(self.value)

@@ -221,8 +221,15 @@ def _judge_input(
         send(("step", f, pos, res))
         return res
 
-    with judged_once():
-        rep = check(d, job.cfg, around=around)
+    try:
+        with judged_once():
+            rep = check(d, job.cfg, around=around)
+    except SymderivError as e:
+        # NOTE: the checker turns what goes wrong in one step into that step's verdict; what
+        # still escapes costs this input only, and is reported as its error.
+        if owner:
+            send(("error", f, f"cannot check {doc.name}: {e}"))
+        return
     if owner:
         final = {
             pos: r.result
@@ -336,7 +343,7 @@ class _Collector:
 
         out = []
         for it in self.inputs:
-            if it.derivation is None:
+            if it.error is not None or it.derivation is None:
                 out.append(FileReport(it.name, error=it.error or f"not checked: {missing}"))
                 continue
             d = it.derivation

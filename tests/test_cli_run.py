@@ -222,3 +222,30 @@ def test_the_budget_spent_between_steps_leaves_the_rest_not_judged(
         "3 of 6 steps not judged: the document budget of 10 s was spent (--budget)"
     ]
     assert code == 1  # a step judged false still fails the run
+
+
+def test_a_failure_that_escapes_the_checker_costs_its_input_only(
+    write_doc: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from symderiv.errors import SymderivError
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise SymderivError("the checker broke")
+
+    bad = write_doc(NOTE, "bad.md")
+    good = write_doc("$$(a + b)^2 = a^2 + 2ab + b^2$$\n", "good.md")
+    real = document.check_equal
+
+    def broken_for_bad(lhs: Any, *args: Any, **kwargs: Any) -> Any:
+        if "a" in {str(s) for s in lhs.free_symbols}:
+            return real(lhs, *args, **kwargs)
+        return broken()
+
+    monkeypatch.setattr(document, "check_equal", broken_for_bad)
+    code = main(["check", "-j", "1", str(bad), str(good)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"symderiv: error: cannot check {bad}: the checker broke" in captured.err
+    assert "total: 1 file, 1 step: 1 proved; 1 input not read" in captured.out
