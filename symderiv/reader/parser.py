@@ -508,21 +508,26 @@ class _Parser:
             }
         )
         k = sympy.Dummy("k", integer=True)
+        # the bound is what the last term is indexed by (a_n, Y_C), never another name
         bounds = [
             u
-            for u in last.free_symbols
+            for entry in last.atoms(sympy.Indexed)
+            for u in entry.indices
             if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
         ]
         for bound in sorted(bounds, key=lambda u: u.name):
             pattern = last.xreplace({bound: k})
-            if not pattern.has(k):
-                continue
-            start = next(
-                (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]), None
-            )
-            if start is None or any(
-                pattern.xreplace({k: sympy.Integer(start + m)}) != u for m, u in enumerate(head)
-            ):
+            try:
+                start = next(
+                    (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]),
+                    None,
+                )
+                if start is None or any(
+                    pattern.xreplace({k: sympy.Integer(start + m)}) != u
+                    for m, u in enumerate(head)
+                ):
+                    continue
+            except ValueError:  # a number where SymPy wants a variable (d/d a_k)
                 continue
             index = _index(self.fresh_index_name(terms))
             return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]

@@ -91,7 +91,10 @@ def _atoms() -> st.SearchStrategy[str]:
     )
 
 
-def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+def _compound(inner_: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    # NOTE: one short name for the inner strategy: its repr, repeated in every alternative,
+    # otherwise grows with each level (hundreds of MB at the third).
+    inner = st.deferred(lambda: inner_)
     return st.one_of(
         st.builds(
             lambda a, op, s, b: f"{a}{s}{op}{s}{b}",
