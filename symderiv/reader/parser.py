@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import cast
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -1058,14 +1059,15 @@ class _Parser:
             args.append(q.ellipsis() or q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
-        out: list[sympy.Expr] = []
-        for a in args:
-            if isinstance(a, _v.Shaped):
-                if a.name is None or a.kind != "col":
-                    raise self.error("a function of a vector expression", at, unsupported=True)
-                a = _vector(a.name)  # f(\mathbf{x}): a function of the whole vector x
-            out.append(a)
-        return out
+        return [self.whole_vector(a, at) for a in args]
+
+    def whole_vector(self, a: object, at: Token) -> sympy.Expr:
+        """An argument as written; ``f(\\mathbf{x})`` is a function of the whole vector x."""
+        if isinstance(a, _v.Shaped):
+            if a.name is None or a.kind != "col":
+                raise self.error("a function of a vector expression", at, unsupported=True)
+            return _vector(a.name)
+        return cast(sympy.Expr, a)
 
     def ellipsis(self) -> sympy.Expr | None:
         """``\\ldots`` as a whole argument (``p(w_1, \\ldots, w_n)``): the arguments left out."""
@@ -1477,12 +1479,7 @@ class _Parser:
         """One argument of a call; ``\\ldots`` alone stands for the arguments left out."""
         if len(toks) == 1 and toks[0].kind == "cmd" and toks[0].text in ("ldots", "cdots"):
             return symbols.scalar("\\ldots")
-        e = self.sub_expr(toks, at)
-        if isinstance(e, _v.Shaped):
-            if e.name is None or e.kind != "col":
-                raise self.error("a function of a vector expression", at, unsupported=True)
-            return _vector(e.name)
-        return e
+        return self.whole_vector(self.sub_expr(toks, at), at)
 
     def expectation(self, sub_toks: list[Token], at: Token) -> sympy.Expr:
         """``E_{X \\sim P}[f(X)]`` → ``Sum(P[x] * f(x), (x, 1, n))``."""
