@@ -38,7 +38,27 @@ class Relation(enum.Enum):
     DEFINE = ":="
 
 
-class Fact(str, enum.Enum):
+class ValueEnum(str, enum.Enum):
+    """A ``str`` enum that is its value everywhere: equal to it, hashed, printed and shown as it.
+
+    NOTE: so that the strings written before a type existed (``kind == "log_base"``,
+    ``claims="diagonal"``) keep working, also as dictionary keys, and reprs read as before.
+    """
+
+    def __repr__(self) -> str:
+        return repr(str(self.value))
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    def __hash__(self) -> int:
+        return hash(str(self.value))
+
+
+class Fact(ValueEnum):
     """What an assumption states, and so what its ``expr`` holds.
 
     NOTE: a ``str`` enum, equal to (and hashed as) its value, so that ``kind == "log_base"``
@@ -71,18 +91,6 @@ class Fact(str, enum.Enum):
     VALUES = "values"
     #: A condition on the data (``y = 1``) that a step is stated for.
     DATA_CASE = "data_case"
-
-    def __repr__(self) -> str:
-        return repr(str(self.value))
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
-
-    def __hash__(self) -> int:
-        return hash(str(self.value))
 
 
 @dataclass(frozen=True)

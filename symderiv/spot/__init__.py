@@ -24,18 +24,21 @@ from typing import Any
 
 import numpy as np
 
-from symderiv.spot._cases import Case, Definition, Formula, get
+from symderiv.spot._cases import get
+from symderiv.spot._formula import Case, Claims, Definition, Formula, Targets
 from symderiv.spot._inputs import Points, extreme_logits, make_points
 from symderiv.spot._lower import IndexedFunction, lambdify_indexed
 from symderiv.spot._reference import complex_step, richardson, taylor_order, taylor_values
 
 __all__ = [
     "Case",
+    "Claims",
     "Definition",
     "Formula",
     "IndexedFunction",
     "SpotCheck",
     "SpotReport",
+    "Targets",
     "lambdify_indexed",
     "render",
     "run",
@@ -168,12 +171,12 @@ def _as3(out: np.ndarray, f: Formula) -> np.ndarray:
 
 def _select(out: np.ndarray, f: Formula, cols: np.ndarray) -> np.ndarray:
     """The claimed entries at ``cols`` as ``(B, rows, C)``, NaN where the formula claims none."""
-    if f.claims == "diagonal":
+    if f.claims == Claims.DIAGONAL:
         sel = np.full((out.shape[0], out.shape[1], len(cols)), np.nan)
         sel[:, cols, np.arange(len(cols))] = out[:, cols]
         return sel
     sel = _as3(out, f)[:, :, cols].astype(np.float64)
-    if f.claims == "off-diagonal":
+    if f.claims == Claims.OFF_DIAGONAL:
         sel[:, cols, np.arange(len(cols))] = np.nan
     return sel
 
@@ -183,11 +186,11 @@ def _cross_errors(
 ) -> np.ndarray:
     """Per point, the largest absolute difference over the entries ``f`` claims."""
     b = out.shape[0]
-    p = np.diagonal(prim, axis1=1, axis2=2) if f.claims == "diagonal" else prim
+    p = np.diagonal(prim, axis1=1, axis2=2) if f.claims == Claims.DIAGONAL else prim
     err = scratch.reshape(-1)[: out.size].reshape(out.shape)
     np.subtract(out, p, out=err, dtype=np.float64)
     np.abs(err, out=err)
-    if f.claims == "off-diagonal":
+    if f.claims == Claims.OFF_DIAGONAL:
         n = out.shape[-1]
         err.reshape(b, -1)[:, :: n + 1] = 0.0
     worst: np.ndarray = np.max(err.reshape(b, -1), axis=1, initial=0.0)
@@ -240,7 +243,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
 
         return call
 
-    groups: dict[tuple[str, str], list[int]] = {}
+    groups: dict[tuple[str, Targets], list[int]] = {}
     for pos, f in enumerate(case.formulas):
         groups.setdefault((f.of, f.targets), []).append(pos)
     results: dict[int, list[SpotCheck]] = {}
@@ -251,10 +254,12 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
             everything.x[idx], everything.y_hot[idx], everything.y_soft[idx],
             everything.y_free[idx], tuple(everything.kinds[i] for i in idx),
         )
-        y = {"none": None, "normalised": pts.y_normalised, "free": pts.y_free}[target]
+        y = {
+            Targets.NONE: None, Targets.NORMALISED: pts.y_normalised, Targets.FREE: pts.y_free
+        }[target]
         v = v_all[idx]
         formulas = [case.formulas[m] for m in members]
-        prim = next((k for k, f in enumerate(formulas) if f.claims == "all"), None)
+        prim = next((k for k, f in enumerate(formulas) if f.claims == Claims.ALL), None)
         fns = [lambdify_indexed(f.expr, f.indices) for f in formulas]
         evals = [_Evaluated() for _ in formulas]
         b = pts.x.shape[0]
@@ -272,7 +277,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
                 out = fn(**args)
                 outs.append(out)
                 ev.sel.append(_select(out, f, cols))
-                if f.claims == "all":
+                if f.claims == Claims.ALL:
                     # NOTE: the Taylor test asks whether the formula is the derivative, an
                     # eps-free question: below float64 it takes J v from a float64 evaluation
                     # (float32 accuracy is what the complex-step and Richardson checks measure).
@@ -287,7 +292,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
                     # the rounding floor of J v, a bound: eps64 (1 + |J v|) ‖v‖₁
                     big = np.max(np.abs(jv), axis=1, initial=0.0)
                     ev.jv_floor.append(4.0 * EPS64 * (1.0 + big) * np.abs(vv).sum(axis=1))
-                if f.claims == "all" and dt == np.float64:
+                if f.claims == Claims.ALL and dt == np.float64:
                     # NOTE: v has no zero entry, so any inf or nan of the output reaches J v:
                     # finiteness costs no extra pass over n × n entries.
                     ev.finite.append(np.isfinite(jv).all(axis=1))
@@ -327,7 +332,7 @@ def run_case(case: Case, *, n: int, samples: int, seed: int, dtype: str) -> Spot
                     f"(eps·max(1,|x_j|))^(1/5) and Richardson extrapolation ({dtype})",
                 ),
             ]
-            if f.claims == "all":
+            if f.claims == Claims.ALL:
                 jv = np.concatenate(ev.jv)
                 if values is None:
                     # NOTE: the function side runs in float64 whatever the dtype: in float32
@@ -358,7 +363,7 @@ def _compare(
     seed: int, *, tol: float, extra: np.ndarray | None, reference: str, cols: np.ndarray,
     y: np.ndarray | None, dtype: str,
 ) -> SpotCheck:
-    claimed = ~np.isnan(sel) if f.claims != "all" else np.ones(sel.shape, bool)
+    claimed = ~np.isnan(sel) if f.claims != Claims.ALL else np.ones(sel.shape, bool)
     diff = np.where(claimed, np.abs(sel - ref), 0.0)
     diff = np.where(np.isnan(diff), np.inf, diff)  # a nan where a value is due is an error
     allowed = tol * (1.0 + np.abs(ref))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import sympy
 
@@ -13,53 +13,8 @@ from symderiv.builders.cross_entropy import cross_entropy
 from symderiv.builders.derivations import softmax_ce
 from symderiv.builders.softmax import softmax_entry
 from symderiv.errors import UnknownDerivationError
-
-#: Which entries of the Jacobian a formula claims: all, the diagonal only, off the diagonal.
-CLAIMS = ("all", "diagonal", "off-diagonal")
-#: Target sets of :class:`~symderiv.spot._inputs.Points`.
-TARGETS = ("none", "normalised", "free")
-
-
-@dataclass(frozen=True)
-class Definition:
-    """A function whose derivative the formulas claim to be: ``of`` is its short name."""
-
-    of: str
-    text: str
-    expr: sympy.Expr
-    indices: tuple[sympy.Symbol, ...]
-
-
-@dataclass(frozen=True)
-class Formula:
-    """One symbolic result to check, written in the logits (``p`` already substituted).
-
-    ``expr`` has free ``indices``: ``(i, j)`` for ``∂p_i/∂x_j``, ``(i,)`` for ``∂L/∂x_i`` and
-    for the diagonal case of the Jacobian. ``targets`` names the target set it holds for.
-    """
-
-    text: str
-    of: str
-    expr: sympy.Expr
-    indices: tuple[sympy.Symbol, ...]
-    claims: str = "all"
-    targets: str = "none"
-
-    def __post_init__(self) -> None:
-        if self.claims not in CLAIMS:
-            raise ValueError(f"claims must be one of {CLAIMS}, got {self.claims!r}")
-        if self.targets not in TARGETS:
-            raise ValueError(f"targets must be one of {TARGETS}, got {self.targets!r}")
-
-
-@dataclass(frozen=True)
-class Case:
-    """A catalogue name's definitions and formulas."""
-
-    name: str
-    definitions: tuple[Definition, ...]
-    formulas: tuple[Formula, ...]
-
+from symderiv.model import Step
+from symderiv.spot._formula import Case, Claims, Definition, Formula, Targets
 
 # NOTE: one bound variable for every substituted softmax keeps in_logits deterministic (equal
 # inputs give equal outputs); each Sum binds it on its own, and the lowering renames it anyway.
@@ -98,21 +53,21 @@ def _softmax_ce() -> Case:
         Formula("∂p_i/∂x_j = {p_i (1 − p_i) if i = j; −p_i p_j otherwise}", "softmax",
                 in_logits(gradients.softmax_jacobian_entry(i, j, form="cases")), (i, j)),
         Formula("∂p_i/∂x_i = p_i (1 − p_i)  (i = j)", "softmax", in_logits(diag), (i,),
-                claims="diagonal"),
+                claims=Claims.DIAGONAL),
         Formula("∂p_i/∂x_j = −p_i p_j  (i ≠ j)", "softmax", in_logits(off), (i, j),
-                claims="off-diagonal"),
+                claims=Claims.OFF_DIAGONAL),
         Formula("∂p_i/∂x_j by the quotient rule (SymPy diff, unsimplified)", "softmax",
                 sympy.diff(p_def, x[j]), (i, j)),
         Formula("∂L/∂x_i = p_i Σ_j y_j − y_i  (any y)", "loss",
                 in_logits(gradients.ce_gradient_entry(i, sum_y_is_one=False)), (i,),
-                targets="free"),
+                targets=Targets.FREE),
         Formula("∂L/∂x_i = p_i − y_i  (Σ_j y_j = 1)", "loss",
-                in_logits(gradients.ce_gradient_entry(i)), (i,), targets="normalised"),
+                in_logits(gradients.ce_gradient_entry(i)), (i,), targets=Targets.NORMALISED),
         Formula("∂L/∂x_i = p_i Σ_j y_j − y_i  (on Σ_j y_j = 1)", "loss",
                 in_logits(gradients.ce_gradient_entry(i, sum_y_is_one=False)), (i,),
-                targets="normalised"),
+                targets=Targets.NORMALISED),
         Formula("∂L/∂x_i by the chain rule (SymPy diff, unsimplified)", "loss",
-                sympy.diff(loss, x[i]), (i,), targets="free"),
+                sympy.diff(loss, x[i]), (i,), targets=Targets.FREE),
     )
     named, steps = _merge(formulas, derivation_formulas())
     return Case(
@@ -147,6 +102,19 @@ def _short(expr: sympy.Expr, width: int = 56) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _claimed(step: Step, expr: sympy.Expr) -> tuple[Claims, sympy.Expr]:
+    """What ``expr``, a step's right side, claims: the diagonal under ``i = j`` (read there with
+    ``j`` as ``i``), the entries off it under ``i ≠ j``, else every entry."""
+    i, j = symbols.i, symbols.j
+    claims = Claims.ALL
+    for cond in step.conditions:
+        if cond.expr == sympy.Eq(i, j):
+            claims, expr = Claims.DIAGONAL, expr.xreplace({j: i})
+        elif cond.expr == sympy.Ne(i, j):
+            claims = Claims.OFF_DIAGONAL
+    return claims, expr
+
+
 def derivation_formulas() -> tuple[Formula, ...]:
     """Every result of the built derivation's chains that holds no derivative any more.
 
@@ -172,15 +140,13 @@ def derivation_formulas() -> tuple[Formula, ...]:
         previous = step.rhs
         if current is None or step.rhs.has(sympy.Derivative):
             continue
-        claims, expr = "all", step.rhs
-        for cond in step.conditions:
-            if cond.expr == sympy.Eq(i, j):
-                claims, expr = "diagonal", expr.xreplace({j: i})
-            elif cond.expr == sympy.Ne(i, j):
-                claims = "off-diagonal"
-        indices = (i, j) if current == "softmax" and claims != "diagonal" else (i,)
+        claims, expr = _claimed(step, step.rhs)
+        indices = (i, j) if current == "softmax" and claims != Claims.DIAGONAL else (i,)
         normalised = any("y" in text and "= 1" in text for text in step.assumptions_used)
-        targets = "none" if current == "softmax" else ("normalised" if normalised else "free")
+        targets = (
+            Targets.NONE if current == "softmax"
+            else (Targets.NORMALISED if normalised else Targets.FREE)
+        )
         when = [c.text for c in step.conditions] + (["Σ_j y_j = 1"] if normalised else [])
         note = f"  ({', '.join(when)})" if when else ""
         out.append(Formula(
@@ -293,18 +259,13 @@ def _chain_formulas(
             continue
         if step.rhs.is_number:
             continue  # a constant (∂σ(x_i)/∂x_j = 0 off the diagonal) has no input to lower
-        claims, expr = "all", step.rhs
-        for cond in step.conditions:
-            if cond.expr == sympy.Eq(i, j):
-                claims, expr = "diagonal", expr.xreplace({j: i})
-            elif cond.expr == sympy.Ne(i, j):
-                claims = "off-diagonal"
+        claims, expr = _claimed(step, step.rhs)
         loss = current == "loss"
-        indices = (i,) if loss or claims == "diagonal" else (i, j)
+        indices = (i,) if loss or claims == Claims.DIAGONAL else (i, j)
         if loss:
-            targets = "normalised" if normalised else "free"
+            targets = Targets.NORMALISED if normalised else Targets.FREE
         else:
-            targets = "free" if expr.has(symbols.y) else "none"
+            targets = Targets.FREE if expr.has(symbols.y) else Targets.NONE
         when = [c.text for c in step.conditions] + (["Σ_j y_j = 1"] if normalised else [])
         note = f"  ({', '.join(when)})" if when else ""
         out.append(Formula(

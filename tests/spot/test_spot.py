@@ -12,7 +12,8 @@ import sympy
 from symderiv import spot
 from symderiv import symbols as S
 from symderiv.errors import UnknownDerivationError
-from symderiv.spot._cases import Formula, get, in_logits
+from symderiv.spot import Claims, Formula, Targets
+from symderiv.spot._cases import get, in_logits
 
 i, j, p, y, n = S.i, S.j, S.p, S.y, S.n
 delta = sympy.KroneckerDelta
@@ -49,7 +50,7 @@ def _planted(*formulas: Formula) -> spot.Case:
 PLUS_PP = Formula("∂p_i/∂x_j = p_i (δ_ij + p_j)", "softmax",
                   in_logits(p[i] * (delta(i, j) + p[j])), (i, j))
 P_MINUS_Y_FREE = Formula("∂L/∂x_i = p_i − y_i  (on targets not summing to 1)", "loss",
-                         in_logits(p[i] - y[i]), (i,), targets="free")
+                         in_logits(p[i] - y[i]), (i,), targets=Targets.FREE)
 SWAPPED = Formula("∂p_i/∂x_j = p_j (δ_ij − p_i) − p_i + p_j", "softmax",
                   in_logits(p[j] * (delta(i, j) - p[i]) - p[i] + p[j]), (i, j))
 
@@ -78,7 +79,7 @@ def test_planted_wrong_formula_fails_with_both_sides_named(formula, failing, dty
 
 
 def test_p_minus_y_holds_on_normalised_targets() -> None:
-    right = dataclasses.replace(P_MINUS_Y_FREE, text="p − y on Σy = 1", targets="normalised")
+    right = dataclasses.replace(P_MINUS_Y_FREE, text="p − y on Σy = 1", targets=Targets.NORMALISED)
     assert spot.run_case(_planted(right), n=4, samples=8, seed=3, dtype="float64").ok
 
 
@@ -166,3 +167,23 @@ def test_soft_targets_sum_to_one_exactly_in_float32() -> None:
     pts = make_points(7, 30, 0, np.dtype("float32"))
     assert (pts.y_normalised.sum(axis=1) == 1).all()
     assert (pts.y_free.sum(axis=1) != 1).all()
+
+
+def test_claims_and_targets_are_typed_and_their_strings_still_read() -> None:
+    f = Formula("∂p_i/∂x_i", "softmax", in_logits(p[i]), (i,), claims="diagonal", targets="none")
+    assert (f.claims, f.targets) == (Claims.DIAGONAL, Targets.NONE)
+    assert f.claims is Claims.DIAGONAL and f.claims == "diagonal"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({"claims": "diag"}, r"^claims must be one of \('all', 'diagonal', "
+                     r"'off-diagonal'\), got 'diag'$", id="claims"),
+        pytest.param({"targets": "one-hot"}, r"^targets must be one of \('none', 'normalised', "
+                     r"'free'\), got 'one-hot'$", id="targets"),
+    ],
+)
+def test_unknown_claims_or_targets_raise(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        Formula("f", "softmax", in_logits(p[i]), (i,), **kwargs)

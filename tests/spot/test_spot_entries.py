@@ -9,7 +9,8 @@ import sympy
 
 from symderiv import spot
 from symderiv import symbols as s
-from symderiv.spot._cases import EPSILON_VALUE, T_VALUE, Formula, get
+from symderiv.spot import Formula, Targets
+from symderiv.spot._cases import EPSILON_VALUE, T_VALUE, get
 
 NEW = (
     "softmax-temperature", "log-softmax", "label-smoothing-ce", "kl-softmax", "sigmoid-bce",
@@ -59,14 +60,14 @@ PLANTED = [
     pytest.param(
         "softmax-temperature",
         Formula("∂L/∂x_i = p_i − y_i (1/T forgotten)", "loss", _softmax_t(i) - y[i], (i,),
-                targets="normalised"),
+                targets=Targets.NORMALISED),
         id="temperature-without-1-over-T",
     ),
     pytest.param(
         "label-smoothing-ce",
         Formula("∂L/∂x_i = p_i − (1 − ε) y_i + ε/n", "loss",
                 _soft(i) - (1 - EPSILON_VALUE) * y[i] + EPSILON_VALUE / n, (i,),
-                targets="normalised"),
+                targets=Targets.NORMALISED),
         id="smoothing-sign",
     ),
     pytest.param(
