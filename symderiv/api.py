@@ -363,6 +363,7 @@ def spot(
     import json
 
     from symderiv import spot as _spot
+    from symderiv.writer import spot as spot_writer
 
     catalogue.get(name)
     need, have = spot_memory(n, dtype), _available_memory()
@@ -372,7 +373,10 @@ def spot(
             f"{_gib(have)} is available: use a smaller --n"
         )
     result = _spot.run(name, n=n, samples=samples, seed=seed, dtype=dtype)
-    text = json.dumps(_spot.to_json(result), indent=2) if as_json else _spot.render(result)
+    if as_json:
+        text = json.dumps(spot_writer.to_json(result), indent=2)
+    else:
+        text = spot_writer.render(result)
     return text, bool(result.ok)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -127,3 +128,65 @@ class DerivationReport:
     def _repr_html_(self) -> str:
         """HTML for Jupyter: each step's verdict, and the counterexample and hint of a false one."""
         return symderiv._display("html", self)
+
+
+# --- numeric spot checks -------------------------------------------------------------------
+
+#: Machine epsilon of the precisions ``symderiv spot`` evaluates in.
+SPOT_EPS = {"float64": 2.0**-52, "float32": 2.0**-23}
+
+
+def rel_floor(dtype: str) -> float:
+    """The smallest reference size a spot check takes a relative error over: √eps of ``dtype``.
+
+    NOTE: a float32 entry of 1e-7 carries no correct relative digit, so dividing by it (as a
+    fixed 1e-8 floor did) reported "max rel err 69.8" for rows whose every entry was within
+    tolerance.
+
+    >>> f"{rel_floor('float64'):.1e}", f"{rel_floor('float32'):.1e}"
+    ('1.5e-08', '3.5e-04')
+    """
+    return math.sqrt(SPOT_EPS[dtype])
+
+
+@dataclass(frozen=True)
+class SpotCheck:
+    """One check: ``formula`` compared with ``reference`` over ``samples`` points.
+
+    ``max_abs_err``/``max_rel_err`` are over every compared entry: relative to
+    ``max(|reference|, rel_floor(dtype))``; for an agreement, to the other formula's largest
+    entry (at least the floor); for the Taylor test, the remainder at the smallest step,
+    absolute and relative to the linear term. ``tolerance`` is the absolute tolerance at unit
+    scale: an entry passes when ``|err| ≤ tolerance · (1 + |reference|)`` (plus, for central
+    differences, their own rounding bound). ``worst`` is the largest ``|err|`` over what its
+    entry was allowed: the check is ok exactly when ``worst ≤ 1`` (and every value is finite).
+    ``order`` is the smallest fitted Taylor order.
+    """
+
+    check: str
+    samples: int
+    max_abs_err: float
+    max_rel_err: float
+    ok: bool
+    formula: str
+    reference: str
+    message: str
+    tolerance: float | None = None
+    order: float | None = None
+    worst: float | None = None
+
+
+@dataclass(frozen=True)
+class SpotReport:
+    """All checks of one ``symderiv spot`` run, with what is needed to reproduce it."""
+
+    name: str
+    n: int
+    seed: int
+    dtype: str
+    samples: int
+    checks: tuple[SpotCheck, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)

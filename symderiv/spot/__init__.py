@@ -12,7 +12,7 @@ Cost stays bounded at large n: the n × n Jacobian forms are evaluated at all po
 (at least :data:`MIN_COLUMNS`); gradients always see every point.
 
 >>> report = run("softmax-ce", n=3, samples=8, seed=0, dtype="float64")
->>> report.ok, to_json(report)["checks"][0]["check"]
+>>> report.ok, report.checks[0].check
 (True, 'complex step: ∂p_i/∂x_j = p_i (δ_ij − p_j)  [step 4]')
 """
 
@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from symderiv import results
+from symderiv.results import SpotCheck, SpotReport
 from symderiv.spot._cases import get
 from symderiv.spot._formula import Case, Claims, Definition, Formula, Targets
 from symderiv.spot._inputs import Points, extreme_logits, make_points
@@ -40,17 +42,14 @@ __all__ = [
     "SpotReport",
     "Targets",
     "lambdify_indexed",
-    "render",
+    "rel_floor",
     "run",
     "run_case",
-    "to_json",
 ]
 
-DTYPES = ("float64", "float32")
+DTYPES = tuple(results.SPOT_EPS)
 #: Relative errors divide by max(|reference|, rel_floor(dtype)): entries below it count
-#: absolutely. NOTE: √eps of the dtype (1.5e-08 for float64, 3.5e-04 for float32): a float32
-#: entry of 1e-7 carries no correct relative digit, so dividing by it (as a fixed 1e-8 floor
-#: did) reported "max rel err 69.8" for rows whose every entry was within tolerance.
+#: absolutely (see :func:`symderiv.results.rel_floor`).
 EPS64 = float(np.finfo(np.float64).eps)
 #: Reference entries (points × n × columns) per definition: bounds the Jacobian columns that
 #: get a reference derivative at each point (all columns when n is small, at least MIN_COLUMNS).
@@ -64,49 +63,6 @@ MIN_POINTS = 4
 NAIVE_BUDGET = 1 << 20
 #: Elements of one chunk of formula output (points are processed in chunks of this size).
 CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class SpotCheck:
-    """One check: ``formula`` compared with ``reference`` over ``samples`` points.
-
-    ``max_abs_err``/``max_rel_err`` are over every compared entry: relative to
-    ``max(|reference|, rel_floor(dtype))``; for an agreement, to the other formula's largest
-    entry (at least the floor); for the Taylor test, the remainder at the smallest step,
-    absolute and relative to the linear term. ``tolerance`` is the absolute tolerance at unit
-    scale: an entry passes when ``|err| ≤ tolerance · (1 + |reference|)`` (plus, for central
-    differences, their own rounding bound). ``worst`` is the largest ``|err|`` over what its
-    entry was allowed: the check is ok exactly when ``worst ≤ 1`` (and every value is finite).
-    ``order`` is the smallest fitted Taylor order.
-    """
-
-    check: str
-    samples: int
-    max_abs_err: float
-    max_rel_err: float
-    ok: bool
-    formula: str
-    reference: str
-    message: str
-    tolerance: float | None = None
-    order: float | None = None
-    worst: float | None = None
-
-
-@dataclass(frozen=True)
-class SpotReport:
-    """All checks of one ``symderiv spot`` run, with what is needed to reproduce it."""
-
-    name: str
-    n: int
-    seed: int
-    dtype: str
-    samples: int
-    checks: tuple[SpotCheck, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
 
 
 def run(name: str, *, n: int, samples: int, seed: int, dtype: str) -> SpotReport:
@@ -141,10 +97,10 @@ def _validate(*, n: int, samples: int, dtype: str) -> None:
 def rel_floor(dtype: str | np.dtype[Any]) -> float:
     """The smallest reference size a relative error is taken over: √eps of ``dtype``.
 
-    >>> f"{rel_floor('float64'):.1e}", f"{rel_floor('float32'):.1e}"
-    ('1.5e-08', '3.5e-04')
+    >>> f"{rel_floor(np.dtype('float32')):.1e}"
+    '3.5e-04'
     """
-    return math.sqrt(float(np.finfo(np.dtype(dtype)).eps))
+    return results.rel_floor(np.dtype(dtype).name)
 
 
 def _tol_scale(n: int, eps: float) -> float:
@@ -492,82 +448,3 @@ def _cross(
         f"agree: {f.text}", len(err), float(err.max()), float(rel.max()), not bad.any(),
         formula, reference, msg, 2 * tol, worst=float(err.max()) / (2 * tol),
     )
-
-
-def to_json(report: SpotReport) -> dict[str, Any]:
-    """The CONTRACT.md shape, plus ``dtype``, ``ok`` and each check's formula/reference/message.
-
-    >>> sorted(to_json(run("softmax-ce", n=2, samples=2, seed=0, dtype="float64")))
-    ['checks', 'dtype', 'n', 'name', 'ok', 'samples', 'seed']
-    """
-    return {
-        "name": report.name,
-        "n": report.n,
-        "seed": report.seed,
-        "dtype": report.dtype,
-        "samples": report.samples,
-        "ok": report.ok,
-        "checks": [
-            {
-                "check": c.check,
-                "samples": c.samples,
-                "max_abs_err": _num(c.max_abs_err),
-                "max_rel_err": _num(c.max_rel_err),
-                "ok": c.ok,
-                "formula": c.formula,
-                "reference": c.reference,
-                "message": c.message,
-                "tolerance": c.tolerance,
-                "worst": None if c.worst is None else _num(c.worst),
-                "order": c.order,
-            }
-            for c in report.checks
-        ],
-    }
-
-
-def _num(v: float) -> float | str:
-    return v if math.isfinite(v) else str(v)
-
-
-def render(report: SpotReport) -> str:
-    """A terminal table: one line per check, then the message of every failed check.
-
-    >>> print(render(run("softmax-ce", n=2, samples=2, seed=0, dtype="float64")).splitlines()[0])
-    spot softmax-ce: n = 2, 7 points (seed 0), float64
-    """
-    head = (
-        f"spot {report.name}: n = {report.n}, {report.samples} points (seed {report.seed}), "
-        f"{report.dtype}"
-    )
-    width = max(len(c.check) for c in report.checks) if report.checks else 10
-    floor = rel_floor(report.dtype)
-    lines = [
-        head,
-        f"an entry passes when |formula - reference| <= tolerance * (1 + |reference|) (central "
-        f"differences: plus their rounding bound); err/tol is the largest share of that allowance "
-        f"used (ok when <= 1); rel err divides by max(|reference|, {floor:.1e}) (sqrt(eps) of "
-        f"{report.dtype}); taylor: ok when the remainder shrinks with order >= 1.5",
-        f"{'check':<{width}}  {'max abs err':>11}  {'max rel err':>11}  {'tolerance':>9}  "
-        f"{'err/tol':>7}  result",
-    ]
-    for c in report.checks:
-        extra = f"  order {c.order:.2f}" if c.order is not None else ""
-        tol = f"{c.tolerance:>9.2g}" if c.tolerance is not None else f"{'-':>9}"
-        used = f"{c.worst:>7.2g}" if c.worst is not None else f"{'-':>7}"
-        lines.append(
-            f"{c.check:<{width}}  {c.max_abs_err:>11.3g}  {c.max_rel_err:>11.3g}  {tol}  "
-            f"{used}  {'ok' if c.ok else 'FAIL'}{extra}"
-        )
-    failed = [c for c in report.checks if not c.ok]
-    notes = [c for c in report.checks if c.ok and "overflows" in c.message]
-    for c in failed:
-        lines.append(f"FAIL {c.check}\n  {c.message}")
-    if notes:
-        lines.append(f"note: {notes[0].message}")
-    total = len(report.checks)
-    lines.append(
-        f"{total - len(failed)} of {total} checks ok" + ("" if not failed else f", {len(failed)} FAILED")
-    )
-    return "\n".join(lines)
-

@@ -14,6 +14,7 @@ from symderiv import symbols as S
 from symderiv.errors import UnknownDerivationError
 from symderiv.spot import Claims, Formula, Targets
 from symderiv.spot._cases import get, in_logits
+from symderiv.writer import spot as spot_writer
 
 i, j, p, y, n = S.i, S.j, S.p, S.y, S.n
 delta = sympy.KroneckerDelta
@@ -104,12 +105,12 @@ def test_same_seed_same_report_other_seed_other_points() -> None:
     a = spot.run("softmax-ce", n=5, samples=6, seed=11, dtype="float64")
     b = spot.run("softmax-ce", n=5, samples=6, seed=11, dtype="float64")
     c = spot.run("softmax-ce", n=5, samples=6, seed=12, dtype="float64")
-    assert spot.to_json(a) == spot.to_json(b)
-    assert spot.to_json(a) != spot.to_json(c)
+    assert spot_writer.to_json(a) == spot_writer.to_json(b)
+    assert spot_writer.to_json(a) != spot_writer.to_json(c)
 
 
 def test_json_has_the_contract_shape() -> None:
-    data = spot.to_json(spot.run("softmax-ce", n=3, samples=4, seed=5, dtype="float32"))
+    data = spot_writer.to_json(spot.run("softmax-ce", n=3, samples=4, seed=5, dtype="float32"))
     json.dumps(data)
     assert (data["name"], data["n"], data["seed"], data["dtype"]) == ("softmax-ce", 3, 5, "float32")
     for check in data["checks"]:
@@ -118,7 +119,7 @@ def test_json_has_the_contract_shape() -> None:
 
 
 def test_render_is_a_table_with_a_verdict_line() -> None:
-    text = spot.render(spot.run_case(_planted(PLUS_PP), n=3, samples=4, seed=0, dtype="float64"))
+    text = spot_writer.render(spot.run_case(_planted(PLUS_PP), n=3, samples=4, seed=0, dtype="float64"))
     lines = text.splitlines()
     assert lines[0] == "spot softmax-ce: n = 3, 9 points (seed 0), float64"
     assert any(line.startswith("complex step: ∂p_i/∂x_j = p_i (δ_ij + p_j)") and
