@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "symderiv"
-CORE = {"errors", "model", "results", "config", "symbols", "_timeout", "__init__"}
+CORE = {"errors", "model", "results", "config", "symbols", "indices", "_timeout", "__init__"}
 SIBLINGS = {"builders", "reader", "checker", "writer"}
 
 # What each layer may import from symderiv (top-level names).

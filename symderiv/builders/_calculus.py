@@ -7,11 +7,17 @@ from collections.abc import Callable, Sequence
 
 import sympy
 
+from symderiv import indices
+
 _counter = itertools.count()
 
 
 def fresh_index(name: str = "d") -> sympy.Dummy:
-    """A fresh integer-positive dummy for a bound summation variable."""
+    """A fresh integer-positive dummy for a bound summation variable.
+
+    Unlike the checker's step-local names (``checker._symbolic.fresh``), a new ``Dummy`` each
+    call: the builders keep no per-step state.
+    """
     return sympy.Dummy(f"{name}{next(_counter)}", integer=True, positive=True)
 
 
@@ -21,17 +27,8 @@ def fresh_bound(expr: sympy.Expr) -> sympy.Expr:
     SymPy's ``diff`` of ``Sum(f(k), (k, 1, n))`` by ``x[k]`` confuses the bound ``k`` with a
     free ``k``; fresh dummies make bound and free indices distinct.
     """
-
-    def rename(s: sympy.Sum) -> sympy.Expr:
-        body = s.function
-        limits = []
-        for var, lo, hi in s.limits:
-            new = fresh_index(str(var))
-            body = body.xreplace({var: new})
-            limits.append((new, lo, hi))
-        return sympy.Sum(body, *limits)
-
-    return expr.replace(lambda e: isinstance(e, sympy.Sum), rename)
+    out: sympy.Expr = indices.rename_bound(expr, lambda var: fresh_index(str(var)))
+    return out
 
 
 def restore_bound(expr: sympy.Expr, names: tuple[sympy.Symbol, ...]) -> sympy.Expr:
@@ -101,22 +98,6 @@ def pull_constants(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda e: isinstance(e, sympy.Sum), rule)
 
 
-def expand_sums(expr: sympy.Expr) -> sympy.Expr:
-    """Write out every ``Sum`` with integer limits term by term (nothing else is evaluated)."""
-
-    def rule(s: sympy.Sum) -> sympy.Expr:
-        body = s.function
-        for var, lo, hi in reversed(s.limits):
-            if not (lo.is_Integer and hi.is_Integer):
-                return s
-            body = sympy.Add(
-                *[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)]
-            )
-        return body
-
-    return expr.replace(lambda e: isinstance(e, sympy.Sum), rule)
-
-
 def instantiate(
     expr: sympy.Expr,
     *,
@@ -127,12 +108,11 @@ def instantiate(
 ) -> sympy.Expr:
     """Lower a symbolic-n expression to concrete n: sums written out, ``x[m]`` → ``x_m``.
 
-    ``table`` maps ``x[m]`` to ``x_m`` (see :func:`lowering_table`).
+    ``table`` maps ``x[m]`` to ``x_m`` (see :func:`lowering_table`); the rest is
+    :func:`symderiv.indices.at_n`, with no bound on the terms of a sum.
     """
-    e = expr.xreplace(
-        {n_symbol: sympy.Integer(n), **{s: sympy.Integer(v) for s, v in values.items()}}
-    )
-    return expand_sums(e).xreplace(table)
+    out: sympy.Expr = indices.at_n(expr, counts=(n_symbol,), n=n, values=values).xreplace(table)
+    return out
 
 
 def lowering_table(

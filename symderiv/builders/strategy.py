@@ -43,6 +43,7 @@ from symderiv.builders._calculus import (
 )
 from symderiv.builders.softmax import concrete_symbols
 from symderiv.config import Notation
+from symderiv.indices import free_symbols as _free
 from symderiv.model import Assumption, Derivation, Relation, Step
 
 __all__ = [
@@ -994,15 +995,6 @@ def _canon(s: sympy.Sum) -> tuple[sympy.Basic, ...]:
 
 
 _BOUND = sympy.Dummy("k", integer=True, positive=True)
-
-
-def _free(e: sympy.Basic) -> set[sympy.Basic]:
-    """Free symbols, counting those in a derivative's variables (``∂/∂x_j`` uses ``j``)."""
-    out = set(e.free_symbols)
-    for der in e.atoms(sympy.Derivative):
-        for v in der.variables:
-            out |= v.free_symbols
-    return out
 
 
 def define(lhs: sympy.Expr, rhs: sympy.Expr, what: str) -> Step:

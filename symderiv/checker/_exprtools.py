@@ -9,6 +9,8 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.printing.latex import LatexPrinter
 
 from symderiv import symbols
+from symderiv.indices import first_unused
+from symderiv.indices import free_symbols as _free
 
 __all__ = [
     "bound_indices",
@@ -60,24 +62,6 @@ def free_indices(
     return frozenset(_free(expr)) & candidates
 
 
-def _free(e: sympy.Basic) -> set[sympy.Basic]:
-    # NOTE: SymPy's ``free_symbols`` drops a derivative's variables when the expression does
-    # not visibly depend on them (``Derivative(L, x[i])``), but ``dL/dx_i`` does depend on i.
-    if isinstance(e, sympy.Symbol):
-        return {e}
-    if isinstance(e, ExprWithLimits):
-        inner = _free(e.function)
-        for lim in reversed(e.limits):
-            inner.discard(lim[0])
-            for bound in lim[1:]:
-                inner |= _free(bound)
-        return inner
-    out: set[sympy.Basic] = set()
-    for a in e.args:
-        out |= _free(a)
-    return out
-
-
 def bound_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
     """Every variable bound by a ``Sum`` (or another limit expression) somewhere in ``expr``.
 
@@ -100,11 +84,11 @@ def fresh_index(avoid: Iterable[sympy.Basic]) -> sympy.Symbol:
     >>> fresh_index({i, j, k})
     l
     """
-    taken = {str(s) for s in avoid}
-    for name in (*symbols.INDEX_LETTERS, *(f"k_{m}" for m in range(1, 1000))):
-        if name not in taken:
-            return symbols.index(name)
-    raise ValueError("no fresh index name left")  # pragma: no cover - 1000 names in use
+    names = (*symbols.INDEX_LETTERS, *(f"k_{m}" for m in range(1, 1000)))
+    name = first_unused(names, avoid)
+    if name is None:  # pragma: no cover - 1000 names in use
+        raise ValueError("no fresh index name left")
+    return symbols.index(name)
 
 
 def substitute_free(expr: sympy.Basic, mapping: Mapping[sympy.Symbol, sympy.Basic]) -> sympy.Basic:

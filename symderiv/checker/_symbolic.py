@@ -24,6 +24,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.tensor.indexed import IndexException
 
+from symderiv import indices
+
 _counter = itertools.count()
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
@@ -65,7 +67,11 @@ class Facts:
 
 
 def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
-    """Free integer symbols used as indices (in ``Indexed``, deltas, derivative variables)."""
+    """Free integer symbols used as indices (in ``Indexed``, deltas, derivative variables).
+
+    Differs from ``checker._exprtools.free_indices``: a symbol that bounds a sum (``n`` of
+    ``Σ_{k=1}^n``) is never an index here, even where it also indexes an entry.
+    """
     free = _really_free(e)
     out: set[sympy.Symbol] = set()
     for t in e.atoms(sympy.Indexed, sympy.KroneckerDelta):
@@ -80,7 +86,11 @@ def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
 
 
 def _really_free(e: sympy.Basic) -> set[sympy.Basic]:
-    """Free symbols, where a derivative's variables count (``∂/∂x_i`` uses ``i``)."""
+    """Free symbols, where a derivative's variables count (``∂/∂x_i`` uses ``i``).
+
+    Differs from :func:`symderiv.indices.free_symbols`: only a ``Sum`` binds here (an
+    ``Integral``'s variable counts as free) and a derivative's counts are not read.
+    """
     if isinstance(e, sympy.Symbol):
         return {e}
     if isinstance(e, sympy.Sum):
@@ -109,20 +119,14 @@ free_symbols = _really_free
 
 
 def fresh_bound(expr: sympy.Basic) -> sympy.Basic:
-    """Rename every bound ``Sum`` variable to a fresh dummy (innermost first)."""
+    """Rename every bound ``Sum`` variable to a fresh name of this step (innermost first).
 
-    def rename(s: sympy.Sum) -> sympy.Basic:
-        body = s.function
-        limits = []
-        for var, lo, hi in s.limits:
-            new = fresh(str(var).lstrip("_").rstrip("0123456789") or "k")
-            body = body.xreplace({var: new})
-            limits.append((new, lo, hi))
-        return sympy.Sum(body, *limits)
-
-    if not expr.has(sympy.Sum):
-        return expr
-    return expr.replace(lambda e: isinstance(e, sympy.Sum), rename)
+    Unlike the builders' ``fresh_bound`` (a ``Dummy`` per call), the names come from
+    :func:`fresh`: unique within one step, the same again in the next one.
+    """
+    return indices.rename_bound(
+        expr, lambda var: fresh(str(var).lstrip("_").rstrip("0123456789") or "k")
+    )
 
 
 def _heads(target: sympy.Basic) -> sympy.Basic:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from symderiv import symbols
+from symderiv import indices, symbols
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,10 @@ def _outcome() -> sympy.Symbol:
 
 
 def _fresh_index(*taken: sympy.Basic) -> sympy.Symbol:
-    names = {str(s) for t in taken for s in t.free_symbols}
-    for letter in ("k", "j", "l", "m", "c", "t"):
-        if letter not in names:
-            return symbols.index(letter)
-    return symbols.index("q")
+    """The bound variable of a standard object's sum: the first of ``k j l m c t`` not free in
+    ``taken`` (else ``q``), by :func:`symderiv.indices.first_unused`."""
+    used = (s for t in taken for s in t.free_symbols)
+    return symbols.index(indices.first_unused(("k", "j", "l", "m", "c", "t"), used) or "q")
 
 
 def _softmax(x: sympy.IndexedBase, i: sympy.Expr) -> sympy.Expr:

@@ -202,6 +202,11 @@ def is_index(s: sympy.Basic) -> bool:
 def free_indices(e: sympy.Basic) -> frozenset[sympy.Symbol]:
     """The free index symbols of ``e`` (summation variables are bound).
 
+    Differs from :func:`symderiv.indices.free_symbols`: only the single-letter positive
+    integer symbols the reader makes indices of (never ``n``), and by SymPy's
+    ``free_symbols``, so a derivative's variable that its expression does not visibly depend
+    on is not counted.
+
     >>> free_indices(sympy.Sum(symbols.y[symbols.j], (symbols.j, 1, symbols.n)) * symbols.p[symbols.i])
     frozenset({i})
     """
@@ -535,6 +540,9 @@ class _Parser:
         raise self.error("terms left out with '...' in a pattern that is not read", t)
 
     def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
+        """The bound index of terms left out with ``...``: the first of ``k j m l r s u v``
+        neither free in ``terms`` nor bound around them (as :func:`symderiv.indices.first_unused`
+        reads it, but a step with all eight in use has no reading)."""
         used = {str(u) for e in terms for u in e.free_symbols} | set(self.bound)
         return next(c for c in "kjmlrsuv" if c not in used)
 
