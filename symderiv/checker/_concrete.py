@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -12,32 +11,20 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
+from symderiv import indices
 from symderiv.checker._symbolic import free_symbols
 
 _LN2 = math.log(2.0)
 
 
+#: The most terms a sum is written out into (``hi − lo ≤ 4096``); a longer one stays a ``Sum``.
+MAX_TERMS = 4097
+
+
 def expand_sums(expr: sympy.Basic) -> sympy.Basic:
-    """Write out every ``Sum`` whose limits are integers, term by term (innermost first)."""
-
-    def rule(s: sympy.Sum) -> sympy.Basic:
-        body = s.function
-        for var, lo, hi in s.limits:
-            if not (lo.is_Integer and hi.is_Integer):
-                return s
-            if int(hi) - int(lo) > 4096:
-                return s
-            body = sympy.Add(
-                *[body.xreplace({var: sympy.Integer(m)}) for m in range(int(lo), int(hi) + 1)]
-            )
-        return body
-
-    prev = None
-    e = expr
-    while prev != e:
-        prev = e
-        e = e.replace(lambda t: isinstance(t, sympy.Sum), rule)
-    return e
+    """Write out every ``Sum`` whose limits are integers, term by term (innermost first), up to
+    :data:`MAX_TERMS` terms each (see :func:`symderiv.indices.expand_sums`)."""
+    return indices.expand_sums(expr, max_terms=MAX_TERMS)
 
 
 def lower(
@@ -47,10 +34,9 @@ def lower(
     n: int,
     index_values: dict[sympy.Symbol, int],
 ) -> sympy.Basic:
-    """``expr`` with every class count ``= n``, free indices set, sums written out."""
-    sub: dict[sympy.Basic, sympy.Basic] = {c: sympy.Integer(n) for c in counts}
-    sub.update({s: sympy.Integer(v) for s, v in index_values.items()})
-    return expand_sums(expr.xreplace(sub))
+    """``expr`` with every class count ``= n``, free indices set, sums written out (up to
+    :data:`MAX_TERMS` terms each; see :func:`symderiv.indices.at_n`)."""
+    return indices.at_n(expr, counts=counts, n=n, values=index_values, max_terms=MAX_TERMS)
 
 
 def assignments(
@@ -101,9 +87,6 @@ def is_unknown(atom: sympy.Basic) -> bool:
     return isinstance(atom, (sympy.Derivative, AppliedUndef))
 
 
-_ENTRY = re.compile(r"^(?P<base>.+?)_\{?(?P<idx>\d+)\}?$")
-
-
 def variables(
     exprs: Sequence[sympy.Basic], logit_names: set[str], target_names: set[str]
 ) -> list[Variable]:
@@ -131,8 +114,8 @@ def variables(
             pos = int(a.indices[0]) if len(a.indices) == 1 and a.indices[0].is_Integer else None
             positive = bool(a.is_positive)
         elif isinstance(a, sympy.Symbol):
-            m = _ENTRY.match(a.name)
-            name, pos = (m.group("base"), int(m.group("idx"))) if m else (a.name, None)
+            entry = indices.split_entry(a.name)
+            name, pos = entry if entry else (a.name, None)
             positive = bool(a.is_positive)
         else:
             name, pos, positive = sympy.sstr(a), None, a in under_log

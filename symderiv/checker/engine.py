@@ -22,7 +22,7 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
-from symderiv import symbols
+from symderiv import indices, symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
 from symderiv.checker import _fast, _integrals, _matrixexpr
@@ -140,8 +140,8 @@ def _read_assumptions(
 
 
 def _group_of(s: sympy.Symbol) -> sympy.Basic:
-    m = C._ENTRY.match(s.name)
-    return sympy.Symbol(m.group("base")) if m else s
+    entry = indices.split_entry(s.name)
+    return sympy.Symbol(entry[0]) if entry else s
 
 
 def _is_index(e: sympy.Basic) -> bool:
@@ -245,7 +245,7 @@ def prepare(
     dependent = (S.dependent_names([lhs, rhs]) | unknowns.functions) - heads
     logit_names = {
         str(
-            S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))
+            S._heads(v).label if isinstance(v, sympy.Indexed) else indices.entry_base(str(v))
         )
         for e in (lhs, rhs)
         for d in e.atoms(sympy.Derivative)
@@ -260,7 +260,7 @@ def prepare(
                 logit_names.add(str(idx.base.label))
             for s in t.free_symbols:
                 if isinstance(s, sympy.Symbol) and not s.is_integer:
-                    logit_names.add(C._ENTRY.sub(r"\g<base>", s.name))
+                    logit_names.add(indices.entry_base(s.name))
     L = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent)))
     R = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent)))
     free = tuple(
@@ -291,7 +291,7 @@ def prepare(
         L, R = L.xreplace(same), R.xreplace(same)
     names = {str(t.base.label) for e in (L, R) for t in e.atoms(sympy.Indexed)}
     names |= {
-        C._ENTRY.sub(r"\g<base>", s.name)
+        indices.entry_base(s.name)
         for e in (L, R)
         for s in S.free_symbols(e)
         if isinstance(s, sympy.Symbol) and not s.is_integer

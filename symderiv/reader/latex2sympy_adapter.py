@@ -21,6 +21,9 @@ _REFUSED = re.compile(
     r"\\variable|\\char|\\input|\\include|\\def|\\catcode|[^\x20-\x7e\n\t]"
     r"|[=<>]|\\neq?\b|\\[lg]eq?\b|\\approx"
 )
+#: A flat name latex2sympy2 makes of a subscripted letter (``x_{1}``, ``p_{ij}``): read back as
+#: an entry. Unlike :data:`symderiv.indices.ENTRY_NAME` (a concrete entry, digits only), the
+#: base is letters and the subscript one or two index letters or digits.
 _FLAT = re.compile(r"^([A-Za-z]+)_\{?([a-z0-9]{1,2})\}?$")
 
 

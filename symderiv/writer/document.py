@@ -9,6 +9,7 @@ from typing import Any
 
 import sympy
 
+from symderiv import indices
 from symderiv.model import Assumption, Derivation, Step
 from symderiv.results import DerivationReport, StepReport
 from symderiv.writer.latex import (
@@ -146,15 +147,11 @@ def _steps_in_order(report: DerivationReport) -> list[StepReport]:
     return defs + rest
 
 
-_CONCRETE_ENTRY = re.compile(r"^(.+)_([0-9]+)$")
-
-
 def _entry_of(step: Step) -> tuple[str, int] | None:
     """``("p", 2)`` for a definition of the concrete entry ``p_2``, else None."""
     if not step.is_definition or not isinstance(step.lhs, sympy.Symbol):
         return None
-    m = _CONCRETE_ENTRY.match(step.lhs.name)
-    return (m.group(1), int(m.group(2))) if m else None
+    return indices.split_entry(step.lhs.name)
 
 
 def _vector_definitions(rows: list[StepReport]) -> list[StepReport]:

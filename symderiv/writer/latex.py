@@ -38,6 +38,8 @@ _ACCENT_NAME = re.compile(
     r"^\\(hat|bar|tilde|vec|dot|mathbf|boldsymbol|mathrm)\s*\{?\s*(\\?\w+)\s*\}?$"
 )
 # A plain symbol name with one subscript, as the concrete-n builders make them (``x_1``).
+#: A name with a subscript to print as one (``x_1``, ``p_ij``); wider than an entry name
+#: (:data:`symderiv.indices.ENTRY_NAME`, digits only): letters subscript as printed too.
 _SUBSCRIPTED_NAME = re.compile(r"^(.+)_([A-Za-z0-9]+)$")
 
 # Characters of plain text that LaTeX treats as commands, and the few non-ASCII signs that
