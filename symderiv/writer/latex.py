@@ -27,6 +27,7 @@ __all__ = [
     "justification_text",
     "latex_text",
     "repr_latex",
+    "shown_terms",
     "shrunk",
     "to_latex",
     "to_latex_chains",
@@ -148,6 +149,25 @@ def elided(terms: list[sympy.Basic], most: int | None) -> list[sympy.Basic | Non
         out += [*run[: most - 1], None, run[-1]] if len(run) > max(most, 3) else run
         start = end
     return out
+
+
+def shown_terms(terms: list[sympy.Basic], most: int | None) -> list[sympy.Basic | None]:
+    """The terms of a sum as both printers show them: numbered ones in numeric order, a
+    positive term first, runs of like terms cut short (:func:`elided`).
+
+    NOTE: a chain reads better as "a - b" than "-b + a": a positive term leads.
+
+    >>> x1, x2 = sympy.symbols("x_1 x_2")
+    >>> shown_terms([-x2, x1], None)
+    [x_1, -x_2]
+    """
+    terms = _numbered_in_order(terms)
+    if terms[0].could_extract_minus_sign():
+        lead = next((t for t in terms if not t.could_extract_minus_sign()), None)
+        if lead is not None:
+            terms.remove(lead)
+            terms.insert(0, lead)
+    return elided(terms, most)
 
 
 def _is_atom(expr: sympy.Basic) -> bool:
@@ -322,15 +342,9 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     # --- sums, products and fractions ---------------------------------------------------
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
-        terms = _numbered_in_order(list(self._as_ordered_terms(expr, order=order)))
-        if terms[0].could_extract_minus_sign():
-            # NOTE: a chain reads better as "a - b" than "-b + a": lead with a positive term.
-            lead = next((t for t in terms if not t.could_extract_minus_sign()), None)
-            if lead is not None:
-                terms.remove(lead)
-                terms.insert(0, lead)
         # NOTE: many like terms (x_1 + ... + x_12) are cut short in the corner of a matrix.
-        shown = elided(terms, self._settings["max_terms"])
+        terms = list(self._as_ordered_terms(expr, order=order))
+        shown = shown_terms(terms, self._settings["max_terms"])
         tex = ""
         for pos, term in enumerate(shown):
             if term is None:

@@ -20,8 +20,7 @@ from sympy.printing.str import StrPrinter
 from symderiv.writer.latex import (
     SymderivLatexPrinter,
     _natural_key,
-    _numbered_in_order,
-    elided,
+    shown_terms,
 )
 
 __all__ = ["PlainTextPrinter", "tex_to_text", "to_text"]
@@ -146,14 +145,8 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
     # --- arithmetic ----------------------------------------------------------------------
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
-        terms = _numbered_in_order(list(self._as_ordered_terms(expr, order=order)))
-        if terms[0].could_extract_minus_sign():
-            # NOTE: "a - b" reads better than "-b + a", as in the LaTeX printer.
-            lead = next((t for t in terms if not t.could_extract_minus_sign()), None)
-            if lead is not None:
-                terms.remove(lead)
-                terms.insert(0, lead)
-        shown = elided(terms, self._settings["max_terms"])
+        terms = list(self._as_ordered_terms(expr, order=order))
+        shown = shown_terms(terms, self._settings["max_terms"])
         out = ""
         for pos, term in enumerate(shown):
             if term is None:
