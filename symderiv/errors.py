@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +32,50 @@ class UnsupportedNotationError(ParseError):
     ) -> None:
         self.permanent = permanent
         super().__init__(message, span)
+
+
+class SymPyRefusal(SymderivError):
+    """SymPy refused an operation on these arguments: a ``TypeError`` or ``AttributeError``
+    raised in SymPy's own code (a matrix added to a scalar, ...), see :func:`sympy_refusals`."""
+
+
+@contextlib.contextmanager
+def sympy_refusals() -> Iterator[None]:
+    """Within the block, SymPy's own ``TypeError``/``AttributeError`` become :class:`SymPyRefusal`.
+
+    SymPy says "not for these arguments" with Python's ``TypeError`` (``Mix of Matrix and
+    Scalar symbols``); a caller can name that as a typed error. The same error raised in
+    symderiv's own code is a bug, and propagates as it is, so that tests see it.
+
+    >>> import sympy
+    >>> with sympy_refusals():
+    ...     sympy.MatrixSymbol("X", 2, 2) + 1
+    Traceback (most recent call last):
+    ...
+    symderiv.errors.SymPyRefusal: Mix of Matrix and Scalar symbols
+    >>> with sympy_refusals():
+    ...     None + 1
+    Traceback (most recent call last):
+    ...
+    TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'
+    """
+    try:
+        yield
+    except (TypeError, AttributeError) as err:
+        if _raised_in_sympy(err):
+            raise SymPyRefusal(str(err)) from err
+        raise
+
+
+def _raised_in_sympy(err: BaseException) -> bool:
+    """True when the innermost frame of ``err``'s traceback is in SymPy (or mpmath)."""
+    tb = err.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module.split(".")[0] in ("sympy", "mpmath")
 
 
 class CheckTimeout(SymderivError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy
 
 from symderiv.config import ReadConfig
-from symderiv.errors import ParseError
+from symderiv.errors import ParseError, SymPyRefusal, sympy_refusals
 from symderiv.model import Derivation
 from symderiv.reader import context as _context
 from symderiv.reader._document import read_document
@@ -76,7 +76,8 @@ def parse_formula(latex: str) -> sympy.Expr:
 
     parsed = parse_math(latex, src=SourceText(latex), ctx=ctx)
     try:
-        return normalize(parsed.expr)
-    except (TypeError, ValueError, sympy.SympifyError) as err:
+        with sympy_refusals():
+            return normalize(parsed.expr)
+    except (SymPyRefusal, ValueError, sympy.SympifyError) as err:
         # a standard meaning that does not apply to what was written (sigma of a matrix)
         raise ParseError(f"the standard meaning does not apply here: {err}", None) from None

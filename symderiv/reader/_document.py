@@ -10,7 +10,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.config import ReadConfig
-from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.errors import ParseError, SymPyRefusal, UnsupportedNotationError, sympy_refusals
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.reader import context as ctxmod
 from symderiv.reader import latex2sympy_adapter
@@ -590,8 +590,9 @@ class _Reader:
         """``e`` with standard meanings expanded; where one does not apply to what was written
         (sigma of a matrix, ...) the side becomes unparsed and the document is still read."""
         try:
-            return self.apply_functions(normalize(e, self.rules, defined=defined))
-        except (TypeError, ValueError, sympy.SympifyError) as err:
+            with sympy_refusals():
+                return self.apply_functions(normalize(e, self.rules, defined=defined))
+        except (SymPyRefusal, ValueError, sympy.SympifyError) as err:
             side.error = side.error or ParseError(
                 f"the standard meaning does not apply here: {err}",
                 self.src.span(side.a, max(side.b, side.a + 1)),
