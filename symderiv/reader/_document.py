@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -91,6 +92,7 @@ class _Reader:
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
             matrices=ctxmod.matrix_names(text),
+            paired=ctxmod.paired_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
@@ -498,6 +500,21 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
+            named = _named_entries(rhs_e)
+            if (
+                rel == "="
+                and named is not None
+                and isinstance(lhs_e, sympy.MatrixBase)
+                and lhs_e.shape == rhs_e.shape
+                and f"{named}[]" not in self.defined
+                and not any(u.base == named for u in lhs_e.atoms(sympy.Indexed))
+            ):
+                # NOTE: (e^{z_1}/Σ, e^{z_2}/Σ) = (a_1, a_2): a vector of formulas equal to the
+                # entries of a name the document has not defined names them, read right to
+                # left; the report says so.
+                lhs_e, rhs_e = named, lhs_e
+                warnings.append(f"read right to left: the step names the entries of {named}")
+                restate = True
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
@@ -651,7 +668,8 @@ class _Reader:
 
 _ARROWS = re.compile(
     r"\\(?:leftrightharpoons|rightleftharpoons|Leftrightarrow|iff|Rightarrow|implies"
-    r"|Longrightarrow|Longleftrightarrow)(?![A-Za-z])"
+    r"|Longrightarrow|Longleftrightarrow|rightarrow|longrightarrow|mapsto|longmapsto|to)"
+    r"(?![A-Za-z])"
 )
 
 
@@ -690,6 +708,23 @@ def _matrix_against_scalar(lhs: _Expr, rhs: _Expr) -> bool:
 
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
+
+
+def _named_entries(e: sympy.Basic) -> sympy.IndexedBase | None:
+    """The vector whose consecutive entries a column or row lists: ``(a_1, a_2, a_3)``."""
+    if not isinstance(e, sympy.MatrixBase) or min(e.shape) != 1 or len(e) < 2:
+        return None
+    items = list(e)
+    if not all(
+        isinstance(u, sympy.Indexed) and len(u.indices) == 1 and u.indices[0].is_Integer
+        for u in items
+    ):
+        return None
+    base = items[0].base
+    start = int(items[0].indices[0])
+    if any(u.base != base or int(u.indices[0]) != start + m for m, u in enumerate(items)):
+        return None
+    return cast(sympy.IndexedBase, base)
 
 
 def _numeric(e: sympy.Basic) -> bool:
