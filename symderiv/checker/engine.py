@@ -241,8 +241,10 @@ def prepare(
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
     lhs, rhs = _with_parameters(lhs, rhs, defs)
-    heads = {S.name_of(t) for t, _ in defs if S.defines_every_entry(t)}
-    dependent = (S.dependent_names([lhs, rhs]) | unknowns.functions) - heads
+    heads = {S.kind_of(t) for t, _ in defs if S.defines_every_entry(t)}
+    dependent = frozenset(
+        S.undefined_kinds(S.dependent_names([lhs, rhs]) | unknowns.functions, (lhs, rhs), heads)
+    )
     logit_names = {
         str(
             S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))

@@ -79,6 +79,8 @@ class _Reader:
         self.predefined: frozenset[str] = frozenset()
         self.general: frozenset[str] | None = None  # vectors defined anywhere (second pass)
         self.defined: set[str] = set()
+        self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
+        self.case_defined: set[str] = set()  # defined in a case of the data only
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
         self.assumptions: list[Assumption] = []
@@ -528,6 +530,17 @@ class _Reader:
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
+                if any(c.kind == "data_case" for c in conds):
+                    self.case_defined.add(key)  # p_t = p "if y = 1": holds in that case only
+                if (
+                    isinstance(lhs_e, sympy.Symbol)
+                    and not restate  # y = e^x \iff ...: a rule's own y, local to the rule
+                    and rhs.parsed is not None
+                    and rhs.parsed.shape is None
+                    and not isinstance(rhs_e, sympy.MatrixBase)
+                    and not rhs_e.atoms(sympy.Indexed, sympy.IndexedBase)
+                ):
+                    self.scalars.add(key)
                 std = standard_form(lhs_e, self.rules)
                 if std is not None:
                     self.context.append(
@@ -710,6 +723,23 @@ _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
 
 
+def _summed_names(d: Derivation) -> set[str]:
+    """Names whose entries a sum runs over (``p`` of ``Σ_i y_i log p_i``)."""
+    out: set[str] = set()
+    for step in d.steps:
+        for side in (step.lhs, step.rhs):
+            if side is None:
+                continue
+            for total in side.atoms(sympy.Sum):
+                bound = {lim[0] for lim in total.limits}
+                out.update(
+                    str(t.base.label)
+                    for t in total.function.atoms(sympy.Indexed)
+                    if bound & set(t.indices)
+                )
+    return out
+
+
 def _named_entries(e: sympy.Basic) -> sympy.IndexedBase | None:
     """The vector whose consecutive entries a column or row lists: ``(a_1, a_2, a_3)``."""
     if not isinstance(e, sympy.MatrixBase) or min(e.shape) != 1 or len(e) < 2:
@@ -785,7 +815,16 @@ def read_document(
     standard_keys = {r.key for r in rules}
     later = frozenset(k for k in first.defined if k in standard_keys)
     entries = {k for k in first.defined if _ENTRY_KEY.fullmatch(k)}
-    if not later and not first.functions and not entries:
+    # NOTE: p = 1/(1 + e^{-z}) makes p a scalar: p_t is then a name of its own (where the
+    # document defines no vector p), read so on the second pass.
+    scalars = frozenset(
+        k
+        for k in first.scalars
+        if k in first.ctx.vectors
+        and f"{k}[]" not in first.defined - first.case_defined
+        and k not in _summed_names(d)  # Σ_i y_i log p_i: p is a vector there
+    )
+    if not later and not first.functions and not entries and not scalars:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -795,4 +834,5 @@ def read_document(
     second.functions = dict(first.functions)
     # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
     second.general = frozenset(k for k in first.defined if k.endswith("[]"))
+    second.ctx = replace(second.ctx, scalars=scalars)
     return second.read()

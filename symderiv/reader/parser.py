@@ -161,6 +161,9 @@ class ParseContext:
     matrices: frozenset[str] = frozenset()
     #: Letters written with two indices and never one (``v_{kj}``): ``v_{00}`` is entry (0, 0).
     paired: frozenset[str] = frozenset()
+    #: Letters the document defines as scalars (``p = 1/(1 + e^{-z})``): ``p_t`` is then a
+    #: name of its own, never an entry of ``p``.
+    scalars: frozenset[str] = frozenset()
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
     #: written with parentheses they are applied, never multiplied.
     functions: frozenset[str] = frozenset()
@@ -1215,6 +1218,11 @@ class _Parser:
                 and len(sub_toks[0].text) == 2
             ):
                 idx = [sympy.Integer(int(c)) for c in sub_toks[0].text]  # v_{00}: entry (0, 0)
+            if idx is not None and name in self.ctx.scalars and not self.index_mode:
+                suffix = "".join(
+                    u.text for u in sub_toks if u.kind in ("word", "name", "cmd", "num")
+                )
+                return self.bare(f"{name}_{suffix}")  # p_t where p is a scalar: a name
             if idx is None:
                 suffix = "".join(u.text for u in sub_toks if u.kind in ("word", "name", "cmd"))
                 name = f"{name}_{suffix}"

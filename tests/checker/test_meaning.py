@@ -60,6 +60,21 @@ NEVER_ACCEPTED = [
         id="a-listed-vector-is-compared-entry-by-entry",
     ),
     pytest.param(
+        "$$G(q) = -(1 - q)^{2} \\log(q)$$\n\n$$p = \\frac{1}{1 + e^{-z}}$$\n\n"
+        "$$G(y, p) = -y (1 - p)^2 \\log(p)$$\n\n"
+        "$$\\frac{\\partial G}{\\partial z} = 2 \\frac{\\partial G}{\\partial q} "
+        "\\frac{\\partial q}{\\partial p} \\frac{\\partial p}{\\partial z}$$\n",
+        id="a-name-defined-only-of-arguments-is-no-constant-when-written-bare",
+    ),
+    pytest.param(
+        "$$q = \\frac{1}{1 + e^{-z}}$$\n\n$$\\frac{\\partial q_c}{\\partial q} = 0$$\n",
+        id="a-subscripted-letter-is-no-constant-of-the-scalar-letter",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial q_c}{\\partial q} = 0$$\n",
+        id="an-entry-is-no-constant-of-the-scalar-of-its-letter",
+    ),
+    pytest.param(
         "$$q_i = u_i^2$$\n\n"
         "$$\\begin{pmatrix} u_1 \\\\ u_2 \\end{pmatrix} = \\begin{pmatrix} q_1 \\\\ q_2 \\end{pmatrix}$$\n",
         id="a-defined-name-is-never-renamed-by-a-listing",
@@ -303,6 +318,13 @@ MEANING = [
         "$$\\begin{bmatrix} a_1 \\\\ a_2 \\end{bmatrix} = \\begin{bmatrix} a_1 & a_2 \\end{bmatrix}$$\n",
         [P, F, P],
         id="a-listed-vector-against-a-vector-compares-entries-in-any-orientation",
+    ),
+    pytest.param(
+        "$$q = \\frac{1}{1 + e^{-z}}$$\n\n"
+        "$$q_c = \\begin{cases} q & \\text{if } y = 1 \\\\ 1 - q & \\text{otherwise} \\end{cases}$$\n\n"
+        "$$\\frac{\\partial q_c}{\\partial q} = 1$$\n\n$$\\frac{dq}{dz} = q(1 - q)$$\n",
+        [D, U, U, U, P],
+        id="a-subscript-on-a-letter-defined-as-a-scalar-names-another-quantity",
     ),
 ]
 

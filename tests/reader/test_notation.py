@@ -631,3 +631,28 @@ def test_a_two_digit_subscript_is_two_indices_where_the_letter_has_two(
     doc: str, expected: sympy.Basic
 ) -> None:
     assert rhs_of(doc) == expected
+
+
+# -- a letter defined as a scalar --------------------------------------------------------------
+def test_a_subscript_on_a_letter_defined_as_a_scalar_names_another_quantity() -> None:
+    doc = "$$p = \\frac{1}{1 + e^{-z}}$$\n\n$$u = p_t (1 - p)$$\n"
+    assert rhs_of(doc) == symbols.scalar("p_t") * (1 - symbols.scalar("p"))
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(
+            "$$p = \\frac{1}{1 + e^{-z}}$$\n\n$$L = -\\sum_i y_i \\log p_i$$\n\n$$u = p_t$$\n",
+            id="its-entries-summed-over",
+        ),
+        pytest.param(
+            "$$p = e^{x} \\iff \\frac{dp}{dx} = e^{x}$$\n\n$$u = p_t$$\n",
+            id="a-rule-s-own-letter",
+        ),
+    ],
+)
+def test_a_letter_defined_as_a_scalar_keeps_its_entries_where_they_are_used_as_such(
+    doc: str,
+) -> None:
+    assert rhs_of(doc) == symbols.vector("p")[symbols.index("t")]
