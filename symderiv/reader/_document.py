@@ -502,6 +502,24 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
+            if (
+                first
+                and rel in ("=", ":=")
+                and isinstance(lhs_e, sympy.Pow)
+                and lhs_e.exp == 2
+                and isinstance(lhs_e.base, sympy.Symbol)
+                and not isinstance(lhs_e.base, sympy.Dummy)
+                and lhs_e.base.name not in self.defined
+                and not _numeric(rhs_e)
+                and not isinstance(rhs_e, sympy.MatrixBase)
+            ):
+                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: it
+                # defines \sigma_B as its non-negative root, and the report says so.
+                warnings.append(
+                    f"read as the definition of {lhs_e.base} as the non-negative root of the "
+                    "right side"
+                )
+                lhs_e, rhs_e = lhs_e.base, sympy.sqrt(rhs_e)
             named = _named_entries(rhs_e)
             if (
                 rel == "="

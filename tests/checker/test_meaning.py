@@ -326,6 +326,15 @@ MEANING = [
         [D, U, U, U, P],
         id="a-subscript-on-a-letter-defined-as-a-scalar-names-another-quantity",
     ),
+    pytest.param(
+        "$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n\n"
+        "$$\\sigma^2 = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n\n"
+        "$$\\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}} = "
+        "\\left(\\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2 + \\epsilon\\right)^{-1/2}$$\n\n"
+        "$$\\sigma = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n",
+        [D, D, P, F],
+        id="a-square-heading-a-definition-names-a-variance",
+    ),
 ]
 
 
