@@ -28,6 +28,7 @@ __all__ = [
     "latex_text",
     "repr_latex",
     "shown_terms",
+    "split_fraction",
     "shrunk",
     "to_latex",
     "to_latex_chains",
@@ -170,6 +171,27 @@ def shown_terms(terms: list[sympy.Basic], most: int | None) -> list[sympy.Basic 
     return elided(terms, most)
 
 
+def split_fraction(expr: sympy.Basic) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
+    """Numerator and denominator factors of a product, as written on paper (both printers).
+
+    >>> x, y = sympy.symbols("x y")
+    >>> split_fraction(3 * x / (2 * y**2))
+    ([3, x], [2, y**2])
+    """
+    num: list[sympy.Basic] = []
+    den: list[sympy.Basic] = []
+    for f in sympy.Mul.make_args(expr):
+        if f.is_Rational and not f.is_Integer:
+            if f.p != 1:
+                num.append(sympy.Integer(f.p))
+            den.append(sympy.Integer(f.q))
+        elif f.is_Pow and f.exp.is_Number and f.exp.is_negative:
+            den.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp))
+        else:
+            num.append(f)
+    return num, den
+
+
 def _is_atom(expr: sympy.Basic) -> bool:
     """A node whose LaTeX needs no brackets anywhere: a symbol, an entry, a non-negative number."""
     if isinstance(expr, (sympy.Symbol, sympy.Indexed, sympy.IndexedBase, sympy.MatrixSymbol)):
@@ -301,7 +323,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         """True when ``expr`` prints as one ``\\frac{..}{..}`` and nothing else."""
         if not isinstance(expr, (sympy.Mul, sympy.Pow)) or expr.could_extract_minus_sign():
             return False
-        num, den = self._split_fraction(expr)
+        num, den = split_fraction(expr)
         return bool(den) and not any(isinstance(f, Derivative) for f in num)
 
     def _print_Derivative(self, expr: Derivative) -> str:
@@ -365,22 +387,6 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         return tex
 
     @staticmethod
-    def _split_fraction(expr: sympy.Basic) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
-        """Numerator and denominator factors of a product, as written on paper."""
-        num: list[sympy.Basic] = []
-        den: list[sympy.Basic] = []
-        for f in sympy.Mul.make_args(expr):
-            if f.is_Rational and not f.is_Integer:
-                if f.p != 1:
-                    num.append(sympy.Integer(f.p))
-                den.append(sympy.Integer(f.q))
-            elif f.is_Pow and f.exp.is_Number and f.exp.is_negative:
-                den.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp))
-            else:
-                num.append(f)
-        return num, den
-
-    @staticmethod
     def _factor_rank(f: sympy.Basic) -> int:
         """Where a factor stands in a product: numbers, entries, functions, ..., sums last."""
         if f.is_Number:
@@ -442,7 +448,7 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
                 if precedence_traditional(expr) < PRECEDENCE["Mul"]:
                     tex = rf"\left({tex}\right)"
                 return sign + tex
-        num, den = self._split_fraction(expr)
+        num, den = split_fraction(expr)
         if not den:
             return sign + self._juxtapose(num)
         trailing = [f for f in num if isinstance(f, Derivative)]
@@ -608,7 +614,7 @@ def estimated_width(expr: object) -> float:
     if isinstance(expr, sympy.Pow) and not (expr.exp.is_Number and expr.exp.is_negative):
         return estimated_width(expr.base) + 2
     if isinstance(expr, (sympy.Mul, sympy.Pow)):
-        num, den = SymderivLatexPrinter._split_fraction(expr)
+        num, den = split_fraction(expr)
         top = sum(estimated_width(f) + 0.5 for f in num if f != expr)
         if den:
             return max(top, sum(estimated_width(f) + 0.5 for f in den)) + 1

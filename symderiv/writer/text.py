@@ -21,6 +21,7 @@ from symderiv.writer.latex import (
     SymderivLatexPrinter,
     _natural_key,
     shown_terms,
+    split_fraction,
 )
 
 __all__ = ["PlainTextPrinter", "tex_to_text", "to_text"]
@@ -192,17 +193,7 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
         if expr.could_extract_minus_sign():
             expr = -expr
             sign = "-"
-        num: list[sympy.Basic] = []
-        den: list[sympy.Basic] = []
-        for f in sympy.Mul.make_args(expr):
-            if f.is_Rational and not f.is_Integer:
-                if f.p != 1:
-                    num.append(sympy.Integer(f.p))
-                den.append(sympy.Integer(f.q))
-            elif f.is_Pow and f.exp.is_Number and f.exp.is_negative:
-                den.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp))
-            else:
-                num.append(f)
+        num, den = split_fraction(expr)
         if not den:
             if len(num) == 1:
                 text = str(self._print(num[0]))
