@@ -699,9 +699,25 @@ class _Reader:
             known = self.functions.get((f.func.__name__, len(f.args)))
             return known is not None and tuple(f.args) != tuple(known[0])
 
+        taken = {str(u) for u in e.atoms(sympy.Symbol)}  # derivatives hide their variables
+
         def body(f: sympy.Basic) -> sympy.Basic:
             params, value = self.functions[f.func.__name__, len(f.args)]
-            return value.xreplace(dict(zip(params, f.args, strict=True)))
+            # NOTE: the body's summation variable is its own: \sum_j inside it never captures
+            # a j of the step (\partial \sigma(\mathbf a)_i / \partial a_j).
+            renames = {}
+            for total in value.atoms(sympy.Sum):
+                for lim in total.limits:
+                    if str(lim[0]) in taken:
+                        fresh = next(
+                            f"{c}{k}" if k else c
+                            for k in range(100)
+                            for c in "kjmlrsuv"
+                            if (f"{c}{k}" if k else c) not in taken
+                        )
+                        taken.add(fresh)
+                        renames[lim[0]] = sympy.Symbol(fresh, **lim[0].assumptions0)
+            return value.xreplace(renames).xreplace(dict(zip(params, f.args, strict=True)))
 
         return e.replace(other_call, body)
 

@@ -348,6 +348,15 @@ MEANING = [
         [D, F],
         id="a-function-stated-again-without-a-new-domain-is-a-claim",
     ),
+    pytest.param(
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n"
+        "$$\\frac{\\partial [\\sigma(\\mathbf a)]_i}{\\partial a_j} = "
+        "\\sigma(\\mathbf a)_i(\\delta_{ij} - \\sigma(\\mathbf a)_j)$$\n\n"
+        "$$\\frac{\\partial [\\sigma(\\mathbf a)]_i}{\\partial a_j} = "
+        "\\sigma(\\mathbf a)_i(1 - \\sigma(\\mathbf a)_j)$$\n",
+        [D, P, F],
+        id="sigma-of-a-vector-defined-by-its-entry-is-the-documents-own",
+    ),
 ]
 
 
