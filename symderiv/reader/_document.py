@@ -517,13 +517,12 @@ class _Reader:
                 and not _numeric(rhs_e)
                 and not isinstance(rhs_e, sympy.MatrixBase)
             ):
-                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: it
-                # defines \sigma_B as its non-negative root, and the report says so.
-                warnings.append(
-                    f"read as the definition of {lhs_e.base} as the non-negative root of the "
-                    "right side"
-                )
-                lhs_e, rhs_e = lhs_e.base, sympy.sqrt(rhs_e)
+                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: a
+                # definition, never a claim about an undefined \sigma_B.  It is not substituted
+                # (the steps after it differentiate by \sigma^2_B as a variable of its own).
+                warnings.append(f"names {lhs_e}; {lhs_e.base} stays a variable of the steps")
+                restate = True
+                self.defined.add(lhs_e.base.name)  # a later \sigma = ... is a claim
             named = _named_entries(rhs_e)
             if (
                 rel == "="
@@ -815,6 +814,8 @@ def _numeric(e: sympy.Basic) -> bool:
 
 
 def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> str | None:
+    if isinstance(e, sympy.Pow) and e.exp == 2 and isinstance(e.base, sympy.Symbol):
+        return f"{e.base.name}^2"  # \sigma^2 = ...: a variance named
     if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
         if e.is_integer:
             return None

@@ -332,7 +332,7 @@ MEANING = [
         "$$\\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}} = "
         "\\left(\\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2 + \\epsilon\\right)^{-1/2}$$\n\n"
         "$$\\sigma = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n",
-        [D, D, P, F],
+        [D, D, U, U],
         id="a-square-heading-a-definition-names-a-variance",
     ),
     pytest.param(
