@@ -301,6 +301,20 @@ def parse_math(
     return Parsed(e, tuple(p.warnings), shape)
 
 
+def _closing(toks: list[Token], open_: int) -> int | None:
+    """Where the bracket opened at ``toks[open_]`` closes (``(`` and ``[`` nest alike)."""
+    depth = 0
+    for m in range(open_, len(toks)):
+        u = toks[m]
+        if u.kind == "sym" and u.text in ("(", "["):
+            depth += 1
+        elif u.kind == "sym" and u.text in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
 def _show(t: Token) -> str:
     if t.kind == "cmd":
         return f"'\\{t.text}'"
@@ -709,6 +723,8 @@ class _Parser:
         if t.kind == "end":
             raise self.error(f"unexpected {_show(t)}", t)
         if t.kind == "sym":
+            if t.text in ("(", "[") and self.unwrap_call_entry():
+                return self.primary()  # [\sigma(\mathbf a)]_i: the call's entry i
             if t.text in ("(", "["):
                 return self.paren()
             if t.text == "{":
@@ -995,20 +1011,12 @@ class _Parser:
 
     def paren_tokens(self) -> list[Token]:
         """The tokens inside the parentheses at the cursor."""
-        open_ = self.take()
-        depth, m = 1, self.pos
-        while m < len(self.toks):
-            u = self.toks[m]
-            if u.kind == "sym" and u.text in ("(", "["):
-                depth += 1
-            elif u.kind == "sym" and u.text in (")", "]"):
-                depth -= 1
-                if depth == 0:
-                    inner = self.toks[self.pos : m]
-                    self.pos = m + 1
-                    return inner
-            m += 1
-        raise self.error("'(' is never closed", open_)
+        open_ = self.pos
+        m = _closing(self.toks, open_)
+        if m is None:
+            raise self.error("'(' is never closed", self.toks[open_])
+        self.pos = m + 1
+        return self.toks[open_ + 1 : m]
 
     def index_expr(self, toks: list[Token], at: Token) -> sympy.Expr:
         idx = self.indices(toks, at)
@@ -1238,6 +1246,10 @@ class _Parser:
             return self.info_function(name, t)
         if idx is None and name in self.ctx.entry_functions and self.at_sym("("):
             return self.entry_call(name, t)
+        if name == "sigma" and idx is None and self.at_sym("(") and self.entry_after_call():
+            # NOTE: \sigma(\mathbf z)_i = ...: the document's own function of a vector, read
+            # by its entry like s(\mathbf x)_i (never the sigmoid of a vector)
+            return self.undefined_call(name, t, None)
         if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
             return sympy.Function("sigma")(self.paren())
         if self.at_sym("(") and (
@@ -1401,6 +1413,40 @@ class _Parser:
             ):
                 return True
         return False
+
+    def unwrap_call_entry(self) -> bool:
+        """``[f(\\mathbf a)]_i`` at the cursor: the brackets around the call dropped when true."""
+        open_ = self.pos
+        close = {"(": ")", "[": "]"}[self.toks[open_].text]
+        m = _closing(self.toks, open_)
+        if m is None:
+            return False
+        inner = self.toks[open_ + 1 : m]
+        if (
+            m >= len(self.toks) - 1
+            or self.toks[m].text != close
+            or not _is_sym(self.toks[m + 1], ("_",))
+            or len(inner) < 4
+            or inner[0].kind not in ("word", "cmd")
+            or not _is_sym(inner[1], ("(",))
+            or not _is_sym(inner[-1], (")",))
+        ):
+            return False
+        if _closing(inner, 1) != len(inner) - 1:  # the call's own parenthesis closes last
+            return False
+        self.toks[open_ : m + 1] = inner
+        return True
+
+    def entry_after_call(self) -> bool:
+        """``(...)_i`` at the cursor: a call whose entry is written after it."""
+        save = self.pos
+        try:
+            self.paren_tokens()
+            return self.at_sym("_")
+        except ParseError:
+            return False
+        finally:
+            self.pos = save
 
     def undefined_call(self, name: str, t: Token, idx: list[sympy.Expr] | None) -> sympy.Expr:
         """``f(x)``, ``L(y, \\hat y)``, ``g_\\phi(x, \\epsilon)``: an undefined function applied.
