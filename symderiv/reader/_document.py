@@ -14,6 +14,7 @@ from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.reader import context as ctxmod
 from symderiv.reader import latex2sympy_adapter
+from symderiv.reader._densities import density_facts
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
@@ -84,6 +85,8 @@ class _Reader:
         self.warnings: list[str] = []
         self.index_letters = ctxmod.index_letters(text)
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
+        #: names used as densities: p(x) and p(z) are two densities, never one function
+        self.densities = density_facts(text)
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
             distributions=ctxmod.distribution_names(text),
@@ -140,7 +143,7 @@ class _Reader:
         return Derivation(
             name=name,
             steps=tuple(self.steps),
-            assumptions=tuple(self.assumptions),
+            assumptions=(*self.assumptions, *self.densities),
             n=symbols.n,
             source=self.src.file,
             context=tuple(self.context),
@@ -616,6 +619,12 @@ class _Reader:
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
         # NOTE: \sigma(A_i) := ... is a function of the vector A and the entry index i.
+        # NOTE: a density is named by its argument (p(x) and p(z) are two densities): its
+        # definition at one variable says nothing of it at another.
+        if isinstance(lhs, AppliedUndef) and lhs.func.__name__.split("|")[0] in {
+            str(a.expr) for a in self.densities
+        }:
+            return
         if isinstance(lhs, AppliedUndef) and all(
             isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in lhs.args
         ):

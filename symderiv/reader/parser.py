@@ -139,6 +139,46 @@ def _index(name: str) -> sympy.Symbol:
     return symbols.index(name)
 
 
+def _expectation_head(toks: list[Token]) -> bool:
+    """``E_{x \\sim p}`` and nothing more: an expectation operator without its argument."""
+    return (
+        len(toks) >= 4
+        and toks[0].kind == "word"
+        and toks[0].text == "E"
+        and toks[1].kind == "sym"
+        and toks[1].text == "_"
+        and toks[2].kind == "sym"
+        and toks[2].text == "{"
+        and _closing(toks, 2) == len(toks) - 1
+        and any(u.kind == "cmd" and u.text == "sim" for u in toks)
+    )
+
+
+def _closing(toks: list[Token], k: int) -> int | None:
+    """The position of the brace that closes the one at ``k``."""
+    depth = 0
+    for m in range(k, len(toks)):
+        if toks[m].kind == "sym" and toks[m].text == "{":
+            depth += 1
+        elif toks[m].kind == "sym" and toks[m].text == "}":
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
+def conditional_name(name: str, bar: int | None) -> str:
+    """The name of ``p(x | z)``: another function than ``p(x, z)`` (a conditional density is
+    not the joint one), so ``p(x|z)`` and ``p(x, z)`` are never read as one thing.
+
+    >>> conditional_name("p", 1), conditional_name("p", 2), conditional_name("p", None)
+    ('p|', 'p|2', 'p')
+    """
+    if bar is None:
+        return name
+    return f"{name}|" if bar == 1 else f"{name}|{bar}"
+
+
 @dataclass(frozen=True)
 class ParseContext:
     """What a formula's reading depends on in its document.
@@ -696,7 +736,14 @@ class _Parser:
                 ):
                     self.pos += 3  # {x}_{i}, as sympy.latex prints entries
                     return self.letter(inner.text, inner)
+                start = self.pos
                 toks, at = self.group_tokens()
+                if _expectation_head(toks) and (self.at_sym("[") or self.at_sym("(")):
+                    # NOTE: {\mathbb{E}_{X \sim P}}[f(X)]: braces around the operator only
+                    # (a spacing habit); its bracket after them is still its argument.
+                    self.toks = [*self.toks[:start], *toks, *self.toks[self.pos :]]
+                    self.pos = start
+                    return self.primary()
                 return self.sub_expr(toks, at)
             if t.text == "|":
                 self.pos += 1
@@ -1041,25 +1088,32 @@ class _Parser:
         if len(key) == 1 and key.isalpha():
             return self.letter(key, t)
         if self.at_sym("("):
-            args = self.call_args(t)
+            args, bar = self.call_args_given(t)
             self.warnings.append(f"read {key}(...) as an undefined function")
-            return sympy.Function(key)(*args)
+            return sympy.Function(conditional_name(key, bar))(*args)
         raise self.error(f"prose '{t.text}' inside the math", t)
 
     def call_args(self, at: Token) -> list[sympy.Expr]:
+        return self.call_args_given(at)[0]
+
+    def call_args_given(self, at: Token) -> tuple[list[sympy.Expr], int | None]:
+        """A call's arguments and how many stand before a conditioning bar (None: no bar)."""
         toks = self.paren_tokens()
         if not toks:
             raise self.error("a call without arguments", at)
         q = self.sub(toks)
         args = [q.ellipsis() or q.expr()]
+        bar: int | None = None
         # NOTE: q(z | x) and P(y | X, w) are functions of all their arguments: conditioning
         # is read as one more argument, never as an absolute value.
         while q.at_sym(",") or q.at_sym(";") or q.at_sym("|") or q.at("cmd", "mid"):
+            if bar is None and (q.at_sym("|") or q.at("cmd", "mid")):
+                bar = len(args)
             q.pos += 1
             args.append(q.ellipsis() or q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
-        return [self.whole_vector(a, at) for a in args]
+        return [self.whole_vector(a, at) for a in args], bar
 
     def whole_vector(self, a: object, at: Token) -> sympy.Expr:
         """An argument as written; ``f(\\mathbf{x})`` is a function of the whole vector x."""
@@ -1366,8 +1420,9 @@ class _Parser:
 
         An entry written after the call (``s(\\mathbf x)_i``) becomes a last argument.
         """
-        args = self.call_args(t)
+        args, bar = self.call_args_given(t)
         fname = name if idx is None else f"{name}_{{{','.join(str(i) for i in idx)}}}"
+        fname = conditional_name(fname, bar)
         if self.at_sym("_"):
             self.pos += 1
             toks, at = self.group_tokens()
@@ -1514,8 +1569,18 @@ class _Parser:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
 
         NOTE: a density written as a function (or a name, p_g, applied to the variable); the
-        expectation is its integral against the body over the whole line.
+        expectation is its integral against the body over the whole line.  A capital random
+        variable with its density written at the lower-case value (``E_{X \\sim P(x)}[X^2]``)
+        is integrated over that value: ``∫ P(x) x^2 dx``.
         """
+        rv: str | None = None
+        if (
+            len(var) == 1
+            and var.isupper()
+            and any(u.kind == "word" and u.text == var.lower() for u in dist)
+            and not any(u.kind == "word" and u.text == var for u in dist)
+        ):
+            rv, var = var, var.lower()
         q = self.sub(dist)
         q.integration = [*self.integration, var]
         d = q.expr()
@@ -1537,6 +1602,8 @@ class _Parser:
             body = self.paren()
         finally:
             self.integration = saved
+        if rv is not None:
+            body = body.xreplace({symbols.scalar(rv): x})
         return sympy.Integral(d * body, x)
 
     # -- commands ------------------------------------------------------------------------

@@ -77,6 +77,26 @@ NEVER_ACCEPTED = [
         "\\frac{1}{N} \\sum_{n=1}^{N} \\frac{\\partial E_{n} }{ \\partial w}$$\n",
         id="a-function-E-says-nothing-of-the-vector-E_n",
     ),
+    pytest.param(
+        "$$\\int c \\, g(t) \\, dt = c$$\n",
+        id="a-function-nobody-calls-a-density-has-no-unit-mass",
+    ),
+    pytest.param(
+        "Draw $t \\sim g(t)$.\n\n$$\\int c \\, g(t) \\, dt = 2 c$$\n",
+        id="a-density-has-unit-mass-not-two",
+    ),
+    pytest.param(
+        "$$\\log p(a \\mid b) = \\log p(a, b)$$\n",
+        id="a-conditional-density-is-not-the-joint-one",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log r(x, z)] = \\int q(z|x) \\log r(x, z) \\, dx$$\n",
+        id="an-expectation-over-z-is-no-integral-over-x",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log q(z|x) - \\log p(z)] = D_{KL}(q(z|x) \\| p(z)) + 1$$\n",
+        id="a-divergence-of-densities-plus-one",
+    ),
 ]
 
 
@@ -88,6 +108,30 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "Draw $t \\sim g(t)$.\n\n"
+        "$$\\int g(t) (c + \\log g(t)) \\, dt = c + E_{t \\sim g(t)}[\\log g(t)]$$\n",
+        [P],
+        id="a-density-has-unit-mass",
+    ),
+    pytest.param(
+        "$$\\int q(z \\mid x) \\log \\frac{2 q(z \\mid x)}{r(x \\mid z)} \\, dz = "
+        "\\log 2 + E_{z \\sim q(z|x)}[\\log q(z|x) - \\log r(x|z)]$$\n",
+        [P],
+        id="the-log-of-a-quotient-of-densities-splits",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log q(z|x) - \\log p(z \\mid x)] + 1 = "
+        "D_{KL}(q(z|x) \\| p(z|x)) + 1$$\n",
+        [P],
+        id="a-divergence-of-densities-is-their-expected-log-ratio",
+    ),
+    pytest.param(
+        "$$p(x) = \\int p(x \\mid z) p(z) \\, dz$$\n\n"
+        "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
+        [D, P],
+        id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
     pytest.param(
         "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"
         "$$\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)$$\n",

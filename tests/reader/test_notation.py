@@ -94,7 +94,10 @@ def test_defined_function_prime_is_its_derivative() -> None:
         ),
         pytest.param("$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"),
         pytest.param(
-            "$$u = q(w | t)$$", sympy.Function("q")(w, t), id="conditioning-bar-is-an-argument"
+            "$$u = q(w | t)$$", sympy.Function("q|")(w, t), id="conditioning-bar-is-an-argument"
+        ),
+        pytest.param(
+            "$$u = q(w, t | a)$$", sympy.Function("q|2")(w, t, a), id="bar-after-two-arguments"
         ),
         pytest.param("$$u = a(1 - a)$$", a * (1 - a), id="product-stays-product"),
     ],
@@ -521,6 +524,16 @@ C = symbols.count("C")
             id="expectation-over-a-density",
         ),
         pytest.param(
+            "{\\mathbb{E}_{u \\sim q(u)}}\\left[u^2\\right]",
+            sympy.Integral(u**2 * q_(u), u),
+            id="braces-around-the-expectation-operator",
+        ),
+        pytest.param(
+            "E_{U \\sim q(u)}[U^2 + 1]",
+            sympy.Integral((u**2 + 1) * q_(u), u),
+            id="capital-variable-density-at-its-value",
+        ),
+        pytest.param(
             "H(y_i, \\hat{y}_i)",
             H_(y[i], symbols.vector("\\hat{y}")[i]),
             id="entropy-like-name-of-two-names-that-are-no-distributions",
@@ -539,6 +552,15 @@ C = symbols.count("C")
 )
 def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+def test_a_conditional_is_never_the_joint() -> None:
+    assert read("\\log p(u | t)") != read("\\log p(u, t)")
+
+
+def test_a_capital_variable_drawn_from_its_own_density_keeps_its_name() -> None:
+    big_u = symbols.scalar("U")
+    assert read("E_{U \\sim q(U)}[U]") == sympy.Integral(big_u * q_(big_u), big_u)
 
 
 def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() -> None:

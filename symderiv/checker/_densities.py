@@ -1,0 +1,159 @@
+"""Facts true of every probability density, used only for names the document makes densities.
+
+A name is a density when the reader says so (:attr:`Fact.DENSITY`: the document conditions it
+or draws a variable from it).  For such a name ``p`` (``p|`` when written ``p(z | x)``):
+
+- ``∫ c p(v) dv = c`` and ``∫ c p(v | x) dv = c`` over the whole line, ``c`` free of ``v``;
+- its values are positive where it is integrated against, so ``log(p q / r)`` splits;
+- ``D_KL(p(v, ...) || g)`` is ``∫ p log(p / g) dv`` over the variable of ``p``.
+
+These are sufficient reasons for a proof only; nothing here is ever a counterexample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from symderiv.model import Assumption, Fact
+
+from . import _integrals
+
+
+def density_names(assumptions: Iterable[Assumption]) -> frozenset[str]:
+    """The names the document's facts declare densities."""
+    return frozenset(str(a.expr) for a in assumptions if a.kind == Fact.DENSITY)
+
+
+def is_density(f: sympy.Basic, names: frozenset[str]) -> bool:
+    """``p(v)`` or ``p(v | ...)`` with ``p`` a declared density."""
+    return isinstance(f, AppliedUndef) and f.func.__name__.split("|")[0] in names
+
+
+def _integrates_to_one(f: sympy.Basic, var: sympy.Basic, names: frozenset[str]) -> bool:
+    """``p(v)`` (one argument) or ``p(v | x...)`` (the bar after ``v``), ``v`` the variable."""
+    if not is_density(f, names) or f.args[0] != var:
+        return False
+    name = f.func.__name__
+    plain = "|" not in name and len(f.args) == 1
+    given = name.endswith("|") and all(var not in a.free_symbols for a in f.args[1:])
+    return plain or given
+
+
+def expand_kl(e: sympy.Expr, names: frozenset[str]) -> sympy.Expr:
+    """``D_KL(p(v, ...), g)`` with ``p`` a density: ``∫ p log(p / g) dv``.
+
+    >>> z, x = sympy.symbols("z x", real=True)
+    >>> q, p = sympy.Function("q|"), sympy.Function("p")
+    >>> expand_kl(sympy.Function("D_KL")(q(z, x), p(z)), frozenset({"q", "p"}))
+    Integral(q|(z, x)*log(q|(z, x)/p(z)), z)
+    """
+
+    def kl(f: sympy.Basic) -> bool:
+        return (
+            isinstance(f, AppliedUndef)
+            and f.func.__name__ in ("D_KL", "KL")
+            and len(f.args) == 2
+            and is_density(f.args[0], names)
+            and isinstance(f.args[0].args[0], sympy.Symbol)
+        )
+
+    def value(f: sympy.Basic) -> sympy.Expr:
+        p, g = f.args
+        return sympy.Integral(p * sympy.log(p / g), p.args[0])
+
+    return e.replace(kl, value)
+
+
+def atomize(
+    e: sympy.Basic,
+    names: frozenset[str],
+    table: dict[sympy.Basic, sympy.Symbol],
+    inside: bool = False,
+) -> sympy.Basic:
+    """Integrals inside a function (``log ∫ p(x|z) p(z) dz``) as opaque symbols, one per
+    integral; positive where the integrand is a product of densities (and positive numbers)."""
+    if isinstance(e, sympy.Integral):
+        if inside:
+            if e not in table:
+                positive = bool(positive_values(e.function, names).is_positive)
+                table[e] = sympy.Dummy(f"I{len(table)}", real=True, positive=positive or None)
+            return table[e]
+        limits = e.limits
+        if (
+            len(limits) == 1
+            and tuple(limits[0][1:]) == (-sympy.oo, sympy.oo)
+            and _against_density(e.function, limits[0][0], names)
+        ):
+            # NOTE: ∫ p(x) f(x) dx written without bounds is the same expectation over the
+            # whole line as with them (never an antiderivative: x is bound).
+            limits = ((limits[0][0],),)
+        return sympy.Integral(atomize(e.function, names, table, True), *limits)
+    if not e.args or isinstance(e, (sympy.Symbol, sympy.Indexed)):
+        return e
+    keep = isinstance(e, (sympy.Add, sympy.Mul)) and not inside
+    return e.func(*(atomize(a, names, table, not keep) for a in e.args))
+
+
+def _against_density(f: sympy.Expr, var: sympy.Basic, names: frozenset[str]) -> bool:
+    """Whether a factor of ``f`` is a density at the variable."""
+    return any(
+        is_density(a, names) and a.args and a.args[0] == var
+        for a in sympy.Mul.make_args(sympy.factor_terms(f))
+    )
+
+
+def with_unit_mass(s: _integrals.Split, names: frozenset[str]) -> _integrals.Split:
+    """``∫ c p(v) dv`` over the whole line moved out of the integrals as ``c``."""
+    integrands: dict[tuple[sympy.Basic, ...], sympy.Expr] = {}
+    rest = s.rest
+    for key, body in s.integrands.items():
+        var, bounds = key[0], tuple(key[1:])
+        if bounds not in ((), (-sympy.oo, sympy.oo)):
+            integrands[key] = body
+            continue
+        kept = []
+        for term in sympy.Add.make_args(expand_logs(body, names)):
+            units = [f for f in sympy.Mul.make_args(term) if _integrates_to_one(f, var, names)]
+            if len(units) == 1:
+                coeff = term / units[0]
+                if var not in coeff.free_symbols:
+                    rest = rest + coeff
+                    continue
+            kept.append(term)
+        integrands[key] = sympy.Add(*kept)
+    return _integrals.Split(integrands, rest)
+
+
+def expand_logs(e: sympy.Expr, names: frozenset[str]) -> sympy.Expr:
+    """``log(p q / r)`` split into ``log p + log q - log r`` for density values, expanded.
+
+    >>> x = sympy.Symbol("x", real=True)
+    >>> p = sympy.Function("p")
+    >>> expand_logs(p(x) * sympy.log(2 * p(x)), frozenset({"p"}))
+    p(x)*log(p(x)) + p(x)*log(2)
+    """
+    table: dict[sympy.Basic, sympy.Symbol] = {}
+    positive = positive_values(e, names, table)
+    back = {v: k for k, v in table.items()}
+    return sympy.expand(sympy.expand_log(positive, force=False)).xreplace(back)
+
+
+def positive_values(
+    e: sympy.Expr, names: frozenset[str], table: dict[sympy.Basic, sympy.Symbol] | None = None
+) -> sympy.Expr:
+    """Each density value as a positive symbol, so ``log(p q / r)`` splits.
+
+    NOTE: only where integrated against (an integrand) or compared with itself: a density is
+    positive on the support the integral runs over.
+    """
+    table = {} if table is None else table
+
+    def value(f: sympy.Basic) -> sympy.Symbol:
+        if f not in table:
+            table[f] = sympy.Dummy(f"{f.func.__name__}{len(table)}", positive=True)
+        return table[f]
+
+    return e.replace(lambda f: is_density(f, names), value)

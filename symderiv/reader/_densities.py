@@ -1,0 +1,68 @@
+"""Names a document uses as probability densities, as typed facts for the checker.
+
+A name is a density when the document conditions it (``p(x | z)``, ``q_\\phi(z \\lvert x)``)
+or draws a variable from it (``E_{x \\sim p(x)}``, ``z \\backsim q_\\phi(z|x)``).  Nothing
+else makes a name a density: a function the document only applies (``f(x)``, ``D(x)``) is
+an unknown function, and no fact about densities is ever used for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from symderiv.errors import ParseError
+from symderiv.model import Assumption, Fact
+from symderiv.reader.parser import ParseContext, parse_math
+
+_HEAD = r"(?<![A-Za-z\\])([A-Za-z](?:_\{[^{}]*\}|_\\[A-Za-z]+|_[A-Za-z0-9])?)"
+_CONDITIONAL = re.compile(_HEAD + r"\s*\(\s*[^()|$]*?(?:\||\\lvert|\\mid)")
+_DRAWN = re.compile(r"\\(?:back|thick)?sim(?![A-Za-z])\s*" + _HEAD + r"\s*\(")
+#: Letters that name an operator of the field, never a density.
+_NOT_DENSITY = frozenset({"E", "H", "N", "D"})
+
+
+def _function_name(head: str) -> str | None:
+    """The name the parser gives ``head(t)``; None when it is not read as one function."""
+    try:
+        e = parse_math(f"\\int {head}(t) dt", ctx=ParseContext(distributions=frozenset())).expr
+    except ParseError:
+        return None
+    if isinstance(e, sympy.Integral) and isinstance(e.function, AppliedUndef):
+        return str(e.function.func.__name__).split("|")[0]
+    return None
+
+
+def density_names(text: str) -> frozenset[str]:
+    """The function names the document uses as densities.
+
+    >>> sorted(density_names(r"$$\\int q_\\phi(z \\lvert x) dz$$ and $E_{x \\sim p_g(x)}[f(x)]$"))
+    ['p_{g}', 'q_phi']
+    >>> sorted(density_names(r"$$f(x) + D(x, y)$$"))
+    []
+    """
+    heads = {m.group(1) for m in _CONDITIONAL.finditer(text)}
+    heads |= {m.group(1) for m in _DRAWN.finditer(text)}
+    names = set()
+    for head in sorted(heads):
+        if head[0] in _NOT_DENSITY and len(head) == 1:
+            continue
+        name = _function_name(head)
+        if name is not None:
+            names.add(name)
+    return frozenset(names)
+
+
+def density_facts(text: str) -> tuple[Assumption, ...]:
+    """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol."""
+    return tuple(
+        Assumption(
+            expr=sympy.Symbol(name),
+            text=f"{name} is a probability density",
+            source="reader",
+            kind=Fact.DENSITY,
+        )
+        for name in sorted(density_names(text))
+    )
