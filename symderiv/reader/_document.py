@@ -93,6 +93,7 @@ class _Reader:
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
+            outcome_functions=ctxmod.outcome_functions(text),
             matrices=ctxmod.matrix_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
@@ -722,11 +723,20 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
         name = e.func.__name__
         # NOTE: only a function of bare arguments is introduced (f(x), E(t, o)); sigma(-z) = ...
         # is a claim about sigma, a step to judge.
-        if not all(_bare_argument(a) for a in e.args):
+        # NOTE: p(w_1, \ldots, w_n): the sequence w_1..w_n is one bare argument.
+        elided = any(isinstance(a, sympy.Symbol) and a.name == "\\ldots" for a in e.args)
+        if not all(_bare_argument(a) or (elided and _sequence_end(a)) for a in e.args):
             return None
         if name in STANDARD_FUNCS or name[:1].isupper() or name in functions:
             return definition_key(name, len(e.args))
     return None
+
+
+def _sequence_end(a: sympy.Basic) -> bool:
+    """``w_1`` or ``w_n``: an end of a sequence written out with ``\\ldots`` between."""
+    return isinstance(a, sympy.Indexed) and all(
+        isinstance(i, (sympy.Symbol, sympy.Integer)) for i in a.indices
+    )
 
 
 def _bare_argument(a: sympy.Basic) -> bool:

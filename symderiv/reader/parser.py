@@ -208,6 +208,9 @@ class ParseContext:
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
+    #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
+    #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
+    outcome_functions: frozenset[str] = frozenset()
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -1507,7 +1510,7 @@ class _Parser:
                         f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}"
                     )
                     letter = dist
-                elif letter in self.ctx.vectors:
+                elif letter in self.ctx.vectors or letter in self.ctx.outcome_functions:
                     args.append(self.vector_base(letter))  # H(p) of a probability vector p
                     continue
                 else:
@@ -1712,6 +1715,32 @@ class _Parser:
                     return True
                 k += 1
             m = k + 1
+        return self.sigma_over_its_letter()
+
+    def sigma_over_its_letter(self) -> bool:
+        """``\\Sigma_{w} p(w) \\log m(w)``: a capital sigma subscripted by one letter that the
+        terms after it are applied to (``(w)``) is a sum over that letter, not a matrix entry."""
+        toks = self.toks[self.pos + 1 :]
+        if len(toks) < 2 or not _is_sym(toks[0], ("_",)):
+            return False
+        if _is_sym(toks[1], ("{",)) and len(toks) > 3 and _is_sym(toks[3], ("}",)):
+            letter, rest = toks[2], toks[4:]
+        else:
+            letter, rest = toks[1], toks[2:]
+        if letter.kind != "word" or len(letter.text) != 1 or not letter.text.islower():
+            return False
+        if rest and _is_sym(rest[0], ("^",)):
+            return False
+        for m in range(len(rest) - 2):
+            if _is_sym(rest[m], ("=",)):
+                return False
+            if (
+                _is_sym(rest[m], ("(",))
+                and rest[m + 1].kind == "word"
+                and rest[m + 1].text == letter.text
+                and _is_sym(rest[m + 2], (")",))
+            ):
+                return True
         return False
 
     def limit(self, t: Token) -> sympy.Expr:

@@ -97,6 +97,15 @@ NEVER_ACCEPTED = [
         "$$E_{z \\sim q(z|x)}[\\log q(z|x) - \\log p(z)] = D_{KL}(q(z|x) \\| p(z)) + 1$$\n",
         id="a-divergence-of-densities-plus-one",
     ),
+    pytest.param(
+        "$$H(q, m) = \\Sigma_{w} q(w) \\log m(w)$$\n",
+        id="a-cross-entropy-defined-without-its-minus-sign",
+    ),
+    pytest.param(
+        "$$H(w_1, \\ldots, w_n) = -\\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} \\log q(w)$$\n",
+        id="an-entropy-of-a-sequence-without-its-weights",
+    ),
 ]
 
 
@@ -108,6 +117,18 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "$$H(q, m) = \\Sigma_{w} q(w) \\log m(w)$$\n",
+        [F],
+        id="a-cross-entropy-of-two-applied-distributions-with-its-sign-lost",
+    ),
+    pytest.param(
+        "$$H(w_1, \\ldots, w_n) = -\\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} \\log q(w)$$\n",
+        [D, P, F],
+        id="a-function-of-a-sequence-written-with-an-ellipsis-is-defined",
+    ),
     pytest.param(
         "Draw $t \\sim g(t)$.\n\n"
         "$$\\int g(t) (c + \\log g(t)) \\, dt = c + E_{t \\sim g(t)}[\\log g(t)]$$\n",

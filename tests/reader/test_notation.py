@@ -554,6 +554,24 @@ def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) 
     assert read(latex) == expected
 
 
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "\\Sigma_{w} q(w)",
+            sympy.Sum(symbols.vector("q")[symbols.index("w")], (symbols.index("w"), 1, n)),
+            id="sigma-over-the-letter-its-terms-are-applied-to",
+        ),
+        pytest.param("\\Sigma_{w} u", None, id="sigma-entry"),
+    ],
+)
+def test_capital_sigma(latex: str, expected: sympy.Basic | None) -> None:
+    if expected is None:
+        assert not read(latex).has(sympy.Sum)
+    else:
+        assert read(latex) == expected
+
+
 def test_a_conditional_is_never_the_joint() -> None:
     assert read("\\log p(u | t)") != read("\\log p(u, t)")
 
