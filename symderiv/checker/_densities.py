@@ -64,7 +64,54 @@ def expand_kl(e: sympy.Expr, names: frozenset[str]) -> sympy.Expr:
         p, g = f.args
         return sympy.Integral(p * sympy.log(p / g), p.args[0])
 
-    return e.replace(kl, value)
+    def of_names(f: sympy.Basic) -> bool:
+        return (
+            isinstance(f, AppliedUndef)
+            and f.func.__name__ in _DIVERGENCES
+            and len(f.args) == 2
+            and all(_at(a, names, _T) is not None for a in f.args)
+        )
+
+    def named_value(f: sympy.Basic) -> sympy.Expr:
+        p, g = (_at(a, names, _T) for a in f.args)
+        assert p is not None and g is not None
+        if f.func.__name__ in ("D_KL", "KL"):
+            return sympy.Integral(p * sympy.log(p / g), _T)
+        m = (p + g) / 2
+        return (
+            sympy.Integral(p * sympy.log(p / m), _T) + sympy.Integral(g * sympy.log(g / m), _T)
+        ) / 2
+
+    return e.replace(kl, value).replace(of_names, named_value)
+
+
+#: Divergences of two distributions written by their names: KL(p || q), JSD(p || q).
+_DIVERGENCES = ("D_KL", "KL", "JSD", "JS", "D_JS")
+_T = sympy.Symbol("t", real=True)
+
+
+def _at(e: sympy.Basic, names: frozenset[str], t: sympy.Symbol) -> sympy.Expr | None:
+    """``(p + q) / 2`` written with bare density names (``p_g``, ``p_{data}``) as a function
+    of ``t``; None when something else than those names and numbers is in it."""
+    table: dict[sympy.Basic, sympy.Expr] = {}
+    for s in e.atoms(sympy.Symbol, sympy.Indexed):
+        if isinstance(s, sympy.Indexed):
+            label = f"{s.base.label}_{{{','.join(str(i) for i in s.indices)}}}"
+        elif isinstance(s, sympy.Symbol):
+            label = s.name
+        if label not in names:
+            if isinstance(s, sympy.Symbol) and any(
+                s in i.indices or s == i.base.label for i in e.atoms(sympy.Indexed)
+            ):
+                continue  # the letter p and the index g of p_g
+            return None
+        table[s] = sympy.Function(label)(t)
+    if not table or any(isinstance(a, AppliedUndef) for a in e.atoms(AppliedUndef)):
+        return None
+    first = e.xreplace(table)
+    if first.atoms(sympy.Symbol) - {t}:
+        return None
+    return first
 
 
 def atomize(
@@ -137,6 +184,10 @@ def expand_logs(e: sympy.Expr, names: frozenset[str]) -> sympy.Expr:
     """
     table: dict[sympy.Basic, sympy.Symbol] = {}
     positive = positive_values(e, names, table)
+    # NOTE: log(p/2 + q/2) is log((p + q)/2): the common factor out, so that it splits too.
+    positive = positive.replace(
+        lambda f: isinstance(f, sympy.log), lambda f: sympy.log(sympy.factor_terms(f.args[0]))
+    )
     back = {v: k for k, v in table.items()}
     return sympy.expand(sympy.expand_log(positive, force=False)).xreplace(back)
 

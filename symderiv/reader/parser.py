@@ -167,6 +167,72 @@ def _closing(toks: list[Token], k: int) -> int | None:
     return None
 
 
+def _unbrace_arguments(toks: list[Token]) -> list[Token]:
+    """``p_g{(x)}`` is ``p_g(x)``: braces around a parenthesised group right after a name
+    (or after the subscript of a name) only group; elsewhere (``\\frac{a}{(b)}``,
+    ``x^{(i)}``, ``a_{(i)}``) they stay.
+    """
+    drop: set[int] = set()
+    for m in range(1, len(toks) - 3):
+        if not (_is_sym(toks[m], ("{",)) and _is_sym(toks[m + 1], ("(",))):
+            continue
+        close = _closing(toks, m)
+        if close is None or not _is_sym(toks[close - 1], (")",)):
+            continue
+        depth = 0
+        for k in range(m + 1, close):
+            if _is_sym(toks[k], ("(",)):
+                depth += 1
+            elif _is_sym(toks[k], (")",)):
+                depth -= 1
+                if depth == 0 and k != close - 1:
+                    break
+        else:
+            prev = toks[m - 1]
+            after_name = prev.kind in ("word", "name") and not (m >= 2 and _is_sym(toks[m - 2], ("^",)))
+            if _is_sym(prev, ("}",)):
+                opening = _opening(toks, m - 1)
+                after_name = opening is not None and opening >= 2 and _is_sym(toks[opening - 1], ("_",))
+            elif after_name and m >= 2 and _is_sym(toks[m - 2], ("_",)):
+                after_name = m >= 3 and toks[m - 3].kind in ("word", "name", "cmd")
+            if after_name:
+                drop.update((m, close))
+    if not drop:
+        return toks
+    return [u for k, u in enumerate(toks) if k not in drop]
+
+
+def _opening(toks: list[Token], k: int) -> int | None:
+    """The position of the brace that the one at ``k`` closes."""
+    depth = 0
+    for m in range(k, -1, -1):
+        if toks[m].kind == "sym" and toks[m].text == "}":
+            depth += 1
+        elif toks[m].kind == "sym" and toks[m].text == "{":
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
+def _divergence_halves(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """The tokens before and after one top-level ``||`` / ``\\|`` / ``\\Vert`` / ``\\parallel``."""
+    depth = 0
+    for m, u in enumerate(toks):
+        if u.kind == "sym" and u.text in ("(", "[", "{"):
+            depth += 1
+        elif u.kind == "sym" and u.text in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and m > 0:
+            double = u.kind == "sym" and u.text == "|" and m + 1 < len(toks) and _is_sym(toks[m + 1], ("|",))
+            if double or (u.kind == "cmd" and u.text in ("|", "Vert", "parallel")):
+                after = toks[m + 2 :] if double else toks[m + 1 :]
+                if after:
+                    return toks[:m], after
+                return None
+    return None
+
+
 def conditional_name(name: str, bar: int | None) -> str:
     """The name of ``p(x | z)``: another function than ``p(x, z)`` (a conditional density is
     not the joint one), so ``p(x|z)`` and ``p(x, z)`` are never read as one thing.
@@ -290,7 +356,7 @@ def parse_math(
         at = base + bad.start()
         span = src.span(at, at + 1) if src else None
         raise ParseError(f"unexpected character {bad.group(0)!r}", span)
-    toks = tokenize(text, base, src=src, max_depth=ctx.max_depth)
+    toks = _unbrace_arguments(tokenize(text, base, src=src, max_depth=ctx.max_depth))
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
         raise ParseError("empty formula", span)
@@ -1104,6 +1170,10 @@ class _Parser:
         toks = self.paren_tokens()
         if not toks:
             raise self.error("a call without arguments", at)
+        halves = _divergence_halves(toks)
+        if halves is not None:
+            # NOTE: KL(p || q), JSD(p \| q): two arguments (the divergence of p from q).
+            return [self.whole_vector(self.sub_expr(h, at), at) for h in halves], None
         q = self.sub(toks)
         args = [q.ellipsis() or q.expr()]
         bar: int | None = None
@@ -1413,7 +1483,7 @@ class _Parser:
                 depth -= 1
             elif depth == 1 and (
                 (u.kind == "sym" and u.text in (",", ";", "|"))
-                or (u.kind == "cmd" and u.text == "mid")
+                or (u.kind == "cmd" and u.text in ("mid", "|", "Vert", "parallel"))
             ):
                 return True
         return False

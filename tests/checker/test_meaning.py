@@ -106,6 +106,15 @@ NEVER_ACCEPTED = [
         "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} \\log q(w)$$\n",
         id="an-entropy-of-a-sequence-without-its-weights",
     ),
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n$$JSD(r \\| s) = KL(r \\| s)$$\n",
+        id="a-jensen-shannon-divergence-is-no-kl-divergence",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n"
+        "$$KL(r \\| \\frac{r + s}{2}) = KL(r \\| \\frac{r + u}{2})$$\n",
+        id="a-name-nobody-calls-a-density-is-not-expanded",
+    ),
 ]
 
 
@@ -117,6 +126,13 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n"
+        "$$2 JSD(r \\| s) - \\log 4 = \\int r(t) \\log \\frac{r(t)}{r(t) + s{(t)}} dt "
+        "+ \\int s(t) \\log \\frac{s(t)}{r(t) + s(t)} dt$$\n",
+        [P],
+        id="a-jensen-shannon-divergence-of-two-named-densities",
+    ),
     pytest.param(
         "$$H(q, m) = \\Sigma_{w} q(w) \\log m(w)$$\n",
         [F],

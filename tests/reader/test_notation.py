@@ -93,6 +93,8 @@ def test_defined_function_prime_is_its_derivative() -> None:
             "$$u = h_\\theta(w)$$", sympy.Function("h_theta")(w), id="parameter-subscript"
         ),
         pytest.param("$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"),
+        pytest.param("$$u = KL(a \\| b)$$", sympy.Function("KL")(a, b), id="divergence-bars"),
+        pytest.param("$$u = KL(a || b)$$", sympy.Function("KL")(a, b), id="divergence-pipes"),
         pytest.param(
             "$$u = q(w | t)$$", sympy.Function("q|")(w, t), id="conditioning-bar-is-an-argument"
         ),
@@ -414,6 +416,12 @@ xs = symbols.scalar("x")
             id="bounds-mathrm-d",
         ),
         pytest.param("\\int_0^1 x \\, dx", sympy.Integral(xs, (xs, 0, 1)), id="definite"),
+        pytest.param(
+            "\\int q_{a}{(x)} dx",
+            sympy.Integral(sympy.Function("q_{a}")(xs), xs),
+            id="braces-around-the-argument",
+        ),
+        pytest.param("\\frac{u}{(t)}", u / t, id="braces-of-a-fraction-stay"),
         pytest.param("\\int_x q(x) dx", sympy.Integral(q_(xs), xs), id="over-the-variable"),
         pytest.param(
             "\\int q(x) dx + \\int q(x) x dx",
