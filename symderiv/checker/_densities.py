@@ -114,6 +114,82 @@ def _at(e: sympy.Basic, names: frozenset[str], t: sympy.Symbol) -> sympy.Expr | 
     return first
 
 
+def _family_joint(name: str, args: tuple[sympy.Basic, ...]) -> sympy.Expr:
+    """``p(a, b)``: the joint density of the family ``p`` over the named variables, in a fixed
+    order (a joint over named variables does not depend on the order they are listed in)."""
+    return sympy.Function(name)(*sorted(args, key=str))
+
+
+def as_family(e: sympy.Basic, names: frozenset[str]) -> sympy.Basic:
+    """A density family named by its arguments, in joints and marginals of one distribution.
+
+    NOTE: ``p(x | z)``, ``p(z)``, ``p(x)`` and ``p(x, z)`` written with one name and distinct
+    variables are the conditional, marginals and joint of one distribution (the convention
+    of writing densities by their arguments): ``p(x | z) = p(x, z) / p(z)`` and
+    ``∫ p(x, z) dz = p(x)``.  Another name (``q``) is another distribution.
+
+    >>> x, z = sympy.symbols("x z", real=True)
+    >>> p, given = sympy.Function("p"), sympy.Function("p|")
+    >>> as_family(given(x, z) * p(z), frozenset({"p", "p|"}))
+    p(x, z)
+    >>> as_family(sympy.Integral(given(x, z) * p(z), z), frozenset({"p", "p|"}))
+    p(x)
+    """
+
+    def family_call(f: sympy.Basic) -> bool:
+        return (
+            is_density(f, names)
+            and f"{f.func.__name__.split('|')[0]}|" in names
+            and all(isinstance(a, sympy.Symbol) for a in f.args)
+            and len(set(f.args)) == len(f.args)
+        )
+
+    def joint(f: sympy.Basic) -> sympy.Expr:
+        name = str(f.func.__name__)
+        base, _, bar = name.partition("|")
+        if not _:
+            return _family_joint(base, f.args)
+        k = int(bar) if bar else 1
+        given = f.args[k:]
+        return _family_joint(base, f.args) / _family_joint(base, given)
+
+    out = e.replace(family_call, joint)
+
+    def marginal(i: sympy.Basic) -> bool:
+        if not isinstance(i, sympy.Integral) or len(i.limits) != 1:
+            return False
+        var, *bounds = i.limits[0]
+        if tuple(bounds) not in ((), (-sympy.oo, sympy.oo)):
+            return False
+        dens = _joints_of(i.function, var, names)
+        return len(dens) == 1 and var not in (i.function / dens[0]).free_symbols
+
+    def value(i: sympy.Integral) -> sympy.Expr:
+        (f,) = _joints_of(i.function, i.limits[0][0], names)
+        return (i.function / f) * _marginal(f, i.limits[0][0])
+
+    return out.replace(marginal, value)
+
+
+def _joints_of(term: sympy.Expr, var: sympy.Basic, names: frozenset[str]) -> list[sympy.Basic]:
+    """The factors of ``term`` that are a family's joint (or marginal) density at ``var``."""
+    return [
+        f
+        for f in sympy.Mul.make_args(term)
+        if is_density(f, names)
+        and "|" not in f.func.__name__
+        and f"{f.func.__name__}|" in names
+        and var in f.args
+        and all(isinstance(a, sympy.Symbol) for a in f.args)
+    ]
+
+
+def _marginal(f: sympy.Basic, var: sympy.Basic) -> sympy.Expr:
+    """``∫ p(a, v) dv = p(a)``; ``∫ p(v) dv = 1``."""
+    rest = tuple(a for a in f.args if a != var)
+    return _family_joint(str(f.func.__name__), rest) if rest else sympy.S.One
+
+
 def atomize(
     e: sympy.Basic,
     names: frozenset[str],
@@ -168,6 +244,12 @@ def with_unit_mass(s: _integrals.Split, names: frozenset[str]) -> _integrals.Spl
                 coeff = term / units[0]
                 if var not in coeff.free_symbols:
                     rest = rest + coeff
+                    continue
+            joints = _joints_of(term, var, names)
+            if len(joints) == 1:
+                coeff = term / joints[0]
+                if var not in coeff.free_symbols:
+                    rest = rest + coeff * _marginal(joints[0], var)
                     continue
             kept.append(term)
         integrands[key] = sympy.Add(*kept)

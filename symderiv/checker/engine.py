@@ -857,7 +857,7 @@ def _by_integrands(
     """
     difference = p.lhs - p.rhs
     if densities:
-        difference = _densities.expand_kl(difference, densities)
+        difference = _densities.as_family(_densities.expand_kl(difference, densities), densities)
         difference = _densities.atomize(difference, densities, {})
     read = f"read as {sympy.sstr(p.lhs)} = {sympy.sstr(p.rhs)}"
     if difference == 0 and densities:

@@ -8,6 +8,7 @@ an unknown function, and no fact about densities is ever used for it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import sympy
@@ -22,6 +23,14 @@ _CONDITIONAL = re.compile(_HEAD + r"\s*\(\s*[^()|$]*?(?:\||\\lvert|\\mid)")
 _DRAWN = re.compile(r"\\(?:back|thick)?sim(?![A-Za-z])\s*" + _HEAD + r"\s*\(")
 #: Letters that name an operator of the field, never a density.
 _NOT_DENSITY = frozenset({"E", "H", "N", "D"})
+
+
+@functools.lru_cache(maxsize=8)
+def _conditional_heads(text: str) -> frozenset[str]:
+    """The heads written before a conditioning bar (one pass over a document, remembered)."""
+    if "|" not in text and "\\lvert" not in text and "\\mid" not in text:
+        return frozenset()
+    return frozenset(m.group(1) for m in _CONDITIONAL.finditer(text))
 
 
 def _function_name(head: str) -> str | None:
@@ -43,8 +52,7 @@ def density_names(text: str) -> frozenset[str]:
     >>> sorted(density_names(r"$$f(x) + D(x, y)$$"))
     []
     """
-    heads = {m.group(1) for m in _CONDITIONAL.finditer(text)}
-    heads |= {m.group(1) for m in _DRAWN.finditer(text)}
+    heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
     names = set()
     for head in sorted(heads):
         if head[0] in _NOT_DENSITY and len(head) == 1:
@@ -55,9 +63,26 @@ def density_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def family_names(text: str) -> frozenset[str]:
+    """The density names the document writes with a conditioning bar (``p(x | z)``): the
+    conditionals, marginals and joint of one distribution, named by their arguments.
+
+    >>> sorted(family_names(r"$$\\int p(x|z) p(z) dz$$ and $E_{x \\sim r(x)}[x]$"))
+    ['p']
+    """
+    out = set()
+    for head in sorted(_conditional_heads(text)):
+        name = _function_name(head)
+        if name is not None and not (len(head) == 1 and head in _NOT_DENSITY):
+            out.add(name)
+    return frozenset(out)
+
+
 def density_facts(text: str) -> tuple[Assumption, ...]:
-    """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol."""
-    return tuple(
+    """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol; a name
+    written with a conditioning bar also gets ``Symbol(name + "|")`` (a family of densities
+    named by their arguments)."""
+    facts = [
         Assumption(
             expr=sympy.Symbol(name),
             text=f"{name} is a probability density",
@@ -65,4 +90,14 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
             kind=Fact.DENSITY,
         )
         for name in sorted(density_names(text))
-    )
+    ]
+    facts += [
+        Assumption(
+            expr=sympy.Symbol(f"{name}|"),
+            text=f"{name}(a | b), {name}(a), {name}(a, b) are one distribution's",
+            source="reader",
+            kind=Fact.DENSITY,
+        )
+        for name in sorted(family_names(text))
+    ]
+    return tuple(facts)

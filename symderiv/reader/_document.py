@@ -95,7 +95,12 @@ class _Reader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             matrices=ctxmod.matrix_names(text),
-            functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
+            # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).
+            functions=(
+                ctxmod.function_names(text)
+                | {str(a.expr) for a in self.densities if "|" not in str(a.expr)}
+            )
+            - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,

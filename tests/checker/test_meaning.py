@@ -115,6 +115,20 @@ NEVER_ACCEPTED = [
         "$$KL(r \\| \\frac{r + s}{2}) = KL(r \\| \\frac{r + u}{2})$$\n",
         id="a-name-nobody-calls-a-density-is-not-expanded",
     ),
+    pytest.param(
+        "$$\\int q(z|x) \\log \\frac{q(z|x)}{p(z|x)} dz = "
+        "\\int q(z|x) \\log \\frac{q(z|x) p(z)}{p(x|z) p(x)} dz$$\n",
+        id="bayes-rule-upside-down",
+    ),
+    pytest.param(
+        "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] "
+        "- D_{KL}(q(z|x) \\| p(z|x))$$\n",
+        id="the-evidence-lower-bound-identity-with-the-divergence-subtracted",
+    ),
+    pytest.param(
+        "Draw $x \\sim r(x)$.\n\n$$\\int r(x, z) \\, dz = r(x)$$\n",
+        id="a-density-never-written-conditionally-is-no-family",
+    ),
 ]
 
 
@@ -126,6 +140,18 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "$$\\int q(z|x) \\log \\frac{q(z|x)}{p(z|x)} dz = "
+        "\\int q(z|x) \\log \\frac{q(z|x) p(x)}{p(x|z) p(z)} dz$$\n",
+        [P],
+        id="bayes-rule-in-a-family-of-densities-named-by-their-arguments",
+    ),
+    pytest.param(
+        "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] "
+        "+ D_{KL}(q(z|x) \\| p(z|x))$$\n",
+        [P],
+        id="the-evidence-lower-bound-identity",
+    ),
     pytest.param(
         "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n"
         "$$2 JSD(r \\| s) - \\log 4 = \\int r(t) \\log \\frac{r(t)}{r(t) + s{(t)}} dt "
