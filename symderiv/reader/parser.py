@@ -31,6 +31,7 @@ from sympy.tensor.indexed import IndexException
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import SourceSpan
+from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import Token, tokenize
@@ -1615,12 +1616,18 @@ class _Parser:
         cut = next(
             (m for m, u in enumerate(sub_toks) if u.kind == "cmd" and u.text == "sim"), None
         )
+        named_family = (
+            len(sub_toks) > 3
+            and sub_toks[2].kind in ("word", "name")
+            and sub_toks[2].text in _distributions.NORMAL | _distributions.BERNOULLI
+            and _is_sym(sub_toks[3], ("(",))
+        )
         if (
             cut == 1
             and sub_toks[0].kind in ("word", "name")
             and len(sub_toks[0].text) == 1
             and len(sub_toks) > 2
-            and not (len(words) == 2 and len(words[1].text) == 1)
+            and (named_family or not (len(words) == 2 and len(words[1].text) == 1))
         ):
             return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
@@ -1638,6 +1645,46 @@ class _Parser:
         body = body.xreplace({symbols.scalar(words[0].text): x})
         return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
 
+    def known_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr | None:
+        """``E_{x \\sim N(\\mu, \\sigma^2)}[f(x)]``: under a distribution named by its family
+        and parameters (:mod:`._distributions`); None for any other distribution."""
+        families = _distributions.NORMAL | _distributions.BERNOULLI
+        if not (
+            len(dist) >= 3
+            and dist[0].kind in ("word", "name")
+            and dist[0].text in families
+            and _is_sym(dist[1], ("(",))
+            and _is_sym(dist[-1], (")",))
+        ):
+            return None
+        parts: list[list[Token]] = [[]]
+        depth = 0
+        for u in dist[2:-1]:
+            if _is_sym(u, ("(", "[", "{")):
+                depth += 1
+            elif _is_sym(u, (")", "]", "}")):
+                depth -= 1
+            if depth == 0 and _is_sym(u, (",", ";")):
+                parts.append([])
+            else:
+                parts[-1].append(u)
+        if depth != 0 or any(not part for part in parts):
+            return None
+        args = [cast(sympy.Expr, self.sub_expr(part, at)) for part in parts]
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error("E_{x \\sim N(...)} without [ ... ]", self.peek() or at)
+        saved = self.integration
+        self.integration = [*saved, var]
+        try:
+            body = self.paren()
+        finally:
+            self.integration = saved
+        x = symbols.scalar(var)
+        try:
+            return _distributions.expectation(dist[0].text, args, x, body)
+        except _distributions.NotKnown as e:
+            raise self.error(str(e), dist[0], unsupported=True) from None
+
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
 
@@ -1654,6 +1701,9 @@ class _Parser:
             and not any(u.kind == "word" and u.text == var for u in dist)
         ):
             rv, var = var, var.lower()
+        known = self.known_expectation(var, dist, at)
+        if known is not None:
+            return known
         q = self.sub(dist)
         q.integration = [*self.integration, var]
         d = q.expr()

@@ -129,6 +129,14 @@ NEVER_ACCEPTED = [
         "Draw $x \\sim r(x)$.\n\n$$\\int r(x, z) \\, dz = r(x)$$\n",
         id="a-density-never-written-conditionally-is-no-family",
     ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
+        id="a-second-moment-of-a-normal-with-the-sign-of-the-mean-flipped",
+    ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma)}[x^2] = \\mu^2 + \\sigma$$\n",
+        id="a-normal-whose-second-parameter-may-be-a-standard-deviation",
+    ),
 ]
 
 
@@ -140,6 +148,18 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma^2)}[(x - \\mu)^2] = \\sigma^2$$\n\n"
+        "$$\\mathbb{E}_{x \\sim N(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
+        [P, F],
+        id="moments-of-a-normal-the-document-names",
+    ),
+    pytest.param(
+        "$$E_{y \\sim \\text{Bernoulli}(p)}[y \\log q + (1 - y) \\log(1 - q)] = "
+        "p \\log q + (1 - p) \\log(1 - q)$$\n",
+        [P],
+        id="an-expectation-under-a-bernoulli",
+    ),
     pytest.param(
         "$$\\int q(z|x) \\log \\frac{q(z|x)}{p(z|x)} dz = "
         "\\int q(z|x) \\log \\frac{q(z|x) p(x)}{p(x|z) p(z)} dz$$\n",
