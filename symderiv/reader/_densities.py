@@ -1,4 +1,5 @@
-"""Names a document uses as probability densities, as typed facts for the checker.
+"""Names a document uses as probability densities (and variables it draws from a named
+distribution), as typed facts for the checker.
 
 A name is a density when the document conditions it (``p(x | z)``, ``q_\\phi(z \\lvert x)``)
 or draws a variable from it (``E_{x \\sim p(x)}``, ``z \\backsim q_\\phi(z|x)``).  Nothing
@@ -101,3 +102,23 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
         for name in sorted(family_names(text))
     ]
     return tuple(facts)
+
+
+def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ...]:
+    """One :attr:`Fact.DRAWN` per stated draw whose parameters read."""
+    out = []
+    for var, family, params in draws:
+        try:
+            value = parse_math(f"({params})").expr
+        except ParseError:
+            continue
+        values = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+        out.append(
+            Assumption(
+                expr=sympy.Tuple(sympy.Symbol(var), sympy.Symbol(family), *values),
+                text=f"{var} ~ {family}({params})",
+                source="document",
+                kind=Fact.DRAWN,
+            )
+        )
+    return tuple(out)

@@ -16,6 +16,8 @@ taken as the variance.
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 #: Names of the families, as the tokenizer gives them (``\\mathcal{N}`` is ``N``).
@@ -89,3 +91,25 @@ def expectation(
     if family in BERNOULLI:
         return bernoulli(args, x, body)
     raise NotKnown(f"the distribution {family} is not known")
+
+
+_DRAWN = re.compile(
+    r"(?<![A-Za-z\\])([A-Za-z])\s*\\(?:back)?sim\s*"
+    r"(?:\\mathcal\s*\{\s*N\s*\}|\\mathcal\s+N|N|\\text\s*\{\s*(?:Bernoulli|Bern)\s*\}"
+    r"|\\mathrm\s*\{\s*(?:Bernoulli|Bern)\s*\})"
+    r"\s*\(([^()$]*)\)"
+)
+
+
+def stated_draws(text: str) -> tuple[tuple[str, str, str], ...]:
+    """``X \\sim \\mathcal{N}(\\mu, \\sigma^2)`` anywhere in the document: ``(X, family,
+    parameters as written)``; a letter drawn from two distributions is left out.
+
+    >>> stated_draws(r"Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$ and $Y \\sim N(0, 1)$.")
+    (('X', 'N', '\\\\mu, \\\\sigma^2'), ('Y', 'N', '0, 1'))
+    """
+    found: dict[str, set[tuple[str, str]]] = {}
+    for m in _DRAWN.finditer(text):
+        family = "N" if "N" in m.group(0).split("sim", 1)[1].split("(")[0] else "Bernoulli"
+        found.setdefault(m.group(1), set()).add((family, m.group(2).strip()))
+    return tuple((v, *next(iter(d))) for v, d in sorted(found.items()) if len(d) == 1)

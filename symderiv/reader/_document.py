@@ -14,7 +14,8 @@ from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.reader import context as ctxmod
 from symderiv.reader import latex2sympy_adapter
-from symderiv.reader._densities import density_facts
+from symderiv.reader._densities import density_facts, drawn_facts
+from symderiv.reader._distributions import stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
@@ -94,6 +95,7 @@ class _Reader:
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
+            draws=stated_draws(text),
             matrices=ctxmod.matrix_names(text),
             # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).
             functions=(
@@ -149,7 +151,7 @@ class _Reader:
         return Derivation(
             name=name,
             steps=tuple(self.steps),
-            assumptions=(*self.assumptions, *self.densities),
+            assumptions=(*self.assumptions, *self.densities, *drawn_facts(self.ctx.draws)),
             n=symbols.n,
             source=self.src.file,
             context=tuple(self.context),

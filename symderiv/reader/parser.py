@@ -216,6 +216,24 @@ def _opening(toks: list[Token], k: int) -> int | None:
     return None
 
 
+def _parameters(toks: list[Token]) -> list[list[Token]] | None:
+    """The parameters of ``N(mu, s^2)`` between top-level commas (or ``;``)."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for u in toks:
+        if _is_sym(u, ("(", "[", "{")):
+            depth += 1
+        elif _is_sym(u, (")", "]", "}")):
+            depth -= 1
+        if depth == 0 and _is_sym(u, (",", ";")):
+            parts.append([])
+        else:
+            parts[-1].append(u)
+    if depth != 0 or any(not part for part in parts):
+        return None
+    return parts
+
+
 def _divergence_halves(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
     """The tokens before and after one top-level ``||`` / ``\\|`` / ``\\Vert`` / ``\\parallel``."""
     depth = 0
@@ -275,6 +293,9 @@ class ParseContext:
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
+    #: ``(X, family, parameters)``: the document draws X from a named distribution
+    #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
+    draws: tuple[tuple[str, str, str], ...] = ()
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
@@ -1310,6 +1331,8 @@ class _Parser:
         applied: bool = False,
     ) -> sympy.Expr:
         idx: list[sympy.Expr] | None = None
+        if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
+            return self.drawn_expectation(t, "]")
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
@@ -1657,18 +1680,8 @@ class _Parser:
             and _is_sym(dist[-1], (")",))
         ):
             return None
-        parts: list[list[Token]] = [[]]
-        depth = 0
-        for u in dist[2:-1]:
-            if _is_sym(u, ("(", "[", "{")):
-                depth += 1
-            elif _is_sym(u, (")", "]", "}")):
-                depth -= 1
-            if depth == 0 and _is_sym(u, (",", ";")):
-                parts.append([])
-            else:
-                parts[-1].append(u)
-        if depth != 0 or any(not part for part in parts):
+        parts = _parameters(dist[2:-1])
+        if parts is None:
             return None
         args = [cast(sympy.Expr, self.sub_expr(part, at)) for part in parts]
         if not (self.at_sym("[") or self.at_sym("(")):
@@ -1684,6 +1697,36 @@ class _Parser:
             return _distributions.expectation(dist[0].text, args, x, body)
         except _distributions.NotKnown as e:
             raise self.error(str(e), dist[0], unsupported=True) from None
+
+    def drawn_expectation(self, at: Token, close: str) -> sympy.Expr:
+        """``E[f(X)]`` or ``\\langle f(x) \\rangle`` of the one variable the document draws
+        from a named distribution (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``)."""
+        if close == "]":
+            body = self.paren()
+        else:
+            end = next(
+                (k for k in range(self.pos, len(self.toks)) if self.at("cmd", "rangle", k - self.pos)),
+                None,
+            )
+            if end is None or end == self.pos:
+                raise self.error("\\langle without \\rangle", self.peek() or at)
+            body = cast(sympy.Expr, self.sub_expr(self.toks[self.pos : end], at))
+            self.pos = end + 1
+        drawn = [d for d in self.ctx.draws if symbols.scalar(d[0]) in body.free_symbols]
+        if len(drawn) != 1:
+            raise self.error(
+                "an expectation whose distribution the document does not state", at, unsupported=True
+            )
+        var, family, params = drawn[0]
+        toks = tokenize(params, 0, max_depth=self.ctx.max_depth)
+        parts = _parameters(toks)
+        if parts is None:
+            raise self.error(f"the parameters of {family}({params}) are not read", at, unsupported=True)
+        args = [cast(sympy.Expr, self.sub(part).expr()) for part in parts]
+        try:
+            return _distributions.expectation(family, args, symbols.scalar(var), body)
+        except _distributions.NotKnown as e:
+            raise self.error(str(e), at, unsupported=True) from None
 
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
@@ -1744,6 +1787,9 @@ class _Parser:
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
+        if c == "langle" and self.ctx.draws:
+            self.pos += 1
+            return self.drawn_expectation(t, "rangle")
         if c == "sqrt":
             self.pos += 1
             if self.at_sym("["):

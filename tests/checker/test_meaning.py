@@ -137,6 +137,10 @@ NEVER_ACCEPTED = [
         "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma)}[x^2] = \\mu^2 + \\sigma$$\n",
         id="a-normal-whose-second-parameter-may-be-a-standard-deviation",
     ),
+    pytest.param(
+        "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n$$E[Y^2] = \\mu^2 + \\sigma^2$$\n",
+        id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
+    ),
 ]
 
 
@@ -148,6 +152,13 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n"
+        "$$\\mathbb{E}[X^2] - \\langle X \\rangle^2 = \\sigma^2$$\n\n"
+        "$$E[(X - \\mu)^2] = \\sigma^2 + \\mu$$\n",
+        [P, F],
+        id="moments-of-a-variable-the-document-draws-from-a-normal",
+    ),
     pytest.param(
         "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma^2)}[(x - \\mu)^2] = \\sigma^2$$\n\n"
         "$$\\mathbb{E}_{x \\sim N(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
