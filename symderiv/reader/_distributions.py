@@ -20,6 +20,9 @@ import re
 
 import sympy
 
+#: How a reading warns that an expectation was replaced by its value.
+EXPECTATION_VALUE = "read the expectation under"
+
 #: Names of the families, as the tokenizer gives them (``\\mathcal{N}`` is ``N``).
 NORMAL = frozenset({"N", "Normal", "Gaussian"})
 BERNOULLI = frozenset({"Bernoulli", "Bern"})

@@ -16,7 +16,7 @@ from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.reader import context as ctxmod
 from symderiv.reader import latex2sympy_adapter
 from symderiv.reader._densities import density_facts, drawn_facts
-from symderiv.reader._distributions import stated_draws
+from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
@@ -495,6 +495,10 @@ class _Reader:
             if p is not None:
                 warnings.extend(w for w in p.warnings if w not in warnings)
         relation = Relation.EQUAL
+        # NOTE: an expectation read as its value (E_{x ~ N(mu, s^2)}[x] is mu) names nothing:
+        # a step that starts with one is a claim, whatever its value looks like.
+        if lhs.parsed is not None and any(w.startswith(EXPECTATION_VALUE) for w in lhs.parsed.warnings):
+            first = False
         if lhs_e is not None and rhs_e is not None:
             if (
                 isinstance(rhs_e, sympy.MatrixBase)

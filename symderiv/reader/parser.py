@@ -1727,9 +1727,15 @@ class _Parser:
             self.integration = saved
         x = symbols.scalar(var)
         try:
-            return _distributions.expectation(dist[0].text, args, x, body)
+            value = _distributions.expectation(dist[0].text, args, x, body)
         except _distributions.NotKnown as e:
             raise self.error(str(e), dist[0], unsupported=True) from None
+        self.note_expectation(dist[0].text, args)
+        return value
+
+    def note_expectation(self, family: str, args: list[sympy.Expr]) -> None:
+        shown = ", ".join(sympy.sstr(a) for a in args)
+        self.warnings.append(f"{_distributions.EXPECTATION_VALUE} {family}({shown}) as its value")
 
     def drawn_expectation(self, at: Token, close: str) -> sympy.Expr:
         """``E[f(X)]`` or ``\\langle f(x) \\rangle`` of the one variable the document draws
@@ -1757,9 +1763,11 @@ class _Parser:
             raise self.error(f"the parameters of {family}({params}) are not read", at, unsupported=True)
         args = [cast(sympy.Expr, self.sub(part).expr()) for part in parts]
         try:
-            return _distributions.expectation(family, args, symbols.scalar(var), body)
+            value = _distributions.expectation(family, args, symbols.scalar(var), body)
         except _distributions.NotKnown as e:
             raise self.error(str(e), at, unsupported=True) from None
+        self.note_expectation(family, args)
+        return value
 
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.

@@ -162,6 +162,10 @@ NEVER_ACCEPTED = [
         id="a-normal-whose-second-parameter-may-be-a-standard-deviation",
     ),
     pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, 1)}[x] = \\mu + 1$$\n",
+        id="an-expectation-whose-value-is-a-bare-name-defines-nothing",
+    ),
+    pytest.param(
         "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n$$E[Y^2] = \\mu^2 + \\sigma^2$$\n",
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
     ),
