@@ -150,12 +150,12 @@ def _expectation_head(toks: list[Token]) -> bool:
         and toks[1].text == "_"
         and toks[2].kind == "sym"
         and toks[2].text == "{"
-        and _closing(toks, 2) == len(toks) - 1
+        and _closing_brace(toks, 2) == len(toks) - 1
         and any(u.kind == "cmd" and u.text == "sim" for u in toks)
     )
 
 
-def _closing(toks: list[Token], k: int) -> int | None:
+def _closing_brace(toks: list[Token], k: int) -> int | None:
     """The position of the brace that closes the one at ``k``."""
     depth = 0
     for m in range(k, len(toks)):
@@ -177,7 +177,7 @@ def _unbrace_arguments(toks: list[Token]) -> list[Token]:
     for m in range(1, len(toks) - 3):
         if not (_is_sym(toks[m], ("{",)) and _is_sym(toks[m + 1], ("(",))):
             continue
-        close = _closing(toks, m)
+        close = _closing_brace(toks, m)
         if close is None or not _is_sym(toks[close - 1], (")",)):
             continue
         depth = 0
