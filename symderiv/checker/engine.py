@@ -663,10 +663,12 @@ _MEMO: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvar
 @contextlib.contextmanager
 def judged_once() -> Iterator[None]:
     """Within the block, ``check_equal`` judges each question once (same sides, definitions,
-    assumptions, conditions, n, options and names) and repeats its answer after that."""
+    assumptions, conditions, n, options and names) and repeats its answer after that; each
+    defined name's value is substituted once (``_symbolic.values_remembered``)."""
     token = _MEMO.set({})
     try:
-        yield
+        with S.values_remembered():
+            yield
     finally:
         _MEMO.reset(token)
 
