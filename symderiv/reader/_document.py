@@ -472,6 +472,10 @@ class _Reader:
         restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
+        rows = self.row_reading(lhs, rhs)
+        if rows is not None:
+            lhs, rhs = rows
+            warnings.append("read the bold vectors as rows: as columns the shapes do not fit")
         if rel == "~=":
             warnings.append("'\\approx' read as '='")
         lhs_e = lhs.parsed.expr if lhs.parsed is not None else None
@@ -545,6 +549,7 @@ class _Reader:
             rhs_e = self.standard(rhs, rhs_e, defined)
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
                 self.learn_function(lhs_e, rhs_e)
+                self.vector_of_function(lhs_e, rhs_e, lhs, rhs)
         problem = problem_span = None
         if lhs.error is not None:
             problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span
@@ -570,6 +575,57 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def vector_of_function(self, lhs: sympy.Basic, rhs: sympy.Basic, a: _Expr, b: _Expr) -> None:
+        """``s(\\mathbf x)_i := ...`` also gives the vector ``\\mathbf s`` (``s_i``) its entries:
+        one letter names the function and its value, ``\\mathbf s = \\mathbf s(\\mathbf x)``.
+
+        NOTE: only where the document gives the vector no definition of its own.
+        """
+        if not (
+            isinstance(lhs, AppliedUndef)
+            and len(lhs.args) == 2
+            and isinstance(lhs.args[0], sympy.IndexedBase)
+            and isinstance(lhs.args[1], sympy.Symbol)
+            and lhs.args[1].is_integer
+        ):
+            return
+        name = lhs.func.__name__
+        if len(name) != 1 or f"{name}[]" in self.defined or (
+            self.general is not None and f"{name}[]" in self.general
+        ):
+            return
+        self.context.append(
+            Assumption(
+                expr=sympy.Tuple(symbols.vector(name)[lhs.args[1]], rhs),
+                text=self.src.text[a.a : b.b],
+                source="document",
+                kind="definition",
+                span=self.src.span(a.a, b.b),
+            )
+        )
+
+    def row_reading(self, lhs: _Expr, rhs: _Expr) -> tuple[_Expr, _Expr] | None:
+        """Both sides read with the document's bold vectors as rows, when as columns their shapes
+        do not fit (``\\mathbf y \\log \\mathbf s^\\top`` equated to a sum) and as rows they do.
+
+        NOTE: a reading whose shapes do not fit is not a plausible one; the column reading stays
+        the default, so a step that fits either way is read as written in column convention.
+        """
+        if self.ctx.rows or not _BOLD.search(lhs.text + rhs.text) or not _shape_misfit(lhs, rhs):
+            return None
+        ctx = replace(self.ctx, rows=True)
+        out = []
+        for e in (lhs, rhs):
+            alt = _Expr(e.a, e.b, e.block, e.row, e.text)
+            try:
+                alt.parsed = parse_math(e.text, base=e.a, src=self.src, ctx=ctx)
+            except ParseError:
+                return None
+            out.append(alt)
+        if _shape_misfit(out[0], out[1]):
+            return None
+        return out[0], out[1]
 
     def inline_definitions(self, start: int, end: int) -> None:
         """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
@@ -686,6 +742,21 @@ def _matrix_against_scalar(lhs: _Expr, rhs: _Expr) -> bool:
     if any(isinstance(x, sympy.MatrixBase) for x in exprs):
         return False
     return ("mat" in shapes) and (None in shapes) and all(x is not None for x in exprs)
+
+
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\b")
+
+
+def _shape_misfit(lhs: _Expr, rhs: _Expr) -> bool:
+    """The sides' shapes differ, or a side is not read (its shapes may not fit together)."""
+    if any(e.error is not None for e in (lhs, rhs)):
+        return True
+    a, b = lhs.parsed, rhs.parsed
+    if a is None or b is None:
+        return False
+    if isinstance(a.expr, sympy.MatrixBase) or isinstance(b.expr, sympy.MatrixBase):
+        return False
+    return a.shape != b.shape and "mat" in (a.shape, b.shape)
 
 
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sympy
 
 from symderiv import symbols
-from symderiv.errors import ParseError
+from symderiv.errors import ParseError, UnsupportedNotationError
 
 ROW, COL = symbols.i, symbols.j
 #: Contraction indices, one per nesting level of products.
@@ -30,6 +30,8 @@ class Shaped:
     fn: Entry
     name: str | None = None
     depth: int = 0
+    #: a constant vector (\\mathbf{1}): a row or a column as its partner needs
+    const: bool = False
 
     def entry(self) -> sympy.Expr:
         """The entry at ``i`` (vectors) or ``(i, j)`` (matrices)."""
@@ -44,14 +46,26 @@ def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
 
 
-def vector(name: str) -> Shaped:
+def vector(name: str, *, row: bool = False) -> Shaped:
+    """The vector ``name``; ``row``: the document's vectors are rows (``\\mathbf{y}\\log\\mathbf{s}^\\top``
+    a number)."""
     base = symbols.vector(name)
-    return Shaped("col", lambda r: base[r], name)
+    return Shaped("row" if row else "col", lambda r: base[r], name)
 
 
 def constant(value: int) -> Shaped:
     v = sympy.Integer(value)
-    return Shaped("col", lambda r: v)
+    return Shaped("col", lambda r: v, const=True)
+
+
+def _fit(a: Shaped, b: Shaped) -> tuple[Shaped, Shaped]:
+    """A constant vector beside a row is a row (``\\frac{\\mathbf 1}{\\mathbf s}``)."""
+    if a.kind != b.kind and "mat" not in (a.kind, b.kind):
+        if a.const:
+            a = transpose(a)
+        elif b.const:
+            b = transpose(b)
+    return a, b
 
 
 def matrix(name: str) -> Shaped:
@@ -60,22 +74,65 @@ def matrix(name: str) -> Shaped:
 
 
 def diag(v: Shaped) -> Shaped:
-    if v.kind != "col":
+    if v.kind == "mat":
         raise ParseError("diag of something that is not a vector")
     return Shaped("mat", lambda r, c: v.fn(r) * sympy.KroneckerDelta(r, c), depth=v.depth)
 
 
-def gradient(var: Shaped, f: sympy.Expr) -> Shaped:
-    if var.kind != "col" or var.name is None:
+def gradient(var: Shaped, f: object) -> Shaped:
+    """``\\nabla_{\\mathbf x} f``: the gradient of a number, shaped as ``x`` (a row for a row
+    vector); of a vector, the Jacobian when it is diagonal (an element-wise function of ``x``,
+    where both layouts agree).
+
+    Raises:
+        ParseError: ``x`` is not a vector name.
+        UnsupportedNotationError: the Jacobian of a vector that is not element-wise in ``x``
+            (``\\partial f_i/\\partial x_j`` or its transpose: the document does not say which).
+    """
+    if var.kind == "mat" or var.name is None:
         raise ParseError("\\nabla with respect to something that is not a vector name")
     base = symbols.vector(var.name)
-    return Shaped("col", lambda r: sympy.Derivative(f, base[r]))
+    if isinstance(f, Shaped):
+        if f.kind == "mat" or not _elementwise_in(f, base):
+            raise UnsupportedNotationError(
+                "\\nabla of a vector: the layout (d f_i / d x_j or its transpose) is not stated"
+            )
+        return jacobian(var, f)
+    assert isinstance(f, sympy.Basic)
+    return Shaped(var.kind, lambda r: sympy.Derivative(f, base[r]))
+
+
+def jacobian(var: Shaped, f: object) -> Shaped:
+    """``J_{\\mathbf x}(\\mathbf f)``: the matrix of ``\\partial f_i / \\partial x_j`` (a row per
+    output); of a number, the row of its partial derivatives."""
+    if var.kind == "mat" or var.name is None:
+        raise ParseError("a Jacobian with respect to something that is not a vector name")
+    base = symbols.vector(var.name)
+    if isinstance(f, Shaped):
+        if f.kind == "mat":
+            raise UnsupportedNotationError("the Jacobian of a matrix is not read")
+        return Shaped("mat", lambda r, c: sympy.Derivative(f.fn(r), base[c]), depth=f.depth)
+    assert isinstance(f, sympy.Basic)
+    return Shaped("row", lambda r: sympy.Derivative(f, base[r]))
+
+
+def _elementwise_in(f: Shaped, base: sympy.IndexedBase) -> bool:
+    """Entry ``r`` of ``f`` depends on ``x`` through ``x_r`` alone (no sum, no other entry)."""
+    e = f.fn(ROW)
+    uses = [t for t in e.atoms(sympy.Indexed) if t.base == base]
+    if not uses or any(t.indices != (ROW,) for t in uses):
+        return False
+    if any(s.has(base) for s in e.atoms(sympy.Sum)):
+        return False
+    # NOTE: f(\\mathbf x)_r, a function of the whole vector, is not element-wise.
+    rest = e.xreplace({t: sympy.Dummy() for t in uses})
+    return not rest.has(base) and not rest.has(base.label)
 
 
 def transpose(a: Shaped) -> Shaped:
     if a.kind == "mat":
         return Shaped("mat", lambda r, c: a.fn(c, r), depth=a.depth)
-    return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth)
+    return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth, a.const)
 
 
 def elementwise(a: Shaped, f: Callable[[sympy.Expr], sympy.Expr]) -> Shaped:
@@ -100,6 +157,7 @@ def add(a: object, b: object) -> object:
         return b
     if not isinstance(b, Shaped):
         return a
+    a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"a {_shape(a)} added to a {_shape(b)}")
     depth = max(a.depth, b.depth)
@@ -140,6 +198,7 @@ def hadamard(a: object, b: object, *, divide: bool) -> object:
     """``\\odot`` / ``\\oslash``: entry by entry."""
     if not isinstance(a, Shaped) or not isinstance(b, Shaped):
         return a / b if divide else a * b  # type: ignore[operator]
+    a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"an element-wise operation on a {_shape(a)} and a {_shape(b)}")
     depth = max(a.depth, b.depth)
@@ -153,8 +212,12 @@ def hadamard(a: object, b: object, *, divide: bool) -> object:
 
 
 def div(a: object, b: object) -> object:
+    """``a / b``; a vector over a vector (``\\frac{\\mathbf y}{\\mathbf s}``) and a number over a
+    vector are element-wise, as vector notation means."""
     if isinstance(b, Shaped):
-        raise ParseError("a division by a vector")
+        if isinstance(a, Shaped):
+            return hadamard(a, b, divide=True)
+        return elementwise(b, lambda e: a / e)
     if isinstance(a, Shaped):
         return elementwise(a, lambda e: e / b)
     return a / b  # type: ignore[operator]

@@ -159,6 +159,8 @@ class ParseContext:
     rv: tuple[tuple[str, str], ...] = ()
     vectors: frozenset[str] = frozenset()
     matrices: frozenset[str] = frozenset()
+    #: the document's bold vectors are rows (``\\mathbf y \\log \\mathbf s^\\top`` a number)
+    rows: bool = False
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
     #: written with parentheses they are applied, never multiplied.
     functions: frozenset[str] = frozenset()
@@ -1210,9 +1212,13 @@ class _Parser:
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
         if t.bold and len(name) == 1 and name.islower():
-            return _v.vector(name)  # \mathbf{p}: the vector p
+            return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
         if name in self.ctx.matrices and not self.at_sym("("):
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
+        if name.startswith("J_") and sub_toks is not None and self.at_sym("("):
+            jac = self.jacobian(sub_toks, sub_at)
+            if jac is not None:
+                return jac
         if self.at_sym("(") and name[0].isupper() and t.bold and "_" in name:
             # NOTE: \mathbf J_{\mathbf x}(\mathbf s): a bold capital is a matrix-valued
             # function of its argument, never a distribution's entry.
@@ -1239,6 +1245,14 @@ class _Parser:
                 f"{name} a function"
             )
         return self.bare(name)
+
+    def jacobian(self, sub_toks: list[Token], sub_at: Token) -> sympy.Expr | None:
+        """``J_{\\mathbf x}(\\mathbf f)``: the Jacobian of ``f`` with respect to the vector ``x``
+        (``None``: the subscript is not a vector name, ``J_x(s)`` is a function of its own)."""
+        var = self.sub_expr(sub_toks, sub_at)
+        if not isinstance(var, _v.Shaped) or var.name is None or var.kind == "mat":
+            return None
+        return cast(sympy.Expr, _v.jacobian(var, self.paren()))
 
     def bound_variable_follows(self) -> bool:
         """``(x)`` at the cursor with ``x`` bound by an enclosing sum or expectation."""
@@ -1568,7 +1582,7 @@ class _Parser:
             var = self.sub_expr(toks, at)
             if self.peek() is None:
                 raise self.error("\\nabla without an operand", t)
-            return _v.gradient(var, self.factor())
+            return self.nabla(var, t)
         if c == "infty":
             self.pos += 1
             return sympy.oo
@@ -1619,6 +1633,45 @@ class _Parser:
             self.pos += 1
             return e
         raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def nabla(self, var: sympy.Expr, t: Token) -> sympy.Expr:
+        """``\\nabla_{\\mathbf s} f g``: the gradient of the next factor or of the whole product.
+
+        NOTE: ``\\nabla_{\\mathbf s} \\mathbf y \\log \\mathbf s^\\top`` differentiates the product,
+        ``\\nabla_{\\mathbf s} H \\, \\mathbf J`` only ``H``: the reading whose shapes fit is taken;
+        when both fit and differ, the extent of the operator is not clear and not guessed.
+        """
+        start = self.pos
+        first: tuple[object, int] | ParseError
+        try:
+            first = (_v.gradient(var, self.factor()), self.pos)
+        except ParseError as err:
+            first = err
+        self.pos = start
+        if not isinstance(first, ParseError) and not self.starts_primary(self.toks[first[1]] if first[1] < len(self.toks) else None):
+            self.pos = first[1]
+            return cast(sympy.Expr, first[0])
+        whole: tuple[object, int] | ParseError
+        try:
+            f = self.factor()
+            while self.starts_primary(self.peek()):
+                f = _v.mul(f, self.factor())
+            whole = (_v.gradient(var, f), self.pos)
+        except ParseError as err:
+            whole = err
+        if isinstance(first, ParseError) and isinstance(whole, ParseError):
+            raise first
+        if not isinstance(first, ParseError) and not isinstance(whole, ParseError):
+            raise self.error(
+                "\\nabla before a product: whether it acts on the first factor or on the whole "
+                "product is not clear",
+                t,
+                unsupported=True,
+            )
+        chosen = first if isinstance(whole, ParseError) else whole
+        assert not isinstance(chosen, ParseError)
+        value, self.pos = chosen
+        return cast(sympy.Expr, value)
 
     def sigma_sum_follows(self) -> bool:
         """``\\Sigma_{i=1}^m``, ``\\Sigma_{w \\in L}``: a capital sigma with a summation range."""
@@ -1766,14 +1819,14 @@ class _Parser:
         if not self.at_sym("{"):
             a_toks, a_at = self.group_tokens()
             b_toks, b_at = self.group_tokens()
-            return self.sub_expr(a_toks, a_at) / self.sub_expr(b_toks, b_at)
+            return _v.div(self.sub_expr(a_toks, a_at), self.sub_expr(b_toks, b_at))
         num, num_at = self.group_tokens()
         den, den_at = self.group_tokens() if self.peek() is not None else ([], t)
         if not den:
             raise self.error("\\frac needs two arguments", t)
         if _d_marker(num) and _d_marker(den):
             return self.derivative(num, den, t)
-        return self.sub_expr(num, num_at) / self.sub_expr(den, den_at)
+        return _v.div(self.sub_expr(num, num_at), self.sub_expr(den, den_at))
 
     def derivative(self, num: list[Token], den: list[Token], t: Token) -> sympy.Expr:
         num = _strip_d(num)

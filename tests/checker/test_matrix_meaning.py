@@ -1,0 +1,118 @@
+"""Matrix and vector calculus notation: small documents and the verdicts their steps must get.
+
+Vectors and matrices are read by their entries (the index kernel); a Jacobian, a gradient and an
+element-wise quotient are entry formulas; bold vectors are rows where as columns the shapes of a
+step do not fit.  Every reading rule has its false variant in ``NEVER_ACCEPTED``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symderiv.api import check_text
+from symderiv.results import Verdict
+
+P, F, U, D, X, V = (
+    Verdict.PROVED,
+    Verdict.FALSE,
+    Verdict.UNDETERMINED,
+    Verdict.DEFINITION,
+    Verdict.UNPARSED,
+    Verdict.VERIFIED,
+)
+
+_SOFTMAX = "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+_CE = "$$L = -\\sum_i y_i \\log p_i$$\n\n"
+#: a function of the whole vector, defined entry by entry; its letter also names its value
+_FUNCTION = "$$q(\\mathbf u)_a = \\frac{e^{u_a}}{\\sum_b e^{u_b}}$$\n\n"
+
+
+def _verdicts(text: str) -> list[Verdict]:
+    return [r.result.verdict for r in check_text(text).steps]
+
+
+NEVER_ACCEPTED = [
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\operatorname{diag}(\\mathbf p) "
+        "+ \\mathbf p \\mathbf p^\\top$$\n",
+        id="a-jacobian-with-the-wrong-sign",
+    ),
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\mathbf p \\mathbf p^\\top$$\n",
+        id="a-jacobian-without-its-diagonal",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\mathbf y \\odot \\mathbf p$$\n",
+        id="an-element-wise-quotient-is-no-product",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\frac{\\mathbf p}{\\mathbf y}$$\n",
+        id="an-element-wise-quotient-upside-down",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\nabla_{\\mathbf p} \\log \\mathbf p "
+        "\\, \\mathbf y = -\\mathbf y$$\n",
+        id="a-diagonal-jacobian-keeps-its-entries",
+    ),
+    pytest.param(
+        "$$-\\sum_i y_i \\log s_i = -\\mathbf s \\log \\mathbf y^\\top$$\n",
+        id="a-row-product-with-the-vectors-swapped",
+    ),
+    pytest.param(
+        _FUNCTION + "$$\\mathbf J_{\\mathbf u}(\\mathbf q) = \\text{diag}(\\mathbf q) "
+        "- \\mathbf q$$\n",
+        id="the-vector-of-a-function-is-that-function",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NEVER_ACCEPTED)
+def test_false_steps_are_never_accepted(text: str) -> None:
+    verdicts = _verdicts(text)
+    assert verdicts, "the step must be reported, not dropped"
+    assert not any(v.accepts for v in verdicts[-1:]), verdicts
+
+
+MEANING = [
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\operatorname{diag}(\\mathbf p) "
+        "- \\mathbf p \\mathbf p^\\top$$\n",
+        [D, P],
+        id="a-jacobian-has-a-row-per-output",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\frac{\\mathbf y}{\\mathbf p} "
+        "= -\\mathbf y \\oslash \\mathbf p = -\\operatorname{diag}"
+        "\\left(\\frac{\\mathbf 1}{\\mathbf p}\\right) \\mathbf y$$\n",
+        [D, D, P, P, P],
+        id="a-quotient-of-vectors-is-element-wise",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\nabla_{\\mathbf p} \\mathbf y^\\top "
+        "\\log \\mathbf p = -\\nabla_{\\mathbf p} \\log \\mathbf p \\, \\mathbf y$$\n",
+        [D, D, P, P],
+        id="nabla-acts-on-the-product-whose-shapes-fit",
+    ),
+    pytest.param(
+        _SOFTMAX + "$$\\nabla_{\\mathbf z} \\mathbf p = \\operatorname{diag}(\\mathbf p) "
+        "- \\mathbf p \\mathbf p^\\top$$\n",
+        [D, X],
+        id="nabla-of-a-vector-has-no-stated-layout",
+    ),
+    pytest.param(
+        "$$-\\sum_i y_i \\log s_i = -\\mathbf y \\log \\mathbf s^\\top$$\n",
+        [P],
+        id="row-vectors-where-columns-do-not-fit",
+    ),
+    pytest.param(
+        _FUNCTION + "$$\\mathbf J_{\\mathbf u}(\\mathbf q) = \\text{diag}(\\mathbf q) "
+        "- \\mathbf q^\\top \\mathbf q$$\n",
+        [D, P],
+        id="the-vector-of-a-function-in-row-convention",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "verdicts"), MEANING)
+def test_matrix_notation_means_its_entries(text: str, verdicts: list[Verdict]) -> None:
+    assert _verdicts(text) == verdicts
