@@ -12,8 +12,8 @@ from symderiv import symbols
 from symderiv.config import ReadConfig
 from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.reader import _shapes, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
-from symderiv.reader import latex2sympy_adapter
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
@@ -90,7 +90,8 @@ class _Reader:
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
-            matrices=ctxmod.matrix_names(text),
+            matrices=ctxmod.matrix_names(text) | _shapes.matrix_names(text),
+            columns=_shapes.column_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
@@ -502,6 +503,11 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
+            # NOTE: "B^T G = \\zeta_1" with \\zeta_1 written here for the first time names the
+            # value: a definition of \\zeta_1, never a claim about a name nothing has defined.
+            introduced = rel == "=" and _shapes.introduced_name(rhs.text, self.text, rhs.a)
+            if introduced:
+                lhs_e, rhs_e = rhs_e, lhs_e
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
@@ -511,7 +517,7 @@ class _Reader:
                 key is not None
                 and lhs_e != rhs_e
                 and not claim  # H(P) = 0.7 (-log 0.7) + ...: a numeric claim, not a definition
-                and ((first and key not in self.defined) or rel == ":=" or restate)
+                and ((first and key not in self.defined) or rel == ":=" or restate or introduced)
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
@@ -558,7 +564,9 @@ class _Reader:
         elif _matrix_against_scalar(lhs, rhs):
             # NOTE: y s^T (an outer product, read as its entry (i, j)) equated to a number: the
             # shapes differ, so the entry the reader chose is not what the author compared.
-            problem = "a matrix on one side and a scalar on the other: the step is not read"
+            problem = (
+                "a matrix on one side and a scalar or vector on the other: the step is not read"
+            )
             problem_span = self.src.span(lhs.a, max(rhs.b, lhs.a + 1))
         return Step(
             lhs=lhs_e if lhs.error is None else None,
@@ -741,7 +749,7 @@ def _matrix_against_scalar(lhs: _Expr, rhs: _Expr) -> bool:
     exprs = [e.parsed.expr if e.parsed is not None else None for e in (lhs, rhs)]
     if any(isinstance(x, sympy.MatrixBase) for x in exprs):
         return False
-    return ("mat" in shapes) and (None in shapes) and all(x is not None for x in exprs)
+    return "mat" in shapes and shapes[0] != shapes[1] and all(x is not None for x in exprs)
 
 
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\b")

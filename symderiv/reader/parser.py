@@ -159,6 +159,8 @@ class ParseContext:
     rv: tuple[tuple[str, str], ...] = ()
     vectors: frozenset[str] = frozenset()
     matrices: frozenset[str] = frozenset()
+    #: names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``)
+    columns: frozenset[str] = frozenset()
     #: the document's bold vectors are rows (``\\mathbf y \\log \\mathbf s^\\top`` a number)
     rows: bool = False
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
@@ -266,6 +268,8 @@ def parse_math(
                 # NOTE: an unmatched ')' closing a formula is a typo; what is before it is clear.
                 p.warnings.append(f"ignored an unmatched ')' at the end of '{text.strip()}'")
                 p.pos = len(p.toks)
+            if p.shape_statement_follows():
+                p.pos = len(p.toks)  # C = BV \in \mathbb{R}^{n \times h}: the shape, stated
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
@@ -714,6 +718,9 @@ class _Parser:
             if ind is not None:
                 return ind
         if t.bold and t.text in ("0", "1"):
+            if self.at_sym("_"):
+                self.pos += 1
+                self.group_tokens()  # \bold{1_n}: its length is the size its partner needs
             return _v.constant(int(t.text))  # \mathbf{1}, \mathbf{0}
         if len(t.text) > MAX_NUMBER_DIGITS:
             raise self.error(f"number too long: more than {MAX_NUMBER_DIGITS} digits", t)
@@ -1191,6 +1198,11 @@ class _Parser:
                 idx = self.indices(sub_toks, sub_at)
                 if idx is not None and len(idx) == 2:
                     return sympy.KroneckerDelta(idx[0], idx[1])
+            key = _matrix_key(name, sub_toks)
+            if key in self.ctx.matrices and not self.at_sym("("):
+                return _v.matrix(key)  # B_1, declared or used as a matrix: a name of its own
+            if key in self.ctx.columns and not self.at_sym("("):
+                return _v.vector(key)  # \\zeta_4 \\in \\mathbb{R}^{n \\times 1}: a column
             idx = self.indices(sub_toks, sub_at)
             if idx is None:
                 suffix = "".join(u.text for u in sub_toks if u.kind in ("word", "name", "cmd"))
@@ -1211,6 +1223,8 @@ class _Parser:
             return self.undefined_call(name, t, idx)
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
+        if name in self.ctx.columns and not self.at_sym("("):
+            return _v.vector(name)
         if t.bold and len(name) == 1 and name.islower():
             return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
         if name in self.ctx.matrices and not self.at_sym("("):
@@ -1245,6 +1259,20 @@ class _Parser:
                 f"{name} a function"
             )
         return self.bare(name)
+
+    def shape_statement_follows(self) -> bool:
+        """``\\in \\mathbb{R}^{n \\times h}`` ending the formula: a statement of its shape."""
+        rest = self.toks[self.pos :]
+        return (
+            len(rest) >= 2
+            and rest[0].kind == "cmd"
+            and rest[0].text == "in"
+            and rest[1].kind == "word"
+            and rest[1].text == "R"
+            and (len(rest) == 2 or (_is_sym(rest[2], ("^",)) and len(rest) in (4, 5) or (
+                _is_sym(rest[2], ("^",)) and _is_sym(rest[3], ("{",)) and _is_sym(rest[-1], ("}",))
+            )))
+        )
 
     def jacobian(self, sub_toks: list[Token], sub_at: Token) -> sympy.Expr | None:
         """``J_{\\mathbf x}(\\mathbf f)``: the Jacobian of ``f`` with respect to the vector ``x``
@@ -2156,6 +2184,14 @@ def _top_level_over(toks: list[Token]) -> int | None:
 
 def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:
     return t.kind == "sym" and t.text in texts
+
+
+def _matrix_key(name: str, sub: list[Token]) -> str | None:
+    """``B_1`` / ``B_{1}`` as the document pass keys a subscripted matrix name."""
+    inner = [u for u in sub if not _is_sym(u, ("{", "}"))]
+    if len(inner) == 1 and inner[0].kind in ("num", "word") and inner[0].text.isalnum():
+        return f"{name}_{inner[0].text}"
+    return None
 
 
 def _function_key(name: str, idx: list[sympy.Expr] | None) -> str:

@@ -63,6 +63,23 @@ NEVER_ACCEPTED = [
         "- \\mathbf q$$\n",
         id="the-vector-of-a-function-is-that-function",
     ),
+    pytest.param("$$AB^\\top = BA^\\top$$\n", id="transposed-capitals-are-matrices"),
+    pytest.param(
+        "$$G = A \\in \\mathbb{R}^{m \\times d}$$\n\n$$(GH)^\\top = G^\\top H^\\top$$\n",
+        id="a-transpose-of-a-product-reverses-it",
+    ),
+    pytest.param(
+        "$$M_1 \\in \\mathbb{R}^{n \\times n}$$\n\n$$M_1 \\odot M_2 = M_1 M_2$$\n",
+        id="a-hadamard-product-is-no-matrix-product",
+    ),
+    pytest.param(
+        "$$u = a + b$$\n\n$$a - u = \\omega_2 \\in \\mathbb{R}^{n}$$\n\n$$\\omega_2 = b$$\n",
+        id="a-name-introduced-at-the-end-is-then-checked",
+    ),
+    pytest.param(
+        "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$\\mathbf g = W$$\n\n$$g_i = W_{ii}$$\n",
+        id="a-vector-is-never-defined-as-a-matrix",
+    ),
 ]
 
 
@@ -109,6 +126,28 @@ MEANING = [
         "- \\mathbf q^\\top \\mathbf q$$\n",
         [D, P],
         id="the-vector-of-a-function-in-row-convention",
+    ),
+    pytest.param("$$AB^\\top = (BA^\\top)^\\top$$\n", [P], id="transposed-capitals-are-matrices"),
+    pytest.param(
+        "$$G = A \\in \\mathbb{R}^{m \\times d}$$\n\n$$(GH)^\\top = H^\\top G^\\top$$\n",
+        [D, P],
+        id="a-declared-matrix-in-a-product",
+    ),
+    pytest.param(
+        "$$M_1 \\in \\mathbb{R}^{n \\times n}$$\n\n$$M_1 \\odot M_2 = M_2 \\odot M_1$$\n",
+        [P],
+        id="numbered-matrices-and-their-hadamard-partners",
+    ),
+    pytest.param(
+        "$$u = a + b$$\n\n$$a - u = \\omega_2 \\in \\mathbb{R}^{n}$$\n\n$$\\omega_2 = -b$$\n",
+        [D, D, P],
+        id="a-name-introduced-at-the-end-of-an-equation",
+    ),
+    pytest.param(
+        "$$\\mathbf g = W \\mathbf{1} \\in \\mathbb{R}^{n \\times 1}$$\n\n"
+        "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$g_i = \\sum_k W_{ik}$$\n",
+        [D, P],
+        id="a-shape-statement-ends-a-formula",
     ),
 ]
 

@@ -1,0 +1,115 @@
+"""Which names a document uses as matrices: declared (``W \\in \\mathbb{R}^{n \\times h}``) or
+transposed (``K^T``, ``X_2^\\top``), so ``QK^T`` is a matrix product, never a scalar times a matrix.
+
+Names are keyed as the parser spells them: ``B_1`` for ``B_1`` and ``B_{1}``, ``zeta_1`` for
+``\\zeta_1``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME = r"(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{\s*)?(\\[A-Za-z]+|[A-Za-z])\s*\}?"
+_SUB = r"(?:\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9])))?"
+_BARE = re.compile(rf"^\s*&?\s*{_NAME}{_SUB}\s*&?\s*$")
+_IN = re.compile(r"\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{([^{}]*)\}")
+_TRANSPOSED = re.compile(
+    rf"(?<![a-z\\])(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{{\s*)?([A-Z])\s*\}}?{_SUB}"
+    r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})(?![A-Za-z])"
+)
+_HADAMARD = re.compile(
+    rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])"
+)
+_DIMS = re.compile(r"\\times|×|,")
+_LINE_START = re.compile(r"\\\\|\n|\$|\\begin\{[a-z*]+\}|\\\[")
+
+
+def _key(name: str, sub: str | None) -> str:
+    base = name.lstrip("\\")
+    return f"{base}_{sub}" if sub else base
+
+
+def declared_shapes(text: str) -> dict[str, tuple[str, str]]:
+    """Names declared with a shape, to their two dimensions as written.
+
+    >>> declared_shapes(r"$$C = BV \\in \\mathbb{R}^{n \\times h}$$ $$a = \\zeta_4 \\in \\mathbb{R}^{n \\times 1}$$")
+    {'C': ('n', 'h'), 'a': ('n', '1'), 'zeta_4': ('n', '1')}
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for m in _IN.finditer(text):
+        dims = [d.strip() for d in _DIMS.split(m.group(1))]
+        if len(dims) != 2 or not all(dims):
+            continue
+        starts = [b.end() for b in _LINE_START.finditer(text, 0, m.start())]
+        line = text[(starts[-1] if starts else 0) : m.start()]
+        # NOTE: "C = BV \in R^{n x h}" states the shape of the value: of the names alone on
+        # either end of the equation (C), never of the last factor (V).
+        members = line.split("=")
+        for member in {members[0], members[-1]}:
+            bare = _BARE.match(member)
+            if bare:
+                out[_key(bare.group(1), bare.group(2) or bare.group(3))] = (dims[0], dims[1])
+    return out
+
+
+def column_names(text: str) -> frozenset[str]:
+    """Names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``).
+
+    >>> sorted(column_names(r"$$g = \\zeta_4 \\in \\mathbb{R}^{n \\times 1}$$"))
+    ['g', 'zeta_4']
+    """
+    return frozenset(
+        k for k, (rows, cols) in declared_shapes(text).items() if cols == "1" and rows != "1"
+    )
+
+
+def matrix_names(text: str) -> frozenset[str]:
+    """Names the document uses as matrices: declared with two dimensions other than 1, or
+    capitals written transposed.
+
+    >>> sorted(matrix_names(r"$$QK^T = KQ^T$$ $$W_2 \\in \\mathbb{R}^{n \\times m}$$ $\\mathbf x^T$"))
+    ['K', 'Q', 'W_2']
+    """
+    out = {k for k, dims in declared_shapes(text).items() if "1" not in dims}
+    out |= {_key(m.group(1), m.group(2) or m.group(3)) for m in _TRANSPOSED.finditer(text)}
+    # NOTE: the partner of a matrix in an element-wise product is a matrix (B_1 \odot B_4).
+    pairs = [
+        (_key(m.group(1), m.group(2) or m.group(3)), _key(m.group(4), m.group(5) or m.group(6)))
+        for m in _HADAMARD.finditer(text)
+    ]
+    for _ in range(len(pairs)):
+        grown = {b for a, b in pairs if a in out} | {a for a, b in pairs if b in out}
+        if grown <= out:
+            break
+        out |= grown
+    return frozenset(out)
+
+
+_STATED = re.compile(r"\s*\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?:\{[^{}]*\}|\S))?\s*$")
+
+
+def introduced_name(member: str, text: str, at: int) -> bool:
+    """``member`` (the right end of an equation, at offset ``at`` of ``text``) is a bare name
+    written there for the first time: ``B^T G = \\zeta_1 \\in \\mathbb{R}^{n \\times h}`` names
+    the value ``\\zeta_1``; nothing earlier could have given it a meaning to compare with.
+
+    >>> t = r"$$a = b^2$$ $$x + y = \\zeta_1 \\in \\mathbb{R}^{n}$$"
+    >>> introduced_name(r"\\zeta_1 \\in \\mathbb{R}^{n}", t, t.index("zeta") - 1)
+    True
+    >>> introduced_name("b", t, t.index("b^2"))
+    True
+    >>> introduced_name("b", t + " $$c = b$$", (t + " $$c = b$$").rindex("= b") + 2)
+    False
+    """
+    body = _STATED.sub("", member)
+    bare = _BARE.match(body)
+    if not bare:
+        return False
+    name, sub = bare.group(1), bare.group(2) or bare.group(3)
+    head = re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else "")
+    tail = rf"\s*_\s*(?:\{{\s*{re.escape(sub)}\s*\}}|{re.escape(sub)})(?![0-9A-Za-z])" if sub else (
+        r"(?!\s*_)"
+    )
+    pattern = re.compile(rf"(?<![A-Za-z\\]){head}\s*\}}?{tail}")
+    first = pattern.search(text)
+    return first is not None and first.start() >= at
