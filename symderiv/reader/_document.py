@@ -109,6 +109,9 @@ class _Reader:
         math = [self.text[b.body_start : b.body_end] for b in scan.blocks]
         math += [self.text[m.body_start : m.body_end] for m in scan.inlines]
         self.ctx = replace(self.ctx, letters=ctxmod.lone_letters(math))
+        self.ctx = replace(
+            self.ctx, matrices=_shapes.defined_matrices(math, self.ctx.matrices, self.shape_of)
+        )
         case_directives = self.directives(scan)
         for inline in scan.inlines:
             self.context.extend(
@@ -583,6 +586,14 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def shape_of(self, value: str, matrices: frozenset[str]) -> str | None:
+        """The shape of a formula read with the given matrix names (``None``: a number, or not
+        read)."""
+        try:
+            return parse_math(value, ctx=replace(self.ctx, matrices=matrices)).shape
+        except ParseError:
+            return None
 
     def vector_of_function(self, lhs: sympy.Basic, rhs: sympy.Basic, a: _Expr, b: _Expr) -> None:
         """``s(\\mathbf x)_i := ...`` also gives the vector ``\\mathbf s`` (``s_i``) its entries:

@@ -8,6 +8,7 @@ Names are keyed as the parser spells them: ``B_1`` for ``B_1`` and ``B_{1}``, ``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 _NAME = r"(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{\s*)?(\\[A-Za-z]+|[A-Za-z])\s*\}?"
 _SUB = r"(?:\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9])))?"
@@ -17,9 +18,7 @@ _TRANSPOSED = re.compile(
     rf"(?<![a-z\\])(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{{\s*)?([A-Z])\s*\}}?{_SUB}"
     r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})(?![A-Za-z])"
 )
-_HADAMARD = re.compile(
-    rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])"
-)
+_HADAMARD = re.compile(rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])")
 _DIMS = re.compile(r"\\times|×|,")
 _LINE_START = re.compile(r"\\\\|\n|\$|\\begin\{[a-z*]+\}|\\\[")
 
@@ -45,7 +44,7 @@ def declared_shapes(text: str) -> dict[str, tuple[str, str]]:
         # NOTE: "C = BV \in R^{n x h}" states the shape of the value: of the names alone on
         # either end of the equation (C), never of the last factor (V).
         members = line.split("=")
-        for member in {members[0], members[-1]}:
+        for member in dict.fromkeys((members[0], members[-1])):
             bare = _BARE.match(member)
             if bare:
                 out[_key(bare.group(1), bare.group(2) or bare.group(3))] = (dims[0], dims[1])
@@ -71,12 +70,40 @@ def matrix_names(text: str) -> frozenset[str]:
     ['K', 'Q', 'W_2']
     """
     out = {k for k, dims in declared_shapes(text).items() if "1" not in dims}
-    out |= {_key(m.group(1), m.group(2) or m.group(3)) for m in _TRANSPOSED.finditer(text)}
-    # NOTE: the partner of a matrix in an element-wise product is a matrix (B_1 \odot B_4).
-    pairs = [
+    out |= {
+        _key(m.group(1), m.group(2) or m.group(3))
+        for m in _near(text, "^", _TRANSPOSED, before=40, after=20)
+    }
+    return _partners(out, hadamard_pairs(text))
+
+
+def hadamard_pairs(text: str) -> list[tuple[str, str]]:
+    """The names on both sides of an element-wise product (``B_1 \\odot B_4``)."""
+    return [
         (_key(m.group(1), m.group(2) or m.group(3)), _key(m.group(4), m.group(5) or m.group(6)))
-        for m in _HADAMARD.finditer(text)
+        for m in _near(text, "\\odot", _HADAMARD, before=40, after=40)
     ]
+
+
+def _near(
+    text: str, anchor: str, pattern: re.Pattern[str], *, before: int, after: int
+) -> list[re.Match[str]]:
+    """The matches of ``pattern`` around each ``anchor`` (a long document's prose is skipped,
+    not scanned by a pattern with look-behinds at every position)."""
+    out: list[re.Match[str]] = []
+    k = text.find(anchor)
+    while k >= 0:
+        lo = max(0, k - before)
+        out.extend(
+            m for m in pattern.finditer(text[lo : k + after]) if m.start() <= k - lo < m.end()
+        )
+        k = text.find(anchor, k + 1)
+    return out
+
+
+def _partners(names: set[str], pairs: list[tuple[str, str]]) -> frozenset[str]:
+    """NOTE: the partner of a matrix in an element-wise product is a matrix."""
+    out = set(names)
     for _ in range(len(pairs)):
         grown = {b for a, b in pairs if a in out} | {a for a, b in pairs if b in out}
         if grown <= out:
@@ -90,26 +117,66 @@ _STATED = re.compile(r"\s*\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?:\{[^{}]*\
 
 def introduced_name(member: str, text: str, at: int) -> bool:
     """``member`` (the right end of an equation, at offset ``at`` of ``text``) is a bare name
-    written there for the first time: ``B^T G = \\zeta_1 \\in \\mathbb{R}^{n \\times h}`` names
+    with a shape statement, written there for the first time: ``B^T G = \\zeta_1 \\in \\mathbb{R}^{n \\times h}`` names
     the value ``\\zeta_1``; nothing earlier could have given it a meaning to compare with.
 
     >>> t = r"$$a = b^2$$ $$x + y = \\zeta_1 \\in \\mathbb{R}^{n}$$"
     >>> introduced_name(r"\\zeta_1 \\in \\mathbb{R}^{n}", t, t.index("zeta") - 1)
     True
     >>> introduced_name("b", t, t.index("b^2"))
-    True
-    >>> introduced_name("b", t + " $$c = b$$", (t + " $$c = b$$").rindex("= b") + 2)
     False
     """
     body = _STATED.sub("", member)
+    if body == member:
+        return False  # NOTE: only a name given its shape there (a bare "= b" stays a claim)
     bare = _BARE.match(body)
     if not bare:
         return False
     name, sub = bare.group(1), bare.group(2) or bare.group(3)
     head = re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else "")
-    tail = rf"\s*_\s*(?:\{{\s*{re.escape(sub)}\s*\}}|{re.escape(sub)})(?![0-9A-Za-z])" if sub else (
-        r"(?!\s*_)"
+    tail = (
+        rf"\s*_\s*(?:\{{\s*{re.escape(sub)}\s*\}}|{re.escape(sub)})(?![0-9A-Za-z])"
+        if sub
+        else (r"(?!\s*_)")
     )
     pattern = re.compile(rf"(?<![A-Za-z\\]){head}\s*\}}?{tail}")
     first = pattern.search(text)
     return first is not None and first.start() >= at
+
+
+_PIECE = re.compile(r"\\\\|,|\n|&")
+_HEADED = re.compile(rf"^\s*{_NAME}{_SUB}\s*=(?!=)\s*(.+?)\s*$", re.DOTALL)
+
+
+def defined_matrices(
+    math: Iterable[str],
+    known: frozenset[str],
+    shape_of: Callable[[str, frozenset[str]], str | None],
+    *,
+    rounds: int = 4,
+) -> frozenset[str]:
+    """``known`` grown by the names defined as a matrix: ``Y = W X`` with ``W`` a matrix makes
+    ``Y`` one (``shape_of(value, matrices)`` reads a value with the given matrix names).
+
+    >>> shape = lambda v, m: "mat" if any(x in m for x in v.split()) else None
+    >>> sorted(defined_matrices(["Y = W X", "Z = Y + 1", "s = x"], frozenset({"W"}), shape))
+    ['W', 'Y', 'Z']
+    """
+    heads: list[tuple[str, str]] = []
+    for body in math:
+        for piece in _PIECE.split(body.replace("&=", "=")):
+            m = _HEADED.match(piece)
+            if m and "=" not in m.group(4):
+                heads.append((_key(m.group(1), m.group(2) or m.group(3)), m.group(4)))
+    pairs = [p for body in math for p in hadamard_pairs(body)]
+    out = set(known)
+    for _ in range(rounds):
+        grown = {
+            name
+            for name, value in heads
+            if name not in out and shape_of(value, frozenset(out)) == "mat"
+        }
+        if not grown:
+            break
+        out = set(_partners(out | grown, pairs))
+    return frozenset(out)

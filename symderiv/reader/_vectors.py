@@ -89,9 +89,12 @@ def gradient(var: Shaped, f: object) -> Shaped:
         UnsupportedNotationError: the Jacobian of a vector that is not element-wise in ``x``
             (``\\partial f_i/\\partial x_j`` or its transpose: the document does not say which).
     """
-    if var.kind == "mat" or var.name is None:
+    if var.name is None or (var.kind == "mat" and isinstance(f, Shaped)):
         raise ParseError("\\nabla with respect to something that is not a vector name")
     base = symbols.vector(var.name)
+    if var.kind == "mat":
+        assert isinstance(f, sympy.Basic)
+        return Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c]))
     if isinstance(f, Shaped):
         if f.kind == "mat" or not _elementwise_in(f, base):
             raise UnsupportedNotationError(
@@ -172,8 +175,10 @@ def mul(a: object, b: object) -> object:
         return a * b  # type: ignore[operator]
     if not isinstance(a, Shaped):
         assert isinstance(b, Shaped)
+        _scalar_factor(a, b)
         return elementwise(b, lambda e: a * e)
     if not isinstance(b, Shaped):
+        _scalar_factor(b, a)
         return elementwise(a, lambda e: e * b)
     depth = max(a.depth, b.depth) + 1
     k = _bound(max(a.depth, b.depth))
@@ -192,6 +197,24 @@ def mul(a: object, b: object) -> object:
                 "mat", lambda r, c: sympy.Sum(a.fn(r, k) * b.fn(k, c), (k, 1, n)), depth=depth
             )
     raise ParseError(f"a product of a {_shape(a)} and a {_shape(b)}")
+
+
+def _scalar_factor(x: object, m: Shaped) -> None:
+    """A capital beside a matrix (``W U``) may be a matrix the document never says is one:
+    read as a number it would be a guess.
+
+    Raises:
+        UnsupportedNotationError: ``x`` holds a capital name of unknown shape.
+    """
+    if m.kind != "mat" or not isinstance(x, sympy.Basic):
+        return
+    capitals = sorted(
+        s.name for s in x.free_symbols if isinstance(s, sympy.Symbol) and s.name[:1].isupper()
+    )
+    if capitals:
+        raise UnsupportedNotationError(
+            f"{capitals[0]} beside a matrix: a matrix or a number, the document does not say"
+        )
 
 
 def hadamard(a: object, b: object, *, divide: bool) -> object:

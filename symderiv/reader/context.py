@@ -368,11 +368,12 @@ def inline_definitions(
         if len(parts) < 2:
             continue
         try:
-            members = [
-                parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr for a, b in parts
-            ]
+            read = [parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx) for a, b in parts]
         except ParseError:
             continue
+        if len({p.shape for p in read}) > 1:
+            continue  # $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read
+        members = [p.expr for p in read]
         # NOTE: in "h_i = \\sum_k e^{a_k} = \\Sigma" the formula is the value; the bare names
         # around it (h_i, \\Sigma) are both names for it.
         formulas = [m for k, m in enumerate(members) if not _bare_name(m, target=k == 0)]

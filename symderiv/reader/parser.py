@@ -1887,6 +1887,10 @@ class _Parser:
                 if kt.kind != "num":
                     raise self.error("a derivative order that is not a number", kt)
                 k = int(kt.text)
+            if isinstance(v, _v.Shaped) and v.name is not None and k == 1 and order == 1:
+                if q.peek() is not None:
+                    raise self.error("a mixed derivative by a vector or matrix", u, unsupported=True)
+                return self.by_shaped(num, v, t)
             if not isinstance(v, sympy.Symbol | sympy.Indexed | AppliedUndef):
                 raise self.error("a derivative with respect to something that is not a variable", u)
             variables.extend([v] * k)
@@ -1920,6 +1924,30 @@ class _Parser:
                 {held: variables[0]}
             )
         return sympy.Derivative(f, *variables)
+
+    def by_shaped(self, num: list[Token], var: _v.Shaped, t: Token) -> sympy.Expr:
+        """``\\partial L / \\partial \\mathbf X``: the partial derivatives by the entries, shaped as
+        ``X`` (the gradient of a number); of a vector, the diagonal Jacobian of an element-wise
+        function (both layouts agree), else not read."""
+        if num:
+            f = self.sub_expr(num, t)
+        else:
+            if self.peek() is None:
+                raise self.error("a derivative operator without an operand", t)
+            f = self.term()
+        if isinstance(f, _v.Shaped):
+            return cast(sympy.Expr, _v.gradient(var, f))
+        if any(all(i.is_Integer for i in e.indices) for e in f.atoms(sympy.Indexed)):
+            # NOTE: \partial Y_1 / \partial W with Y_1 read as an entry of Y: Y_1 may well be a
+            # matrix the document never says is one; its derivative by W is not read.
+            raise self.error(
+                "a derivative of a numbered name by a matrix or vector", t, unsupported=True
+            )
+        assert var.name is not None
+        base = _vector(var.name)
+        if var.kind == "mat":
+            return cast(sympy.Expr, _v.Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c])))
+        return cast(sympy.Expr, _v.Shaped(var.kind, lambda r: sympy.Derivative(f, base[r])))
 
     def partial(self, t: Token) -> sympy.Expr:
         if self.at_sym("_"):

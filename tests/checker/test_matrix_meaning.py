@@ -24,6 +24,10 @@ P, F, U, D, X, V = (
 _SOFTMAX = "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 _CE = "$$L = -\\sum_i y_i \\log p_i$$\n\n"
 #: a function of the whole vector, defined entry by entry; its letter also names its value
+#: a chain of matrix products, stated in the prose; W is transposed somewhere, so a matrix
+_PRODUCTS = (
+    "With $A = W U$ and $E = A \\odot M$, where $W^\\top$ and $U^\\top$ are transposes:\n\n"
+)
 _FUNCTION = "$$q(\\mathbf u)_a = \\frac{e^{u_a}}{\\sum_b e^{u_b}}$$\n\n"
 
 
@@ -79,6 +83,27 @@ NEVER_ACCEPTED = [
     pytest.param(
         "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$\\mathbf g = W$$\n\n$$g_i = W_{ii}$$\n",
         id="a-vector-is-never-defined-as-a-matrix",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial U} = W \\frac{\\partial L}{\\partial A}$$\n",
+        id="backprop-through-a-product-needs-the-transpose",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
+        id="backprop-to-the-left-factor-needs-the-transpose",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial E}$$\n",
+        id="backprop-through-a-hadamard-product-keeps-its-factor",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = L \\frac{\\partial L}{\\partial E} "
+        "\\odot M$$\n",
+        id="the-loss-itself-is-not-modelled-by-its-gradient",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial^2 L}{\\partial A^2} = 0$$\n",
+        id="a-second-derivative-of-the-loss-is-not-modelled",
     ),
 ]
 
@@ -142,6 +167,30 @@ MEANING = [
         "$$u = a + b$$\n\n$$a - u = \\omega_2 \\in \\mathbb{R}^{n}$$\n\n$$\\omega_2 = -b$$\n",
         [D, D, P],
         id="a-name-introduced-at-the-end-of-an-equation",
+    ),
+    pytest.param(
+        _PRODUCTS
+        + "$$\\frac{\\partial L}{\\partial U} = W^\\top \\frac{\\partial L}{\\partial A}$$\n\n"
+        + "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U^\\top$$\n\n"
+        + "$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial E} \\odot M$$\n",
+        [P, P, P],
+        id="backprop-through-defined-matrix-products",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial U} = W \\frac{\\partial L}{\\partial A}$$\n",
+        [F],
+        id="backprop-without-the-transpose-is-false",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial L}{\\partial U} = W^\\top \\frac{\\partial L}{\\partial A}$$\n",
+        [X],
+        id="an-unknown-link-between-the-matrices-is-not-guessed",
+    ),
+    pytest.param(
+        "With $A = W U$, where $W^\\top$ is a transpose:\n\n"
+        "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
+        [X],
+        id="a-capital-beside-a-matrix-has-no-guessed-shape",
     ),
     pytest.param(
         "$$\\mathbf g = W \\mathbf{1} \\in \\mathbb{R}^{n \\times 1}$$\n\n"

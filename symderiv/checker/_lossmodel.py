@@ -1,0 +1,104 @@
+"""An undefined loss differentiated along a chain of defined quantities (backpropagation notes):
+``\\partial L / \\partial X_1 = W^T \\partial L / \\partial Y_1`` with ``Y_1 = W X_1`` defined.
+
+``L`` is read as a function of the most downstream quantity ``Z`` the step differentiates it by,
+``L = \\sum_{ab} G_{ab} Z_{ab}`` with ``G`` (its gradient) an unknown of its own.  A first-order
+identity in the derivatives of ``L`` holds for every such ``L`` exactly when it holds for every
+``G``: at a point, the gradient of any ``L`` of ``Z`` is some ``G``, and a linear ``L`` has every
+gradient.  So the model decides the step both ways, for every ``L`` that reaches the variables
+only through ``Z`` (what a backpropagation step written with ``\\partial L / \\partial Z`` means).
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from symderiv import symbols
+from symderiv.checker import _symbolic
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+
+def loss_definition(
+    lhs: sympy.Basic, rhs: sympy.Basic, definitions: Definitions
+) -> tuple[sympy.Basic, sympy.Basic, str] | None:
+    """``(L, value, note)``: the undefined loss of the step as a linear function of the one
+    quantity all others it is differentiated by lead to; ``None`` when there is no such loss
+    or no such quantity."""
+    defined = {_symbolic.name_of(_head(t)) for t, _ in definitions}
+    # NOTE: the undefined names differentiated as such stay unknown functions while the
+    # definitions are substituted (∂L/∂Y_1 is not 0 because L is not written in Y_1).
+    dependent = _symbolic.dependent_names([lhs, rhs, *(v for _, v in definitions)])
+    dependent = frozenset(dependent - defined)
+    sides = [
+        _symbolic.substitute_definitions(e, definitions, dependent=dependent) for e in (lhs, rhs)
+    ]
+    derivatives = [d for e in sides for d in e.atoms(sympy.Derivative)]
+    losses = {
+        d.expr
+        for d in derivatives
+        if isinstance(d.expr, sympy.Symbol)
+        and not d.expr.is_integer
+        and d.expr.name not in defined
+    }
+    if len(losses) != 1:
+        return None
+    (loss,) = losses
+    mine = [d for d in derivatives if d.expr == loss]
+    if any(len(d.variable_count) != 1 or d.variable_count[0][1] != 1 for d in mine):
+        return None  # a second derivative of L is not decided by its gradient
+    if any(e.has(loss) for e in _without(sides, mine)):
+        return None  # L itself (not only its derivatives) in the step
+    wrt: dict[str, sympy.Basic] = {}
+    for d in mine:
+        v = d.variables[0]
+        if not isinstance(v, (sympy.Symbol, sympy.Indexed)):
+            return None
+        wrt.setdefault(_symbolic.name_of(v), v)
+    sinks = [z for z in wrt if all(o == z or _upstream(o, z, definitions) for o in wrt)]
+    if len(sinks) != 1 or sinks[0] not in defined:
+        return None
+    z = sinks[0]
+    example = wrt[z]
+    grad = symbols.vector(f"dL_d{z}")
+    if isinstance(example, sympy.Indexed):
+        base = example.base
+        bound = [_symbolic.fresh(f"z{k}") for k in range(len(example.indices))]
+        term = grad[tuple(bound)] * base[tuple(bound)]
+        value: sympy.Basic = sympy.Sum(term, *[(b, 1, symbols.n) for b in bound])
+    else:
+        value = grad[1] * example
+    note = (
+        f"read {loss} as a function of {z} alone (its gradient {grad.label} an unknown): "
+        f"the step holds for every such {loss} exactly when it holds for every gradient"
+    )
+    return loss, value, note
+
+
+def _head(t: sympy.Basic) -> sympy.Basic:
+    return t.base if isinstance(t, sympy.Indexed) else t
+
+
+def _without(sides: list[sympy.Basic], ders: list[sympy.Derivative]) -> list[sympy.Basic]:
+    holders = {d: sympy.Dummy("dL") for d in ders}
+    return [e.xreplace(holders) for e in sides]
+
+
+def _upstream(name: str, of: str, definitions: Definitions) -> bool:
+    """``name`` enters the definition of ``of`` (through other definitions)."""
+    values = [v for t, v in definitions if _symbolic.name_of(_head(t)) == of]
+    if not values:
+        return False
+    seen: set[str] = set()
+    todo = [n for v in values for n in _symbolic.names_in(v)]
+    while todo:
+        n = todo.pop()
+        if n == name:
+            return True
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(
+            m for t, v in definitions if _symbolic.name_of(_head(t)) == n for m in _symbolic.names_in(v)
+        )
+    return False
