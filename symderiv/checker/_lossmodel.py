@@ -75,6 +75,21 @@ def loss_definition(
     return loss, value, note
 
 
+def closed_definitions(definitions: Definitions) -> Definitions:
+    """The definitions whose value has no free index its target does not have.
+
+    NOTE: ``W = Q K^T / d_k`` read with ``d_k`` an entry of ``d`` leaves ``k`` free in the value
+    of ``W_{ij}``; substituted under a product's sum over ``k`` it would be captured.  Such a
+    definition is not used here: ``W`` stays an unknown matrix.
+    """
+    out = []
+    for t, v in definitions:
+        own = set(t.indices) if isinstance(t, sympy.Indexed) else set()
+        if _symbolic.free_indices(v) <= own:
+            out.append((t, v))
+    return tuple(out)
+
+
 def _head(t: sympy.Basic) -> sympy.Basic:
     return t.base if isinstance(t, sympy.Indexed) else t
 

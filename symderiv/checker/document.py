@@ -614,6 +614,7 @@ def _through_loss(
     """A step in the derivatives of an undefined loss, judged with the loss a function of the
     most downstream quantity it is differentiated by (:mod:`._lossmodel`)."""
     assert step.lhs is not None and step.rhs is not None
+    definitions = _lossmodel.closed_definitions(definitions)
     model = _lossmodel.loss_definition(step.lhs, step.rhs, definitions)
     if model is None:
         return None

@@ -199,6 +199,24 @@ def mul(a: object, b: object) -> object:
     raise ParseError(f"a product of a {_shape(a)} and a {_shape(b)}")
 
 
+def _partner(x: object, m: object) -> object:
+    """A capital name in an element-wise operation with a matrix (``\\mathbf Y \\odot \\mathbf S``,
+    ``\\frac{\\mathbf Y}{\\mathbf S}``) has its partner's shape: the operation needs it."""
+    if not isinstance(m, Shaped) or m.kind != "mat" or not isinstance(x, sympy.Expr):
+        return x
+    capitals = [
+        c for c in x.free_symbols if isinstance(c, sympy.Symbol) and c.name[:1].isupper()
+    ]
+    if len(capitals) != 1:
+        return x
+    (c,) = capitals
+    k, rest = x.as_independent(c, as_Add=False)
+    if rest != c:
+        return x
+    named = matrix(c.name)
+    return named if k == 1 else elementwise(named, lambda e: k * e)
+
+
 def _scalar_factor(x: object, m: Shaped) -> None:
     """A capital beside a matrix (``W U``) may be a matrix the document never says is one:
     read as a number it would be a guess.
@@ -210,6 +228,10 @@ def _scalar_factor(x: object, m: Shaped) -> None:
         return
     capitals = sorted(
         s.name for s in x.free_symbols if isinstance(s, sympy.Symbol) and s.name[:1].isupper()
+    ) + sorted(
+        str(t)
+        for t in x.atoms(sympy.Indexed)
+        if str(t.base.label)[:1].isupper() and all(i.is_Integer for i in t.indices)
     )
     if capitals:
         raise UnsupportedNotationError(
@@ -219,6 +241,7 @@ def _scalar_factor(x: object, m: Shaped) -> None:
 
 def hadamard(a: object, b: object, *, divide: bool) -> object:
     """``\\odot`` / ``\\oslash``: entry by entry."""
+    a, b = _partner(a, b), _partner(b, a)
     if not isinstance(a, Shaped) or not isinstance(b, Shaped):
         return a / b if divide else a * b  # type: ignore[operator]
     a, b = _fit(a, b)
@@ -238,8 +261,10 @@ def div(a: object, b: object) -> object:
     """``a / b``; a vector over a vector (``\\frac{\\mathbf y}{\\mathbf s}``) and a number over a
     vector are element-wise, as vector notation means."""
     if isinstance(b, Shaped):
+        a = _partner(a, b)
         if isinstance(a, Shaped):
             return hadamard(a, b, divide=True)
+        _scalar_factor(a, b)
         return elementwise(b, lambda e: a / e)
     if isinstance(a, Shaped):
         return elementwise(a, lambda e: e / b)

@@ -1176,7 +1176,7 @@ class _Parser:
         if sample is not None:
             value = self.sampled(name, t, sub_toks, sub_at, sample)
         else:
-            value = self.named(name, t, sub_toks, sub_at)
+            value = self.named(name, t, sub_toks, sub_at, powered=bool(sup))
         for op, e in sup:
             value = self.make_pow(value, e, op)
         return value
@@ -1189,7 +1189,10 @@ class _Parser:
         sub_at: Token,
         *,
         applied: bool = False,
+        powered: bool = False,
     ) -> sympy.Expr:
+        # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
+        call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
@@ -1199,9 +1202,9 @@ class _Parser:
                 if idx is not None and len(idx) == 2:
                     return sympy.KroneckerDelta(idx[0], idx[1])
             key = _matrix_key(name, sub_toks)
-            if key in self.ctx.matrices and not self.at_sym("("):
+            if key in self.ctx.matrices and not call:
                 return _v.matrix(key)  # B_1, declared or used as a matrix: a name of its own
-            if key in self.ctx.columns and not self.at_sym("("):
+            if key in self.ctx.columns and not call:
                 return _v.vector(key)  # \\zeta_4 \\in \\mathbb{R}^{n \\times 1}: a column
             idx = self.indices(sub_toks, sub_at)
             if idx is None:
@@ -1223,11 +1226,11 @@ class _Parser:
             return self.undefined_call(name, t, idx)
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
-        if name in self.ctx.columns and not self.at_sym("("):
+        if name in self.ctx.columns and not call:
             return _v.vector(name)
         if t.bold and len(name) == 1 and name.islower():
             return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
-        if name in self.ctx.matrices and not self.at_sym("("):
+        if name in self.ctx.matrices and not call:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
         if name.startswith("J_") and sub_toks is not None and self.at_sym("("):
             jac = self.jacobian(sub_toks, sub_at)

@@ -105,6 +105,14 @@ NEVER_ACCEPTED = [
         _PRODUCTS + "$$\\frac{\\partial^2 L}{\\partial A^2} = 0$$\n",
         id="a-second-derivative-of-the-loss-is-not-modelled",
     ),
+    pytest.param(
+        "$$S^\\top S = G$$\n\n$$\\frac{\\mathbf Y}{\\mathbf S} = \\mathbf Y \\odot \\mathbf S$$\n",
+        id="an-element-wise-quotient-of-matrices-is-no-product",
+    ),
+    pytest.param(
+        "$$X^\\top (\\mathbf a - \\mathbf b) = X \\mathbf a - X^\\top \\mathbf b$$\n",
+        id="a-transposed-matrix-before-parentheses",
+    ),
 ]
 
 
@@ -175,6 +183,17 @@ MEANING = [
         + "$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial E} \\odot M$$\n",
         [P, P, P],
         id="backprop-through-defined-matrix-products",
+    ),
+    pytest.param(
+        "$$S^\\top S = G$$\n\n$$-\\frac{1}{m} \\mathbf Y \\odot \\frac{1}{\\mathbf S} "
+        "= -\\frac{1}{m} \\frac{\\mathbf Y}{\\mathbf S}$$\n",
+        [X, P],
+        id="a-capital-in-an-element-wise-operation-with-a-matrix-is-one",
+    ),
+    pytest.param(
+        "$$X^\\top (\\mathbf a - \\mathbf b) = X^\\top \\mathbf a - X^\\top \\mathbf b$$\n",
+        [P],
+        id="parentheses-after-a-transpose-are-a-factor",
     ),
     pytest.param(
         _PRODUCTS + "$$\\frac{\\partial L}{\\partial U} = W \\frac{\\partial L}{\\partial A}$$\n",
