@@ -44,6 +44,10 @@ def loss_definition(
     if len(losses) != 1:
         return None
     (loss,) = losses
+    # NOTE: a side without a derivative of L (∂L/∂X = 2X) holds for some L and not for others:
+    # only a step that relates derivatives of L to each other is decided by the model.
+    if not all(any(d.expr == loss for d in e.atoms(sympy.Derivative)) for e in sides):
+        return None
     mine = [d for d in derivatives if d.expr == loss]
     if any(len(d.variable_count) != 1 or d.variable_count[0][1] != 1 for d in mine):
         return None  # a second derivative of L is not decided by its gradient

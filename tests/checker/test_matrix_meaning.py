@@ -206,6 +206,11 @@ MEANING = [
         id="an-unknown-link-between-the-matrices-is-not-guessed",
     ),
     pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = 2 A$$\n",
+        [U],
+        id="a-gradient-against-a-formula-depends-on-the-loss",
+    ),
+    pytest.param(
         "With $A = W U$, where $W^\\top$ is a transpose:\n\n"
         "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
         [X],
