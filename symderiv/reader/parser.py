@@ -1266,15 +1266,14 @@ class _Parser:
     def shape_statement_follows(self) -> bool:
         """``\\in \\mathbb{R}^{n \\times h}`` ending the formula: a statement of its shape."""
         rest = self.toks[self.pos :]
-        return (
-            len(rest) >= 2
-            and rest[0].kind == "cmd"
-            and rest[0].text == "in"
-            and rest[1].kind == "word"
-            and rest[1].text == "R"
-            and (len(rest) == 2 or (_is_sym(rest[2], ("^",)) and len(rest) in (4, 5) or (
-                _is_sym(rest[2], ("^",)) and _is_sym(rest[3], ("{",)) and _is_sym(rest[-1], ("}",))
-            )))
+        if len(rest) < 2 or not (rest[0].kind == "cmd" and rest[0].text == "in"):
+            return False
+        if not (rest[1].kind == "word" and rest[1].text == "R"):
+            return False
+        power = rest[2:]
+        return not power or (
+            _is_sym(power[0], ("^",))
+            and (len(power) == 2 or (_is_sym(power[1], ("{",)) and _is_sym(power[-1], ("}",))))
         )
 
     def jacobian(self, sub_toks: list[Token], sub_at: Token) -> sympy.Expr | None:
@@ -1679,9 +1678,11 @@ class _Parser:
         except ParseError as err:
             first = err
         self.pos = start
-        if not isinstance(first, ParseError) and not self.starts_primary(self.toks[first[1]] if first[1] < len(self.toks) else None):
-            self.pos = first[1]
-            return cast(sympy.Expr, first[0])
+        if not isinstance(first, ParseError):
+            after = self.toks[first[1]] if first[1] < len(self.toks) else None
+            if not self.starts_primary(after):
+                self.pos = first[1]
+                return cast(sympy.Expr, first[0])
         whole: tuple[object, int] | ParseError
         try:
             f = self.factor()
