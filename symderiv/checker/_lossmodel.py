@@ -37,13 +37,20 @@ def loss_definition(
     losses = {
         d.expr
         for d in derivatives
-        if isinstance(d.expr, sympy.Symbol)
-        and not d.expr.is_integer
-        and d.expr.name not in defined
+        if isinstance(d.expr, sympy.Symbol) and not d.expr.is_integer and d.expr.name not in defined
     }
     if len(losses) != 1:
         return None
     (loss,) = losses
+    # NOTE: the model's sum runs over 1..n, the range of the document's matrices; a step whose
+    # sums run over another range (a batch of m) is not read with it.
+    if any(
+        hi != symbols.n or lo != 1
+        for e in sides
+        for sm in e.atoms(sympy.Sum)
+        for _, lo, hi in sm.limits
+    ):
+        return None
     # NOTE: a side without a derivative of L (∂L/∂X = 2X) holds for some L and not for others:
     # only a step that relates derivatives of L to each other is decided by the model.
     if not all(any(d.expr == loss for d in e.atoms(sympy.Derivative)) for e in sides):
@@ -118,6 +125,9 @@ def _upstream(name: str, of: str, definitions: Definitions) -> bool:
             continue
         seen.add(n)
         todo.extend(
-            m for t, v in definitions if _symbolic.name_of(_head(t)) == n for m in _symbolic.names_in(v)
+            m
+            for t, v in definitions
+            if _symbolic.name_of(_head(t)) == n
+            for m in _symbolic.names_in(v)
         )
     return False

@@ -90,8 +90,7 @@ class _Reader:
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
-            matrices=ctxmod.matrix_names(text) | _shapes.matrix_names(text),
-            columns=_shapes.column_names(text),
+            matrices=ctxmod.matrix_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
@@ -109,9 +108,16 @@ class _Reader:
         math = [self.text[b.body_start : b.body_end] for b in scan.blocks]
         math += [self.text[m.body_start : m.body_end] for m in scan.inlines]
         self.ctx = replace(self.ctx, letters=ctxmod.lone_letters(math))
-        self.ctx = replace(
-            self.ctx, matrices=_shapes.defined_matrices(math, self.ctx.matrices, self.shape_of)
+        # NOTE: shapes are learned from the math alone (a "K^T" in prose or code says nothing).
+        clean = [m for m in math if not _shapes.BINARY.search(m)]
+        joined = "\n".join(clean)
+        mats, cols = _shapes.defined_shapes(
+            clean,
+            self.ctx.matrices | _shapes.matrix_names(joined),
+            _shapes.column_names(joined),
+            self.shape_of,
         )
+        self.ctx = replace(self.ctx, matrices=mats, columns=cols)
         case_directives = self.directives(scan)
         for inline in scan.inlines:
             self.context.extend(
@@ -587,11 +593,14 @@ class _Reader:
             warnings=tuple(warnings),
         )
 
-    def shape_of(self, value: str, matrices: frozenset[str]) -> str | None:
-        """The shape of a formula read with the given matrix names (``None``: a number, or not
-        read)."""
+    def shape_of(
+        self, value: str, matrices: frozenset[str], columns: frozenset[str]
+    ) -> str | None:
+        """The shape of a formula read with the given matrix and column names (``None``: a
+        number, or not read)."""
         try:
-            return parse_math(value, ctx=replace(self.ctx, matrices=matrices)).shape
+            ctx = replace(self.ctx, matrices=matrices, columns=columns)
+            return parse_math(value, ctx=ctx).shape
         except ParseError:
             return None
 

@@ -19,8 +19,19 @@ _TRANSPOSED = re.compile(
     r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})(?![A-Za-z])"
 )
 _HADAMARD = re.compile(rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])")
+#: Control characters and the replacement character: binary data, never a formula to learn from.
+BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _DIMS = re.compile(r"\\times|×|,")
 _LINE_START = re.compile(r"\\\\|\n|\$|\\begin\{[a-z*]+\}|\\\[")
+
+
+def is_bare_name(text: str) -> bool:
+    """``B_4``, ``\\mathbf{x}``, ``\\zeta_{1}``: one name as written, nothing else.
+
+    >>> is_bare_name(r"B_{4}"), is_bare_name(r"B_3 \\mathbf{1}^T")
+    (True, False)
+    """
+    return _BARE.match(text) is not None
 
 
 def _key(name: str, sub: str | None) -> str:
@@ -148,19 +159,22 @@ _PIECE = re.compile(r"\\\\|,|\n|&")
 _HEADED = re.compile(rf"^\s*{_NAME}{_SUB}\s*=(?!=)\s*(.+?)\s*$", re.DOTALL)
 
 
-def defined_matrices(
+def defined_shapes(
     math: Iterable[str],
-    known: frozenset[str],
-    shape_of: Callable[[str, frozenset[str]], str | None],
+    matrices: frozenset[str],
+    columns: frozenset[str],
+    shape_of: Callable[[str, frozenset[str], frozenset[str]], str | None],
     *,
     rounds: int = 4,
-) -> frozenset[str]:
-    """``known`` grown by the names defined as a matrix: ``Y = W X`` with ``W`` a matrix makes
-    ``Y`` one (``shape_of(value, matrices)`` reads a value with the given matrix names).
+) -> tuple[frozenset[str], frozenset[str]]:
+    """``(matrices, columns)`` grown by the names defined as one: ``Y = W X`` with ``W`` a matrix
+    makes ``Y`` a matrix, ``g = W \\mathbf{1}`` makes ``g`` a column (``shape_of(value, matrices,
+    columns)`` reads a value with the given names).
 
-    >>> shape = lambda v, m: "mat" if any(x in m for x in v.split()) else None
-    >>> sorted(defined_matrices(["Y = W X", "Z = Y + 1", "s = x"], frozenset({"W"}), shape))
-    ['W', 'Y', 'Z']
+    >>> shape = lambda v, m, c: "mat" if any(x in m for x in v.split()) else None
+    >>> m, c = defined_shapes(["Y = W X", "Z = Y + 1", "s = x"], frozenset({"W"}), frozenset(), shape)
+    >>> sorted(m), sorted(c)
+    (['W', 'Y', 'Z'], [])
     """
     heads: list[tuple[str, str]] = []
     for body in math:
@@ -169,14 +183,17 @@ def defined_matrices(
             if m and "=" not in m.group(4):
                 heads.append((_key(m.group(1), m.group(2) or m.group(3)), m.group(4)))
     pairs = [p for body in math for p in hadamard_pairs(body)]
-    out = set(known)
+    mats, cols = set(matrices), set(columns)
     for _ in range(rounds):
-        grown = {
-            name
+        shapes = {
+            name: shape_of(value, frozenset(mats), frozenset(cols))
             for name, value in heads
-            if name not in out and shape_of(value, frozenset(out)) == "mat"
+            if name not in mats and name not in cols
         }
-        if not grown:
+        grown = {name for name, shape in shapes.items() if shape == "mat"}
+        new_cols = {name for name, shape in shapes.items() if shape == "col"}
+        if not grown and not new_cols:
             break
-        out = set(_partners(out | grown, pairs))
-    return frozenset(out)
+        mats = set(_partners(mats | grown, pairs))
+        cols |= new_cols - mats
+    return frozenset(mats), frozenset(cols)

@@ -5,7 +5,7 @@ index form: a vector is its entry ``v_i``, a matrix its entry ``M_{ij}``, produc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -44,6 +44,17 @@ def is_shaped(e: object) -> bool:
 
 def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
+
+
+def _past(e: object, s: Shaped) -> Shaped:
+    """``s`` with a depth past the contraction names ``e`` uses freely: ``\\frac{1}{d_k} A
+    \\mathbf 1`` contracts over another letter than ``k``, which stays free."""
+    if not isinstance(e, sympy.Basic):
+        return s
+    used = [_BOUND.index(x.name) for x in e.free_symbols if getattr(x, "name", None) in _BOUND]
+    if not used or max(used) < s.depth:
+        return s
+    return replace(s, depth=max(used) + 1)
 
 
 def vector(name: str, *, row: bool = False) -> Shaped:
@@ -94,7 +105,7 @@ def gradient(var: Shaped, f: object) -> Shaped:
     base = symbols.vector(var.name)
     if var.kind == "mat":
         assert isinstance(f, sympy.Basic)
-        return Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c]))
+        return _past(f, Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c])))
     if isinstance(f, Shaped):
         if f.kind == "mat" or not _elementwise_in(f, base):
             raise UnsupportedNotationError(
@@ -102,7 +113,7 @@ def gradient(var: Shaped, f: object) -> Shaped:
             )
         return jacobian(var, f)
     assert isinstance(f, sympy.Basic)
-    return Shaped(var.kind, lambda r: sympy.Derivative(f, base[r]))
+    return _past(f, Shaped(var.kind, lambda r: sympy.Derivative(f, base[r])))
 
 
 def jacobian(var: Shaped, f: object) -> Shaped:
@@ -116,7 +127,7 @@ def jacobian(var: Shaped, f: object) -> Shaped:
             raise UnsupportedNotationError("the Jacobian of a matrix is not read")
         return Shaped("mat", lambda r, c: sympy.Derivative(f.fn(r), base[c]), depth=f.depth)
     assert isinstance(f, sympy.Basic)
-    return Shaped("row", lambda r: sympy.Derivative(f, base[r]))
+    return _past(f, Shaped("row", lambda r: sympy.Derivative(f, base[r])))
 
 
 def _elementwise_in(f: Shaped, base: sympy.IndexedBase) -> bool:
@@ -176,10 +187,10 @@ def mul(a: object, b: object) -> object:
     if not isinstance(a, Shaped):
         assert isinstance(b, Shaped)
         _scalar_factor(a, b)
-        return elementwise(b, lambda e: a * e)
+        return _past(a, elementwise(b, lambda e: a * e))
     if not isinstance(b, Shaped):
         _scalar_factor(b, a)
-        return elementwise(a, lambda e: e * b)
+        return _past(b, elementwise(a, lambda e: e * b))
     depth = max(a.depth, b.depth) + 1
     k = _bound(max(a.depth, b.depth))
     n = symbols.n
@@ -214,7 +225,7 @@ def _partner(x: object, m: object) -> object:
     if rest != c:
         return x
     named = matrix(c.name)
-    return named if k == 1 else elementwise(named, lambda e: k * e)
+    return named if k == 1 else _past(k, elementwise(named, lambda e: k * e))
 
 
 def _scalar_factor(x: object, m: Shaped) -> None:
@@ -265,9 +276,9 @@ def div(a: object, b: object) -> object:
         if isinstance(a, Shaped):
             return hadamard(a, b, divide=True)
         _scalar_factor(a, b)
-        return elementwise(b, lambda e: a / e)
+        return _past(a, elementwise(b, lambda e: a / e))
     if isinstance(a, Shaped):
-        return elementwise(a, lambda e: e / b)
+        return _past(b, elementwise(a, lambda e: e / b))
     return a / b  # type: ignore[operator]
 
 

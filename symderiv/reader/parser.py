@@ -647,6 +647,10 @@ class _Parser:
         if _v.is_shaped(b):
             if isinstance(e, _Transpose):
                 return _v.transpose(b)
+            if e == -1 and isinstance(b, _v.Shaped) and b.kind != "mat":
+                # NOTE: a vector has no inverse: v^{-1} is its element-wise reciprocal
+                # (a matrix's A^{-1} is its inverse, which is not read).
+                return _v.elementwise(b, lambda x: 1 / x)
             raise self.error("a power of a vector", tok, unsupported=True)
         if isinstance(e, _Transpose):
             if isinstance(b, sympy.MatrixBase):
@@ -1947,11 +1951,7 @@ class _Parser:
             raise self.error(
                 "a derivative of a numbered name by a matrix or vector", t, unsupported=True
             )
-        assert var.name is not None
-        base = _vector(var.name)
-        if var.kind == "mat":
-            return cast(sympy.Expr, _v.Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c])))
-        return cast(sympy.Expr, _v.Shaped(var.kind, lambda r: sympy.Derivative(f, base[r])))
+        return cast(sympy.Expr, _v.gradient(var, f))
 
     def partial(self, t: Token) -> sympy.Expr:
         if self.at_sym("_"):

@@ -106,6 +106,16 @@ NEVER_ACCEPTED = [
         id="a-second-derivative-of-the-loss-is-not-modelled",
     ),
     pytest.param(
+        "Here $R = e^{A}$, $r = R\\mathbf{1}$, $c = r^{-1}$ and $P = c \\mathbf{1}^T$, with $A^T$ "
+        "a transpose.\n\n$$R \\odot (r^{-1} \\mathbf{1}^T) = R \\odot r \\mathbf{1}^T$$\n",
+        id="a-vector-to-the-minus-one-is-its-reciprocal",
+    ),
+    pytest.param(
+        "$$V = \\frac{A}{d_k} \\in \\mathbb{R}^{n \\times n}$$\n\n"
+        "$$V \\mathbf{1} = \\frac{1}{d_k} A^\\top \\mathbf{1}$$\n",
+        id="a-definition-with-a-free-index-is-not-captured-by-a-sum",
+    ),
+    pytest.param(
         "$$S^\\top S = G$$\n\n$$\\frac{\\mathbf Y}{\\mathbf S} = \\mathbf Y \\odot \\mathbf S$$\n",
         id="an-element-wise-quotient-of-matrices-is-no-product",
     ),
@@ -189,6 +199,20 @@ MEANING = [
         "= -\\frac{1}{m} \\frac{\\mathbf Y}{\\mathbf S}$$\n",
         [X, P],
         id="a-capital-in-an-element-wise-operation-with-a-matrix-is-one",
+    ),
+    pytest.param(
+        "Here $R = e^{A}$, $r = R\\mathbf{1}$, $c = r^{-1}$ and $P = c \\mathbf{1}^T$, with $A^T$ "
+        "a transpose.\n\n$$R \\odot (r^{-1} \\mathbf{1}^T) = R \\odot (c \\mathbf{1}^T) "
+        "= R \\odot P$$\n",
+        [P, P],
+        id="shapes-learned-from-definitions-in-the-prose",
+    ),
+    pytest.param(
+        "With $A^\\top$ the transpose of $A$:\n\n"
+        "$$V = \\frac{A}{d_k} \\in \\mathbb{R}^{n \\times n}$$\n\n"
+        "$$V \\mathbf{1} = \\frac{1}{d_k} A \\mathbf{1}$$\n",
+        [D, P],
+        id="a-value-with-a-free-index-under-a-product",
     ),
     pytest.param(
         "$$X^\\top (\\mathbf a - \\mathbf b) = X^\\top \\mathbf a - X^\\top \\mathbf b$$\n",
