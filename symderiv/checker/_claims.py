@@ -110,6 +110,13 @@ def numeric_claim(
 ) -> StepResult | None:
     """A number (or vector of numbers) claimed for the left side, judged against its digits."""
     assert step.lhs is not None and step.rhs is not None
+    # NOTE: ∂q_c/∂q with q_c undefined is no number: what is differentiated as a name stays
+    # an unknown function (never a constant whose derivative is 0).
+    defined = {_symbolic.kind_of(t) for t, _ in definitions}
+    if any(
+        _symbolic.kind_of(h) not in defined for h in _symbolic.dependent_heads([step.lhs])
+    ):
+        return None
     expr = _symbolic.substitute_definitions(step.lhs, definitions)
     base = _log_base(d)
     if base is not None:

@@ -298,6 +298,34 @@ def names_in(e: sympy.Basic) -> set[str]:
     return _names_in(e)
 
 
+def kind_of(e: sympy.Basic) -> str:
+    """``p[]`` for a vector (or its entry), ``p`` for the scalar: two names, never one."""
+    if isinstance(e, (sympy.Indexed, sympy.IndexedBase)):
+        return f"{name_of(e)}[]"
+    return name_of(e)
+
+
+def undefined_kinds(
+    names: Iterable[str], exprs: Iterable[sympy.Basic], defined: set[str]
+) -> set[str]:
+    """The names whose use in ``exprs`` is of a kind (scalar, vector) that is not defined.
+
+    NOTE: G[q] := ... defines the entries of G; the scalar G of ∂G/∂z stays undefined.  A
+    name not written in ``exprs`` counts as defined when any kind of it is.
+    """
+    uses: dict[str, set[str]] = {}
+    for e in exprs:
+        for a in e.atoms(sympy.Indexed, sympy.Symbol):
+            uses.setdefault(name_of(a), set()).add(kind_of(a))
+    plain = {k.removesuffix("[]") for k in defined}
+    out = set()
+    for name in names:
+        kinds = uses.get(name)
+        if (kinds is None and name not in plain) or (kinds and not kinds <= defined):
+            out.add(name)
+    return out
+
+
 def _names_in(e: sympy.Basic) -> set[str]:
     """Names an expression depends on: indexed bases and plain real symbols."""
     out = {str(t.base.label) for t in e.atoms(sympy.Indexed)}
@@ -306,6 +334,19 @@ def _names_in(e: sympy.Basic) -> set[str]:
         if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels:
             out.add(s.name)
     return out
+
+
+def _differentiated_names(d: sympy.Derivative) -> set[str]:
+    """Names in a derivative's function other than what it is taken by, kinds apart.
+
+    NOTE: ``q_c`` by the scalar ``q`` is another name (an entry is not the scalar of its
+    letter); ``x_i`` by ``x_j`` is the same vector.
+    """
+    wrt = {kind_of(v) for v in d.variables}
+    kinds = {kind_of(t.base) for t in d.expr.atoms(sympy.Indexed)} | {
+        n for n in _names_in(d.expr) if n not in {str(t.base.label) for t in d.expr.atoms(sympy.Indexed)}
+    }
+    return {k.removesuffix("[]") for k in kinds - wrt}
 
 
 def _wrt_names(d: sympy.Derivative) -> set[str]:
@@ -318,15 +359,23 @@ def dependent_names(exprs: Iterable[sympy.Basic]) -> frozenset[str]:
     A name merely inside a differentiated expression (``y`` in ``∂/∂x_i Σ_j y_j log p_j``)
     is a constant, as usual in calculus.
     """
-    out: set[str] = set()
+    return frozenset(name_of(head) for head in dependent_heads(exprs))
+
+
+def dependent_heads(exprs: Iterable[sympy.Basic]) -> list[sympy.Basic]:
+    """What is differentiated as a name (``z`` of ``∂z/∂w``, ``p[j]`` of ``∂p_j/∂x_i``)."""
+    out: list[sympy.Basic] = []
     for e in exprs:
         for d in e.atoms(sympy.Derivative):
             head = d.expr
             # NOTE: ∂z/∂w makes z a function of w, even where z is itself a variable
-            # (∂L/∂z); ∂x_i/∂x_j says nothing of the kind.
-            if isinstance(head, (sympy.Indexed, sympy.Symbol)) and name_of(head) not in _wrt_names(d):
-                out.add(name_of(head))
-    return frozenset(out)
+            # (∂L/∂z); ∂x_i/∂x_j says nothing of the kind, but ∂q_c/∂q (an entry by the
+            # scalar of the same letter) does.
+            if isinstance(head, (sympy.Indexed, sympy.Symbol)) and kind_of(head) not in {
+                kind_of(v) for v in d.variables
+            }:
+                out.append(head)
+    return out
 
 
 def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.Basic:
@@ -334,7 +383,7 @@ def evaluate_derivatives(expr: sympy.Basic, dependent: frozenset[str]) -> sympy.
 
     def take(d: sympy.Derivative) -> sympy.Basic:
         try:
-            if (_names_in(d.expr) - _wrt_names(d)) & dependent:
+            if _differentiated_names(d) & dependent:
                 return _chain_rule(d, dependent)
             return sympy.diff(fresh_bound(d.expr), *d.variable_count)
         except IndexException:

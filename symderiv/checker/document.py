@@ -395,13 +395,31 @@ def _document_unknowns(d: Derivation) -> Names:
     that a derivative or a limit is taken by, is a variable of the document's identities.
     """
     sides = [(s.lhs, s.rhs) for s in d.steps if s.is_parsed and s.lhs is not None]
-    defined = {
-        _symbolic.name_of(_head(s.lhs))
+    own = [
+        s
         for s in d.steps
         if s.is_definition and s.lhs is not None and _symbolic.defines_every_entry(s.lhs)
-    }
+    ]
+    # NOTE: G(q) := ... and G(y, p) := ... define G of arguments; the bare G of ∂G/∂z means
+    # one of them only where _bare_names says which, and is otherwise an unknown function,
+    # never a constant whose derivative is 0.
+    calls = [
+        _Record(float(pos), s.lhs, s.rhs)
+        for pos, s in enumerate(own)
+        if isinstance(s.lhs, AppliedUndef) and s.rhs is not None
+    ]
+    # NOTE: G[q] := ... (a capital applied to a letter reads as an entry) defines the entries
+    # of G, not the scalar G of ∂G/∂z: the two are told apart by their kind.
+    defined_kinds = {
+        _symbolic.kind_of(_head(s.lhs)) for s in own if not isinstance(s.lhs, AppliedUndef)
+    } | {str(r.target) for r in _bare_names(calls, _indexed_names(d))}
+    defined = {k.removesuffix("[]") for k in defined_kinds}
     everything = [e for pair in sides for e in pair if e is not None]
-    functions = _symbolic.dependent_names(everything) - defined
+    functions = {
+        _symbolic.name_of(head)
+        for head in _symbolic.dependent_heads(everything)
+        if _symbolic.kind_of(head) not in defined_kinds
+    }
     variables: set[str] = set()
     for lhs, rhs in sides:
         if lhs is None or rhs is None:

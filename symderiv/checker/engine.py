@@ -241,8 +241,10 @@ def prepare(
     defs = tuple((t, _apply_log_base(v, log_base)) for t, v in definitions)
     lhs, rhs = _apply_log_base(lhs, log_base), _apply_log_base(rhs, log_base)
     lhs, rhs = _with_parameters(lhs, rhs, defs)
-    heads = {S.name_of(t) for t, _ in defs if S.defines_every_entry(t)}
-    dependent = (S.dependent_names([lhs, rhs]) | unknowns.functions) - heads
+    heads = {S.kind_of(t) for t, _ in defs if S.defines_every_entry(t)}
+    dependent = frozenset(
+        S.undefined_kinds(S.dependent_names([lhs, rhs]) | unknowns.functions, (lhs, rhs), heads)
+    )
     logit_names = {
         str(
             S._heads(v).label if isinstance(v, sympy.Indexed) else C._ENTRY.sub(r"\g<base>", str(v))
@@ -1022,6 +1024,57 @@ def _maybe_conditional(
     return result
 
 
+def _listed_against_entry(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    unknowns: Names,
+) -> StepResult:
+    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry.
+
+    NOTE: the entry side's one free index runs over the listed entries from 1 (or from 0);
+    which start the author meant is a guess, so a reading that holds decides the step and
+    none holding leaves it undetermined, never false.
+    """
+    listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
+    free = sorted(S.free_indices(entry), key=str)
+    if min(listed.shape) != 1 or len(free) != 1:
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "shape",
+            detail="one side is a matrix and the other is not: the step is not compared",
+        )
+    results = []
+    for start in (1, 0):
+        column = sympy.ImmutableMatrix(
+            [entry.xreplace({free[0]: sympy.Integer(start + m)}) for m in range(len(listed))]
+        )
+        pair = (listed.reshape(len(listed), 1), column)
+        if listed is rhs:
+            pair = pair[::-1]
+        result = _check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns)
+        result = dataclasses.replace(
+            result,
+            detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
+            "entry by entry",
+        )
+        if result.verdict.accepts:
+            return result
+        results.append(result)
+    if all(r.verdict is Verdict.FALSE for r in results):
+        return results[0]  # false whichever entry the listing starts at
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "shape",
+        detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
+        f"{free[0]} starts decides the step",
+    )
+
+
 def _check_matrix(
     lhs: sympy.Basic,
     rhs: sympy.Basic,
@@ -1033,9 +1086,13 @@ def _check_matrix(
     unknowns: Names = NO_NAMES,
 ) -> StepResult:
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
-        return StepResult(
-            Verdict.FALSE, "shape", detail="one side is a matrix and the other is not"
+        return _listed_against_entry(
+            lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns
         )
+    if lhs.shape == rhs.shape[::-1] and min(lhs.shape) == 1:
+        # NOTE: a row written for a column (or back): notes rarely keep the orientation,
+        # and the entries are what the step claims; compared in the column's layout.
+        lhs, rhs = lhs.reshape(len(lhs), 1), rhs.reshape(len(rhs), 1)
     if lhs.shape != rhs.shape:
         return StepResult(
             Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}"

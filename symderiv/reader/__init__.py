@@ -68,6 +68,7 @@ def parse_formula(latex: str) -> sympy.Expr:
         distributions=_context.distribution_names(latex),
         rv=_context.random_variables(latex),
         vectors=_context.vector_names(latex),
+        paired=_context.paired_names(latex),
         functions=_context.function_names(latex) - _context.distribution_names(latex),
         letters=_context.lone_letters([latex]),
         entry_functions=_context.entry_functions(latex),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -78,6 +79,8 @@ class _Reader:
         self.predefined: frozenset[str] = frozenset()
         self.general: frozenset[str] | None = None  # vectors defined anywhere (second pass)
         self.defined: set[str] = set()
+        self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
+        self.case_defined: set[str] = set()  # defined in a case of the data only
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
         self.assumptions: list[Assumption] = []
@@ -91,6 +94,7 @@ class _Reader:
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
             matrices=ctxmod.matrix_names(text),
+            paired=ctxmod.paired_names(text),
             functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
@@ -517,6 +521,39 @@ class _Reader:
             introduced = rel == "=" and _shapes.introduced_name(rhs.text, self.text, rhs.a)
             if introduced:
                 lhs_e, rhs_e = rhs_e, lhs_e
+            if (
+                first
+                and rel in ("=", ":=")
+                and isinstance(lhs_e, sympy.Pow)
+                and lhs_e.exp == 2
+                and isinstance(lhs_e.base, sympy.Symbol)
+                and not isinstance(lhs_e.base, sympy.Dummy)
+                and lhs_e.base.name not in self.defined
+                and not _numeric(rhs_e)
+                and not isinstance(rhs_e, sympy.MatrixBase)
+            ):
+                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: it
+                # defines \sigma_B as its non-negative root, and the report says so.
+                warnings.append(
+                    f"read as the definition of {lhs_e.base} as the non-negative root of the "
+                    "right side"
+                )
+                lhs_e, rhs_e = lhs_e.base, sympy.sqrt(rhs_e)
+            named = _named_entries(rhs_e)
+            if (
+                rel == "="
+                and named is not None
+                and isinstance(lhs_e, sympy.MatrixBase)
+                and lhs_e.shape == rhs_e.shape
+                and f"{named}[]" not in self.defined
+                and not any(u.base == named for u in lhs_e.atoms(sympy.Indexed))
+            ):
+                # NOTE: (e^{z_1}/Σ, e^{z_2}/Σ) = (a_1, a_2): a vector of formulas equal to the
+                # entries of a name the document has not defined names them, read right to
+                # left; the report says so.
+                lhs_e, rhs_e = named, lhs_e
+                warnings.append(f"read right to left: the step names the entries of {named}")
+                restate = True
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
@@ -530,6 +567,17 @@ class _Reader:
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
+                if any(c.kind == "data_case" for c in conds):
+                    self.case_defined.add(key)  # p_t = p "if y = 1": holds in that case only
+                if (
+                    isinstance(lhs_e, sympy.Symbol)
+                    and not restate  # y = e^x \iff ...: a rule's own y, local to the rule
+                    and rhs.parsed is not None
+                    and rhs.parsed.shape is None
+                    and not isinstance(rhs_e, sympy.MatrixBase)
+                    and not rhs_e.atoms(sympy.Indexed, sympy.IndexedBase)
+                ):
+                    self.scalars.add(key)
                 std = standard_form(lhs_e, self.rules)
                 if std is not None:
                     self.context.append(
@@ -735,7 +783,8 @@ class _Reader:
 
 _ARROWS = re.compile(
     r"\\(?:leftrightharpoons|rightleftharpoons|Leftrightarrow|iff|Rightarrow|implies"
-    r"|Longrightarrow|Longleftrightarrow)(?![A-Za-z])"
+    r"|Longrightarrow|Longleftrightarrow|rightarrow|longrightarrow|mapsto|longmapsto|to)"
+    r"(?![A-Za-z])"
 )
 
 
@@ -789,6 +838,40 @@ def _shape_misfit(lhs: _Expr, rhs: _Expr) -> bool:
 
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
+
+
+def _summed_names(d: Derivation) -> set[str]:
+    """Names whose entries a sum runs over (``p`` of ``Σ_i y_i log p_i``)."""
+    out: set[str] = set()
+    for step in d.steps:
+        for side in (step.lhs, step.rhs):
+            if side is None:
+                continue
+            for total in side.atoms(sympy.Sum):
+                bound = {lim[0] for lim in total.limits}
+                out.update(
+                    str(t.base.label)
+                    for t in total.function.atoms(sympy.Indexed)
+                    if bound & set(t.indices)
+                )
+    return out
+
+
+def _named_entries(e: sympy.Basic) -> sympy.IndexedBase | None:
+    """The vector whose consecutive entries a column or row lists: ``(a_1, a_2, a_3)``."""
+    if not isinstance(e, sympy.MatrixBase) or min(e.shape) != 1 or len(e) < 2:
+        return None
+    items = list(e)
+    if not all(
+        isinstance(u, sympy.Indexed) and len(u.indices) == 1 and u.indices[0].is_Integer
+        for u in items
+    ):
+        return None
+    base = items[0].base
+    start = int(items[0].indices[0])
+    if any(u.base != base or int(u.indices[0]) != start + m for m, u in enumerate(items)):
+        return None
+    return cast(sympy.IndexedBase, base)
 
 
 def _numeric(e: sympy.Basic) -> bool:
@@ -849,7 +932,16 @@ def read_document(
     standard_keys = {r.key for r in rules}
     later = frozenset(k for k in first.defined if k in standard_keys)
     entries = {k for k in first.defined if _ENTRY_KEY.fullmatch(k)}
-    if not later and not first.functions and not entries:
+    # NOTE: p = 1/(1 + e^{-z}) makes p a scalar: p_t is then a name of its own (where the
+    # document defines no vector p), read so on the second pass.
+    scalars = frozenset(
+        k
+        for k in first.scalars
+        if k in first.ctx.vectors
+        and f"{k}[]" not in first.defined - first.case_defined
+        and k not in _summed_names(d)  # Σ_i y_i log p_i: p is a vector there
+    )
+    if not later and not first.functions and not entries and not scalars:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -859,4 +951,5 @@ def read_document(
     second.functions = dict(first.functions)
     # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
     second.general = frozenset(k for k in first.defined if k.endswith("[]"))
+    second.ctx = replace(second.ctx, scalars=scalars)
     return second.read()

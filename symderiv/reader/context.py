@@ -279,6 +279,23 @@ def function_names(text: str) -> frozenset[str]:
 _MATRIX_ENTRY = re.compile(r"(?<![A-Za-z\\])([A-Z])_\{\s*[a-z]\s*,?\s*[a-z]\s*\}")
 
 
+_TWO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_\{\s*[a-z]\s*,?\s*[a-z]\s*\}")
+_ONE_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:\{\s*[a-z]\s*\}|[a-z](?![a-z]))")
+
+
+def paired_names(text: str) -> frozenset[str]:
+    """Letters the document writes with two indices (``v_{kj}``) and never with one.
+
+    Their two-digit subscripts are two indices: ``v_{00}`` is entry (0, 0), not entry 0.
+
+    >>> sorted(paired_names(r"$$a_k = \\sum_j v_{kj} z_j$$ $$a_0 = v_{00} z_0$$"))
+    ['v']
+    """
+    return frozenset(m.group(1) for m in _TWO_INDEX.finditer(text)) - frozenset(
+        m.group(1) for m in _ONE_INDEX.finditer(text)
+    )
+
+
 def matrix_names(text: str) -> frozenset[str]:
     """Capitals the document writes with two indices (``J_{ij}``): matrices when bare.
 

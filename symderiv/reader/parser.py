@@ -163,6 +163,11 @@ class ParseContext:
     columns: frozenset[str] = frozenset()
     #: the document's bold vectors are rows (``\\mathbf y \\log \\mathbf s^\\top`` a number)
     rows: bool = False
+    #: Letters written with two indices and never one (``v_{kj}``): ``v_{00}`` is entry (0, 0).
+    paired: frozenset[str] = frozenset()
+    #: Letters the document defines as scalars (``p = 1/(1 + e^{-z})``): ``p_t`` is then a
+    #: name of its own, never an entry of ``p``.
+    scalars: frozenset[str] = frozenset()
     #: Names the document defines as functions (``f(x) = ...`` heading a chain, ``f'(x)``):
     #: written with parentheses they are applied, never multiplied.
     functions: frozenset[str] = frozenset()
@@ -505,13 +510,28 @@ class _Parser:
         head, tail = terms[:at], terms[at:]
         if not head or len(tail) != 1 or any(_v.is_shaped(u) for u in terms):
             raise self.error("terms left out with '...' in a pattern that is not read", t)
-        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound)
-        last = tail[0].xreplace(
+        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound), and
+        # \sigma(A_C) of an entry function is its entry call at C
+        def at_count(label: str) -> tuple[str, sympy.Symbol] | None:
+            m = re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", label)
+            if m is None:
+                return None
+            return m.group(1), symbols.n if m.group(2) == "n" else symbols.count(m.group(2))
+
+        calls: dict[sympy.Basic, sympy.Basic] = {}
+        for call in tail[0].atoms(AppliedUndef):
+            name = type(call).__name__
+            if name in self.ctx.entry_functions and len(call.args) == 1:
+                arg = call.args[0]
+                label = arg.label.name if isinstance(arg, sympy.IndexedBase) else str(arg)
+                if (hit := at_count(label)) is not None:
+                    calls[call] = sympy.Function(name)(self.vector_base(hit[0]), hit[1])
+        last = tail[0].xreplace(calls)
+        last = last.xreplace(
             {
-                u: self.vector_base(m.group(1))[symbols.n if m.group(2) == "n" else symbols.count(m.group(2))]
-                for u in tail[0].free_symbols
-                if isinstance(u, sympy.Symbol)
-                and (m := re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", u.name)) is not None
+                u: self.vector_base(hit[0])[hit[1]]
+                for u in last.free_symbols
+                if isinstance(u, sympy.Symbol) and (hit := at_count(u.name)) is not None
             }
         )
         k = sympy.Dummy("k", integer=True)
@@ -1211,6 +1231,19 @@ class _Parser:
             if key in self.ctx.columns and not call:
                 return _v.vector(key)  # \\zeta_4 \\in \\mathbb{R}^{n \\times 1}: a column
             idx = self.indices(sub_toks, sub_at)
+            if (
+                idx is not None
+                and name in self.ctx.paired
+                and len(sub_toks) == 1
+                and sub_toks[0].kind == "num"
+                and len(sub_toks[0].text) == 2
+            ):
+                idx = [sympy.Integer(int(c)) for c in sub_toks[0].text]  # v_{00}: entry (0, 0)
+            if idx is not None and name in self.ctx.scalars and not self.index_mode:
+                suffix = "".join(
+                    u.text for u in sub_toks if u.kind in ("word", "name", "cmd", "num")
+                )
+                return self.bare(f"{name}_{suffix}")  # p_t where p is a scalar: a name
             if idx is None:
                 suffix = "".join(u.text for u in sub_toks if u.kind in ("word", "name", "cmd"))
                 name = f"{name}_{suffix}"
@@ -1650,6 +1683,11 @@ class _Parser:
             # NOTE: \hat{y} is another quantity than y: a name of its own, never dropped.
             self.pos += 1
             toks, _at = self.group_tokens()
+            if len(toks) > 2 and _is_sym(toks[1], ("_",)):
+                # NOTE: \hat{y_1} is \hat{y}_1: the accent is on the letter, the subscript
+                # names the entry (a superscript inside stays unread: \hat{x^2} is ambiguous)
+                self.toks[self.pos : self.pos] = toks[1:]
+                toks = toks[:1]
             if len(toks) != 1 or not (
                 (toks[0].kind == "word" and len(toks[0].text) == 1)
                 or (toks[0].kind == "cmd" and toks[0].text in GREEK)

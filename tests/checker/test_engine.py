@@ -172,8 +172,15 @@ def test_equal_oracle():
 
 
 def test_shape_mismatch_is_false():
-    r = check_equal(sympy.ImmutableMatrix([1, 2]), sympy.ImmutableMatrix([[1, 2]]))
+    r = check_equal(sympy.ImmutableMatrix([1, 2]), sympy.ImmutableMatrix([1, 2, 3]))
     assert r.verdict is Verdict.FALSE
+
+
+def test_a_row_and_a_column_are_compared_entry_by_entry():
+    # notes rarely keep the orientation of a vector: the entries are the claim
+    column, row = sympy.ImmutableMatrix([1, 2]), sympy.ImmutableMatrix([[1, 2]])
+    assert check_equal(column, row).verdict is Verdict.PROVED
+    assert check_equal(column, sympy.ImmutableMatrix([[2, 1]])).verdict is Verdict.FALSE
 
 
 t_, u_ = sympy.Symbol("t", real=True), sympy.Symbol("u", real=True)

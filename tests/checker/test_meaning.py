@@ -56,6 +56,30 @@ NEVER_ACCEPTED = [
         id="an-undefined-loss-by-two-variables",
     ),
     pytest.param(
+        "$$\\begin{bmatrix} a_1 + y_1 & a_2 - y_2 \\end{bmatrix} = \\mathbf{a} - \\mathbf{y}$$\n",
+        id="a-listed-vector-is-compared-entry-by-entry",
+    ),
+    pytest.param(
+        "$$G(q) = -(1 - q)^{2} \\log(q)$$\n\n$$p = \\frac{1}{1 + e^{-z}}$$\n\n"
+        "$$G(y, p) = -y (1 - p)^2 \\log(p)$$\n\n"
+        "$$\\frac{\\partial G}{\\partial z} = 2 \\frac{\\partial G}{\\partial q} "
+        "\\frac{\\partial q}{\\partial p} \\frac{\\partial p}{\\partial z}$$\n",
+        id="a-name-defined-only-of-arguments-is-no-constant-when-written-bare",
+    ),
+    pytest.param(
+        "$$q = \\frac{1}{1 + e^{-z}}$$\n\n$$\\frac{\\partial q_c}{\\partial q} = 0$$\n",
+        id="a-subscripted-letter-is-no-constant-of-the-scalar-letter",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial q_c}{\\partial q} = 0$$\n",
+        id="an-entry-is-no-constant-of-the-scalar-of-its-letter",
+    ),
+    pytest.param(
+        "$$q_i = u_i^2$$\n\n"
+        "$$\\begin{pmatrix} u_1 \\\\ u_2 \\end{pmatrix} = \\begin{pmatrix} q_1 \\\\ q_2 \\end{pmatrix}$$\n",
+        id="a-defined-name-is-never-renamed-by-a-listing",
+    ),
+    pytest.param(
         "$$\\frac{\\partial H}{\\partial A_i} = - \\sum_{k=1}^{C} Y_k "
         "\\frac{\\partial \\log(\\sigma(A_k))}{\\partial A_i} = -Y_i(- \\sigma(A_i))$$\n\n"
         "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n",
@@ -254,6 +278,62 @@ MEANING = [
         "\\frac{\\partial L}{\\partial y_{bj}} \\frac{x_{bj}}{r_j}$$\n",
         [D, Verdict.VERIFIED, F],
         id="the-chain-rule-through-the-entries-of-a-named-matrix",
+    ),
+    pytest.param(
+        "$$g(u_k) = \\frac{e^{u_k}}{\\sum_{j=1}^{K} e^{u_j}}$$\n\n"
+        "$$\\sum_{k=1}^{K} t_k g(u_k) = t_1 g(u_1) + t_2 g(u_2) + \\dots + t_K g(u_K)$$\n\n"
+        "$$\\sum_{k=1}^{K} t_k g(u_k)^2 = t_1 g(u_1) + t_2 g(u_2) + \\dots + t_K g(u_K)$$\n",
+        [D, P, F],
+        id="elided-terms-of-an-entry-function-end-at-the-count",
+    ),
+    pytest.param(
+        "$$\\begin{pmatrix} \\frac{e^{u_1}}{e^{u_1}+e^{u_2}} \\\\ \\frac{e^{u_2}}{e^{u_1}+e^{u_2}} "
+        "\\end{pmatrix} = \\begin{pmatrix} q_1 \\\\ q_2 \\end{pmatrix}$$\n\n"
+        "$$\\frac{\\partial q_1}{\\partial u_2} = -q_1 q_2$$\n\n"
+        "$$\\frac{\\partial q_1}{\\partial u_2} = q_1 q_2$$\n",
+        [D, P, F],
+        id="formulas-equal-to-the-entries-of-a-new-name-name-them",
+    ),
+    pytest.param(
+        "$$\\begin{pmatrix} u_1 \\\\ u_2 \\end{pmatrix} \\mapsto \\begin{pmatrix} "
+        "\\frac{e^{u_1}}{e^{u_1}+e^{u_2}} \\\\ \\frac{e^{u_2}}{e^{u_1}+e^{u_2}} \\end{pmatrix} "
+        "= \\begin{pmatrix} q_1 \\\\ q_2 \\end{pmatrix} "
+        "= \\begin{pmatrix} \\hat{r_1} \\\\ \\hat{r_2} \\end{pmatrix}$$\n\n"
+        "$$\\hat r_1 + \\hat r_2 = 1$$\n\n$$\\hat r_1 = q_2$$\n",
+        [D, D, P, F],
+        id="a-map-written-with-an-arrow-then-named-twice",
+    ),
+    pytest.param(
+        "$$q_i = u_i^2$$\n\n"
+        "$$\\begin{pmatrix} \\frac{e^{u_1}}{e^{u_1}+e^{u_2}} \\\\ \\frac{e^{u_2}}{e^{u_1}+e^{u_2}} "
+        "\\end{pmatrix} = \\begin{pmatrix} q_1 \\\\ q_2 \\end{pmatrix}$$\n",
+        [D, F],
+        id="entries-of-a-defined-name-are-a-claim-not-a-name",
+    ),
+    pytest.param(
+        "$$\\begin{bmatrix} a_1 - y_1 & a_2 - y_2 & a_3 - y_3 \\end{bmatrix} "
+        "= \\mathbf{a} - \\mathbf{y}$$\n\n"
+        "$$\\begin{bmatrix} a_1 + y_1 & a_2 - y_2 & a_3 - y_3 \\end{bmatrix} "
+        "= \\mathbf{a} - \\mathbf{y}$$\n\n"
+        "$$\\begin{bmatrix} a_1 \\\\ a_2 \\end{bmatrix} = \\begin{bmatrix} a_1 & a_2 \\end{bmatrix}$$\n",
+        [P, F, P],
+        id="a-listed-vector-against-a-vector-compares-entries-in-any-orientation",
+    ),
+    pytest.param(
+        "$$q = \\frac{1}{1 + e^{-z}}$$\n\n"
+        "$$q_c = \\begin{cases} q & \\text{if } y = 1 \\\\ 1 - q & \\text{otherwise} \\end{cases}$$\n\n"
+        "$$\\frac{\\partial q_c}{\\partial q} = 1$$\n\n$$\\frac{dq}{dz} = q(1 - q)$$\n",
+        [D, U, U, U, P],
+        id="a-subscript-on-a-letter-defined-as-a-scalar-names-another-quantity",
+    ),
+    pytest.param(
+        "$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n\n"
+        "$$\\sigma^2 = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n\n"
+        "$$\\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}} = "
+        "\\left(\\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2 + \\epsilon\\right)^{-1/2}$$\n\n"
+        "$$\\sigma = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n",
+        [D, D, P, F],
+        id="a-square-heading-a-definition-names-a-variance",
     ),
 ]
 

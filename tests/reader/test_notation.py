@@ -139,6 +139,30 @@ def test_sample_index(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
 
 
+# -- accents ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param("\\hat{y_1}", symbols.vector("\\hat{y}")[1], id="subscript-inside"),
+        pytest.param("\\hat{y}_1", symbols.vector("\\hat{y}")[1], id="subscript-outside"),
+        pytest.param("\\bar{x_{ij}}", symbols.vector("\\bar{x}")[i, j], id="two-indices-inside"),
+        pytest.param(
+            "\\tilde{\\theta_k}", symbols.vector("\\tilde{\\theta}")[k], id="greek-inside"
+        ),
+    ],
+)
+def test_an_accent_is_on_the_letter_and_the_subscript_names_the_entry(
+    latex: str, expected: sympy.Basic
+) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize("latex", ["\\hat{x^2}", "\\hat{y_1}_2", "\\hat{ab}"])
+def test_an_accent_over_more_than_a_letter_and_its_subscript_is_not_read(latex: str) -> None:
+    with pytest.raises(ParseError):
+        read(latex)
+
+
 def test_sample_index_in_a_function() -> None:
     e = read("h_\\theta(x^{(i)})")
     assert e == sympy.Function("h_theta")(symbols.vector("x^{(\\cdot)}")[i])
@@ -585,3 +609,57 @@ def test_a_bold_subscript_names_a_vector_not_an_index() -> None:
     # J_{x}(s): the Jacobian of s by the vector x, read as its entry (i, j)
     assert read("\\mathbf J_{\\mathbf x}(\\mathbf s)") == sympy.Derivative(symbols.vector("s")[i], x[j])
     assert read("\\mathbf{x_i}") == x[i]
+
+
+# -- two-digit subscripts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            "$$a_k = \\sum_j v_{kj} z_j$$\n\n$$b = v_{01}$$\n",
+            symbols.vector("v")[0, 1],
+            id="a-letter-written-with-two-indices",
+        ),
+        pytest.param(
+            "$$a = \\sum_j v_j z_j$$\n\n$$b = v_{01}$$\n",
+            symbols.vector("v")[1],
+            id="a-letter-written-with-one-index",
+        ),
+        pytest.param(
+            "$$a_k = v_{kj} + v_j$$\n\n$$b = v_{12}$$\n",
+            symbols.vector("v")[12],
+            id="a-letter-written-with-one-and-two-indices",
+        ),
+    ],
+)
+def test_a_two_digit_subscript_is_two_indices_where_the_letter_has_two(
+    doc: str, expected: sympy.Basic
+) -> None:
+    assert rhs_of(doc) == expected
+
+
+# -- a letter defined as a scalar --------------------------------------------------------------
+def test_a_subscript_on_a_letter_defined_as_a_scalar_names_another_quantity() -> None:
+    doc = "$$p = \\frac{1}{1 + e^{-z}}$$\n\n$$u = p_t (1 - p)$$\n"
+    assert rhs_of(doc) == symbols.scalar("p_t") * (1 - symbols.scalar("p"))
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(
+            "$$p = \\frac{1}{1 + e^{-z}}$$\n\n$$L = -\\sum_i y_i \\log p_i$$\n\n$$u = p_t$$\n",
+            id="its-entries-summed-over",
+        ),
+        pytest.param(
+            "$$p = e^{x} \\iff \\frac{dp}{dx} = e^{x}$$\n\n$$u = p_t$$\n",
+            id="a-rule-s-own-letter",
+        ),
+    ],
+)
+def test_a_letter_defined_as_a_scalar_keeps_its_entries_where_they_are_used_as_such(
+    doc: str,
+) -> None:
+    assert rhs_of(doc) == symbols.vector("p")[symbols.index("t")]
