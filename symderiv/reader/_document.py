@@ -81,6 +81,7 @@ class _Reader:
         self.defined: set[str] = set()
         self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
         self.case_defined: set[str] = set()  # defined in a case of the data only
+        self.domains: frozenset[str] = frozenset()  # variables the prose before a block ranges
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
         self.assumptions: list[Assumption] = []
@@ -245,6 +246,9 @@ class _Reader:
             self.block_problem(block, f"display block longer than {MAX_BLOCK_CHARS} characters")
             return None
         base = block.body_start
+        # NOTE: "and for $y \in \{0, 1\}$:" before a block states the domain its formulas
+        # are written for: a function stated again there is defined anew, not compared.
+        self.domains = frozenset(m.group(1) for m in _PROSE_DOMAIN.finditer(between))
         work = Work(self.text[block.body_start : block.body_end])
         rows = split_rows(work, 0, len(work.text))
         only_blank = between.strip() == ""
@@ -557,6 +561,18 @@ class _Reader:
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
+            if (
+                first
+                and key is not None
+                and key in self.defined
+                and isinstance(lhs_e, AppliedUndef)
+                and {str(a) for a in lhs_e.args} & self.domains
+            ):
+                warnings.append(
+                    f"stated for another domain of {', '.join(sorted(self.domains))}: "
+                    "a new definition"
+                )
+                restate = True
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
@@ -836,6 +852,7 @@ def _shape_misfit(lhs: _Expr, rhs: _Expr) -> bool:
     return a.shape != b.shape and "mat" in (a.shape, b.shape)
 
 
+_PROSE_DOMAIN = re.compile(r"\$\s*([A-Za-z])\s*\\in\s*(?:\\\{|\\mathbb|\\left\\\{|\[)")
 _ENTRY_KEY = re.compile(r".+\[[0-9,]+\]")
 _DATA_CASE = re.compile(r"=|<|>|\\neq|\\ne\b|\\le|\\ge|\\in\b")
 

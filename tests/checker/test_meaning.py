@@ -335,6 +335,19 @@ MEANING = [
         [D, D, P, F],
         id="a-square-heading-a-definition-names-a-variance",
     ),
+    pytest.param(
+        "For $y \\in \\{-1, 1\\}$:\n\n"
+        "$$L(y, p) = -\\frac{y + 1}{2} \\log p - \\frac{1 - y}{2} \\log(1 - p)$$\n\n"
+        "and for $y \\in \\{0, 1\\}$:\n\n$$L(y, p) = -y \\log p - (1 - y) \\log(1 - p)$$\n",
+        [D, D],
+        id="a-function-stated-for-another-domain-is-defined-anew",
+    ),
+    pytest.param(
+        "$$L(y, p) = -\\frac{y + 1}{2} \\log p - \\frac{1 - y}{2} \\log(1 - p)$$\n\n"
+        "and again:\n\n$$L(y, p) = -y \\log p - (1 - y) \\log(1 - p)$$\n",
+        [D, F],
+        id="a-function-stated-again-without-a-new-domain-is-a-claim",
+    ),
 ]
 
 

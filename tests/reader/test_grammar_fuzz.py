@@ -23,7 +23,8 @@ from symderiv.errors import ParseError
 from symderiv.reader import parse_formula, read_latex, read_markdown
 
 EXAMPLES = int(os.environ.get("SYMDERIV_FUZZ_EXAMPLES", "25"))
-#: Seconds one input may take to read (generous: CI machines are shared).
+#: CPU seconds one input may take to read: the reader's own work, which a shared machine's
+#: load does not stretch (wall time under a load of 15 did, with nothing wrong in the reader).
 TIME_BOUND_S = 10.0
 
 LETTERS = st.sampled_from(list("abcfghpqstuwxyzLJE"))
@@ -269,9 +270,9 @@ FUZZ = settings(
 @given(documents())
 def test_documents_read_without_a_traceback(doc: str) -> None:
     for reader in (read_markdown, read_latex):
-        start = time.monotonic()
+        start = time.process_time()
         d = reader(doc)
-        assert time.monotonic() - start < TIME_BOUND_S
+        assert time.process_time() - start < TIME_BOUND_S
         for s in d.steps:
             assert s.is_parsed or (s.problem and s.problem_span is not None), s
 
@@ -285,9 +286,9 @@ def test_documents_read_without_a_traceback(doc: str) -> None:
 @example("\\begin{bmatrix} a \\\\ \\exp(a, a) \\end{bmatrix}")  # a matrix inside a matrix
 @given(damaged_formulas())
 def test_formulas_read_or_raise_a_parse_error(latex: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()
     try:
         parse_formula(latex)
     except ParseError:
         pass
-    assert time.monotonic() - start < TIME_BOUND_S
+    assert time.process_time() - start < TIME_BOUND_S
