@@ -60,17 +60,19 @@ def loss_definition(
         return None  # a second derivative of L is not decided by its gradient
     if any(e.has(loss) for e in _without(sides, mine)):
         return None  # L itself (not only its derivatives) in the step
-    wrt: dict[str, sympy.Basic] = {}
+    wrt: dict[tuple[str, str], sympy.Basic] = {}
     for d in mine:
         v = d.variables[0]
         if not isinstance(v, (sympy.Symbol, sympy.Indexed)):
             return None
-        wrt.setdefault(_symbolic.name_of(v), v)
-    sinks = [z for z in wrt if all(o == z or _upstream(o, z, definitions) for o in wrt)]
-    if len(sinks) != 1 or sinks[0] not in defined:
+        wrt.setdefault(_key(v), v)
+    sinks = [
+        z for z in wrt if all(o == z or _upstream(wrt[o], wrt[z], definitions) for o in wrt)
+    ]
+    if len(sinks) != 1 or not any(_key(t) == sinks[0] for t, _ in definitions):
         return None
-    z = sinks[0]
-    example = wrt[z]
+    example = wrt[sinks[0]]
+    z = _symbolic.name_of(example)
     grad = symbols.vector(f"dL_d{z}")
     if isinstance(example, sympy.Indexed):
         base = example.base
@@ -110,24 +112,40 @@ def _without(sides: list[sympy.Basic], ders: list[sympy.Derivative]) -> list[sym
     return [e.xreplace(holders) for e in sides]
 
 
-def _upstream(name: str, of: str, definitions: Definitions) -> bool:
-    """``name`` enters the definition of ``of`` (through other definitions)."""
-    values = [v for t, v in definitions if _symbolic.name_of(_head(t)) == of]
+def _key(e: sympy.Basic) -> tuple[str, str]:
+    """A name with its kind: the vector ``x`` (``x_i``) and the number ``x`` are two names."""
+    if isinstance(e, sympy.Indexed):
+        return ("entries", str(e.base.label))
+    return ("number", _symbolic.name_of(e))
+
+
+def _mentioned(value: sympy.Basic) -> set[tuple[str, str]]:
+    entries = value.atoms(sympy.Indexed)
+    labels = {t.base.label for t in entries}
+    out = {_key(t) for t in entries}
+    out |= {
+        _key(s)
+        for s in value.free_symbols
+        if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels
+    }
+    return out
+
+
+def _upstream(name: sympy.Basic, of: sympy.Basic, definitions: Definitions) -> bool:
+    """``name`` enters the definition of ``of`` (through other definitions), as the same kind
+    of name (an entry of ``x`` is not the number ``x``)."""
+    want, target = _key(name), _key(of)
+    values = [v for t, v in definitions if _key(t) == target]
     if not values:
         return False
-    seen: set[str] = set()
-    todo = [n for v in values for n in _symbolic.names_in(v)]
+    seen: set[tuple[str, str]] = set()
+    todo = [k for v in values for k in _mentioned(v)]
     while todo:
-        n = todo.pop()
-        if n == name:
+        k = todo.pop()
+        if k == want:
             return True
-        if n in seen:
+        if k in seen:
             continue
-        seen.add(n)
-        todo.extend(
-            m
-            for t, v in definitions
-            if _symbolic.name_of(_head(t)) == n
-            for m in _symbolic.names_in(v)
-        )
+        seen.add(k)
+        todo.extend(m for t, v in definitions if _key(t) == k for m in _mentioned(v))
     return False

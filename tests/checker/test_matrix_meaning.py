@@ -230,6 +230,12 @@ MEANING = [
         id="an-unknown-link-between-the-matrices-is-not-guessed",
     ),
     pytest.param(
+        "With $G = \\mathbf{u}\\mathbf{1}^T$ (a broadcast):\n\n"
+        "$$\\frac{\\partial L}{\\partial u} = \\frac{\\partial L}{\\partial G} \\mathbf{1}$$\n",
+        [U],
+        id="the-number-u-is-not-the-vector-u-of-the-loss-chain",
+    ),
+    pytest.param(
         _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = 2 A$$\n",
         [U],
         id="a-gradient-against-a-formula-depends-on-the-loss",
