@@ -67,6 +67,15 @@ def check(
     for pos, step in enumerate(d.steps):
         if not step.is_definition:
             continue
+        if isinstance(step.lhs, sympy.Pow) and step.is_parsed:
+            # NOTE: \sigma^2_B := ...: a variance named; the steps differentiate by it as a
+            # variable of its own, so it is not substituted.
+            results[pos] = StepResult(
+                Verdict.DEFINITION,
+                "definition",
+                detail=f"names {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)} (not substituted)",
+            )
+            continue
         in_effect = tuple(definitions)
         judge_one = functools.partial(_check_step, step, d, in_effect, cfg, unknowns)
         result = judge_one() if around is None else around(pos, step, judge_one)

@@ -536,13 +536,12 @@ class _Reader:
                 and not _numeric(rhs_e)
                 and not isinstance(rhs_e, sympy.MatrixBase)
             ):
-                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: it
-                # defines \sigma_B as its non-negative root, and the report says so.
-                warnings.append(
-                    f"read as the definition of {lhs_e.base} as the non-negative root of the "
-                    "right side"
-                )
-                lhs_e, rhs_e = lhs_e.base, sympy.sqrt(rhs_e)
+                # NOTE: \sigma^2_B = \frac{1}{m} \sum_i (x_i - \mu_B)^2 names a variance: a
+                # definition, never a claim about an undefined \sigma_B.  It is not substituted
+                # (the steps after it differentiate by \sigma^2_B as a variable of its own).
+                warnings.append(f"names {lhs_e}; {lhs_e.base} stays a variable of the steps")
+                restate = True
+                self.defined.add(lhs_e.base.name)  # a later \sigma = ... is a claim
             named = _named_entries(rhs_e)
             if (
                 rel == "="
@@ -783,9 +782,25 @@ class _Reader:
             known = self.functions.get((f.func.__name__, len(f.args)))
             return known is not None and tuple(f.args) != tuple(known[0])
 
+        taken = {str(u) for u in e.atoms(sympy.Symbol)}  # derivatives hide their variables
+
         def body(f: sympy.Basic) -> sympy.Basic:
             params, value = self.functions[f.func.__name__, len(f.args)]
-            return value.xreplace(dict(zip(params, f.args, strict=True)))
+            # NOTE: the body's summation variable is its own: \sum_j inside it never captures
+            # a j of the step (\partial \sigma(\mathbf a)_i / \partial a_j).
+            renames = {}
+            for total in value.atoms(sympy.Sum):
+                for lim in total.limits:
+                    if str(lim[0]) in taken:
+                        fresh = next(
+                            f"{c}{k}" if k else c
+                            for k in range(100)
+                            for c in "kjmlrsuv"
+                            if (f"{c}{k}" if k else c) not in taken
+                        )
+                        taken.add(fresh)
+                        renames[lim[0]] = sympy.Symbol(fresh, **lim[0].assumptions0)
+            return value.xreplace(renames).xreplace(dict(zip(params, f.args, strict=True)))
 
         return e.replace(other_call, body)
 
@@ -898,6 +913,8 @@ def _numeric(e: sympy.Basic) -> bool:
 
 
 def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> str | None:
+    if isinstance(e, sympy.Pow) and e.exp == 2 and isinstance(e.base, sympy.Symbol):
+        return f"{e.base.name}^2"  # \sigma^2 = ...: a variance named
     if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
         if e.is_integer:
             return None

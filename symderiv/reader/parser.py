@@ -711,6 +711,8 @@ class _Parser:
         if t.kind == "end":
             raise self.error(f"unexpected {_show(t)}", t)
         if t.kind == "sym":
+            if t.text in ("(", "[") and self.unwrap_call_entry():
+                return self.primary()  # [\sigma(\mathbf a)]_i: the call's entry i
             if t.text in ("(", "["):
                 return self.paren()
             if t.text == "{":
@@ -1251,6 +1253,10 @@ class _Parser:
             return self.info_function(name, t)
         if idx is None and name in self.ctx.entry_functions and self.at_sym("("):
             return self.entry_call(name, t)
+        if name == "sigma" and idx is None and self.at_sym("(") and self.entry_after_call():
+            # NOTE: \sigma(\mathbf z)_i = ...: the document's own function of a vector, read
+            # by its entry like s(\mathbf x)_i (never the sigmoid of a vector)
+            return self.undefined_call(name, t, None)
         if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
             return sympy.Function("sigma")(self.paren())
         if self.at_sym("(") and (
@@ -1441,6 +1447,53 @@ class _Parser:
             ):
                 return True
         return False
+
+    def unwrap_call_entry(self) -> bool:
+        """``[f(\\mathbf a)]_i`` at the cursor: the brackets around the call dropped when true."""
+        open_ = self.pos
+        close = {"(": ")", "[": "]"}[self.toks[open_].text]
+        depth, m = 0, open_
+        while m < len(self.toks):
+            u = self.toks[m]
+            if u.kind == "sym" and u.text in ("(", "["):
+                depth += 1
+            elif u.kind == "sym" and u.text in (")", "]"):
+                depth -= 1
+                if depth == 0:
+                    break
+            m += 1
+        inner = self.toks[open_ + 1 : m]
+        if (
+            m >= len(self.toks) - 1
+            or self.toks[m].text != close
+            or not _is_sym(self.toks[m + 1], ("_",))
+            or len(inner) < 4
+            or inner[0].kind not in ("word", "cmd")
+            or not _is_sym(inner[1], ("(",))
+            or not _is_sym(inner[-1], (")",))
+        ):
+            return False
+        depth = 0
+        for k, u in enumerate(inner[1:], start=1):  # the call's own parenthesis closes last
+            if _is_sym(u, ("(", "[")):
+                depth += 1
+            elif _is_sym(u, (")", "]")):
+                depth -= 1
+                if depth == 0 and k != len(inner) - 1:
+                    return False
+        self.toks[open_ : m + 1] = inner
+        return True
+
+    def entry_after_call(self) -> bool:
+        """``(...)_i`` at the cursor: a call whose entry is written after it."""
+        save = self.pos
+        try:
+            self.paren_tokens()
+            return self.at_sym("_")
+        except ParseError:
+            return False
+        finally:
+            self.pos = save
 
     def undefined_call(self, name: str, t: Token, idx: list[sympy.Expr] | None) -> sympy.Expr:
         """``f(x)``, ``L(y, \\hat y)``, ``g_\\phi(x, \\epsilon)``: an undefined function applied.

@@ -332,7 +332,7 @@ MEANING = [
         "$$\\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}} = "
         "\\left(\\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2 + \\epsilon\\right)^{-1/2}$$\n\n"
         "$$\\sigma = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n",
-        [D, D, P, F],
+        [D, D, U, U],
         id="a-square-heading-a-definition-names-a-variance",
     ),
     pytest.param(
@@ -347,6 +347,15 @@ MEANING = [
         "and again:\n\n$$L(y, p) = -y \\log p - (1 - y) \\log(1 - p)$$\n",
         [D, F],
         id="a-function-stated-again-without-a-new-domain-is-a-claim",
+    ),
+    pytest.param(
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n"
+        "$$\\frac{\\partial [\\sigma(\\mathbf a)]_i}{\\partial a_j} = "
+        "\\sigma(\\mathbf a)_i(\\delta_{ij} - \\sigma(\\mathbf a)_j)$$\n\n"
+        "$$\\frac{\\partial [\\sigma(\\mathbf a)]_i}{\\partial a_j} = "
+        "\\sigma(\\mathbf a)_i(1 - \\sigma(\\mathbf a)_j)$$\n",
+        [D, P, F],
+        id="sigma-of-a-vector-defined-by-its-entry-is-the-documents-own",
     ),
 ]
 

@@ -663,3 +663,32 @@ def test_a_letter_defined_as_a_scalar_keeps_its_entries_where_they_are_used_as_s
     doc: str,
 ) -> None:
     assert rhs_of(doc) == symbols.vector("p")[symbols.index("t")]
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "[\\sigma(\\mathbf x)]_i",
+            sympy.Function("sigma")(x, i),
+            id="brackets-around-the-call",
+        ),
+        pytest.param(
+            "\\left(\\sigma(\\mathbf x)\\right)_i",
+            sympy.Function("sigma")(x, i),
+            id="sized-parentheses",
+        ),
+    ],
+)
+def test_the_entry_of_a_bracketed_call_is_the_calls_entry(
+    latex: str, expected: sympy.Basic
+) -> None:
+    assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    "latex", ["[\\sigma(\\mathbf x) + 1]_i", "(a + b)_i", "[\\sigma(x)(y)]_i"]
+)
+def test_a_subscript_on_a_bracketed_expression_stays_unread(latex: str) -> None:
+    with pytest.raises(ParseError):
+        read(latex)
