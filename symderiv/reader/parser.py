@@ -302,6 +302,20 @@ def parse_math(
     return Parsed(e, tuple(p.warnings), shape)
 
 
+def _closing(toks: list[Token], open_: int) -> int | None:
+    """Where the bracket opened at ``toks[open_]`` closes (``(`` and ``[`` nest alike)."""
+    depth = 0
+    for m in range(open_, len(toks)):
+        u = toks[m]
+        if u.kind == "sym" and u.text in ("(", "["):
+            depth += 1
+        elif u.kind == "sym" and u.text in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
 def _show(t: Token) -> str:
     if t.kind == "cmd":
         return f"'\\{t.text}'"
@@ -1002,20 +1016,12 @@ class _Parser:
 
     def paren_tokens(self) -> list[Token]:
         """The tokens inside the parentheses at the cursor."""
-        open_ = self.take()
-        depth, m = 1, self.pos
-        while m < len(self.toks):
-            u = self.toks[m]
-            if u.kind == "sym" and u.text in ("(", "["):
-                depth += 1
-            elif u.kind == "sym" and u.text in (")", "]"):
-                depth -= 1
-                if depth == 0:
-                    inner = self.toks[self.pos : m]
-                    self.pos = m + 1
-                    return inner
-            m += 1
-        raise self.error("'(' is never closed", open_)
+        open_ = self.pos
+        m = _closing(self.toks, open_)
+        if m is None:
+            raise self.error("'(' is never closed", self.toks[open_])
+        self.pos = m + 1
+        return self.toks[open_ + 1 : m]
 
     def index_expr(self, toks: list[Token], at: Token) -> sympy.Expr:
         idx = self.indices(toks, at)
@@ -1452,16 +1458,9 @@ class _Parser:
         """``[f(\\mathbf a)]_i`` at the cursor: the brackets around the call dropped when true."""
         open_ = self.pos
         close = {"(": ")", "[": "]"}[self.toks[open_].text]
-        depth, m = 0, open_
-        while m < len(self.toks):
-            u = self.toks[m]
-            if u.kind == "sym" and u.text in ("(", "["):
-                depth += 1
-            elif u.kind == "sym" and u.text in (")", "]"):
-                depth -= 1
-                if depth == 0:
-                    break
-            m += 1
+        m = _closing(self.toks, open_)
+        if m is None:
+            return False
         inner = self.toks[open_ + 1 : m]
         if (
             m >= len(self.toks) - 1
@@ -1473,14 +1472,8 @@ class _Parser:
             or not _is_sym(inner[-1], (")",))
         ):
             return False
-        depth = 0
-        for k, u in enumerate(inner[1:], start=1):  # the call's own parenthesis closes last
-            if _is_sym(u, ("(", "[")):
-                depth += 1
-            elif _is_sym(u, (")", "]")):
-                depth -= 1
-                if depth == 0 and k != len(inner) - 1:
-                    return False
+        if _closing(inner, 1) != len(inner) - 1:  # the call's own parenthesis closes last
+            return False
         self.toks[open_ : m + 1] = inner
         return True
 
