@@ -71,6 +71,12 @@ class Fact(str, enum.Enum):
     VALUES = "values"
     #: A condition on the data (``y = 1``) that a step is stated for.
     DATA_CASE = "data_case"
+    #: ``Symbol(name)``: the function ``name`` is a probability density (the document
+    #: conditions it, ``p(x | z)``, or draws from it, ``x \sim p(x)``).
+    DENSITY = "density"
+    #: ``Tuple(X, family, *parameters)``: the document draws ``X`` from a named distribution
+    #: (``X \sim \mathcal{N}(\mu, \sigma^2)``); its parameters are the document's variables.
+    DRAWN = "drawn"
 
     def __repr__(self) -> str:
         return repr(str(self.value))

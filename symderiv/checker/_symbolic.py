@@ -246,6 +246,13 @@ def _substitute_once(
     if by_symbol:
         # NOTE: a scalar p is not the vector whose entry p_t is written with the same letter:
         # entries are kept out of reach of the scalar's definition.
+        # A call of entries (H(w_1, ..., w_n) := ...) is replaced as written first.
+        calls = {
+            t: fresh_bound(v)
+            for t, v in by_symbol.items()
+            if isinstance(t, AppliedUndef) and t.has(sympy.Indexed) and out.has(t)
+        }
+        out = out.xreplace(calls) if calls else out
         entries = {e: sympy.Dummy("entry") for e in out.atoms(sympy.Indexed)}
         masked = out.xreplace(entries) if entries else out
         # NOTE: only the names that occur: renaming bound variables of every definition is costly.

@@ -439,6 +439,11 @@ def _document_unknowns(d: Derivation) -> Names:
                 variables |= {_symbolic.name_of(v) for v in der.variables}
             for lim in e.atoms(sympy.Limit):
                 variables |= {_symbolic.name_of(lim.args[1])}
+    # NOTE: the parameters of a stated distribution (X ~ N(mu, sigma^2)) are given variables.
+    for a in d.assumptions:
+        if a.kind == Fact.DRAWN and isinstance(a.expr, sympy.Tuple):
+            for param in a.expr.args[2:]:
+                variables |= _symbolic.names_in(param)
     return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
 
 

@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
-from symderiv.checker import _fast, _integrals, _matrixexpr
+from symderiv.checker import _densities, _fast, _integrals, _matrixexpr
 from symderiv.checker import _symbolic as S
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
@@ -761,8 +761,9 @@ def check_equal(
         setting = dataclasses.replace(
             setting, facts=dataclasses.replace(setting.facts, n=count, known_sums=known)
         )
-    if prepared.lhs.has(sympy.Integral) or prepared.rhs.has(sympy.Integral):
-        by_integrands = _by_integrands(prepared, n, cfg, unknowns)
+    densities = _densities.density_names(assumptions)
+    if prepared.lhs.has(sympy.Integral) or prepared.rhs.has(sympy.Integral) or densities:
+        by_integrands = _by_integrands(prepared, n, cfg, unknowns, densities)
         if by_integrands is not None:
             return by_integrands
     read = f"read as {sympy.sstr(prepared.lhs)} = {sympy.sstr(prepared.rhs)}"
@@ -843,18 +844,40 @@ def check_equal(
 
 
 def _by_integrands(
-    p: Prepared, n: sympy.Expr, cfg: CheckConfig, unknowns: Names
+    p: Prepared,
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    unknowns: Names,
+    densities: frozenset[str] = frozenset(),
 ) -> StepResult | None:
     """Proved when, integral by integral over each range, the integrands cancel everywhere.
 
+    With densities declared, their facts (unit mass, positive values, D_KL as an integral)
+    are used on the way (:mod:`._densities`).
+
     NOTE: a sufficient reason only; None (judge otherwise) when any part is not shown to vanish.
     """
-    parts = _integrals.split(p.lhs - p.rhs)
+    difference = p.lhs - p.rhs
+    if densities:
+        difference = _densities.as_family(_densities.expand_kl(difference, densities), densities)
+        difference = _densities.atomize(difference, densities, {})
+    read = f"read as {sympy.sstr(p.lhs)} = {sympy.sstr(p.rhs)}"
+    if difference == 0 and densities:
+        return StepResult(
+            Verdict.PROVED, "integrands", detail=f"{read}; the same integrals against densities"
+        )
+    if not difference.has(sympy.Integral):
+        return None
+    parts = _integrals.split(difference)
     if parts is None or not parts.integrands:
         return None
     parts = _integrals.merge_variables(parts)
+    if densities:
+        parts = _densities.with_unit_mass(parts, densities)
     verdicts = []
     for body in [*parts.integrands.values(), parts.rest]:
+        if densities:
+            body = sympy.expand_log(_densities.positive_values(body, densities), force=False)
         if body == 0:
             verdicts.append(Verdict.PROVED)
             continue
@@ -862,7 +885,6 @@ def _by_integrands(
         if r.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.NUMERIC):
             return None
         verdicts.append(r.verdict)
-    read = f"read as {sympy.sstr(p.lhs)} = {sympy.sstr(p.rhs)}"
     for weaker in (Verdict.NUMERIC, Verdict.VERIFIED):
         if weaker in verdicts:
             return StepResult(

@@ -15,6 +15,8 @@ from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
 from symderiv.reader import _shapes, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
+from symderiv.reader._densities import density_facts, drawn_facts
+from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
@@ -88,15 +90,24 @@ class _Reader:
         self.warnings: list[str] = []
         self.index_letters = ctxmod.index_letters(text)
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
+        #: names used as densities: p(x) and p(z) are two densities, never one function
+        self.densities = density_facts(text)
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
             distributions=ctxmod.distribution_names(text),
             logits=logits.group(1) if logits else None,
             rv=ctxmod.random_variables(text),
             vectors=ctxmod.vector_names(text),
+            outcome_functions=ctxmod.outcome_functions(text),
+            draws=stated_draws(text),
             matrices=ctxmod.matrix_names(text),
             paired=ctxmod.paired_names(text),
-            functions=ctxmod.function_names(text) - ctxmod.distribution_names(text),
+            # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).
+            functions=(
+                ctxmod.function_names(text)
+                | {str(a.expr) for a in self.densities if "|" not in str(a.expr)}
+            )
+            - ctxmod.distribution_names(text),
             entry_functions=ctxmod.entry_functions(text),
             max_depth=cfg.max_depth,
             max_chars=cfg.max_formula_chars,
@@ -155,7 +166,7 @@ class _Reader:
         return Derivation(
             name=name,
             steps=tuple(self.steps),
-            assumptions=tuple(self.assumptions),
+            assumptions=(*self.assumptions, *self.densities, *drawn_facts(self.ctx.draws)),
             n=symbols.n,
             source=self.src.file,
             context=tuple(self.context),
@@ -502,6 +513,10 @@ class _Reader:
             if p is not None:
                 warnings.extend(w for w in p.warnings if w not in warnings)
         relation = Relation.EQUAL
+        # NOTE: an expectation read as its value (E_{x ~ N(mu, s^2)}[x] is mu) names nothing:
+        # a step that starts with one is a claim, whatever its value looks like.
+        if lhs.parsed is not None and any(w.startswith(EXPECTATION_VALUE) for w in lhs.parsed.warnings):
+            first = False
         if lhs_e is not None and rhs_e is not None:
             if (
                 isinstance(rhs_e, sympy.MatrixBase)
@@ -763,6 +778,12 @@ class _Reader:
     def learn_function(self, lhs: sympy.Basic, rhs: sympy.Basic) -> None:
         """Remember ``f(a) := body`` with symbol arguments, to read ``f(0)`` later."""
         # NOTE: \sigma(A_i) := ... is a function of the vector A and the entry index i.
+        # NOTE: a density is named by its argument (p(x) and p(z) are two densities): its
+        # definition at one variable says nothing of it at another.
+        if isinstance(lhs, AppliedUndef) and lhs.func.__name__.split("|")[0] in {
+            str(a.expr) for a in self.densities
+        }:
+            return
         if isinstance(lhs, AppliedUndef) and all(
             isinstance(a, (sympy.Symbol, sympy.IndexedBase)) for a in lhs.args
         ):
@@ -929,11 +950,20 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
         name = e.func.__name__
         # NOTE: only a function of bare arguments is introduced (f(x), E(t, o)); sigma(-z) = ...
         # is a claim about sigma, a step to judge.
-        if not all(_bare_argument(a) for a in e.args):
+        # NOTE: p(w_1, \ldots, w_n): the sequence w_1..w_n is one bare argument.
+        elided = any(isinstance(a, sympy.Symbol) and a.name == "\\ldots" for a in e.args)
+        if not all(_bare_argument(a) or (elided and _sequence_end(a)) for a in e.args):
             return None
         if name in STANDARD_FUNCS or name[:1].isupper() or name in functions:
             return definition_key(name, len(e.args))
     return None
+
+
+def _sequence_end(a: sympy.Basic) -> bool:
+    """``w_1`` or ``w_n``: an end of a sequence written out with ``\\ldots`` between."""
+    return isinstance(a, sympy.Indexed) and all(
+        isinstance(i, (sympy.Symbol, sympy.Integer)) for i in a.indices
+    )
 
 
 def _bare_argument(a: sympy.Basic) -> bool:

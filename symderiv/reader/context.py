@@ -305,6 +305,18 @@ def matrix_names(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _MATRIX_ENTRY.finditer(text))
 
 
+_APPLIED_LOWER = re.compile(r"(?<![A-Za-z\\_^])([a-z])\s*\(\s*([a-z])\s*\)")
+
+
+def outcome_functions(text: str) -> frozenset[str]:
+    """Lowercase letters applied to one outcome letter (``p(w)``, ``m(x)``).
+
+    >>> sorted(outcome_functions(r"$$\\sum_w p(w) \\log m(w) + a_i(x) + e^{f(x)}$$"))
+    ['f', 'm', 'p']
+    """
+    return frozenset(m.group(1) for m in _APPLIED_LOWER.finditer(text) if m.group(1) != m.group(2))
+
+
 def random_variables(text: str) -> tuple[tuple[str, str], ...]:
     """Outcome letter → the distribution first applied to it, preferring ``P``.
 

@@ -31,6 +31,7 @@ from sympy.tensor.indexed import IndexException
 from symderiv import symbols
 from symderiv.errors import ParseError, UnsupportedNotationError
 from symderiv.model import SourceSpan
+from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import Token, tokenize
@@ -139,6 +140,130 @@ def _index(name: str) -> sympy.Symbol:
     return symbols.index(name)
 
 
+def _expectation_head(toks: list[Token]) -> bool:
+    """``E_{x \\sim p}`` and nothing more: an expectation operator without its argument."""
+    return (
+        len(toks) >= 4
+        and toks[0].kind == "word"
+        and toks[0].text == "E"
+        and toks[1].kind == "sym"
+        and toks[1].text == "_"
+        and toks[2].kind == "sym"
+        and toks[2].text == "{"
+        and _closing_brace(toks, 2) == len(toks) - 1
+        and any(u.kind == "cmd" and u.text == "sim" for u in toks)
+    )
+
+
+def _closing_brace(toks: list[Token], k: int) -> int | None:
+    """The position of the brace that closes the one at ``k``."""
+    depth = 0
+    for m in range(k, len(toks)):
+        if toks[m].kind == "sym" and toks[m].text == "{":
+            depth += 1
+        elif toks[m].kind == "sym" and toks[m].text == "}":
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
+def _unbrace_arguments(toks: list[Token]) -> list[Token]:
+    """``p_g{(x)}`` is ``p_g(x)``: braces around a parenthesised group right after a name
+    (or after the subscript of a name) only group; elsewhere (``\\frac{a}{(b)}``,
+    ``x^{(i)}``, ``a_{(i)}``) they stay.
+    """
+    drop: set[int] = set()
+    for m in range(1, len(toks) - 3):
+        if not (_is_sym(toks[m], ("{",)) and _is_sym(toks[m + 1], ("(",))):
+            continue
+        close = _closing_brace(toks, m)
+        if close is None or not _is_sym(toks[close - 1], (")",)):
+            continue
+        depth = 0
+        for k in range(m + 1, close):
+            if _is_sym(toks[k], ("(",)):
+                depth += 1
+            elif _is_sym(toks[k], (")",)):
+                depth -= 1
+                if depth == 0 and k != close - 1:
+                    break
+        else:
+            prev = toks[m - 1]
+            after_name = prev.kind in ("word", "name") and not (m >= 2 and _is_sym(toks[m - 2], ("^",)))
+            if _is_sym(prev, ("}",)):
+                opening = _opening(toks, m - 1)
+                after_name = opening is not None and opening >= 2 and _is_sym(toks[opening - 1], ("_",))
+            elif after_name and m >= 2 and _is_sym(toks[m - 2], ("_",)):
+                after_name = m >= 3 and toks[m - 3].kind in ("word", "name", "cmd")
+            if after_name:
+                drop.update((m, close))
+    if not drop:
+        return toks
+    return [u for k, u in enumerate(toks) if k not in drop]
+
+
+def _opening(toks: list[Token], k: int) -> int | None:
+    """The position of the brace that the one at ``k`` closes."""
+    depth = 0
+    for m in range(k, -1, -1):
+        if toks[m].kind == "sym" and toks[m].text == "}":
+            depth += 1
+        elif toks[m].kind == "sym" and toks[m].text == "{":
+            depth -= 1
+            if depth == 0:
+                return m
+    return None
+
+
+def _parameters(toks: list[Token]) -> list[list[Token]] | None:
+    """The parameters of ``N(mu, s^2)`` between top-level commas (or ``;``)."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for u in toks:
+        if _is_sym(u, ("(", "[", "{")):
+            depth += 1
+        elif _is_sym(u, (")", "]", "}")):
+            depth -= 1
+        if depth == 0 and _is_sym(u, (",", ";")):
+            parts.append([])
+        else:
+            parts[-1].append(u)
+    if depth != 0 or any(not part for part in parts):
+        return None
+    return parts
+
+
+def _divergence_halves(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """The tokens before and after one top-level ``||`` / ``\\|`` / ``\\Vert`` / ``\\parallel``."""
+    depth = 0
+    for m, u in enumerate(toks):
+        if u.kind == "sym" and u.text in ("(", "[", "{"):
+            depth += 1
+        elif u.kind == "sym" and u.text in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and m > 0:
+            double = u.kind == "sym" and u.text == "|" and m + 1 < len(toks) and _is_sym(toks[m + 1], ("|",))
+            if double or (u.kind == "cmd" and u.text in ("|", "Vert", "parallel")):
+                after = toks[m + 2 :] if double else toks[m + 1 :]
+                if after:
+                    return toks[:m], after
+                return None
+    return None
+
+
+def conditional_name(name: str, bar: int | None) -> str:
+    """The name of ``p(x | z)``: another function than ``p(x, z)`` (a conditional density is
+    not the joint one), so ``p(x|z)`` and ``p(x, z)`` are never read as one thing.
+
+    >>> conditional_name("p", 1), conditional_name("p", 2), conditional_name("p", None)
+    ('p|', 'p|2', 'p')
+    """
+    if bar is None:
+        return name
+    return f"{name}|" if bar == 1 else f"{name}|{bar}"
+
+
 @dataclass(frozen=True)
 class ParseContext:
     """What a formula's reading depends on in its document.
@@ -177,6 +302,12 @@ class ParseContext:
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
+    #: ``(X, family, parameters)``: the document draws X from a named distribution
+    #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
+    draws: tuple[tuple[str, str, str], ...] = ()
+    #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
+    #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
+    outcome_functions: frozenset[str] = frozenset()
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -256,7 +387,7 @@ def parse_math(
         at = base + bad.start()
         span = src.span(at, at + 1) if src else None
         raise ParseError(f"unexpected character {bad.group(0)!r}", span)
-    toks = tokenize(text, base, src=src, max_depth=ctx.max_depth)
+    toks = _unbrace_arguments(tokenize(text, base, src=src, max_depth=ctx.max_depth))
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
         raise ParseError("empty formula", span)
@@ -742,7 +873,14 @@ class _Parser:
                 ):
                     self.pos += 3  # {x}_{i}, as sympy.latex prints entries
                     return self.letter(inner.text, inner)
+                start = self.pos
                 toks, at = self.group_tokens()
+                if _expectation_head(toks) and (self.at_sym("[") or self.at_sym("(")):
+                    # NOTE: {\mathbb{E}_{X \sim P}}[f(X)]: braces around the operator only
+                    # (a spacing habit); its bracket after them is still its argument.
+                    self.toks = [*self.toks[:start], *toks, *self.toks[self.pos :]]
+                    self.pos = start
+                    return self.primary()
                 return self.sub_expr(toks, at)
             if t.text == "|":
                 self.pos += 1
@@ -1082,25 +1220,36 @@ class _Parser:
         if len(key) == 1 and key.isalpha():
             return self.letter(key, t)
         if self.at_sym("("):
-            args = self.call_args(t)
+            args, bar = self.call_args_given(t)
             self.warnings.append(f"read {key}(...) as an undefined function")
-            return sympy.Function(key)(*args)
+            return sympy.Function(conditional_name(key, bar))(*args)
         raise self.error(f"prose '{t.text}' inside the math", t)
 
     def call_args(self, at: Token) -> list[sympy.Expr]:
+        return self.call_args_given(at)[0]
+
+    def call_args_given(self, at: Token) -> tuple[list[sympy.Expr], int | None]:
+        """A call's arguments and how many stand before a conditioning bar (None: no bar)."""
         toks = self.paren_tokens()
         if not toks:
             raise self.error("a call without arguments", at)
+        halves = _divergence_halves(toks)
+        if halves is not None:
+            # NOTE: KL(p || q), JSD(p \| q): two arguments (the divergence of p from q).
+            return [self.whole_vector(self.sub_expr(h, at), at) for h in halves], None
         q = self.sub(toks)
         args = [q.ellipsis() or q.expr()]
+        bar: int | None = None
         # NOTE: q(z | x) and P(y | X, w) are functions of all their arguments: conditioning
         # is read as one more argument, never as an absolute value.
         while q.at_sym(",") or q.at_sym(";") or q.at_sym("|") or q.at("cmd", "mid"):
+            if bar is None and (q.at_sym("|") or q.at("cmd", "mid")):
+                bar = len(args)
             q.pos += 1
             args.append(q.ellipsis() or q.expr())
         if q.pos < len(q.toks):
             raise self.error(f"unexpected {_show(q.toks[q.pos])}", q.toks[q.pos])
-        return [self.whole_vector(a, at) for a in args]
+        return [self.whole_vector(a, at) for a in args], bar
 
     def whole_vector(self, a: object, at: Token) -> sympy.Expr:
         """An argument as written; ``f(\\mathbf{x})`` is a function of the whole vector x."""
@@ -1226,6 +1375,8 @@ class _Parser:
         # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
         call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
+        if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
+            return self.drawn_expectation(t, "]")
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
@@ -1449,7 +1600,7 @@ class _Parser:
                 depth -= 1
             elif depth == 1 and (
                 (u.kind == "sym" and u.text in (",", ";", "|"))
-                or (u.kind == "cmd" and u.text == "mid")
+                or (u.kind == "cmd" and u.text in ("mid", "|", "Vert", "parallel"))
             ):
                 return True
         return False
@@ -1493,8 +1644,9 @@ class _Parser:
 
         An entry written after the call (``s(\\mathbf x)_i``) becomes a last argument.
         """
-        args = self.call_args(t)
+        args, bar = self.call_args_given(t)
         fname = name if idx is None else f"{name}_{{{','.join(str(i) for i in idx)}}}"
+        fname = conditional_name(fname, bar)
         if self.at_sym("_"):
             self.pos += 1
             toks, at = self.group_tokens()
@@ -1579,7 +1731,7 @@ class _Parser:
                         f"read {name}({letter}) as {name}({dist}): {letter} ~ {dist}"
                     )
                     letter = dist
-                elif letter in self.ctx.vectors:
+                elif letter in self.ctx.vectors or letter in self.ctx.outcome_functions:
                     args.append(self.vector_base(letter))  # H(p) of a probability vector p
                     continue
                 else:
@@ -1614,12 +1766,18 @@ class _Parser:
         cut = next(
             (m for m, u in enumerate(sub_toks) if u.kind == "cmd" and u.text == "sim"), None
         )
+        named_family = (
+            len(sub_toks) > 3
+            and sub_toks[2].kind in ("word", "name")
+            and sub_toks[2].text in _distributions.NORMAL | _distributions.BERNOULLI
+            and _is_sym(sub_toks[3], ("(",))
+        )
         if (
             cut == 1
             and sub_toks[0].kind in ("word", "name")
             and len(sub_toks[0].text) == 1
             and len(sub_toks) > 2
-            and not (len(words) == 2 and len(words[1].text) == 1)
+            and (named_family or not (len(words) == 2 and len(words[1].text) == 1))
         ):
             return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
@@ -1637,12 +1795,93 @@ class _Parser:
         body = body.xreplace({symbols.scalar(words[0].text): x})
         return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
 
+    def known_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr | None:
+        """``E_{x \\sim N(\\mu, \\sigma^2)}[f(x)]``: under a distribution named by its family
+        and parameters (:mod:`._distributions`); None for any other distribution."""
+        families = _distributions.NORMAL | _distributions.BERNOULLI
+        if not (
+            len(dist) >= 3
+            and dist[0].kind in ("word", "name")
+            and dist[0].text in families
+            and _is_sym(dist[1], ("(",))
+            and _is_sym(dist[-1], (")",))
+        ):
+            return None
+        parts = _parameters(dist[2:-1])
+        if parts is None:
+            return None
+        args = [cast(sympy.Expr, self.sub_expr(part, at)) for part in parts]
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error("E_{x \\sim N(...)} without [ ... ]", self.peek() or at)
+        saved = self.integration
+        self.integration = [*saved, var]
+        try:
+            body = self.paren()
+        finally:
+            self.integration = saved
+        x = symbols.scalar(var)
+        try:
+            value = _distributions.expectation(dist[0].text, args, x, body)
+        except _distributions.NotKnown as e:
+            raise self.error(str(e), dist[0], unsupported=True) from None
+        self.note_expectation(dist[0].text, args)
+        return value
+
+    def note_expectation(self, family: str, args: list[sympy.Expr]) -> None:
+        shown = ", ".join(sympy.sstr(a) for a in args)
+        self.warnings.append(f"{_distributions.EXPECTATION_VALUE} {family}({shown}) as its value")
+
+    def drawn_expectation(self, at: Token, close: str) -> sympy.Expr:
+        """``E[f(X)]`` or ``\\langle f(x) \\rangle`` of the one variable the document draws
+        from a named distribution (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``)."""
+        if close == "]":
+            body = self.paren()
+        else:
+            end = next(
+                (k for k in range(self.pos, len(self.toks)) if self.at("cmd", "rangle", k - self.pos)),
+                None,
+            )
+            if end is None or end == self.pos:
+                raise self.error("\\langle without \\rangle", self.peek() or at)
+            body = cast(sympy.Expr, self.sub_expr(self.toks[self.pos : end], at))
+            self.pos = end + 1
+        drawn = [d for d in self.ctx.draws if symbols.scalar(d[0]) in body.free_symbols]
+        if len(drawn) != 1:
+            raise self.error(
+                "an expectation whose distribution the document does not state", at, unsupported=True
+            )
+        var, family, params = drawn[0]
+        toks = tokenize(params, 0, max_depth=self.ctx.max_depth)
+        parts = _parameters(toks)
+        if parts is None:
+            raise self.error(f"the parameters of {family}({params}) are not read", at, unsupported=True)
+        args = [cast(sympy.Expr, self.sub(part).expr()) for part in parts]
+        try:
+            value = _distributions.expectation(family, args, symbols.scalar(var), body)
+        except _distributions.NotKnown as e:
+            raise self.error(str(e), at, unsupported=True) from None
+        self.note_expectation(family, args)
+        return value
+
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
 
         NOTE: a density written as a function (or a name, p_g, applied to the variable); the
-        expectation is its integral against the body over the whole line.
+        expectation is its integral against the body over the whole line.  A capital random
+        variable with its density written at the lower-case value (``E_{X \\sim P(x)}[X^2]``)
+        is integrated over that value: ``∫ P(x) x^2 dx``.
         """
+        rv: str | None = None
+        if (
+            len(var) == 1
+            and var.isupper()
+            and any(u.kind == "word" and u.text == var.lower() for u in dist)
+            and not any(u.kind == "word" and u.text == var for u in dist)
+        ):
+            rv, var = var, var.lower()
+        known = self.known_expectation(var, dist, at)
+        if known is not None:
+            return known
         q = self.sub(dist)
         q.integration = [*self.integration, var]
         d = q.expr()
@@ -1664,6 +1903,8 @@ class _Parser:
             body = self.paren()
         finally:
             self.integration = saved
+        if rv is not None:
+            body = body.xreplace({symbols.scalar(rv): x})
         return sympy.Integral(d * body, x)
 
     # -- commands ------------------------------------------------------------------------
@@ -1681,6 +1922,9 @@ class _Parser:
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
+        if c == "langle" and self.ctx.draws:
+            self.pos += 1
+            return self.drawn_expectation(t, "rangle")
         if c == "sqrt":
             self.pos += 1
             if self.at_sym("["):
@@ -1818,6 +2062,32 @@ class _Parser:
                     return True
                 k += 1
             m = k + 1
+        return self.sigma_over_its_letter()
+
+    def sigma_over_its_letter(self) -> bool:
+        """``\\Sigma_{w} p(w) \\log m(w)``: a capital sigma subscripted by one letter that the
+        terms after it are applied to (``(w)``) is a sum over that letter, not a matrix entry."""
+        toks = self.toks[self.pos + 1 :]
+        if len(toks) < 2 or not _is_sym(toks[0], ("_",)):
+            return False
+        if _is_sym(toks[1], ("{",)) and len(toks) > 3 and _is_sym(toks[3], ("}",)):
+            letter, rest = toks[2], toks[4:]
+        else:
+            letter, rest = toks[1], toks[2:]
+        if letter.kind != "word" or len(letter.text) != 1 or not letter.text.islower():
+            return False
+        if rest and _is_sym(rest[0], ("^",)):
+            return False
+        for m in range(len(rest) - 2):
+            if _is_sym(rest[m], ("=",)):
+                return False
+            if (
+                _is_sym(rest[m], ("(",))
+                and rest[m + 1].kind == "word"
+                and rest[m + 1].text == letter.text
+                and _is_sym(rest[m + 2], (")",))
+            ):
+                return True
         return False
 
     def limit(self, t: Token) -> sympy.Expr:

@@ -101,6 +101,74 @@ NEVER_ACCEPTED = [
         "\\frac{1}{N} \\sum_{n=1}^{N} \\frac{\\partial E_{n} }{ \\partial w}$$\n",
         id="a-function-E-says-nothing-of-the-vector-E_n",
     ),
+    pytest.param(
+        "$$\\int c \\, g(t) \\, dt = c$$\n",
+        id="a-function-nobody-calls-a-density-has-no-unit-mass",
+    ),
+    pytest.param(
+        "Draw $t \\sim g(t)$.\n\n$$\\int c \\, g(t) \\, dt = 2 c$$\n",
+        id="a-density-has-unit-mass-not-two",
+    ),
+    pytest.param(
+        "$$\\log p(a \\mid b) = \\log p(a, b)$$\n",
+        id="a-conditional-density-is-not-the-joint-one",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log r(x, z)] = \\int q(z|x) \\log r(x, z) \\, dx$$\n",
+        id="an-expectation-over-z-is-no-integral-over-x",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log q(z|x) - \\log p(z)] = D_{KL}(q(z|x) \\| p(z)) + 1$$\n",
+        id="a-divergence-of-densities-plus-one",
+    ),
+    pytest.param(
+        "$$H(q, m) = \\Sigma_{w} q(w) \\log m(w)$$\n",
+        id="a-cross-entropy-defined-without-its-minus-sign",
+    ),
+    pytest.param(
+        "$$H(w_1, \\ldots, w_n) = -\\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} \\log q(w)$$\n",
+        id="an-entropy-of-a-sequence-without-its-weights",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n$$JSD(r \\| s) = KL(r \\| s)$$\n",
+        id="a-jensen-shannon-divergence-is-no-kl-divergence",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n"
+        "$$KL(r \\| \\frac{r + s}{2}) = KL(r \\| \\frac{r + u}{2})$$\n",
+        id="a-name-nobody-calls-a-density-is-not-expanded",
+    ),
+    pytest.param(
+        "$$\\int q(z|x) \\log \\frac{q(z|x)}{p(z|x)} dz = "
+        "\\int q(z|x) \\log \\frac{q(z|x) p(z)}{p(x|z) p(x)} dz$$\n",
+        id="bayes-rule-upside-down",
+    ),
+    pytest.param(
+        "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] "
+        "- D_{KL}(q(z|x) \\| p(z|x))$$\n",
+        id="the-evidence-lower-bound-identity-with-the-divergence-subtracted",
+    ),
+    pytest.param(
+        "Draw $x \\sim r(x)$.\n\n$$\\int r(x, z) \\, dz = r(x)$$\n",
+        id="a-density-never-written-conditionally-is-no-family",
+    ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
+        id="a-second-moment-of-a-normal-with-the-sign-of-the-mean-flipped",
+    ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma)}[x^2] = \\mu^2 + \\sigma$$\n",
+        id="a-normal-whose-second-parameter-may-be-a-standard-deviation",
+    ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, 1)}[x] = \\mu + 1$$\n",
+        id="an-expectation-whose-value-is-a-bare-name-defines-nothing",
+    ),
+    pytest.param(
+        "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n$$E[Y^2] = \\mu^2 + \\sigma^2$$\n",
+        id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
+    ),
 ]
 
 
@@ -112,6 +180,80 @@ def test_false_steps_are_never_accepted(text: str) -> None:
 
 
 MEANING = [
+    pytest.param(
+        "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n"
+        "$$\\mathbb{E}[X^2] - \\langle X \\rangle^2 = \\sigma^2$$\n\n"
+        "$$E[(X - \\mu)^2] = \\sigma^2 + \\mu$$\n",
+        [P, F],
+        id="moments-of-a-variable-the-document-draws-from-a-normal",
+    ),
+    pytest.param(
+        "$$E_{x \\sim \\mathcal{N}(\\mu, \\sigma^2)}[(x - \\mu)^2] = \\sigma^2$$\n\n"
+        "$$\\mathbb{E}_{x \\sim N(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
+        [P, F],
+        id="moments-of-a-normal-the-document-names",
+    ),
+    pytest.param(
+        "$$E_{y \\sim \\text{Bernoulli}(p)}[y \\log q + (1 - y) \\log(1 - q)] = "
+        "p \\log q + (1 - p) \\log(1 - q)$$\n",
+        [P],
+        id="an-expectation-under-a-bernoulli",
+    ),
+    pytest.param(
+        "$$\\int q(z|x) \\log \\frac{q(z|x)}{p(z|x)} dz = "
+        "\\int q(z|x) \\log \\frac{q(z|x) p(x)}{p(x|z) p(z)} dz$$\n",
+        [P],
+        id="bayes-rule-in-a-family-of-densities-named-by-their-arguments",
+    ),
+    pytest.param(
+        "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] "
+        "+ D_{KL}(q(z|x) \\| p(z|x))$$\n",
+        [P],
+        id="the-evidence-lower-bound-identity",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$ and $t \\sim s(t)$.\n\n"
+        "$$2 JSD(r \\| s) - \\log 4 = \\int r(t) \\log \\frac{r(t)}{r(t) + s{(t)}} dt "
+        "+ \\int s(t) \\log \\frac{s(t)}{r(t) + s(t)} dt$$\n",
+        [P],
+        id="a-jensen-shannon-divergence-of-two-named-densities",
+    ),
+    pytest.param(
+        "$$H(q, m) = \\Sigma_{w} q(w) \\log m(w)$$\n",
+        [F],
+        id="a-cross-entropy-of-two-applied-distributions-with-its-sign-lost",
+    ),
+    pytest.param(
+        "$$H(w_1, \\ldots, w_n) = -\\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} q(w) \\log q(w)$$\n\n"
+        "$$\\frac{2}{n} H(w_1, \\ldots, w_n) = -\\frac{2}{n} \\sum_{w} \\log q(w)$$\n",
+        [D, P, F],
+        id="a-function-of-a-sequence-written-with-an-ellipsis-is-defined",
+    ),
+    pytest.param(
+        "Draw $t \\sim g(t)$.\n\n"
+        "$$\\int g(t) (c + \\log g(t)) \\, dt = c + E_{t \\sim g(t)}[\\log g(t)]$$\n",
+        [P],
+        id="a-density-has-unit-mass",
+    ),
+    pytest.param(
+        "$$\\int q(z \\mid x) \\log \\frac{2 q(z \\mid x)}{r(x \\mid z)} \\, dz = "
+        "\\log 2 + E_{z \\sim q(z|x)}[\\log q(z|x) - \\log r(x|z)]$$\n",
+        [P],
+        id="the-log-of-a-quotient-of-densities-splits",
+    ),
+    pytest.param(
+        "$$E_{z \\sim q(z|x)}[\\log q(z|x) - \\log p(z \\mid x)] + 1 = "
+        "D_{KL}(q(z|x) \\| p(z|x)) + 1$$\n",
+        [P],
+        id="a-divergence-of-densities-is-their-expected-log-ratio",
+    ),
+    pytest.param(
+        "$$p(x) = \\int p(x \\mid z) p(z) \\, dz$$\n\n"
+        "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
+        [D, P],
+        id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
     pytest.param(
         "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"
         "$$\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)$$\n",

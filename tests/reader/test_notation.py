@@ -93,8 +93,13 @@ def test_defined_function_prime_is_its_derivative() -> None:
             "$$u = h_\\theta(w)$$", sympy.Function("h_theta")(w), id="parameter-subscript"
         ),
         pytest.param("$$u = KL(a, b)$$", sympy.Function("KL")(a, b), id="multi-letter-comma-list"),
+        pytest.param("$$u = KL(a \\| b)$$", sympy.Function("KL")(a, b), id="divergence-bars"),
+        pytest.param("$$u = KL(a || b)$$", sympy.Function("KL")(a, b), id="divergence-pipes"),
         pytest.param(
-            "$$u = q(w | t)$$", sympy.Function("q")(w, t), id="conditioning-bar-is-an-argument"
+            "$$u = q(w | t)$$", sympy.Function("q|")(w, t), id="conditioning-bar-is-an-argument"
+        ),
+        pytest.param(
+            "$$u = q(w, t | a)$$", sympy.Function("q|2")(w, t, a), id="bar-after-two-arguments"
         ),
         pytest.param("$$u = a(1 - a)$$", a * (1 - a), id="product-stays-product"),
     ],
@@ -435,6 +440,12 @@ xs = symbols.scalar("x")
             id="bounds-mathrm-d",
         ),
         pytest.param("\\int_0^1 x \\, dx", sympy.Integral(xs, (xs, 0, 1)), id="definite"),
+        pytest.param(
+            "\\int q_{a}{(x)} dx",
+            sympy.Integral(sympy.Function("q_{a}")(xs), xs),
+            id="braces-around-the-argument",
+        ),
+        pytest.param("\\frac{u}{(t)}", u / t, id="braces-of-a-fraction-stay"),
         pytest.param("\\int_x q(x) dx", sympy.Integral(q_(xs), xs), id="over-the-variable"),
         pytest.param(
             "\\int q(x) dx + \\int q(x) x dx",
@@ -545,6 +556,16 @@ C = symbols.count("C")
             id="expectation-over-a-density",
         ),
         pytest.param(
+            "{\\mathbb{E}_{u \\sim q(u)}}\\left[u^2\\right]",
+            sympy.Integral(u**2 * q_(u), u),
+            id="braces-around-the-expectation-operator",
+        ),
+        pytest.param(
+            "E_{U \\sim q(u)}[U^2 + 1]",
+            sympy.Integral((u**2 + 1) * q_(u), u),
+            id="capital-variable-density-at-its-value",
+        ),
+        pytest.param(
             "H(y_i, \\hat{y}_i)",
             H_(y[i], symbols.vector("\\hat{y}")[i]),
             id="entropy-like-name-of-two-names-that-are-no-distributions",
@@ -563,6 +584,33 @@ C = symbols.count("C")
 )
 def test_real_notation_read_as_general_rules(latex: str, expected: sympy.Basic) -> None:
     assert read(latex) == expected
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        pytest.param(
+            "\\Sigma_{w} q(w)",
+            sympy.Sum(symbols.vector("q")[symbols.index("w")], (symbols.index("w"), 1, n)),
+            id="sigma-over-the-letter-its-terms-are-applied-to",
+        ),
+        pytest.param("\\Sigma_{w} u", None, id="sigma-entry"),
+    ],
+)
+def test_capital_sigma(latex: str, expected: sympy.Basic | None) -> None:
+    if expected is None:
+        assert not read(latex).has(sympy.Sum)
+    else:
+        assert read(latex) == expected
+
+
+def test_a_conditional_is_never_the_joint() -> None:
+    assert read("\\log p(u | t)") != read("\\log p(u, t)")
+
+
+def test_a_capital_variable_drawn_from_its_own_density_keeps_its_name() -> None:
+    big_u = symbols.scalar("U")
+    assert read("E_{U \\sim q(U)}[U]") == sympy.Integral(big_u * q_(big_u), big_u)
 
 
 def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() -> None:

@@ -1,0 +1,124 @@
+"""Names a document uses as probability densities (and variables it draws from a named
+distribution), as typed facts for the checker.
+
+A name is a density when the document conditions it (``p(x | z)``, ``q_\\phi(z \\lvert x)``)
+or draws a variable from it (``E_{x \\sim p(x)}``, ``z \\backsim q_\\phi(z|x)``).  Nothing
+else makes a name a density: a function the document only applies (``f(x)``, ``D(x)``) is
+an unknown function, and no fact about densities is ever used for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from symderiv.errors import ParseError
+from symderiv.model import Assumption, Fact
+from symderiv.reader.parser import ParseContext, parse_math
+
+_HEAD = r"(?<![A-Za-z\\])([A-Za-z](?:_\{[^{}]*\}|_\\[A-Za-z]+|_[A-Za-z0-9])?)"
+_CONDITIONAL = re.compile(_HEAD + r"\s*\(\s*[^()|$]*?(?:\||\\lvert|\\mid)")
+_DRAWN = re.compile(r"\\(?:back|thick)?sim(?![A-Za-z])\s*" + _HEAD + r"\s*\(")
+#: Letters that name an operator of the field, never a density.
+_NOT_DENSITY = frozenset({"E", "H", "N", "D"})
+
+
+@functools.lru_cache(maxsize=8)
+def _conditional_heads(text: str) -> frozenset[str]:
+    """The heads written before a conditioning bar (one pass over a document, remembered)."""
+    if "|" not in text and "\\lvert" not in text and "\\mid" not in text:
+        return frozenset()
+    return frozenset(m.group(1) for m in _CONDITIONAL.finditer(text))
+
+
+def _function_name(head: str) -> str | None:
+    """The name the parser gives ``head(t)``; None when it is not read as one function."""
+    try:
+        e = parse_math(f"\\int {head}(t) dt", ctx=ParseContext(distributions=frozenset())).expr
+    except ParseError:
+        return None
+    if isinstance(e, sympy.Integral) and isinstance(e.function, AppliedUndef):
+        return str(e.function.func.__name__).split("|")[0]
+    return None
+
+
+def density_names(text: str) -> frozenset[str]:
+    """The function names the document uses as densities.
+
+    >>> sorted(density_names(r"$$\\int q_\\phi(z \\lvert x) dz$$ and $E_{x \\sim p_g(x)}[f(x)]$"))
+    ['p_{g}', 'q_phi']
+    >>> sorted(density_names(r"$$f(x) + D(x, y)$$"))
+    []
+    """
+    heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
+    names = set()
+    for head in sorted(heads):
+        if head[0] in _NOT_DENSITY and len(head) == 1:
+            continue
+        name = _function_name(head)
+        if name is not None:
+            names.add(name)
+    return frozenset(names)
+
+
+def family_names(text: str) -> frozenset[str]:
+    """The density names the document writes with a conditioning bar (``p(x | z)``): the
+    conditionals, marginals and joint of one distribution, named by their arguments.
+
+    >>> sorted(family_names(r"$$\\int p(x|z) p(z) dz$$ and $E_{x \\sim r(x)}[x]$"))
+    ['p']
+    """
+    out = set()
+    for head in sorted(_conditional_heads(text)):
+        name = _function_name(head)
+        if name is not None and not (len(head) == 1 and head in _NOT_DENSITY):
+            out.add(name)
+    return frozenset(out)
+
+
+def density_facts(text: str) -> tuple[Assumption, ...]:
+    """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol; a name
+    written with a conditioning bar also gets ``Symbol(name + "|")`` (a family of densities
+    named by their arguments)."""
+    facts = [
+        Assumption(
+            expr=sympy.Symbol(name),
+            text=f"{name} is a probability density",
+            source="reader",
+            kind=Fact.DENSITY,
+        )
+        for name in sorted(density_names(text))
+    ]
+    facts += [
+        Assumption(
+            expr=sympy.Symbol(f"{name}|"),
+            text=f"{name}(a | b), {name}(a), {name}(a, b) are one distribution's",
+            source="reader",
+            kind=Fact.DENSITY,
+        )
+        for name in sorted(family_names(text))
+    ]
+    return tuple(facts)
+
+
+def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ...]:
+    """One :attr:`Fact.DRAWN` per stated draw whose parameters read."""
+    out = []
+    for var, family, params in draws:
+        try:
+            value = parse_math(f"({params})").expr
+        except ParseError:
+            continue
+        values = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+        out.append(
+            Assumption(
+                expr=sympy.Tuple(sympy.Symbol(var), sympy.Symbol(family), *values),
+                text=f"{var} ~ {family}({params})",
+                source="document",
+                kind=Fact.DRAWN,
+            )
+        )
+    return tuple(out)
