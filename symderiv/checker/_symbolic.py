@@ -432,6 +432,10 @@ def _chain_rule(d: sympy.Derivative, dependent: frozenset[str]) -> sympy.Basic:
     """
     if len(d.variable_count) != 1 or d.variable_count[0][1] != 1 or d.expr.has(sympy.Sum):
         return d
+    if d.expr.has(sympy.Derivative):
+        # NOTE: ∂/∂q (∂G/∂z) of an unknown G is a mixed partial of unknown value, never 0 for
+        # want of a stated dependence on q
+        return d
     (v, _), = d.variable_count
     unknowns = [
         a

@@ -499,6 +499,14 @@ MEANING = [
         [D, P, F],
         id="sigma-of-a-vector-defined-by-its-entry-is-the-documents-own",
     ),
+    pytest.param(
+        "$$\\frac{\\partial^2 G}{\\partial z^2} = "
+        "\\frac{\\partial}{\\partial q}\\left(\\frac{\\partial G}{\\partial z}\\right)$$\n\n"
+        "$$\\frac{\\partial^2 G}{\\partial z^2} = "
+        "\\frac{\\partial}{\\partial z}\\left(\\frac{\\partial G}{\\partial z}\\right)$$\n",
+        [U, P],
+        id="a-mixed-partial-of-an-unknown-is-unknown-not-zero",
+    ),
 ]
 
 
