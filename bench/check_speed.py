@@ -2,7 +2,9 @@
 
 * a note of N correct softmax / cross-entropy / sigmoid steps (``bench/_documents.py``; every
   step different) and the same note with one false step in four: wall time of the command
-  line with ``-j 2`` and ``-j 1`` (start-up included, ``--budget 0``), in steps per second;
+  line with ``-j 2`` and ``-j 1`` (start-up included, ``--budget 0``), in steps per second,
+  and its CPU time (worker processes included: the figure a machine shared with other work
+  does not blur);
 * false steps alone: the median time per false step, fix hints included, in one process (each
   step timed by the checker's per-step hook);
 * the naive checker on a sample of the same steps: read by symderiv's reader, definitions
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,8 +35,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _documents as docs  # noqa: E402
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+#: CPU seconds of the last command line (its worker processes included).
+_last_cpu = [0.0]
+
+
 def _cli(args: list[str]) -> tuple[float, int, dict]:  # type: ignore[type-arg]
     start = time.perf_counter()
+    cpu = _children_cpu()
     proc = subprocess.run(
         [sys.executable, "-m", "symderiv", "check", "--json", *args],
         capture_output=True,
@@ -41,6 +54,7 @@ def _cli(args: list[str]) -> tuple[float, int, dict]:  # type: ignore[type-arg]
         check=False,
     )
     wall = time.perf_counter() - start
+    _last_cpu[0] = _children_cpu() - cpu
     try:
         out = json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -48,25 +62,37 @@ def _cli(args: list[str]) -> tuple[float, int, dict]:  # type: ignore[type-arg]
     return wall, proc.returncode, out
 
 
-def _median_cli(args: list[str], repeat: int) -> tuple[float, dict]:  # type: ignore[type-arg]
-    runs = [_cli(args) for _ in range(repeat)]
-    return statistics.median(w for w, _, _ in runs), runs[-1][2]
+def _median_cli(args: list[str], repeat: int) -> tuple[float, float, dict]:  # type: ignore[type-arg]
+    runs = []
+    for _ in range(repeat):
+        wall, code, report = _cli(args)
+        runs.append((wall, _last_cpu[0], report))
+    return (
+        statistics.median(w for w, _, _ in runs),
+        statistics.median(c for _, c, _ in runs),
+        runs[-1][2],
+    )
 
 
 def cli_speed(path: Path, steps: int, repeat: int) -> dict[str, float]:
+    """Steps per second of wall time, and per CPU second (what a loaded machine cannot blur)."""
     out = {}
     for jobs in (2, 1):
-        wall, report = _median_cli(["-j", str(jobs), "--budget", "0", str(path)], repeat)
+        wall, cpu, report = _median_cli(["-j", str(jobs), "--budget", "0", str(path)], repeat)
         summary = report.get("summary", {})
         shown = ", ".join(f"{v} {k}" for k, v in summary.items() if v)
-        print(f"  -j {jobs}: {wall:7.1f} s wall, {steps / wall:6.1f} steps/s   ({shown})")
+        print(
+            f"  -j {jobs}: {wall:7.1f} s wall, {steps / wall:6.1f} steps/s; "
+            f"{cpu:7.1f} s CPU, {steps / cpu:6.1f} steps per CPU second   ({shown})"
+        )
         out[f"j{jobs}"] = steps / wall
     print(f"  -j 2 / -j 1: {out['j2'] / out['j1']:.2f}x")
     return out
 
 
-def false_step_times(count: int) -> list[float]:
-    """Per-step wall times of ``count`` false steps, judged in this process (hints included)."""
+def false_step_times(count: int) -> tuple[list[float], list[float]]:
+    """Per-step wall and CPU times of ``count`` false steps, judged in this process (hints
+    included)."""
     from symderiv import api
     from symderiv.checker import check
     from symderiv.checker.engine import judged_once
@@ -76,12 +102,14 @@ def false_step_times(count: int) -> list[float]:
     )
     d = api.read_text(text, source="false.md")
     times: list[float] = []
+    cpus: list[float] = []
 
     def around(pos, step, judge):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         res = judge()
         if not step.is_definition:
             times.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
             if res.verdict.value != "false":
                 print(f"  note: step {pos} is {res.verdict.value}, not false")
         return res
@@ -89,7 +117,7 @@ def false_step_times(count: int) -> list[float]:
     check(api.read_text(docs.PREAMBLE + f"$${docs.step(0, false=True)}$$", source="w.md"))
     with judged_once():
         check(d, around=around)
-    return times
+    return times, cpus
 
 
 def _naive_substitute(e: sympy.Basic, defs: list[tuple[sympy.Basic, sympy.Basic]]) -> sympy.Basic:
@@ -160,11 +188,11 @@ def main() -> int:
     print(f"{args.steps} steps, one in four false:")
     cli_speed(mixed, args.steps, args.repeat)
 
-    times = false_step_times(args.false)
+    times, cpus = false_step_times(args.false)
     print(
         f"false steps alone ({len(times)}, hints included, one process): "
-        f"median {statistics.median(times):.3f} s per step "
-        f"(min {min(times):.3f}, max {max(times):.3f})"
+        f"median {statistics.median(times):.3f} s wall per step "
+        f"(min {min(times):.3f}, max {max(times):.3f}), median {statistics.median(cpus):.3f} s CPU"
     )
 
     sample, defs = naive_sample(docs.document(args.steps), args.naive)

@@ -16,8 +16,11 @@ The rules are general (nothing here knows about softmax):
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import sympy
@@ -40,8 +43,66 @@ def reset_names() -> None:
 
 
 def fresh(name: str = "k") -> sympy.Symbol:
-    """A bound summation variable not used before in this step (integer, positive)."""
+    """A bound summation variable not used before in this step (integer, positive).
+
+    While a defined value is being substituted for the document (``_defined_value``) it is a
+    ``Dummy``: equal to no other symbol, so the value can be inserted in any step.
+    """
+    if _PRIVATE.get():
+        return sympy.Dummy(name, integer=True, positive=True)
     return sympy.Symbol(f"_{name}{next(_counter)}", integer=True, positive=True)
+
+
+# NOTE: a defined name or entry (p_j, L) is written in many steps of a document.  Within
+# ``values_remembered()`` its value, with every definition substituted in it, is computed once
+# per document and the same SymPy objects are inserted in every step (SymPy keeps what it
+# learnt about an object's assumptions on the object itself).  The value is computed the same
+# way with or without the memo (its bound variables are Dummies, the step's own numbering is
+# left untouched), so results do not depend on which steps were judged before.
+_VALUES: contextvars.ContextVar[dict[tuple[object, ...], sympy.Basic] | None] = (
+    contextvars.ContextVar("defined_values", default=None)
+)
+_PRIVATE: contextvars.ContextVar[bool] = contextvars.ContextVar("private_names", default=False)
+
+
+@contextlib.contextmanager
+def values_remembered() -> Iterator[None]:
+    """Within the block, the value of each defined name or entry is substituted once."""
+    token = _VALUES.set({})
+    try:
+        yield
+    finally:
+        _VALUES.reset(token)
+
+
+def _defined_value(
+    key: tuple[object, ...],
+    value: Callable[[], sympy.Basic],
+    definitions: Definitions,
+    dependent: frozenset[str],
+    depth: int,
+) -> sympy.Basic:
+    """``value()`` with every definition substituted in it (``depth - 1`` levels deep)."""
+    memo = _VALUES.get()
+    full = (*key, definitions, dependent, depth)
+    if memo is not None:
+        found = memo.get(full)
+        if found is not None:
+            return found
+    token = _PRIVATE.set(True)
+    try:
+        once = value()
+        # NOTE: an entry no definition covers (p_0 where only p_1 is defined) stays itself.
+        out = (
+            once
+            if once == key[-1]
+            else substitute_definitions(once, definitions, depth=depth - 1, dependent=dependent)
+        )
+    finally:
+        _PRIVATE.reset(token)
+    if memo is not None:
+        memo[full] = out
+    return out
 
 
 @dataclass(frozen=True)
@@ -166,10 +227,10 @@ def substitute_definitions(
     # NOTE: a value with a free index of its own (W_{ij} := ... / d_k, d_k read as an entry)
     # put under a sum over k would be captured: the sums it goes into are renamed first.
     open_values = any(_open(t, v) for t, v in definitions)
-    for _ in range(depth):
+    for level in range(depth):
         if open_values:
             expr = fresh_bound(expr)
-        new = _substitute_once(expr, definitions, dependent)
+        new = _substitute_once(expr, definitions, dependent, depth - level)
         if new == expr:
             return new
         expr = new
@@ -182,7 +243,10 @@ def _open(target: sympy.Basic, value: sympy.Basic) -> bool:
 
 
 def _substitute_once(
-    expr: sympy.Basic, definitions: Definitions, dependent: frozenset[str] = frozenset()
+    expr: sympy.Basic,
+    definitions: Definitions,
+    dependent: frozenset[str] = frozenset(),
+    depth: int = 1,
 ) -> sympy.Basic:
     by_symbol = {t: v for t, v in definitions if not isinstance(t, sympy.Indexed)}
     # NOTE: keyed by name: a reader may give the same vector different assumptions in two places.
@@ -212,7 +276,7 @@ def _substitute_once(
         if any(v in by_symbol or name_of(v) in by_base for v in d.variables)
     }
     if kept:
-        out = _substitute_once(expr.xreplace(kept), definitions, dependent)
+        out = _substitute_once(expr.xreplace(kept), definitions, dependent, depth)
         return out.xreplace({u: d for d, u in kept.items()})
 
     def indexed_value(e: sympy.Indexed) -> sympy.Basic:
@@ -239,8 +303,15 @@ def _substitute_once(
             return value.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
         return value.subs(mapping, simultaneous=True)
 
+    def full_value(e: sympy.Indexed) -> sympy.Basic:
+        if depth <= 1:
+            return indexed_value(e)
+        return _defined_value(
+            ("entry", e), lambda: indexed_value(e), definitions, dependent, depth
+        )
+
     out = expr.replace(
-        lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, indexed_value
+        lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, full_value
     )
     out = _entry_calls(out, definitions)
     if by_symbol:
@@ -257,7 +328,17 @@ def _substitute_once(
         masked = out.xreplace(entries) if entries else out
         # NOTE: only the names that occur: renaming bound variables of every definition is costly.
         masked = masked.xreplace(
-            {t: fresh_bound(v) for t, v in by_symbol.items() if masked.has(t)}
+            {
+                t: (
+                    fresh_bound(v)
+                    if depth <= 1
+                    else _defined_value(
+                        ("name", t), functools.partial(fresh_bound, v), definitions, dependent, depth
+                    )
+                )
+                for t, v in by_symbol.items()
+                if masked.has(t)
+            }
         )
         out = masked.xreplace({u: e for e, u in entries.items()}) if entries else masked
     return out

@@ -703,6 +703,9 @@ def _partial_reading(
         # NOTE: a second reading of a step already judged: half its budget.
         cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
         unknowns=unknowns,
+        # NOTE: only whether this reading holds matters; the cases under which it would hold
+        # (i = j, Σy = 1) are not looked for.
+        _conditional=False,
     )
     if not res.verdict.accepts:
         return None

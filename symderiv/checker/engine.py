@@ -665,10 +665,12 @@ _MEMO: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvar
 @contextlib.contextmanager
 def judged_once() -> Iterator[None]:
     """Within the block, ``check_equal`` judges each question once (same sides, definitions,
-    assumptions, conditions, n, options and names) and repeats its answer after that."""
+    assumptions, conditions, n, options and names) and repeats its answer after that; each
+    defined name's value is substituted once (``_symbolic.values_remembered``)."""
     token = _MEMO.set({})
     try:
-        yield
+        with S.values_remembered():
+            yield
     finally:
         _MEMO.reset(token)
 
@@ -752,15 +754,7 @@ def check_equal(
         return StepResult(
             Verdict.UNDETERMINED, "undecided", detail=f"could not prepare the step: {err}"
         )
-    if len(prepared.counts) == 1 and prepared.counts[0] != setting.facts.n:
-        # NOTE: the document's sums run to K: its free indices range over 1..K.
-        # The assumptions' sums (a directive's \sum_j y_j = 1 over n) are about the same count.
-        count = prepared.counts[0]
-        old_n = setting.facts.n
-        known = tuple((k.xreplace({old_n: count}), v) for k, v in setting.facts.known_sums)
-        setting = dataclasses.replace(
-            setting, facts=dataclasses.replace(setting.facts, n=count, known_sums=known)
-        )
+    setting = _over_own_count(prepared, setting)
     densities = _densities.density_names(assumptions)
     if prepared.lhs.has(sympy.Integral) or prepared.rhs.has(sympy.Integral) or densities:
         by_integrands = _by_integrands(prepared, n, cfg, unknowns, densities)
@@ -774,9 +768,7 @@ def check_equal(
         read += f"; using {'; '.join(used)}"
     notes = [read]
 
-    symbolic_n = bool(prepared.free) or bool(
-        prepared.counts and any(prepared.lhs.has(c) or prepared.rhs.has(c) for c in prepared.counts)
-    )
+    symbolic_n = _symbolic_n(prepared)
     ok, err = _timed(cfg.step_timeout_s, prove, prepared, setting.facts)
     if ok is not None and ok[0]:
         how = ok[1]
@@ -788,12 +780,7 @@ def check_equal(
     if err:
         notes.append(f"symbolic proof: {err}")
 
-    ns = (
-        sorted(set(range(1, max(cfg.concrete_n, default=3) + 1)) | set(cfg.concrete_n))
-        if symbolic_n
-        else [0]
-    )
-    found, err = _timed(cfg.step_timeout_s, search, prepared, setting, cfg, ns)
+    found, err = _timed(cfg.step_timeout_s, search, prepared, setting, cfg, _sample_ns(prepared, cfg))
     if err:
         notes.append(f"sampling: {err}")
     if found is not None and found.unknowns:
@@ -841,6 +828,55 @@ def check_equal(
         "undecided",
         detail="; ".join(notes + ["could not evaluate either side"]),
     )
+
+
+def _over_own_count(p: Prepared, setting: _Setting) -> _Setting:
+    """The setting with the step's own class count, when its sums run to one count (K)."""
+    if len(p.counts) == 1 and p.counts[0] != setting.facts.n:
+        # NOTE: the document's sums run to K: its free indices range over 1..K.
+        # The assumptions' sums (a directive's \sum_j y_j = 1 over n) are about the same count.
+        count = p.counts[0]
+        old_n = setting.facts.n
+        known = tuple((k.xreplace({old_n: count}), v) for k, v in setting.facts.known_sums)
+        setting = dataclasses.replace(
+            setting, facts=dataclasses.replace(setting.facts, n=count, known_sums=known)
+        )
+    return setting
+
+
+def _symbolic_n(p: Prepared) -> bool:
+    """Whether the step is about every n (free indices, or sums to a count it uses)."""
+    return bool(p.free) or bool(
+        p.counts and any(p.lhs.has(c) or p.rhs.has(c) for c in p.counts)
+    )
+
+
+def _sample_ns(p: Prepared, cfg: CheckConfig) -> list[int]:
+    """The class counts sampled: 1 up to the largest concrete n, or none (0) for a scalar."""
+    if not _symbolic_n(p):
+        return [0]
+    return sorted(set(range(1, max(cfg.concrete_n, default=3) + 1)) | set(cfg.concrete_n))
+
+
+def _refuted_at_points(
+    p: Prepared,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+) -> bool:
+    """Whether sampling alone finds a sure counterexample under these assumptions.
+
+    NOTE: the numeric oracle before the full engine.  A re-check (under i = j, i ≠ j or
+    Σy = 1) that fails at a point where its assumption holds would fail in the full engine
+    too, after the symbolic attempt: that attempt is skipped.  Only a refutation skips it; an
+    agreement still goes to the full engine, so nothing is accepted on points alone.
+    """
+    setting = _over_own_count(p, _read_assumptions(assumptions, conditions, n))
+    # NOTE: the two smallest counts only: a slip shows there, and a case that holds costs
+    # little before the full engine proves it.
+    found, _ = _timed(cfg.step_timeout_s, search, p, setting, cfg, _sample_ns(p, cfg)[:2])
+    return found is not None and found.counterexample is not None and not found.unknowns
 
 
 def _by_integrands(
@@ -1017,6 +1053,8 @@ def _maybe_conditional(
                 )
                 break
     for extra, text in tries:
+        if _refuted_at_points(prepared, (*assumptions, extra), conditions, n, cfg):
+            continue
         sub = check_equal(
             lhs,
             rhs,

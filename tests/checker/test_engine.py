@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy
 
@@ -337,3 +339,49 @@ def test_the_fix_search_oracle_keeps_the_facts_of_the_document() -> None:
     assert with_fact is not None and without is not None
     assert with_fact(G, p[i] - y[i]) is True
     assert without(G, p[i] - y[i]) is False
+
+
+def test_a_defined_value_is_substituted_once_per_document_and_reused() -> None:
+    from symderiv.checker import _symbolic
+
+    with _symbolic.values_remembered():
+        first = _symbolic.substitute_definitions(2 * L, DEFS)
+        again = _symbolic.substitute_definitions(3 * L + p[i], DEFS)
+        third = _symbolic.substitute_definitions(sympy.Derivative(L, x[i]), DEFS)
+    # the same value (the same SymPy object) in both; its bound variables fit any step
+    value = max(again.atoms(sympy.Sum), key=sympy.count_ops)  # Σ_j y_j log p_j, p written out
+    assert any(t is value for t in sympy.preorder_traversal(third))
+    assert not any(
+        isinstance(s, sympy.Symbol) and not isinstance(s, sympy.Dummy) and s.name.startswith("_")
+        for s in value.atoms(sympy.Symbol)
+    )
+    outside = _symbolic.substitute_definitions(2 * L, DEFS)  # the same, but for bound names
+    assert re.sub(r"(_[a-z]+)\d+", r"\1", str(outside)) == str(first)
+
+
+@pytest.mark.parametrize(
+    "rhs",
+    [
+        pytest.param(p[i] * (d(i, j) - p[j]), id="proved"),
+        pytest.param(p[i] * (1 - p[j]), id="holds-only-when-i-equals-j"),
+        pytest.param(p[i] * (d(i, j) + p[j]), id="false"),
+        pytest.param(-p[i] * p[j], id="holds-only-when-i-differs-from-j"),
+    ],
+)
+def test_a_document_judged_with_its_memos_gets_the_reports_it_gets_without(rhs) -> None:
+    from symderiv.checker import engine
+
+    steps = (
+        Step(p[i], DEFS[0][1], Relation.DEFINE),
+        Step(L, DEFS[1][1], Relation.DEFINE),
+        Step(J, rhs),
+        Step(sympy.Derivative(L, x[i]), p[i] - y[i]),
+        Step(2 * sympy.Derivative(L, x[i]), 2 * (p[i] - y[i])),
+    )
+    d_ = Derivation("t", steps, assumptions=(SUM_Y,))
+    plain = [(r.result.verdict, r.result.condition, r.result.hints) for r in check(d_, FAST).steps]
+    with engine.judged_once():
+        remembered = [
+            (r.result.verdict, r.result.condition, r.result.hints) for r in check(d_, FAST).steps
+        ]
+    assert remembered == plain
