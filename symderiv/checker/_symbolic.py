@@ -228,12 +228,22 @@ def substitute_definitions(
     """
     if not definitions:
         return expr
+    # NOTE: a value with a free index of its own (W_{ij} := ... / d_k, d_k read as an entry)
+    # put under a sum over k would be captured: the sums it goes into are renamed first.
+    open_values = any(_open(t, v) for t, v in definitions)
     for level in range(depth):
+        if open_values:
+            expr = fresh_bound(expr)
         new = _substitute_once(expr, definitions, dependent, depth - level)
         if new == expr:
             return new
         expr = new
     return expr
+
+
+def _open(target: sympy.Basic, value: sympy.Basic) -> bool:
+    own = set(target.indices) if isinstance(target, sympy.Indexed) else set()
+    return bool(free_indices(value) - own)
 
 
 def _substitute_once(

@@ -15,7 +15,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _symbolic
+from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
 from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases, with_log_base
@@ -614,6 +614,8 @@ def _check_step(
         cfg=cfg,
         unknowns=unknowns,
     )
+    if result.verdict is Verdict.UNDETERMINED and result.method == "unknowns":
+        result = _through_loss(step, d, definitions, cfg, unknowns) or result
     if data_case and not result.verdict.accepts:
         return StepResult(
             Verdict.UNDETERMINED,
@@ -636,6 +638,32 @@ def _check_step(
             ),
         )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
+
+
+def _through_loss(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """A step in the derivatives of an undefined loss, judged with the loss a function of the
+    most downstream quantity it is differentiated by (:mod:`._lossmodel`)."""
+    assert step.lhs is not None and step.rhs is not None
+    definitions = _lossmodel.closed_definitions(definitions)
+    model = _lossmodel.loss_definition(step.lhs, step.rhs, definitions)
+    if model is None:
+        return None
+    loss, value, note = model
+    res = check_equal(
+        step.lhs,
+        step.rhs,
+        definitions=(*definitions, (loss, value)),
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=cfg,
+        unknowns=unknowns,
+    )
+    if res.verdict is Verdict.UNDETERMINED or res.verdict is Verdict.UNPARSED:
+        return None
+    return dataclasses.replace(res, detail=f"{note}; {res.detail}")
 
 
 def _partial_reading(

@@ -20,6 +20,7 @@ calculus (``d log p / dp = 1/p``) needs the natural log mixes log bases.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -188,7 +189,11 @@ def _judge_scalar(value: complex, claimed_text: str) -> ClaimMatch:
         if abs(v - c) <= 0.5 * unit + slack:
             return ClaimMatch(True, f"rounds to {_decimals_word(k)}", shown, v, k)
         same_sign = c == 0 or (v > 0) == (c > 0)
-        if same_sign and abs(c) - slack <= abs(v) < abs(c) + unit:
+        # NOTE: truncation of the value as its shortest decimal (1.9, not the float below it):
+        # 1.9 written 1.8 is no truncation, 63487.99999999988 written 63487.9 is one
+        places = decimal.Decimal(10) ** -k
+        cut = abs(decimal.Decimal(repr(v))).quantize(places, rounding=decimal.ROUND_DOWN)
+        if same_sign and cut == abs(decimal.Decimal(repr(c))).quantize(places):
             return ClaimMatch(True, f"truncated to {_decimals_word(k)}", shown, v, k)
     return ClaimMatch(False, "differs", shown, v, k)
 

@@ -13,8 +13,8 @@ from symderiv import symbols
 from symderiv.config import ReadConfig
 from symderiv.errors import ParseError, SymPyRefusal, UnsupportedNotationError, sympy_refusals
 from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.reader import _shapes, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
-from symderiv.reader import latex2sympy_adapter
 from symderiv.reader._densities import density_facts, drawn_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
@@ -124,6 +124,16 @@ class _Reader:
         math = [self.text[b.body_start : b.body_end] for b in scan.blocks]
         math += [self.text[m.body_start : m.body_end] for m in scan.inlines]
         self.ctx = replace(self.ctx, letters=ctxmod.lone_letters(math))
+        # NOTE: shapes are learned from the math alone (a "K^T" in prose or code says nothing).
+        clean = [m for m in math if not _shapes.BINARY.search(m)]
+        joined = "\n".join(clean)
+        mats, cols = _shapes.defined_shapes(
+            clean,
+            self.ctx.matrices | _shapes.matrix_names(joined),
+            _shapes.column_names(joined),
+            self.shape_of,
+        )
+        self.ctx = replace(self.ctx, matrices=mats, columns=cols)
         case_directives = self.directives(scan)
         for inline in scan.inlines:
             self.context.extend(
@@ -491,6 +501,10 @@ class _Reader:
         restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
+        rows = self.row_reading(lhs, rhs)
+        if rows is not None:
+            lhs, rhs = rows
+            warnings.append("read the bold vectors as rows: as columns the shapes do not fit")
         if rel == "~=":
             warnings.append("'\\approx' read as '='")
         lhs_e = lhs.parsed.expr if lhs.parsed is not None else None
@@ -521,6 +535,11 @@ class _Reader:
                 and not re.search(r"[_(]", lhs.text)
             ):
                 lhs_e = lhs_e.base  # \mathbf{x} = [2, 1, 0]: the whole vector, not x_i
+            # NOTE: "B^T G = \\zeta_1" with \\zeta_1 written here for the first time names the
+            # value: a definition of \\zeta_1, never a claim about a name nothing has defined.
+            introduced = rel == "=" and _shapes.introduced_name(rhs.text, self.text, rhs.a)
+            if introduced:
+                lhs_e, rhs_e = rhs_e, lhs_e
             if (
                 first
                 and rel in ("=", ":=")
@@ -574,7 +593,7 @@ class _Reader:
                 key is not None
                 and lhs_e != rhs_e
                 and not claim  # H(P) = 0.7 (-log 0.7) + ...: a numeric claim, not a definition
-                and ((first and key not in self.defined) or rel == ":=" or restate)
+                and ((first and key not in self.defined) or rel == ":=" or restate or introduced)
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
@@ -623,6 +642,7 @@ class _Reader:
             rhs_e = self.standard(rhs, rhs_e, defined)
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
                 self.learn_function(lhs_e, rhs_e)
+                self.vector_of_function(lhs_e, rhs_e, lhs, rhs)
         problem = problem_span = None
         if lhs.error is not None:
             problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span
@@ -631,7 +651,9 @@ class _Reader:
         elif _matrix_against_scalar(lhs, rhs):
             # NOTE: y s^T (an outer product, read as its entry (i, j)) equated to a number: the
             # shapes differ, so the entry the reader chose is not what the author compared.
-            problem = "a matrix on one side and a scalar on the other: the step is not read"
+            problem = (
+                "a matrix on one side and a scalar or vector on the other: the step is not read"
+            )
             problem_span = self.src.span(lhs.a, max(rhs.b, lhs.a + 1))
         return Step(
             lhs=lhs_e if lhs.error is None else None,
@@ -648,6 +670,68 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def shape_of(
+        self, value: str, matrices: frozenset[str], columns: frozenset[str]
+    ) -> str | None:
+        """The shape of a formula read with the given matrix and column names (``None``: a
+        number, or not read)."""
+        try:
+            ctx = replace(self.ctx, matrices=matrices, columns=columns)
+            return parse_math(value, ctx=ctx).shape
+        except ParseError:
+            return None
+
+    def vector_of_function(self, lhs: sympy.Basic, rhs: sympy.Basic, a: _Expr, b: _Expr) -> None:
+        """``s(\\mathbf x)_i := ...`` also gives the vector ``\\mathbf s`` (``s_i``) its entries:
+        one letter names the function and its value, ``\\mathbf s = \\mathbf s(\\mathbf x)``.
+
+        NOTE: only where the document gives the vector no definition of its own.
+        """
+        if not (
+            isinstance(lhs, AppliedUndef)
+            and len(lhs.args) == 2
+            and isinstance(lhs.args[0], sympy.IndexedBase)
+            and isinstance(lhs.args[1], sympy.Symbol)
+            and lhs.args[1].is_integer
+        ):
+            return
+        name = lhs.func.__name__
+        if len(name) != 1 or f"{name}[]" in self.defined or (
+            self.general is not None and f"{name}[]" in self.general
+        ):
+            return
+        self.context.append(
+            Assumption(
+                expr=sympy.Tuple(symbols.vector(name)[lhs.args[1]], rhs),
+                text=self.src.text[a.a : b.b],
+                source="document",
+                kind="definition",
+                span=self.src.span(a.a, b.b),
+            )
+        )
+
+    def row_reading(self, lhs: _Expr, rhs: _Expr) -> tuple[_Expr, _Expr] | None:
+        """Both sides read with the document's bold vectors as rows, when as columns their shapes
+        do not fit (``\\mathbf y \\log \\mathbf s^\\top`` equated to a sum) and as rows they do.
+
+        NOTE: a reading whose shapes do not fit is not a plausible one; the column reading stays
+        the default, so a step that fits either way is read as written in column convention.
+        """
+        if self.ctx.rows or not _BOLD.search(lhs.text + rhs.text) or not _shape_misfit(lhs, rhs):
+            return None
+        ctx = replace(self.ctx, rows=True)
+        out = []
+        for e in (lhs, rhs):
+            alt = _Expr(e.a, e.b, e.block, e.row, e.text)
+            try:
+                alt.parsed = parse_math(e.text, base=e.a, src=self.src, ctx=ctx)
+            except ParseError:
+                return None
+            out.append(alt)
+        if _shape_misfit(out[0], out[1]):
+            return None
+        return out[0], out[1]
 
     def inline_definitions(self, start: int, end: int) -> None:
         """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
@@ -787,7 +871,22 @@ def _matrix_against_scalar(lhs: _Expr, rhs: _Expr) -> bool:
     exprs = [e.parsed.expr if e.parsed is not None else None for e in (lhs, rhs)]
     if any(isinstance(x, sympy.MatrixBase) for x in exprs):
         return False
-    return ("mat" in shapes) and (None in shapes) and all(x is not None for x in exprs)
+    return "mat" in shapes and shapes[0] != shapes[1] and all(x is not None for x in exprs)
+
+
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\b")
+
+
+def _shape_misfit(lhs: _Expr, rhs: _Expr) -> bool:
+    """The sides' shapes differ, or a side is not read (its shapes may not fit together)."""
+    if any(e.error is not None for e in (lhs, rhs)):
+        return True
+    a, b = lhs.parsed, rhs.parsed
+    if a is None or b is None:
+        return False
+    if isinstance(a.expr, sympy.MatrixBase) or isinstance(b.expr, sympy.MatrixBase):
+        return False
+    return a.shape != b.shape and "mat" in (a.shape, b.shape)
 
 
 _PROSE_DOMAIN = re.compile(r"\$\s*([A-Za-z])\s*\\in\s*(?:\\\{|\\mathbb|\\left\\\{|\[)")

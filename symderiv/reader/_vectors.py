@@ -5,12 +5,12 @@ index form: a vector is its entry ``v_i``, a matrix its entry ``M_{ij}``, produc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
 from symderiv import symbols
-from symderiv.errors import ParseError
+from symderiv.errors import ParseError, UnsupportedNotationError
 
 ROW, COL = symbols.i, symbols.j
 #: Contraction indices, one per nesting level of products.
@@ -30,6 +30,8 @@ class Shaped:
     fn: Entry
     name: str | None = None
     depth: int = 0
+    #: a constant vector (\\mathbf{1}): a row or a column as its partner needs
+    const: bool = False
 
     def entry(self) -> sympy.Expr:
         """The entry at ``i`` (vectors) or ``(i, j)`` (matrices)."""
@@ -44,14 +46,37 @@ def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
 
 
-def vector(name: str) -> Shaped:
+def _past(e: object, s: Shaped) -> Shaped:
+    """``s`` with a depth past the contraction names ``e`` uses freely: ``\\frac{1}{d_k} A
+    \\mathbf 1`` contracts over another letter than ``k``, which stays free."""
+    if not isinstance(e, sympy.Basic):
+        return s
+    used = [_BOUND.index(x.name) for x in e.free_symbols if getattr(x, "name", None) in _BOUND]
+    if not used or max(used) < s.depth:
+        return s
+    return replace(s, depth=max(used) + 1)
+
+
+def vector(name: str, *, row: bool = False) -> Shaped:
+    """The vector ``name``; ``row``: the document's vectors are rows (``\\mathbf{y}\\log\\mathbf{s}^\\top``
+    a number)."""
     base = symbols.vector(name)
-    return Shaped("col", lambda r: base[r], name)
+    return Shaped("row" if row else "col", lambda r: base[r], name)
 
 
 def constant(value: int) -> Shaped:
     v = sympy.Integer(value)
-    return Shaped("col", lambda r: v)
+    return Shaped("col", lambda r: v, const=True)
+
+
+def _fit(a: Shaped, b: Shaped) -> tuple[Shaped, Shaped]:
+    """A constant vector beside a row is a row (``\\frac{\\mathbf 1}{\\mathbf s}``)."""
+    if a.kind != b.kind and "mat" not in (a.kind, b.kind):
+        if a.const:
+            a = transpose(a)
+        elif b.const:
+            b = transpose(b)
+    return a, b
 
 
 def matrix(name: str) -> Shaped:
@@ -60,22 +85,68 @@ def matrix(name: str) -> Shaped:
 
 
 def diag(v: Shaped) -> Shaped:
-    if v.kind != "col":
+    if v.kind == "mat":
         raise ParseError("diag of something that is not a vector")
     return Shaped("mat", lambda r, c: v.fn(r) * sympy.KroneckerDelta(r, c), depth=v.depth)
 
 
-def gradient(var: Shaped, f: sympy.Expr) -> Shaped:
-    if var.kind != "col" or var.name is None:
+def gradient(var: Shaped, f: object) -> Shaped:
+    """``\\nabla_{\\mathbf x} f``: the gradient of a number, shaped as ``x`` (a row for a row
+    vector); of a vector, the Jacobian when it is diagonal (an element-wise function of ``x``,
+    where both layouts agree).
+
+    Raises:
+        ParseError: ``x`` is not a vector name.
+        UnsupportedNotationError: the Jacobian of a vector that is not element-wise in ``x``
+            (``\\partial f_i/\\partial x_j`` or its transpose: the document does not say which).
+    """
+    if var.name is None or (var.kind == "mat" and isinstance(f, Shaped)):
         raise ParseError("\\nabla with respect to something that is not a vector name")
     base = symbols.vector(var.name)
-    return Shaped("col", lambda r: sympy.Derivative(f, base[r]))
+    if var.kind == "mat":
+        assert isinstance(f, sympy.Basic)
+        return _past(f, Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c])))
+    if isinstance(f, Shaped):
+        if f.kind == "mat" or not _elementwise_in(f, base):
+            raise UnsupportedNotationError(
+                "\\nabla of a vector: the layout (d f_i / d x_j or its transpose) is not stated"
+            )
+        return jacobian(var, f)
+    assert isinstance(f, sympy.Basic)
+    return _past(f, Shaped(var.kind, lambda r: sympy.Derivative(f, base[r])))
+
+
+def jacobian(var: Shaped, f: object) -> Shaped:
+    """``J_{\\mathbf x}(\\mathbf f)``: the matrix of ``\\partial f_i / \\partial x_j`` (a row per
+    output); of a number, the row of its partial derivatives."""
+    if var.kind == "mat" or var.name is None:
+        raise ParseError("a Jacobian with respect to something that is not a vector name")
+    base = symbols.vector(var.name)
+    if isinstance(f, Shaped):
+        if f.kind == "mat":
+            raise UnsupportedNotationError("the Jacobian of a matrix is not read")
+        return Shaped("mat", lambda r, c: sympy.Derivative(f.fn(r), base[c]), depth=f.depth)
+    assert isinstance(f, sympy.Basic)
+    return _past(f, Shaped("row", lambda r: sympy.Derivative(f, base[r])))
+
+
+def _elementwise_in(f: Shaped, base: sympy.IndexedBase) -> bool:
+    """Entry ``r`` of ``f`` depends on ``x`` through ``x_r`` alone (no sum, no other entry)."""
+    e = f.fn(ROW)
+    uses = [t for t in e.atoms(sympy.Indexed) if t.base == base]
+    if not uses or any(t.indices != (ROW,) for t in uses):
+        return False
+    if any(s.has(base) for s in e.atoms(sympy.Sum)):
+        return False
+    # NOTE: f(\\mathbf x)_r, a function of the whole vector, is not element-wise.
+    rest = e.xreplace({t: sympy.Dummy() for t in uses})
+    return not rest.has(base) and not rest.has(base.label)
 
 
 def transpose(a: Shaped) -> Shaped:
     if a.kind == "mat":
         return Shaped("mat", lambda r, c: a.fn(c, r), depth=a.depth)
-    return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth)
+    return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth, a.const)
 
 
 def elementwise(a: Shaped, f: Callable[[sympy.Expr], sympy.Expr]) -> Shaped:
@@ -100,6 +171,7 @@ def add(a: object, b: object) -> object:
         return b
     if not isinstance(b, Shaped):
         return a
+    a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"a {_shape(a)} added to a {_shape(b)}")
     depth = max(a.depth, b.depth)
@@ -114,9 +186,11 @@ def mul(a: object, b: object) -> object:
         return a * b  # type: ignore[operator]
     if not isinstance(a, Shaped):
         assert isinstance(b, Shaped)
-        return elementwise(b, lambda e: a * e)
+        _scalar_factor(a, b)
+        return _past(a, elementwise(b, lambda e: a * e))
     if not isinstance(b, Shaped):
-        return elementwise(a, lambda e: e * b)
+        _scalar_factor(b, a)
+        return _past(b, elementwise(a, lambda e: e * b))
     depth = max(a.depth, b.depth) + 1
     k = _bound(max(a.depth, b.depth))
     n = symbols.n
@@ -136,10 +210,52 @@ def mul(a: object, b: object) -> object:
     raise ParseError(f"a product of a {_shape(a)} and a {_shape(b)}")
 
 
+def _partner(x: object, m: object) -> object:
+    """A capital name in an element-wise operation with a matrix (``\\mathbf Y \\odot \\mathbf S``,
+    ``\\frac{\\mathbf Y}{\\mathbf S}``) has its partner's shape: the operation needs it."""
+    if not isinstance(m, Shaped) or m.kind != "mat" or not isinstance(x, sympy.Expr):
+        return x
+    capitals = [
+        c for c in x.free_symbols if isinstance(c, sympy.Symbol) and c.name[:1].isupper()
+    ]
+    if len(capitals) != 1:
+        return x
+    (c,) = capitals
+    k, rest = x.as_independent(c, as_Add=False)
+    if rest != c:
+        return x
+    named = matrix(c.name)
+    return named if k == 1 else _past(k, elementwise(named, lambda e: k * e))
+
+
+def _scalar_factor(x: object, m: Shaped) -> None:
+    """A capital beside a matrix (``W U``) may be a matrix the document never says is one:
+    read as a number it would be a guess.
+
+    Raises:
+        UnsupportedNotationError: ``x`` holds a capital name of unknown shape.
+    """
+    if m.kind != "mat" or not isinstance(x, sympy.Basic):
+        return
+    capitals = sorted(
+        s.name for s in x.free_symbols if isinstance(s, sympy.Symbol) and s.name[:1].isupper()
+    ) + sorted(
+        str(t)
+        for t in x.atoms(sympy.Indexed)
+        if str(t.base.label)[:1].isupper() and all(i.is_Integer for i in t.indices)
+    )
+    if capitals:
+        raise UnsupportedNotationError(
+            f"{capitals[0]} beside a matrix: a matrix or a number, the document does not say"
+        )
+
+
 def hadamard(a: object, b: object, *, divide: bool) -> object:
     """``\\odot`` / ``\\oslash``: entry by entry."""
+    a, b = _partner(a, b), _partner(b, a)
     if not isinstance(a, Shaped) or not isinstance(b, Shaped):
         return a / b if divide else a * b  # type: ignore[operator]
+    a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"an element-wise operation on a {_shape(a)} and a {_shape(b)}")
     depth = max(a.depth, b.depth)
@@ -153,10 +269,16 @@ def hadamard(a: object, b: object, *, divide: bool) -> object:
 
 
 def div(a: object, b: object) -> object:
+    """``a / b``; a vector over a vector (``\\frac{\\mathbf y}{\\mathbf s}``) and a number over a
+    vector are element-wise, as vector notation means."""
     if isinstance(b, Shaped):
-        raise ParseError("a division by a vector")
+        a = _partner(a, b)
+        if isinstance(a, Shaped):
+            return hadamard(a, b, divide=True)
+        _scalar_factor(a, b)
+        return _past(a, elementwise(b, lambda e: a / e))
     if isinstance(a, Shaped):
-        return elementwise(a, lambda e: e / b)
+        return _past(b, elementwise(a, lambda e: e / b))
     return a / b  # type: ignore[operator]
 
 

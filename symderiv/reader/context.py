@@ -9,6 +9,7 @@ import sympy
 from symderiv import symbols
 from symderiv.errors import ParseError
 from symderiv.model import Assumption, SourceSpan
+from symderiv.reader import _shapes
 from symderiv.reader._source import SourceText
 from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, parse_math
 
@@ -397,15 +398,23 @@ def inline_definitions(
         if len(parts) < 2:
             continue
         try:
-            members = [
-                parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr for a, b in parts
-            ]
+            read = [parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx) for a, b in parts]
         except ParseError:
             continue
+        if len({p.shape for p in read}) > 1:
+            continue  # $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read
+        members = [p.expr for p in read]
         # NOTE: in "h_i = \\sum_k e^{a_k} = \\Sigma" the formula is the value; the bare names
         # around it (h_i, \\Sigma) are both names for it.
-        formulas = [m for k, m in enumerate(members) if not _bare_name(m, target=k == 0)]
-        names = [m for k, m in enumerate(members) if _bare_name(m, target=k == 0)]
+        # NOTE: B_3 \\mathbf{1}^T reads as the entry B_3[i] of an outer product: a formula,
+        # though its entry is a bare name (a vector or matrix member is a name only as written).
+        bare = [
+            _bare_name(m, target=k == 0)
+            and (read[k].shape is None or _shapes.is_bare_name(piece[a:b]))
+            for k, (m, (a, b)) in enumerate(zip(members, parts, strict=True))
+        ]
+        formulas = [m for m, b in zip(members, bare, strict=True) if not b]
+        names = [m for m, b in zip(members, bare, strict=True) if b]
         if len(formulas) != 1 or not names or names[0] != members[0]:
             continue
         value = formulas[0]

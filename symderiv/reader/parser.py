@@ -284,6 +284,10 @@ class ParseContext:
     rv: tuple[tuple[str, str], ...] = ()
     vectors: frozenset[str] = frozenset()
     matrices: frozenset[str] = frozenset()
+    #: names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``)
+    columns: frozenset[str] = frozenset()
+    #: the document's bold vectors are rows (``\\mathbf y \\log \\mathbf s^\\top`` a number)
+    rows: bool = False
     #: Letters written with two indices and never one (``v_{kj}``): ``v_{00}`` is entry (0, 0).
     paired: frozenset[str] = frozenset()
     #: Letters the document defines as scalars (``p = 1/(1 + e^{-z})``): ``p_t`` is then a
@@ -405,6 +409,8 @@ def parse_math(
                 # NOTE: an unmatched ')' closing a formula is a typo; what is before it is clear.
                 p.warnings.append(f"ignored an unmatched ')' at the end of '{text.strip()}'")
                 p.pos = len(p.toks)
+            if p.shape_statement_follows():
+                p.pos = len(p.toks)  # C = BV \in \mathbb{R}^{n \times h}: the shape, stated
             if p.pos < len(p.toks):
                 t = p.toks[p.pos]
                 raise p.error(f"unexpected {_show(t)}", t)
@@ -814,6 +820,10 @@ class _Parser:
         if _v.is_shaped(b):
             if isinstance(e, _Transpose):
                 return _v.transpose(b)
+            if e == -1 and isinstance(b, _v.Shaped) and b.kind != "mat":
+                # NOTE: a vector has no inverse: v^{-1} is its element-wise reciprocal
+                # (a matrix's A^{-1} is its inverse, which is not read).
+                return _v.elementwise(b, lambda x: 1 / x)
             raise self.error("a power of a vector", tok, unsupported=True)
         if isinstance(e, _Transpose):
             if isinstance(b, sympy.MatrixBase):
@@ -894,6 +904,9 @@ class _Parser:
             if ind is not None:
                 return ind
         if t.bold and t.text in ("0", "1"):
+            if self.at_sym("_"):
+                self.pos += 1
+                self.group_tokens()  # \bold{1_n}: its length is the size its partner needs
             return _v.constant(int(t.text))  # \mathbf{1}, \mathbf{0}
         if len(t.text) > MAX_NUMBER_DIGITS:
             raise self.error(f"number too long: more than {MAX_NUMBER_DIGITS} digits", t)
@@ -1352,7 +1365,7 @@ class _Parser:
         if sample is not None:
             value = self.sampled(name, t, sub_toks, sub_at, sample)
         else:
-            value = self.named(name, t, sub_toks, sub_at)
+            value = self.named(name, t, sub_toks, sub_at, powered=bool(sup))
         for op, e in sup:
             value = self.make_pow(value, e, op)
         return value
@@ -1365,7 +1378,10 @@ class _Parser:
         sub_at: Token,
         *,
         applied: bool = False,
+        powered: bool = False,
     ) -> sympy.Expr:
+        # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
+        call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
         if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
             return self.drawn_expectation(t, "]")
@@ -1376,6 +1392,11 @@ class _Parser:
                 idx = self.indices(sub_toks, sub_at)
                 if idx is not None and len(idx) == 2:
                     return sympy.KroneckerDelta(idx[0], idx[1])
+            key = _matrix_key(name, sub_toks)
+            if key in self.ctx.matrices and not call:
+                return _v.matrix(key)  # B_1, declared or used as a matrix: a name of its own
+            if key in self.ctx.columns and not call:
+                return _v.vector(key)  # \\zeta_4 \\in \\mathbb{R}^{n \\times 1}: a column
             idx = self.indices(sub_toks, sub_at)
             if (
                 idx is not None
@@ -1413,10 +1434,16 @@ class _Parser:
             return self.undefined_call(name, t, idx)
         if idx is not None:
             return self.vector_base(name)[tuple(idx)]
+        if name in self.ctx.columns and not call:
+            return _v.vector(name)
         if t.bold and len(name) == 1 and name.islower():
-            return _v.vector(name)  # \mathbf{p}: the vector p
-        if name in self.ctx.matrices and not self.at_sym("("):
+            return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
+        if name in self.ctx.matrices and not call:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
+        if name.startswith("J_") and sub_toks is not None and self.at_sym("("):
+            jac = self.jacobian(sub_toks, sub_at)
+            if jac is not None:
+                return jac
         if self.at_sym("(") and name[0].isupper() and t.bold and "_" in name:
             # NOTE: \mathbf J_{\mathbf x}(\mathbf s): a bold capital is a matrix-valued
             # function of its argument, never a distribution's entry.
@@ -1443,6 +1470,27 @@ class _Parser:
                 f"{name} a function"
             )
         return self.bare(name)
+
+    def shape_statement_follows(self) -> bool:
+        """``\\in \\mathbb{R}^{n \\times h}`` ending the formula: a statement of its shape."""
+        rest = self.toks[self.pos :]
+        if len(rest) < 2 or not (rest[0].kind == "cmd" and rest[0].text == "in"):
+            return False
+        if not (rest[1].kind == "word" and rest[1].text == "R"):
+            return False
+        power = rest[2:]
+        return not power or (
+            _is_sym(power[0], ("^",))
+            and (len(power) == 2 or (_is_sym(power[1], ("{",)) and _is_sym(power[-1], ("}",))))
+        )
+
+    def jacobian(self, sub_toks: list[Token], sub_at: Token) -> sympy.Expr | None:
+        """``J_{\\mathbf x}(\\mathbf f)``: the Jacobian of ``f`` with respect to the vector ``x``
+        (``None``: the subscript is not a vector name, ``J_x(s)`` is a function of its own)."""
+        var = self.sub_expr(sub_toks, sub_at)
+        if not isinstance(var, _v.Shaped) or var.name is None or var.kind == "mat":
+            return None
+        return cast(sympy.Expr, _v.jacobian(var, self.paren()))
 
     def bound_variable_follows(self) -> bool:
         """``(x)`` at the cursor with ``x`` bound by an enclosing sum or expectation."""
@@ -1899,7 +1947,7 @@ class _Parser:
             var = self.sub_expr(toks, at)
             if self.peek() is None:
                 raise self.error("\\nabla without an operand", t)
-            return _v.gradient(var, self.factor())
+            return self.nabla(var, t)
         if c == "infty":
             self.pos += 1
             return sympy.oo
@@ -1955,6 +2003,47 @@ class _Parser:
             self.pos += 1
             return e
         raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def nabla(self, var: sympy.Expr, t: Token) -> sympy.Expr:
+        """``\\nabla_{\\mathbf s} f g``: the gradient of the next factor or of the whole product.
+
+        NOTE: ``\\nabla_{\\mathbf s} \\mathbf y \\log \\mathbf s^\\top`` differentiates the product,
+        ``\\nabla_{\\mathbf s} H \\, \\mathbf J`` only ``H``: the reading whose shapes fit is taken;
+        when both fit and differ, the extent of the operator is not clear and not guessed.
+        """
+        start = self.pos
+        first: tuple[object, int] | ParseError
+        try:
+            first = (_v.gradient(var, self.factor()), self.pos)
+        except ParseError as err:
+            first = err
+        self.pos = start
+        if not isinstance(first, ParseError):
+            after = self.toks[first[1]] if first[1] < len(self.toks) else None
+            if not self.starts_primary(after):
+                self.pos = first[1]
+                return cast(sympy.Expr, first[0])
+        whole: tuple[object, int] | ParseError
+        try:
+            f = self.factor()
+            while self.starts_primary(self.peek()):
+                f = _v.mul(f, self.factor())
+            whole = (_v.gradient(var, f), self.pos)
+        except ParseError as err:
+            whole = err
+        if isinstance(first, ParseError) and isinstance(whole, ParseError):
+            raise first
+        if not isinstance(first, ParseError) and not isinstance(whole, ParseError):
+            raise self.error(
+                "\\nabla before a product: whether it acts on the first factor or on the whole "
+                "product is not clear",
+                t,
+                unsupported=True,
+            )
+        chosen = first if isinstance(whole, ParseError) else whole
+        assert not isinstance(chosen, ParseError)
+        value, self.pos = chosen
+        return cast(sympy.Expr, value)
 
     def sigma_sum_follows(self) -> bool:
         """``\\Sigma_{i=1}^m``, ``\\Sigma_{w \\in L}``: a capital sigma with a summation range."""
@@ -2128,14 +2217,14 @@ class _Parser:
         if not self.at_sym("{"):
             a_toks, a_at = self.group_tokens()
             b_toks, b_at = self.group_tokens()
-            return self.sub_expr(a_toks, a_at) / self.sub_expr(b_toks, b_at)
+            return _v.div(self.sub_expr(a_toks, a_at), self.sub_expr(b_toks, b_at))
         num, num_at = self.group_tokens()
         den, den_at = self.group_tokens() if self.peek() is not None else ([], t)
         if not den:
             raise self.error("\\frac needs two arguments", t)
         if _d_marker(num) and _d_marker(den):
             return self.derivative(num, den, t)
-        return self.sub_expr(num, num_at) / self.sub_expr(den, den_at)
+        return _v.div(self.sub_expr(num, num_at), self.sub_expr(den, den_at))
 
     def derivative(self, num: list[Token], den: list[Token], t: Token) -> sympy.Expr:
         num = _strip_d(num)
@@ -2168,6 +2257,10 @@ class _Parser:
                 if kt.kind != "num":
                     raise self.error("a derivative order that is not a number", kt)
                 k = int(kt.text)
+            if isinstance(v, _v.Shaped) and v.name is not None and k == 1 and order == 1:
+                if q.peek() is not None:
+                    raise self.error("a mixed derivative by a vector or matrix", u, unsupported=True)
+                return self.by_shaped(num, v, t)
             if not isinstance(v, sympy.Symbol | sympy.Indexed | AppliedUndef):
                 raise self.error("a derivative with respect to something that is not a variable", u)
             variables.extend([v] * k)
@@ -2201,6 +2294,26 @@ class _Parser:
                 {held: variables[0]}
             )
         return sympy.Derivative(f, *variables)
+
+    def by_shaped(self, num: list[Token], var: _v.Shaped, t: Token) -> sympy.Expr:
+        """``\\partial L / \\partial \\mathbf X``: the partial derivatives by the entries, shaped as
+        ``X`` (the gradient of a number); of a vector, the diagonal Jacobian of an element-wise
+        function (both layouts agree), else not read."""
+        if num:
+            f = self.sub_expr(num, t)
+        else:
+            if self.peek() is None:
+                raise self.error("a derivative operator without an operand", t)
+            f = self.term()
+        if isinstance(f, _v.Shaped):
+            return cast(sympy.Expr, _v.gradient(var, f))
+        if any(all(i.is_Integer for i in e.indices) for e in f.atoms(sympy.Indexed)):
+            # NOTE: \partial Y_1 / \partial W with Y_1 read as an entry of Y: Y_1 may well be a
+            # matrix the document never says is one; its derivative by W is not read.
+            raise self.error(
+                "a derivative of a numbered name by a matrix or vector", t, unsupported=True
+            )
+        return cast(sympy.Expr, _v.gradient(var, f))
 
     def partial(self, t: Token) -> sympy.Expr:
         if self.at_sym("_"):
@@ -2465,6 +2578,14 @@ def _top_level_over(toks: list[Token]) -> int | None:
 
 def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:
     return t.kind == "sym" and t.text in texts
+
+
+def _matrix_key(name: str, sub: list[Token]) -> str | None:
+    """``B_1`` / ``B_{1}`` as the document pass keys a subscripted matrix name."""
+    inner = [u for u in sub if not _is_sym(u, ("{", "}"))]
+    if len(inner) == 1 and inner[0].kind in ("num", "word") and inner[0].text.isalnum():
+        return f"{name}_{inner[0].text}"
+    return None
 
 
 def _function_key(name: str, idx: list[sympy.Expr] | None) -> str:

@@ -63,6 +63,8 @@ SEED_P = (R(7, 10), R(2, 10), R(1, 10))
             -0.1549, "-0.154", True, "truncated to 3 decimals", id="negative-truncated-toward-zero"
         ),
         pytest.param(0.1549, "-0.154", False, "differs", id="wrong-sign"),
+        pytest.param(-1.9, "-1.8", False, "differs", id="the-next-value-is-no-truncation"),
+        pytest.param(1.9, "1.8", False, "differs", id="the-next-value-is-no-truncation-either"),
         pytest.param(0.00149, "1.5e-3", True, "rounds to 4 decimals", id="exponent-notation"),
         pytest.param(0.25, "0.25", True, "exact", id="exact-decimal"),
         pytest.param(float("nan"), "0.5", False, "differs", id="nan-never-matches"),

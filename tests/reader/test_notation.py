@@ -636,8 +636,8 @@ def test_elided_terms_are_never_guessed(latex: str) -> None:
     "doc",
     [
         pytest.param(
-            "$$-\\sum_{i=1}^n y_i \\log s_i = -\\mathbf y \\log \\mathbf s^\\top$$",
-            id="an-outer-product-against-a-sum",
+            "$$\\sum_{i=1}^n y_i s_i = \\mathbf y \\mathbf s^\\top + \\operatorname{diag}(\\mathbf s)$$",
+            id="a-matrix-against-a-sum-as-columns-and-as-rows",
         ),
     ],
 )
@@ -646,9 +646,16 @@ def test_a_matrix_equated_to_a_scalar_is_not_judged(doc: str) -> None:
     assert s.problem is not None and "matrix on one side" in s.problem
 
 
+def test_bold_vectors_are_rows_where_as_columns_the_shapes_do_not_fit() -> None:
+    doc = "$$-\\sum_{i=1}^n y_i \\log s_i = -\\mathbf y \\log \\mathbf s^\\top$$"
+    (s,) = read_markdown(doc).steps
+    assert s.problem is None and s.rhs is not None and not s.rhs.has(j)
+    assert any("as rows" in w for w in s.warnings)
+
+
 def test_a_bold_subscript_names_a_vector_not_an_index() -> None:
-    got = read("\\mathbf J_{\\mathbf x}(\\mathbf s)")
-    assert isinstance(got, AppliedUndef) and not got.has(sympy.Indexed)
+    # J_{x}(s): the Jacobian of s by the vector x, read as its entry (i, j)
+    assert read("\\mathbf J_{\\mathbf x}(\\mathbf s)") == sympy.Derivative(symbols.vector("s")[i], x[j])
     assert read("\\mathbf{x_i}") == x[i]
 
 

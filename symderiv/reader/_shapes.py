@@ -1,0 +1,199 @@
+"""Which names a document uses as matrices: declared (``W \\in \\mathbb{R}^{n \\times h}``) or
+transposed (``K^T``, ``X_2^\\top``), so ``QK^T`` is a matrix product, never a scalar times a matrix.
+
+Names are keyed as the parser spells them: ``B_1`` for ``B_1`` and ``B_{1}``, ``zeta_1`` for
+``\\zeta_1``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+_NAME = r"(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{\s*)?(\\[A-Za-z]+|[A-Za-z])\s*\}?"
+_SUB = r"(?:\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9])))?"
+_BARE = re.compile(rf"^\s*&?\s*{_NAME}{_SUB}\s*&?\s*$")
+_IN = re.compile(r"\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{([^{}]*)\}")
+_TRANSPOSED = re.compile(
+    rf"(?<![a-z\\])(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{{\s*)?([A-Z])\s*\}}?{_SUB}"
+    r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})(?![A-Za-z])"
+)
+_HADAMARD = re.compile(rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])")
+#: Control characters and the replacement character: binary data, never a formula to learn from.
+BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+_DIMS = re.compile(r"\\times|×|,")
+_LINE_START = re.compile(r"\\\\|\n|\$|\\begin\{[a-z*]+\}|\\\[")
+
+
+def is_bare_name(text: str) -> bool:
+    """``B_4``, ``\\mathbf{x}``, ``\\zeta_{1}``: one name as written, nothing else.
+
+    >>> is_bare_name(r"B_{4}"), is_bare_name(r"B_3 \\mathbf{1}^T")
+    (True, False)
+    """
+    return _BARE.match(text) is not None
+
+
+def _key(name: str, sub: str | None) -> str:
+    base = name.lstrip("\\")
+    return f"{base}_{sub}" if sub else base
+
+
+def declared_shapes(text: str) -> dict[str, tuple[str, str]]:
+    """Names declared with a shape, to their two dimensions as written.
+
+    >>> declared_shapes(r"$$C = BV \\in \\mathbb{R}^{n \\times h}$$ $$a = \\zeta_4 \\in \\mathbb{R}^{n \\times 1}$$")
+    {'C': ('n', 'h'), 'a': ('n', '1'), 'zeta_4': ('n', '1')}
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for m in _IN.finditer(text):
+        dims = [d.strip() for d in _DIMS.split(m.group(1))]
+        if len(dims) != 2 or not all(dims):
+            continue
+        starts = [b.end() for b in _LINE_START.finditer(text, 0, m.start())]
+        line = text[(starts[-1] if starts else 0) : m.start()]
+        # NOTE: "C = BV \in R^{n x h}" states the shape of the value: of the names alone on
+        # either end of the equation (C), never of the last factor (V).
+        members = line.split("=")
+        for member in dict.fromkeys((members[0], members[-1])):
+            bare = _BARE.match(member)
+            if bare:
+                out[_key(bare.group(1), bare.group(2) or bare.group(3))] = (dims[0], dims[1])
+    return out
+
+
+def column_names(text: str) -> frozenset[str]:
+    """Names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``).
+
+    >>> sorted(column_names(r"$$g = \\zeta_4 \\in \\mathbb{R}^{n \\times 1}$$"))
+    ['g', 'zeta_4']
+    """
+    return frozenset(
+        k for k, (rows, cols) in declared_shapes(text).items() if cols == "1" and rows != "1"
+    )
+
+
+def matrix_names(text: str) -> frozenset[str]:
+    """Names the document uses as matrices: declared with two dimensions other than 1, or
+    capitals written transposed.
+
+    >>> sorted(matrix_names(r"$$QK^T = KQ^T$$ $$W_2 \\in \\mathbb{R}^{n \\times m}$$ $\\mathbf x^T$"))
+    ['K', 'Q', 'W_2']
+    """
+    out = {k for k, dims in declared_shapes(text).items() if "1" not in dims}
+    out |= {
+        _key(m.group(1), m.group(2) or m.group(3))
+        for m in _near(text, "^", _TRANSPOSED, before=40, after=20)
+    }
+    return _partners(out, hadamard_pairs(text))
+
+
+def hadamard_pairs(text: str) -> list[tuple[str, str]]:
+    """The names on both sides of an element-wise product (``B_1 \\odot B_4``)."""
+    return [
+        (_key(m.group(1), m.group(2) or m.group(3)), _key(m.group(4), m.group(5) or m.group(6)))
+        for m in _near(text, "\\odot", _HADAMARD, before=40, after=40)
+    ]
+
+
+def _near(
+    text: str, anchor: str, pattern: re.Pattern[str], *, before: int, after: int
+) -> list[re.Match[str]]:
+    """The matches of ``pattern`` around each ``anchor`` (a long document's prose is skipped,
+    not scanned by a pattern with look-behinds at every position)."""
+    out: list[re.Match[str]] = []
+    k = text.find(anchor)
+    while k >= 0:
+        lo = max(0, k - before)
+        out.extend(
+            m for m in pattern.finditer(text[lo : k + after]) if m.start() <= k - lo < m.end()
+        )
+        k = text.find(anchor, k + 1)
+    return out
+
+
+def _partners(names: set[str], pairs: list[tuple[str, str]]) -> frozenset[str]:
+    """NOTE: the partner of a matrix in an element-wise product is a matrix."""
+    out = set(names)
+    for _ in range(len(pairs)):
+        grown = {b for a, b in pairs if a in out} | {a for a, b in pairs if b in out}
+        if grown <= out:
+            break
+        out |= grown
+    return frozenset(out)
+
+
+_STATED = re.compile(r"\s*\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?:\{[^{}]*\}|\S))?\s*$")
+
+
+def introduced_name(member: str, text: str, at: int) -> bool:
+    """``member`` (the right end of an equation, at offset ``at`` of ``text``) is a bare name
+    with a shape statement, written there for the first time: ``B^T G = \\zeta_1 \\in \\mathbb{R}^{n \\times h}`` names
+    the value ``\\zeta_1``; nothing earlier could have given it a meaning to compare with.
+
+    >>> t = r"$$a = b^2$$ $$x + y = \\zeta_1 \\in \\mathbb{R}^{n}$$"
+    >>> introduced_name(r"\\zeta_1 \\in \\mathbb{R}^{n}", t, t.index("zeta") - 1)
+    True
+    >>> introduced_name("b", t, t.index("b^2"))
+    False
+    """
+    body = _STATED.sub("", member)
+    if body == member:
+        return False  # NOTE: only a name given its shape there (a bare "= b" stays a claim)
+    bare = _BARE.match(body)
+    if not bare:
+        return False
+    name, sub = bare.group(1), bare.group(2) or bare.group(3)
+    head = re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else "")
+    tail = (
+        rf"\s*_\s*(?:\{{\s*{re.escape(sub)}\s*\}}|{re.escape(sub)})(?![0-9A-Za-z])"
+        if sub
+        else (r"(?!\s*_)")
+    )
+    pattern = re.compile(rf"(?<![A-Za-z\\]){head}\s*\}}?{tail}")
+    first = pattern.search(text)
+    return first is not None and first.start() >= at
+
+
+_PIECE = re.compile(r"\\\\|,|\n|&")
+_HEADED = re.compile(rf"^\s*{_NAME}{_SUB}\s*=(?!=)\s*(.+?)\s*$", re.DOTALL)
+
+
+def defined_shapes(
+    math: Iterable[str],
+    matrices: frozenset[str],
+    columns: frozenset[str],
+    shape_of: Callable[[str, frozenset[str], frozenset[str]], str | None],
+    *,
+    rounds: int = 4,
+) -> tuple[frozenset[str], frozenset[str]]:
+    """``(matrices, columns)`` grown by the names defined as one: ``Y = W X`` with ``W`` a matrix
+    makes ``Y`` a matrix, ``g = W \\mathbf{1}`` makes ``g`` a column (``shape_of(value, matrices,
+    columns)`` reads a value with the given names).
+
+    >>> shape = lambda v, m, c: "mat" if any(x in m for x in v.split()) else None
+    >>> m, c = defined_shapes(["Y = W X", "Z = Y + 1", "s = x"], frozenset({"W"}), frozenset(), shape)
+    >>> sorted(m), sorted(c)
+    (['W', 'Y', 'Z'], [])
+    """
+    heads: list[tuple[str, str]] = []
+    for body in math:
+        for piece in _PIECE.split(body.replace("&=", "=")):
+            m = _HEADED.match(piece)
+            if m and "=" not in m.group(4):
+                heads.append((_key(m.group(1), m.group(2) or m.group(3)), m.group(4)))
+    pairs = [p for body in math for p in hadamard_pairs(body)]
+    mats, cols = set(matrices), set(columns)
+    for _ in range(rounds):
+        shapes = {
+            name: shape_of(value, frozenset(mats), frozenset(cols))
+            for name, value in heads
+            if name not in mats and name not in cols
+        }
+        grown = {name for name, shape in shapes.items() if shape == "mat"}
+        new_cols = {name for name, shape in shapes.items() if shape == "col"}
+        if not grown and not new_cols:
+            break
+        mats = set(_partners(mats | grown, pairs))
+        cols |= new_cols - mats
+    return frozenset(mats), frozenset(cols)

@@ -1,0 +1,260 @@
+"""Matrix and vector calculus notation: small documents and the verdicts their steps must get.
+
+Vectors and matrices are read by their entries (the index kernel); a Jacobian, a gradient and an
+element-wise quotient are entry formulas; bold vectors are rows where as columns the shapes of a
+step do not fit.  Every reading rule has its false variant in ``NEVER_ACCEPTED``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symderiv.api import check_text
+from symderiv.results import Verdict
+
+P, F, U, D, X, V = (
+    Verdict.PROVED,
+    Verdict.FALSE,
+    Verdict.UNDETERMINED,
+    Verdict.DEFINITION,
+    Verdict.UNPARSED,
+    Verdict.VERIFIED,
+)
+
+_SOFTMAX = "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+_CE = "$$L = -\\sum_i y_i \\log p_i$$\n\n"
+#: a function of the whole vector, defined entry by entry; its letter also names its value
+#: a chain of matrix products, stated in the prose; W is transposed somewhere, so a matrix
+_PRODUCTS = (
+    "With $A = W U$ and $E = A \\odot M$, where $W^\\top$ and $U^\\top$ are transposes:\n\n"
+)
+_FUNCTION = "$$q(\\mathbf u)_a = \\frac{e^{u_a}}{\\sum_b e^{u_b}}$$\n\n"
+
+
+def _verdicts(text: str) -> list[Verdict]:
+    return [r.result.verdict for r in check_text(text).steps]
+
+
+NEVER_ACCEPTED = [
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\operatorname{diag}(\\mathbf p) "
+        "+ \\mathbf p \\mathbf p^\\top$$\n",
+        id="a-jacobian-with-the-wrong-sign",
+    ),
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\mathbf p \\mathbf p^\\top$$\n",
+        id="a-jacobian-without-its-diagonal",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\mathbf y \\odot \\mathbf p$$\n",
+        id="an-element-wise-quotient-is-no-product",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\frac{\\mathbf p}{\\mathbf y}$$\n",
+        id="an-element-wise-quotient-upside-down",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\nabla_{\\mathbf p} \\log \\mathbf p "
+        "\\, \\mathbf y = -\\mathbf y$$\n",
+        id="a-diagonal-jacobian-keeps-its-entries",
+    ),
+    pytest.param(
+        "$$-\\sum_i y_i \\log s_i = -\\mathbf s \\log \\mathbf y^\\top$$\n",
+        id="a-row-product-with-the-vectors-swapped",
+    ),
+    pytest.param(
+        _FUNCTION + "$$\\mathbf J_{\\mathbf u}(\\mathbf q) = \\text{diag}(\\mathbf q) "
+        "- \\mathbf q$$\n",
+        id="the-vector-of-a-function-is-that-function",
+    ),
+    pytest.param("$$AB^\\top = BA^\\top$$\n", id="transposed-capitals-are-matrices"),
+    pytest.param(
+        "$$G = A \\in \\mathbb{R}^{m \\times d}$$\n\n$$(GH)^\\top = G^\\top H^\\top$$\n",
+        id="a-transpose-of-a-product-reverses-it",
+    ),
+    pytest.param(
+        "$$M_1 \\in \\mathbb{R}^{n \\times n}$$\n\n$$M_1 \\odot M_2 = M_1 M_2$$\n",
+        id="a-hadamard-product-is-no-matrix-product",
+    ),
+    pytest.param(
+        "$$u = a + b$$\n\n$$a - u = \\omega_2 \\in \\mathbb{R}^{n}$$\n\n$$\\omega_2 = b$$\n",
+        id="a-name-introduced-at-the-end-is-then-checked",
+    ),
+    pytest.param(
+        "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$\\mathbf g = W$$\n\n$$g_i = W_{ii}$$\n",
+        id="a-vector-is-never-defined-as-a-matrix",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial U} = W \\frac{\\partial L}{\\partial A}$$\n",
+        id="backprop-through-a-product-needs-the-transpose",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
+        id="backprop-to-the-left-factor-needs-the-transpose",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial E}$$\n",
+        id="backprop-through-a-hadamard-product-keeps-its-factor",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = L \\frac{\\partial L}{\\partial E} "
+        "\\odot M$$\n",
+        id="the-loss-itself-is-not-modelled-by-its-gradient",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial^2 L}{\\partial A^2} = 0$$\n",
+        id="a-second-derivative-of-the-loss-is-not-modelled",
+    ),
+    pytest.param(
+        "Here $R = e^{A}$, $r = R\\mathbf{1}$, $c = r^{-1}$ and $P = c \\mathbf{1}^T$, with $A^T$ "
+        "a transpose.\n\n$$R \\odot (r^{-1} \\mathbf{1}^T) = R \\odot r \\mathbf{1}^T$$\n",
+        id="a-vector-to-the-minus-one-is-its-reciprocal",
+    ),
+    pytest.param(
+        "$$V = \\frac{A}{d_k} \\in \\mathbb{R}^{n \\times n}$$\n\n"
+        "$$V \\mathbf{1} = \\frac{1}{d_k} A^\\top \\mathbf{1}$$\n",
+        id="a-definition-with-a-free-index-is-not-captured-by-a-sum",
+    ),
+    pytest.param(
+        "$$S^\\top S = G$$\n\n$$\\frac{\\mathbf Y}{\\mathbf S} = \\mathbf Y \\odot \\mathbf S$$\n",
+        id="an-element-wise-quotient-of-matrices-is-no-product",
+    ),
+    pytest.param(
+        "$$X^\\top (\\mathbf a - \\mathbf b) = X \\mathbf a - X^\\top \\mathbf b$$\n",
+        id="a-transposed-matrix-before-parentheses",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NEVER_ACCEPTED)
+def test_false_steps_are_never_accepted(text: str) -> None:
+    verdicts = _verdicts(text)
+    assert verdicts, "the step must be reported, not dropped"
+    assert not any(v.accepts for v in verdicts[-1:]), verdicts
+
+
+MEANING = [
+    pytest.param(
+        _SOFTMAX + "$$\\mathbf J_{\\mathbf z}(\\mathbf p) = \\operatorname{diag}(\\mathbf p) "
+        "- \\mathbf p \\mathbf p^\\top$$\n",
+        [D, P],
+        id="a-jacobian-has-a-row-per-output",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\frac{\\mathbf y}{\\mathbf p} "
+        "= -\\mathbf y \\oslash \\mathbf p = -\\operatorname{diag}"
+        "\\left(\\frac{\\mathbf 1}{\\mathbf p}\\right) \\mathbf y$$\n",
+        [D, D, P, P, P],
+        id="a-quotient-of-vectors-is-element-wise",
+    ),
+    pytest.param(
+        _SOFTMAX + _CE + "$$\\nabla_{\\mathbf p} L = -\\nabla_{\\mathbf p} \\mathbf y^\\top "
+        "\\log \\mathbf p = -\\nabla_{\\mathbf p} \\log \\mathbf p \\, \\mathbf y$$\n",
+        [D, D, P, P],
+        id="nabla-acts-on-the-product-whose-shapes-fit",
+    ),
+    pytest.param(
+        _SOFTMAX + "$$\\nabla_{\\mathbf z} \\mathbf p = \\operatorname{diag}(\\mathbf p) "
+        "- \\mathbf p \\mathbf p^\\top$$\n",
+        [D, X],
+        id="nabla-of-a-vector-has-no-stated-layout",
+    ),
+    pytest.param(
+        "$$-\\sum_i y_i \\log s_i = -\\mathbf y \\log \\mathbf s^\\top$$\n",
+        [P],
+        id="row-vectors-where-columns-do-not-fit",
+    ),
+    pytest.param(
+        _FUNCTION + "$$\\mathbf J_{\\mathbf u}(\\mathbf q) = \\text{diag}(\\mathbf q) "
+        "- \\mathbf q^\\top \\mathbf q$$\n",
+        [D, P],
+        id="the-vector-of-a-function-in-row-convention",
+    ),
+    pytest.param("$$AB^\\top = (BA^\\top)^\\top$$\n", [P], id="transposed-capitals-are-matrices"),
+    pytest.param(
+        "$$G = A \\in \\mathbb{R}^{m \\times d}$$\n\n$$(GH)^\\top = H^\\top G^\\top$$\n",
+        [D, P],
+        id="a-declared-matrix-in-a-product",
+    ),
+    pytest.param(
+        "$$M_1 \\in \\mathbb{R}^{n \\times n}$$\n\n$$M_1 \\odot M_2 = M_2 \\odot M_1$$\n",
+        [P],
+        id="numbered-matrices-and-their-hadamard-partners",
+    ),
+    pytest.param(
+        "$$u = a + b$$\n\n$$a - u = \\omega_2 \\in \\mathbb{R}^{n}$$\n\n$$\\omega_2 = -b$$\n",
+        [D, D, P],
+        id="a-name-introduced-at-the-end-of-an-equation",
+    ),
+    pytest.param(
+        _PRODUCTS
+        + "$$\\frac{\\partial L}{\\partial U} = W^\\top \\frac{\\partial L}{\\partial A}$$\n\n"
+        + "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U^\\top$$\n\n"
+        + "$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial E} \\odot M$$\n",
+        [P, P, P],
+        id="backprop-through-defined-matrix-products",
+    ),
+    pytest.param(
+        "$$S^\\top S = G$$\n\n$$-\\frac{1}{m} \\mathbf Y \\odot \\frac{1}{\\mathbf S} "
+        "= -\\frac{1}{m} \\frac{\\mathbf Y}{\\mathbf S}$$\n",
+        [X, P],
+        id="a-capital-in-an-element-wise-operation-with-a-matrix-is-one",
+    ),
+    pytest.param(
+        "Here $R = e^{A}$, $r = R\\mathbf{1}$, $c = r^{-1}$ and $P = c \\mathbf{1}^T$, with $A^T$ "
+        "a transpose.\n\n$$R \\odot (r^{-1} \\mathbf{1}^T) = R \\odot (c \\mathbf{1}^T) "
+        "= R \\odot P$$\n",
+        [P, P],
+        id="shapes-learned-from-definitions-in-the-prose",
+    ),
+    pytest.param(
+        "With $A^\\top$ the transpose of $A$:\n\n"
+        "$$V = \\frac{A}{d_k} \\in \\mathbb{R}^{n \\times n}$$\n\n"
+        "$$V \\mathbf{1} = \\frac{1}{d_k} A \\mathbf{1}$$\n",
+        [D, P],
+        id="a-value-with-a-free-index-under-a-product",
+    ),
+    pytest.param(
+        "$$X^\\top (\\mathbf a - \\mathbf b) = X^\\top \\mathbf a - X^\\top \\mathbf b$$\n",
+        [P],
+        id="parentheses-after-a-transpose-are-a-factor",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial U} = W \\frac{\\partial L}{\\partial A}$$\n",
+        [F],
+        id="backprop-without-the-transpose-is-false",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial L}{\\partial U} = W^\\top \\frac{\\partial L}{\\partial A}$$\n",
+        [X],
+        id="an-unknown-link-between-the-matrices-is-not-guessed",
+    ),
+    pytest.param(
+        "With $G = \\mathbf{u}\\mathbf{1}^T$ (a broadcast):\n\n"
+        "$$\\frac{\\partial L}{\\partial u} = \\frac{\\partial L}{\\partial G} \\mathbf{1}$$\n",
+        [U],
+        id="the-number-u-is-not-the-vector-u-of-the-loss-chain",
+    ),
+    pytest.param(
+        _PRODUCTS + "$$\\frac{\\partial L}{\\partial A} = 2 A$$\n",
+        [U],
+        id="a-gradient-against-a-formula-depends-on-the-loss",
+    ),
+    pytest.param(
+        "With $A = W U$, where $W^\\top$ is a transpose:\n\n"
+        "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
+        [X],
+        id="a-capital-beside-a-matrix-has-no-guessed-shape",
+    ),
+    pytest.param(
+        "$$\\mathbf g = W \\mathbf{1} \\in \\mathbb{R}^{n \\times 1}$$\n\n"
+        "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$g_i = \\sum_k W_{ik}$$\n",
+        [D, P],
+        id="a-shape-statement-ends-a-formula",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "verdicts"), MEANING)
+def test_matrix_notation_means_its_entries(text: str, verdicts: list[Verdict]) -> None:
+    assert _verdicts(text) == verdicts
