@@ -563,7 +563,7 @@ class _Reader:
                 and named is not None
                 and isinstance(lhs_e, sympy.MatrixBase)
                 and lhs_e.shape == rhs_e.shape
-                and f"{named}[]" not in self.defined
+                and not {f"{named}[]", str(named)} & self.defined  # \hat{y} := [...] too
                 and not any(u.base == named for u in lhs_e.atoms(sympy.Indexed))
             ):
                 # NOTE: (e^{z_1}/Σ, e^{z_2}/Σ) = (a_1, a_2): a vector of formulas equal to the

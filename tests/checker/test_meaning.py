@@ -453,6 +453,15 @@ MEANING = [
         id="entries-of-a-defined-name-are-a-claim-not-a-name",
     ),
     pytest.param(
+        "$$\\hat q = \\begin{bmatrix} u_1^2 \\\\ u_2^2 \\end{bmatrix}$$\n\n"
+        "$$\\begin{bmatrix} u_1^2 \\\\ u_2^2 \\end{bmatrix} = "
+        "\\begin{bmatrix} \\hat q_1 \\\\ \\hat q_2 \\end{bmatrix}$$\n\n"
+        "$$\\begin{bmatrix} u_1^2 + 1 \\\\ u_2^2 \\end{bmatrix} = "
+        "\\begin{bmatrix} \\hat q_1 \\\\ \\hat q_2 \\end{bmatrix}$$\n",
+        [D, P, F],
+        id="entries-of-a-vector-defined-whole-are-a-claim-not-a-name",
+    ),
+    pytest.param(
         "$$\\begin{bmatrix} a_1 - y_1 & a_2 - y_2 & a_3 - y_3 \\end{bmatrix} "
         "= \\mathbf{a} - \\mathbf{y}$$\n\n"
         "$$\\begin{bmatrix} a_1 + y_1 & a_2 - y_2 & a_3 - y_3 \\end{bmatrix} "
