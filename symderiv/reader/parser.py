@@ -1636,6 +1636,17 @@ class _Parser:
         self.toks[open_ : m + 1] = inner
         return True
 
+    def expectation_body(self, var: str, at: Token, what: str) -> sympy.Expr:
+        """The bracketed body of an expectation over ``var``, read with ``var`` integrated."""
+        if not (self.at_sym("[") or self.at_sym("(")):
+            raise self.error(f"{what} without [ ... ]", self.peek() or at)
+        saved = self.integration
+        self.integration = [*saved, var]
+        try:
+            return self.paren()
+        finally:
+            self.integration = saved
+
     def entry_after_call(self) -> bool:
         """``(...)_i`` at the cursor: a call whose entry is written after it."""
         save = self.pos
@@ -1819,14 +1830,7 @@ class _Parser:
         if parts is None:
             return None
         args = [cast(sympy.Expr, self.sub_expr(part, at)) for part in parts]
-        if not (self.at_sym("[") or self.at_sym("(")):
-            raise self.error("E_{x \\sim N(...)} without [ ... ]", self.peek() or at)
-        saved = self.integration
-        self.integration = [*saved, var]
-        try:
-            body = self.paren()
-        finally:
-            self.integration = saved
+        body = self.expectation_body(var, at, "E_{x \\sim N(...)}")
         x = symbols.scalar(var)
         try:
             value = _distributions.expectation(dist[0].text, args, x, body)
@@ -1903,14 +1907,7 @@ class _Parser:
             d = sympy.Function(label)(x)
         if not isinstance(d, AppliedUndef) or x not in d.args:
             raise self.error("an expectation over something that is not a density of its variable", at, unsupported=True)
-        if not (self.at_sym("[") or self.at_sym("(")):
-            raise self.error("E_{x \\sim p} without [ ... ]", self.peek() or at)
-        saved = self.integration
-        self.integration = [*saved, var]
-        try:
-            body = self.paren()
-        finally:
-            self.integration = saved
+        body = self.expectation_body(var, at, "E_{x \\sim p}")
         if rv is not None:
             body = body.xreplace({symbols.scalar(rv): x})
         return sympy.Integral(d * body, x)
