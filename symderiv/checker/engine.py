@@ -622,7 +622,7 @@ def _timed(seconds: float, fn, *args):  # type: ignore[no-untyped-def]
     if deadline is not None:
         left = deadline - time.monotonic()
         if left <= 0:
-            return None, "the step's time ran out"
+            return None, "gave up: the step's time ran out"
         seconds = min(seconds, left)
     try:
         with time_limit(seconds):

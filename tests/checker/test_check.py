@@ -99,9 +99,10 @@ def test_timeout_falls_back_instead_of_crashing():
         ),
         cfg=cfg,
     )
-    # every method ran out of time: the step is reported, not proved, and says why
+    # every method ran out of time: the step is reported, not proved, and says why (where the
+    # time runs out, in preparing the step or in a method, depends on the machine's speed)
     assert r.verdict is Verdict.UNDETERMINED
-    assert "gave up after" in r.detail
+    assert "gave up" in r.detail
 
 
 @pytest.mark.parametrize(
