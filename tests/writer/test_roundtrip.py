@@ -148,7 +148,9 @@ def _emitted(e: sympy.Expr) -> bool:
 EXPRS = st.recursive(_LEAF, _combine, max_leaves=6).filter(_emitted)
 
 
-@settings(max_examples=60, deadline=None)
+# NOTE: derandomized: a rare draw (nested exp, log and sums) makes sympy.expand run for many
+# minutes, which stalled a CI run; the same 60 examples every run keep CI bounded.
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(expr=EXPRS, ln=st.booleans(), exp_style=st.sampled_from(["exp", "e"]))
 def test_printed_expressions_read_back_equal(expr: sympy.Expr, ln: bool, exp_style: str) -> None:
     tex = to_latex(expr, ln=ln, exp_style=exp_style)
