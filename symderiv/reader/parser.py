@@ -150,22 +150,9 @@ def _expectation_head(toks: list[Token]) -> bool:
         and toks[1].text == "_"
         and toks[2].kind == "sym"
         and toks[2].text == "{"
-        and _closing_brace(toks, 2) == len(toks) - 1
+        and _closing(toks, 2, _BRACES) == len(toks) - 1
         and any(u.kind == "cmd" and u.text == "sim" for u in toks)
     )
-
-
-def _closing_brace(toks: list[Token], k: int) -> int | None:
-    """The position of the brace that closes the one at ``k``."""
-    depth = 0
-    for m in range(k, len(toks)):
-        if toks[m].kind == "sym" and toks[m].text == "{":
-            depth += 1
-        elif toks[m].kind == "sym" and toks[m].text == "}":
-            depth -= 1
-            if depth == 0:
-                return m
-    return None
 
 
 def _unbrace_arguments(toks: list[Token]) -> list[Token]:
@@ -177,43 +164,21 @@ def _unbrace_arguments(toks: list[Token]) -> list[Token]:
     for m in range(1, len(toks) - 3):
         if not (_is_sym(toks[m], ("{",)) and _is_sym(toks[m + 1], ("(",))):
             continue
-        close = _closing_brace(toks, m)
-        if close is None or not _is_sym(toks[close - 1], (")",)):
+        close = _closing(toks, m, _BRACES)
+        if close is None or _closing(toks, m + 1, _PARENS) != close - 1:
             continue
-        depth = 0
-        for k in range(m + 1, close):
-            if _is_sym(toks[k], ("(",)):
-                depth += 1
-            elif _is_sym(toks[k], (")",)):
-                depth -= 1
-                if depth == 0 and k != close - 1:
-                    break
-        else:
-            prev = toks[m - 1]
-            after_name = prev.kind in ("word", "name") and not (m >= 2 and _is_sym(toks[m - 2], ("^",)))
-            if _is_sym(prev, ("}",)):
-                opening = _opening(toks, m - 1)
-                after_name = opening is not None and opening >= 2 and _is_sym(toks[opening - 1], ("_",))
-            elif after_name and m >= 2 and _is_sym(toks[m - 2], ("_",)):
-                after_name = m >= 3 and toks[m - 3].kind in ("word", "name", "cmd")
-            if after_name:
-                drop.update((m, close))
+        prev = toks[m - 1]
+        after_name = prev.kind in ("word", "name") and not (m >= 2 and _is_sym(toks[m - 2], ("^",)))
+        if _is_sym(prev, ("}",)):
+            opening = _closing(toks, m - 1, _BRACES, backward=True)
+            after_name = opening is not None and opening >= 2 and _is_sym(toks[opening - 1], ("_",))
+        elif after_name and m >= 2 and _is_sym(toks[m - 2], ("_",)):
+            after_name = m >= 3 and toks[m - 3].kind in ("word", "name", "cmd")
+        if after_name:
+            drop.update((m, close))
     if not drop:
         return toks
     return [u for k, u in enumerate(toks) if k not in drop]
-
-
-def _opening(toks: list[Token], k: int) -> int | None:
-    """The position of the brace that the one at ``k`` closes."""
-    depth = 0
-    for m in range(k, -1, -1):
-        if toks[m].kind == "sym" and toks[m].text == "}":
-            depth += 1
-        elif toks[m].kind == "sym" and toks[m].text == "{":
-            depth -= 1
-            if depth == 0:
-                return m
-    return None
 
 
 def _parameters(toks: list[Token]) -> list[list[Token]] | None:
@@ -236,13 +201,8 @@ def _parameters(toks: list[Token]) -> list[list[Token]] | None:
 
 def _divergence_halves(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
     """The tokens before and after one top-level ``||`` / ``\\|`` / ``\\Vert`` / ``\\parallel``."""
-    depth = 0
-    for m, u in enumerate(toks):
-        if u.kind == "sym" and u.text in ("(", "[", "{"):
-            depth += 1
-        elif u.kind == "sym" and u.text in (")", "]", "}"):
-            depth -= 1
-        elif depth == 0 and m > 0:
+    for m, u in _top_level(toks):
+        if m > 0:
             double = u.kind == "sym" and u.text == "|" and m + 1 < len(toks) and _is_sym(toks[m + 1], ("|",))
             if double or (u.kind == "cmd" and u.text in ("|", "Vert", "parallel")):
                 after = toks[m + 2 :] if double else toks[m + 1 :]
@@ -438,14 +398,27 @@ def parse_math(
     return Parsed(e, tuple(p.warnings), shape)
 
 
-def _closing(toks: list[Token], open_: int) -> int | None:
-    """Where the bracket opened at ``toks[open_]`` closes (``(`` and ``[`` nest alike)."""
+_BRACKETS = (("(", "["), (")", "]"))  # ( and [ nest alike
+_BRACES = (("{",), ("}",))
+_PARENS = (("(",), (")",))
+
+
+def _closing(
+    toks: list[Token],
+    open_: int,
+    pair: tuple[tuple[str, ...], tuple[str, ...]] = _BRACKETS,
+    *,
+    backward: bool = False,
+) -> int | None:
+    """Where the bracket at ``toks[open_]`` is matched: its closing one, or (``backward``)
+    the opening one of a closing bracket."""
+    opens, closes = pair[::-1] if backward else pair
     depth = 0
-    for m in range(open_, len(toks)):
+    for m in range(open_, -1, -1) if backward else range(open_, len(toks)):
         u = toks[m]
-        if u.kind == "sym" and u.text in ("(", "["):
+        if u.kind == "sym" and u.text in opens:
             depth += 1
-        elif u.kind == "sym" and u.text in (")", "]"):
+        elif u.kind == "sym" and u.text in closes:
             depth -= 1
             if depth == 0:
                 return m
@@ -2560,17 +2533,20 @@ def _is_close_brace(t: Token) -> bool:
 
 def _top_level_over(toks: list[Token]) -> int | None:
     """Position of a ``\\over`` outside every brace and parenthesis of ``toks``, or None."""
+    return next((m for m, u in _top_level(toks) if u.kind == "cmd" and u.text == "over"), None)
+
+
+def _top_level(toks: list[Token]) -> Iterator[tuple[int, Token]]:
+    """The tokens outside every bracket, brace and environment of ``toks``, with positions
+    (the brackets themselves are not yielded)."""
     depth = 0
     for m, u in enumerate(toks):
-        if u.kind == "sym" and u.text in ("{", "(", "["):
+        if (u.kind == "sym" and u.text in ("{", "(", "[")) or u.kind == "begin":
             depth += 1
-        elif u.kind == "sym" and u.text in ("}", ")", "]"):
+        elif (u.kind == "sym" and u.text in ("}", ")", "]")) or u.kind == "end":
             depth -= 1
-        elif u.kind in ("begin", "end"):
-            depth += 1 if u.kind == "begin" else -1
-        elif depth == 0 and u.kind == "cmd" and u.text == "over":
-            return m
-    return None
+        elif depth == 0:
+            yield m, u
 
 
 def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from symderiv.api import check_text
 from symderiv.results import Verdict
+from tests.support.verdicts import assert_last_step_not_accepted
+from tests.support.verdicts import verdicts as verdicts_of
 
 P, F, U, D, X, V = (
     Verdict.PROVED,
@@ -29,10 +30,6 @@ _PRODUCTS = (
     "With $A = W U$ and $E = A \\odot M$, where $W^\\top$ and $U^\\top$ are transposes:\n\n"
 )
 _FUNCTION = "$$q(\\mathbf u)_a = \\frac{e^{u_a}}{\\sum_b e^{u_b}}$$\n\n"
-
-
-def _verdicts(text: str) -> list[Verdict]:
-    return [r.result.verdict for r in check_text(text).steps]
 
 
 NEVER_ACCEPTED = [
@@ -128,9 +125,7 @@ NEVER_ACCEPTED = [
 
 @pytest.mark.parametrize("text", NEVER_ACCEPTED)
 def test_false_steps_are_never_accepted(text: str) -> None:
-    verdicts = _verdicts(text)
-    assert verdicts, "the step must be reported, not dropped"
-    assert not any(v.accepts for v in verdicts[-1:]), verdicts
+    assert_last_step_not_accepted(text)
 
 
 MEANING = [
@@ -257,4 +252,4 @@ MEANING = [
 
 @pytest.mark.parametrize(("text", "verdicts"), MEANING)
 def test_matrix_notation_means_its_entries(text: str, verdicts: list[Verdict]) -> None:
-    assert _verdicts(text) == verdicts
+    assert verdicts_of(text) == verdicts

@@ -12,6 +12,8 @@ import pytest
 
 from symderiv.api import check_text
 from symderiv.results import Verdict
+from tests.support.verdicts import assert_last_step_not_accepted
+from tests.support.verdicts import verdicts as verdicts_of
 
 P, F, U, D, C = (
     Verdict.PROVED,
@@ -20,10 +22,6 @@ P, F, U, D, C = (
     Verdict.DEFINITION,
     Verdict.CONDITIONAL,
 )
-
-
-def _verdicts(text: str) -> list[Verdict]:
-    return [r.result.verdict for r in check_text(text).steps]
 
 
 NEVER_ACCEPTED = [
@@ -174,9 +172,7 @@ NEVER_ACCEPTED = [
 
 @pytest.mark.parametrize("text", NEVER_ACCEPTED)
 def test_false_steps_are_never_accepted(text: str) -> None:
-    verdicts = _verdicts(text)
-    assert verdicts, "the step must be reported, not dropped"
-    assert not any(v.accepts for v in verdicts[-1:]), verdicts
+    assert_last_step_not_accepted(text)
 
 
 MEANING = [
@@ -521,7 +517,7 @@ MEANING = [
 
 @pytest.mark.parametrize(("text", "verdicts"), MEANING)
 def test_names_mean_what_the_document_makes_them_mean(text: str, verdicts: list[Verdict]) -> None:
-    assert _verdicts(text) == verdicts
+    assert verdicts_of(text) == verdicts
 
 
 def test_an_undetermined_step_names_what_is_missing() -> None:
