@@ -999,12 +999,13 @@ def read_document(
     entries = {k for k in first.defined if _ENTRY_KEY.fullmatch(k)}
     # NOTE: p = 1/(1 + e^{-z}) makes p a scalar: p_t is then a name of its own (where the
     # document defines no vector p), read so on the second pass.
+    summed = _summed_names(d) if first.scalars else set()  # Σ_i y_i log p_i: p is a vector
     scalars = frozenset(
         k
         for k in first.scalars
         if k in first.ctx.vectors
         and f"{k}[]" not in first.defined - first.case_defined
-        and k not in _summed_names(d)  # Σ_i y_i log p_i: p is a vector there
+        and k not in summed
     )
     if not later and not first.functions and not entries and not scalars:
         return d

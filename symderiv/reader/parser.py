@@ -1589,6 +1589,9 @@ class _Parser:
     def unwrap_call_entry(self) -> bool:
         """``[f(\\mathbf a)]_i`` at the cursor: the brackets around the call dropped when true."""
         open_ = self.pos
+        head = self.toks[open_ + 1 : open_ + 3]
+        if len(head) < 2 or head[0].kind not in ("word", "cmd") or not _is_sym(head[1], ("(",)):
+            return False  # no call right inside: no scan for the closing bracket
         close = {"(": ")", "[": "]"}[self.toks[open_].text]
         m = _closing(self.toks, open_)
         if m is None:
