@@ -147,7 +147,7 @@ def reasons(rep: StepReport, *, verbose: bool = False) -> list[str]:
     evidence = res.counterexample is not None or bool(res.hints)
     if verbose or res.verdict in UNSETTLED or (res.verdict is Verdict.FALSE and not evidence):
         out.extend(line for line in res.detail.splitlines() if line.strip())
-    out.extend(f"warning: {w}" for w in (*rep.step.warnings, *res.warnings))
+    out.extend(f"warning: {w}" for w in _warnings(rep))
     return out
 
 
@@ -350,7 +350,7 @@ def step_to_json(rep: StepReport, position: Position | None = None) -> dict[str,
         "condition": res.condition,
         "n_tried": list(res.n_tried),
         "hints": list(res.hints),
-        "warnings": [*rep.step.warnings, *res.warnings],
+        "warnings": _warnings(rep),
     }
     if position is not None:
         out["column"] = position.column
@@ -427,3 +427,8 @@ def report_html(report: DerivationReport) -> str:
         + "".join(rows)
         + "</table></div>"
     )
+
+
+def _warnings(rep: StepReport) -> list[str]:
+    """The reader's and the checker's warnings of a step, each said once, in order."""
+    return list(dict.fromkeys((*rep.step.warnings, *rep.result.warnings)))
