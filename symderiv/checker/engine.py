@@ -27,6 +27,7 @@ from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
 from symderiv.checker import _densities, _fast, _integrals, _matrixexpr
 from symderiv.checker import _symbolic as S
+from symderiv.checker._ranges import entry_ranges
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
 from symderiv.model import Assumption
@@ -385,6 +386,9 @@ def _outer_names(e: sympy.Basic) -> set[str]:
 
 def prove(p: Prepared, facts: S.Facts) -> tuple[bool, str]:
     """A symbolic proof for every n: rewrite, split on free deltas, rational zero test."""
+    ranges = entry_ranges((p.lhs, p.rhs), p.free)
+    if ranges:
+        facts = dataclasses.replace(facts, ranges={**ranges, **facts.ranges})
     e = S.normalize(p.lhs - p.rhs, facts)
     described = []
     for renaming, unequal in S.cases(e, facts):
