@@ -15,7 +15,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
+from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases, with_log_base
@@ -64,10 +64,13 @@ def check(
         if a.kind == Fact.STANDARD and isinstance(a.expr, sympy.Eq)
     }
     unknowns = _document_unknowns(d)
+    squares: list[tuple[sympy.Pow, sympy.Basic]] = []
     for pos, step in enumerate(d.steps):
         if not step.is_definition:
             continue
         if isinstance(step.lhs, sympy.Pow) and step.is_parsed:
+            assert step.rhs is not None
+            squares.append((step.lhs, step.rhs))
             # NOTE: \sigma^2_B := ...: a variance named; the steps differentiate by it as a
             # variable of its own, so it is not substituted.
             results[pos] = StepResult(
@@ -115,6 +118,7 @@ def check(
 
             def judge(step: Step = step, defs: Definitions = defs) -> StepResult:
                 read, via = _through_intermediates(step, through[defs], defs)
+                read = _differentiated_squares(read, tuple(squares))
                 result = _check_step(read, d, defs, cfg, unknowns)
                 if via and result.verdict is not Verdict.UNPARSED:
                     result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
@@ -129,6 +133,16 @@ def check(
         seed=cfg.seed,
         warnings=(finding,) if finding else (),
     )
+
+
+def _differentiated_squares(step: Step, squares: _squares.Squares) -> Step:
+    if not squares or not step.is_parsed:
+        return step
+    assert step.lhs is not None and step.rhs is not None
+    lhs, rhs = (_squares.differentiated(e, squares) for e in (step.lhs, step.rhs))
+    if lhs == step.lhs and rhs == step.rhs:
+        return step
+    return dataclasses.replace(step, lhs=lhs, rhs=rhs)
 
 
 @dataclass(frozen=True)
