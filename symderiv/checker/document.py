@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
-from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
+from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases, with_log_base
 from symderiv.config import CheckConfig
@@ -705,7 +705,7 @@ def _partial_reading(
         unknowns=unknowns,
         # NOTE: only whether this reading holds matters; the cases under which it would hold
         # (i = j, Σy = 1) are not looked for.
-        _conditional=False,
+        methods=AS_STATED,
     )
     if not res.verdict.accepts:
         return None

@@ -286,16 +286,16 @@ def test_two_undefined_vectors_are_never_sampled_alike(lhs, rhs):
 def test_an_equality_asked_twice_within_judged_once_is_judged_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from symderiv.checker import engine
+    from symderiv.checker import _prove, engine
 
     calls: list[object] = []
-    real = engine.prove
+    real = _prove.prove
 
     def counting(*args: object) -> object:
         calls.append(args)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "prove", counting)
+    monkeypatch.setattr(_prove, "prove", counting)
     rhs = p[i] * (d(i, j) - p[j])
     with engine.judged_once():
         first = check_equal(J, rhs, definitions=DEFS)
