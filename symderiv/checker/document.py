@@ -632,9 +632,7 @@ def _check_step(
             result,
             hints=_hints.merge(
                 result.hints,
-                _hints.fix_hints(
-                    step, d, definitions, _hints.HINT_SHARE * cfg.step_timeout_s, unknowns
-                ),
+                _hints.fix_hints(step, d, definitions, cfg, unknowns),
             ),
         )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
