@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from symderiv._timeout import time_limit
-from symderiv.checker import _symbolic as S
+from symderiv.checker._definitions import values_remembered
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
 from symderiv.results import StepResult
@@ -94,10 +94,10 @@ _MEMO: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvar
 def judged_once() -> Iterator[None]:
     """Within the block, ``check_equal`` judges each question once (same sides, definitions,
     assumptions, conditions, n, options and names) and repeats its answer after that; each
-    defined name's value is substituted once (``_symbolic.values_remembered``)."""
+    defined name's value is substituted once (``_definitions.values_remembered``)."""
     token = _MEMO.set({})
     try:
-        with S.values_remembered():
+        with values_remembered():
             yield
     finally:
         _MEMO.reset(token)

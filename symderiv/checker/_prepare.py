@@ -16,6 +16,7 @@ from symderiv import indices
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import prepared_once
+from symderiv.checker._definitions import substitute_definitions
 from symderiv.checker._setting import NO_NAMES, Names
 from symderiv.config import CheckConfig
 
@@ -75,8 +76,8 @@ def prepare(
         for d in e.atoms(sympy.Derivative)
         for v in d.variables
     }
-    L = S.substitute_definitions(lhs, defs, dependent=frozenset(dependent))
-    R = S.substitute_definitions(rhs, defs, dependent=frozenset(dependent))
+    L = substitute_definitions(lhs, defs, dependent=frozenset(dependent))
+    R = substitute_definitions(rhs, defs, dependent=frozenset(dependent))
     L0, R0 = L, R
     for e in (L, R):
         for t in e.atoms(sympy.exp):

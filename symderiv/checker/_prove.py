@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import sympy
 
-from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
+from symderiv.checker._cases import apply_case, cases
 from symderiv.checker._prepare import Prepared
+from symderiv.checker._rational import rational_zero
+from symderiv.checker._sums import Facts, normalize
 from symderiv.checker._trial import Trial
 from symderiv.results import StepResult, Verdict
 
@@ -35,14 +37,14 @@ class Prove:
 PROVE = Prove()
 
 
-def prove(p: Prepared, facts: S.Facts) -> tuple[bool, str]:
+def prove(p: Prepared, facts: Facts) -> tuple[bool, str]:
     """A symbolic proof for every n: rewrite, split on free deltas, rational zero test."""
-    e = S.normalize(p.lhs - p.rhs, facts)
+    e = normalize(p.lhs - p.rhs, facts)
     described = []
-    for renaming, unequal in S.cases(e, facts):
-        c = S.apply_case(e, renaming, unequal)
-        c = S.normalize(c, facts)
-        if not S.rational_zero(c):
+    for renaming, unequal in cases(e, facts):
+        c = apply_case(e, renaming, unequal)
+        c = normalize(c, facts)
+        if not rational_zero(c):
             return False, ""
         described.append(_case_text(renaming, unequal))
     split = [d for d in described if d]

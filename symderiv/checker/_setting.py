@@ -17,6 +17,7 @@ import sympy
 from symderiv import indices
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
+from symderiv.checker._sums import Facts, canonical
 from symderiv.model import Assumption
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ NO_NAMES = Names()
 class Setting:
     """Everything the methods need, read once from the assumptions and conditions."""
 
-    facts: S.Facts
+    facts: Facts
     sum_one: frozenset[sympy.Basic]  # bases with sum = 1
     one_hot: frozenset[sympy.Basic]
     log_base: sympy.Expr | None
@@ -91,7 +92,7 @@ def read_assumptions(
             sum_one.add(base)
             d = S.fresh("j")
             b = base if isinstance(base, sympy.IndexedBase) else sympy.IndexedBase(base)
-            known.append((S._canonical(sympy.Sum(b[d], (d, 1, n))), sympy.Integer(1)))
+            known.append((canonical(sympy.Sum(b[d], (d, 1, n))), sympy.Integer(1)))
             used.append(a.text)
             continue
         if a.kind != "relation":
@@ -102,11 +103,11 @@ def read_assumptions(
                 equal.append((lhs, rhs))
                 stated = True
             elif isinstance(lhs, sympy.Sum) and len(lhs.limits) == 1:
-                known.append((S._canonical(lhs), rhs))
+                known.append((canonical(lhs), rhs))
                 if isinstance(lhs.function, sympy.Indexed):
                     sum_one.add(lhs.function.base)
             elif isinstance(rhs, sympy.Sum) and len(rhs.limits) == 1:
-                known.append((S._canonical(rhs), lhs))
+                known.append((canonical(rhs), lhs))
             else:
                 sub = linear_elimination(lhs - rhs)
                 if sub is not None:
@@ -124,7 +125,7 @@ def read_assumptions(
                 unequal.append((lhs, rhs))
                 stated = True
         used.append(a.text)
-    facts = S.Facts(
+    facts = Facts(
         n=n,
         known_sums=tuple(known),
         equal=tuple(equal),
@@ -186,7 +187,7 @@ def over_own_count(p: Prepared, setting: Setting) -> Setting:
 
 
 def concrete_facts(
-    facts: S.Facts, n: int, counts: Sequence[sympy.Symbol]
+    facts: Facts, n: int, counts: Sequence[sympy.Symbol]
 ) -> list[tuple[sympy.Basic, sympy.Expr]]:
     subs = list(facts.substitutions)
     for key, value in facts.known_sums:

@@ -13,7 +13,9 @@ from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
 from symderiv.checker._prepare import Prepared, lowered, symbolic_n
+from symderiv.checker._rational import rational_zero
 from symderiv.checker._setting import concrete_facts
+from symderiv.checker._sums import Facts
 from symderiv.checker._trial import Trial
 from symderiv.results import StepResult, Verdict
 
@@ -53,7 +55,7 @@ class Concrete:
 CONCRETE = Concrete()
 
 
-def verify_concrete(p: Prepared, facts: S.Facts, n: int) -> bool:
+def verify_concrete(p: Prepared, facts: Facts, n: int) -> bool:
     """Symbolically equal at this concrete n, for every index assignment."""
     subs = dict(concrete_facts(facts, n, p.counts))
     for values in C.assignments(p.free, n, facts.equal, facts.unequal, limit=10_000):
@@ -61,6 +63,6 @@ def verify_concrete(p: Prepared, facts: S.Facts, n: int) -> bool:
         d = S.expand_logs(L - R)
         if subs:
             d = d.xreplace(subs)
-        if not S.rational_zero(d):
+        if not rational_zero(d):
             return False
     return True

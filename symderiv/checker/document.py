@@ -15,7 +15,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
+from symderiv.checker import _claims, _definitions, _hints, _lossmodel, _symbolic
 from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases, with_log_base
@@ -337,7 +337,7 @@ def _through_intermediates(
             if _symbolic.name_of(v)
             in {
                 _symbolic.name_of(a)
-                for a in _symbolic.substitute_definitions(w, definitions).atoms(
+                for a in _definitions.substitute_definitions(w, definitions).atoms(
                     sympy.Symbol, sympy.Indexed
                 )
             }
