@@ -9,9 +9,12 @@ a constant of every input, and ``\\partial \\sigma^2_B / \\partial x_i = 0`` wou
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from symderiv import indices
+from symderiv.model import Step
 
 Squares = tuple[tuple[sympy.Pow, sympy.Basic], ...]
 
@@ -47,3 +50,14 @@ def differentiated(expr: sympy.Basic, squares: Squares) -> sympy.Basic:
         return sympy.Derivative(body, *d.variable_count)
 
     return expr.replace(named, value)
+
+
+def differentiated_step(step: Step, squares: Squares) -> Step:
+    """``step`` with :func:`differentiated` applied to both sides."""
+    if not squares or not step.is_parsed:
+        return step
+    assert step.lhs is not None and step.rhs is not None
+    lhs, rhs = (differentiated(e, squares) for e in (step.lhs, step.rhs))
+    if lhs == step.lhs and rhs == step.rhs:
+        return step
+    return dataclasses.replace(step, lhs=lhs, rhs=rhs)
