@@ -35,6 +35,8 @@ _VARIANCE = (
 )
 #: entries of a batch: rows over 1..B, columns over 1..H
 _BATCH = "$$v_{ac} = g_c u_{ac}$$\n\n"
+#: a right product of matrices, both transposed somewhere in the prose
+_RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
 
 NEVER_ACCEPTED = [
@@ -132,6 +134,15 @@ NEVER_ACCEPTED = [
     pytest.param(
         _VARIANCE + "$$\\frac{\\partial s^2}{\\partial u_i} = \\frac{1}{m} (u_i - \\mu)$$\n",
         id="a-named-variance-differentiated-by-its-definition",
+    ),
+    pytest.param(
+        _RIGHT
+        + "$$\\frac{\\partial L}{\\partial X^T} = W^T (\\frac{\\partial L}{\\partial Y})^T$$\n",
+        id="a-derivative-by-a-transpose-is-transposed",
+    ),
+    pytest.param(
+        _RIGHT + "$$\\frac{\\partial L}{\\partial X^T} = \\frac{\\partial L}{\\partial Y} W^T$$\n",
+        id="a-derivative-by-a-transpose-is-not-the-derivative",
     ),
     pytest.param(
         _BATCH + "$$\\sum_{c=1}^{H} \\sum_{a=1}^{B} \\frac{\\partial L}{\\partial v_{ac}} "
@@ -265,6 +276,12 @@ MEANING = [
         "\\left[\\frac{1}{m} \\sum_{k=1}^m (u_k - \\mu)^2\\right] = \\frac{2}{m} (u_i - \\mu)$$\n",
         [D, D, P, P],
         id="a-named-variance-differentiated-is-its-definition",
+    ),
+    pytest.param(
+        _RIGHT
+        + "$$\\frac{\\partial L}{\\partial X^T} = W (\\frac{\\partial L}{\\partial Y})^T$$\n",
+        [P],
+        id="a-derivative-by-a-transpose-and-a-matrix-before-parentheses",
     ),
     pytest.param(
         _BATCH + "$$\\frac{\\partial L}{\\partial u_{ij}} = \\sum_{a=1}^{B} \\sum_{c=1}^{H} "
