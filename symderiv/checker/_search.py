@@ -167,9 +167,10 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                     if unknown
                     else []
                 )
+                gradient = matter is not None and len(matter) > 1 and _one_gradient(matter, unknown)
                 if (
                     matter is None
-                    or len(matter) > 1
+                    or (len(matter) > 1 and not gradient)
                     or (
                         len(matter) == 1
                         and not (
@@ -192,11 +193,40 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                     break
                 count = p.counts[0].name if len(p.counts) == 1 else "n"
                 cex = _counterexample(n, values, pt, a, b, count)
-                if matter:
+                if gradient:
+                    assert matter is not None
+                    where = f"for an {_unknown_name(matter[0])} with these values"
+                    cex = dataclasses.replace(cex, text=f"{cex.text} ({where})")
+                elif matter:
                     where = f"holds only where {_unknown_name(matter[0])} = 0"
                     cex = dataclasses.replace(cex, text=f"{cex.text} ({where})")
                 return Found(cex, agreed, undefined)
     return Found(None, agreed, undefined)
+
+
+def _one_gradient(matter: Sequence[sympy.Basic], unknown: Sequence[sympy.Basic]) -> bool:
+    """The unknowns that matter are entries of one gradient: first derivatives of one undefined
+    name by distinct entries of one family (``∂f/∂y_1``, ``∂f/∂y_2``), and no other derivative
+    of that name is in the step.
+
+    NOTE: the partial derivatives of an arbitrary function of independent entries take any
+    values at a point (a linear f has every gradient), so a disagreement at some values of
+    them is a sure counterexample.  Derivatives by entries of two families, or by a quantity
+    defined in terms of another, may be related: no conclusion then.
+    """
+    heads = set()
+    for u in unknown:
+        if not isinstance(u, sympy.Derivative):
+            continue
+        if len(u.variable_count) != 1 or u.variable_count[0][1] != 1:
+            return False
+        (v,) = u.variables
+        if not isinstance(v, sympy.Indexed) or not all(i.is_Integer for i in v.indices):
+            return False
+        heads.add((u.expr, v.base))
+    if len(heads) != 1:
+        return False
+    return all(isinstance(u, sympy.Derivative) for u in matter)
 
 
 def _unknown_name(u: sympy.Basic) -> str:
