@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from symderiv.checker import _definitions, _symbolic
+from symderiv.checker import _definitions, _squares, _symbolic
 from symderiv.checker._setting import Names
 from symderiv.model import Derivation, Step
 
@@ -111,13 +111,17 @@ def _summed_families(
 
 
 def through_intermediates(
-    step: Step, table: dict[str, list[sympy.Basic]], definitions: Definitions
+    step: Step,
+    table: dict[str, list[sympy.Basic]],
+    definitions: Definitions,
+    squares: Definitions = (),
 ) -> tuple[Step, str]:
     """``∂L/∂z`` read as ``Σ_w ∂L/∂w · ∂w/∂z`` over the quantities w that L is a function of.
 
     NOTE: the document writes L as a function of \\hat y (it differentiates L by \\hat y), and
     \\hat y is defined in terms of z: L depends on z through \\hat y.  The reading is named in
-    the step's detail.
+    the step's detail.  ``squares`` are the named squares (``σ² := ...``), variables of the
+    steps: L depends on z through them too.
     """
     if not table or not step.is_parsed or step.is_definition:
         return step, ""
@@ -134,7 +138,7 @@ def through_intermediates(
             return der
         family = next((w for w in ws if isinstance(w, _Family)), None)
         if family is not None:
-            return _through_family(der, family, v, definitions, used)
+            return _through_family(der, family, v, definitions, used, squares)
         depends = [
             w
             for w in ws
@@ -169,26 +173,64 @@ def _through_family(
     v: sympy.Basic,
     definitions: Definitions,
     used: list[str],
+    squares: Definitions = (),
 ) -> sympy.Basic:
-    """``∂L/∂w_j`` as ``Σ_b Σ_h ∂L/∂y_{bh} ∂y_{bh}/∂w_j`` when y is defined in terms of w."""
+    """``∂L/∂w_j`` as ``Σ_b Σ_h ∂L/∂y_{bh} ∂y_{bh}/∂w_j`` when y is defined in terms of w
+    (through other definitions and named squares too: ``y_b = γ \\hat x_b + β`` with
+    ``\\hat x_b`` a formula in x, μ and σ²).
+
+    NOTE: the derivative of L is total: a named square that y is written with and that
+    depends on w adds its path, ``∂y_b/∂σ² · ∂σ²/∂w_j`` (σ² stays a variable of the step,
+    as everywhere else).
+    """
     if isinstance(v, sympy.Indexed) and v.base == family.base:
         return der
     value = next(
         (val for t, val in definitions if isinstance(t, sympy.Indexed) and t.base == family.base),
         None,
     )
-    if value is None or _symbolic.name_of(v) not in {
-        _symbolic.name_of(a) for a in value.atoms(sympy.Symbol, sympy.Indexed)
-    }:
+    if value is None:
         return der
+    wrt = _symbolic.name_of(v)
+    if wrt in _names(value):
+        paths: list[tuple[sympy.Basic, sympy.Basic]] = []
+    else:
+        full = _definitions.substitute_definitions(value, definitions)
+        paths = [
+            (sq, sv)
+            for sq, sv in squares
+            if full.has(sq) and wrt in _names(_definitions.substitute_definitions(sv, definitions))
+        ]
+        if wrt not in _names(full) and not paths:
+            return der
     idx = [sympy.Dummy(f"i{m}", integer=True) for m in range(len(family.ranges))]
     entry = family.base[tuple(idx)]
     used.append(
-        f"read ∂{der.expr}/∂{_symbolic.name_of(v)} through the entries of {family.base} "
-        f"({der.expr} a function of them, over the ranges of the document's sum)"
+        f"read ∂{der.expr}/∂{wrt} through the entries of {family.base} "
+        f"({der.expr} a function of them, over the ranges of the document's sum"
+        + "".join(f", and {sympy.sstr(sq)} a function of {wrt}" for sq, _ in paths)
+        + ")"
     )
+    if wrt in _names(value):
+        inner: sympy.Basic = sympy.Derivative(entry, v)
+    else:
+        # NOTE: a total derivative: the entry written out in full, so that a reading which
+        # holds a defined quantity fixed elsewhere in the step (μ) does not hold it here.
+        written = _definitions.substitute_definitions(entry, definitions)
+        inner = sympy.Derivative(written, v)
+        for sq, sv in paths:
+            base = sq.base
+            inner += (
+                sympy.Derivative(written, base)
+                / (2 * base)
+                * sympy.Derivative(_squares.own_bound(sv), v)
+            )
     return sympy.Sum(
-        sympy.Derivative(der.expr, entry) * sympy.Derivative(entry, v),
+        sympy.Derivative(der.expr, entry) * inner,
         *[(i, lo, hi) for i, (lo, hi) in zip(idx, family.ranges, strict=True)],
     )
+
+
+def _names(e: sympy.Basic) -> set[str]:
+    return {_symbolic.name_of(a) for a in e.atoms(sympy.Symbol, sympy.Indexed)}
 

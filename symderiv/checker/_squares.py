@@ -42,14 +42,15 @@ def differentiated(expr: sympy.Basic, squares: Squares) -> sympy.Basic:
         return not any(v.has(base) for v in d.variables)
 
     def value(d: sympy.Derivative) -> sympy.Basic:
-        # NOTE: the definition's summation index is its own: the free index of the
-        # derivative (x_i) never meets it.
-        body = indices.rename_bound(
-            values[d.expr], lambda v: sympy.Dummy(str(v), integer=True, positive=True)
-        )
-        return sympy.Derivative(body, *d.variable_count)
+        return sympy.Derivative(own_bound(values[d.expr]), *d.variable_count)
 
     return expr.replace(named, value)
+
+
+def own_bound(value: sympy.Basic) -> sympy.Basic:
+    """NOTE: a definition's summation index is its own: the free index of a derivative of
+    it (x_i) never meets it."""
+    return indices.rename_bound(value, lambda v: sympy.Dummy(str(v), integer=True, positive=True))
 
 
 def differentiated_step(step: Step, squares: Squares) -> Step:

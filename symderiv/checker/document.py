@@ -21,6 +21,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
+from symderiv.checker._graphreading import graph_reading
 from symderiv.checker._standards import against_standard
 from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
@@ -123,7 +124,7 @@ def check(
                 through[defs] = intermediates(d, defs, unknowns)
 
             def judge(step: Step = step, defs: Definitions = defs) -> StepResult:
-                read, via = through_intermediates(step, through[defs], defs)
+                read, via = through_intermediates(step, through[defs], defs, tuple(squares))
                 read = _squares.differentiated_step(read, tuple(squares))
                 result = _check_step(read, d, defs, cfg, unknowns)
                 if via and result.verdict is not Verdict.UNPARSED:
@@ -389,7 +390,9 @@ def _check_step(
             f"used: {result.detail}",
         )
     if result.verdict is Verdict.FALSE:
-        held = _partial_reading(step, d, definitions, cfg, unknowns)
+        held = _partial_reading(step, d, definitions, cfg, unknowns) or graph_reading(
+            step, d, definitions, cfg, unknowns
+        )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)
     if result.verdict is Verdict.FALSE and not isinstance(step.lhs, sympy.MatrixBase):
@@ -445,11 +448,17 @@ def _partial_reading(
     """
     assert step.lhs is not None and step.rhs is not None
     inside: set[str] = set()
+    values = {_symbolic.name_of(_head(t)): v for t, v in definitions}
     for side in (step.lhs, step.rhs):
         for der in side.atoms(sympy.Derivative):
             wrt = {_symbolic.name_of(v) for v in der.variables}
-            inside |= {_symbolic.name_of(t) for t in der.expr.atoms(sympy.Indexed)} - wrt
-            inside |= {s.name for s in der.expr.free_symbols if isinstance(s, sympy.Symbol)} - wrt
+            f = der.expr
+            if isinstance(f, (sympy.Symbol, sympy.Indexed)) and _symbolic.name_of(f) in values:
+                # NOTE: ∂\hat x_i/∂x_i: the node's other inputs (μ_B) are what is held fixed,
+                # never the node itself.
+                f = values[_symbolic.name_of(f)]
+            inside |= {_symbolic.name_of(t) for t in f.atoms(sympy.Indexed)} - wrt
+            inside |= {s.name for s in f.free_symbols if isinstance(s, sympy.Symbol)} - wrt
     held = {
         _symbolic.name_of(_head(t)) for t, _ in definitions if _symbolic.name_of(_head(t)) in inside
     }

@@ -35,6 +35,27 @@ _VARIANCE = (
 )
 #: entries of a batch: rows over 1..B, columns over 1..H
 _BATCH = "$$v_{ac} = g_c u_{ac}$$\n\n"
+#: a normalisation of a batch u: a mean, a variance named by its square, outputs g of the
+#: normalised v; f is a function of the outputs (a sum over its partials says so)
+_NORM = (
+    "$$\\mu = \\frac{1}{m}\\sum_{k=1}^m u_k$$\n\n"
+    "$$s^2 = \\frac{1}{m}\\sum_{k=1}^m (u_k - \\mu)^2$$\n\n"
+    "$$v_k = \\frac{u_k - \\mu}{\\sqrt{s^2 + \\epsilon}}$$\n\n"
+    "$$g_k = a v_k$$\n\n"
+    "$$\\frac{\\partial f}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial f}{\\partial g_k} v_k$$\n\n"
+)
+#: the same with a constant scale: the mean's path alone
+_CENTER = (
+    "$$\\mu = \\frac{1}{m}\\sum_{k=1}^m u_k$$\n\n"
+    "$$v_k = \\frac{u_k - \\mu}{c}$$\n\n"
+    "$$g_k = a v_k + b$$\n\n"
+    "$$\\frac{\\partial f}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial f}{\\partial g_k} v_k$$\n\n"
+)
+_GRAPH = (
+    "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
+    "\\frac{\\partial v_i}{\\partial u_i} + \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j}"
+    "\\frac{\\partial v_j}{\\partial \\mu}\\frac{\\partial \\mu}{\\partial u_i}$$\n"
+)
 #: a right product of matrices, both transposed somewhere in the prose
 _RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
@@ -149,6 +170,22 @@ NEVER_ACCEPTED = [
         "\\frac{\\partial v_{ac}}{\\partial u_{ij}} = \\sum_{a=1}^{B} "
         "\\frac{\\partial L}{\\partial v_{aj}} g_j$$\n",
         id="a-delta-in-a-batch-sum-picks-one-row",
+    ),
+    pytest.param(
+        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
+        "\\frac{\\partial v_i}{\\partial u_i}$$\n",
+        id="a-chain-rule-through-one-sample-misses-the-mean",
+    ),
+    pytest.param(
+        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{c}\\left("
+        "\\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j}\\right)$$\n",
+        id="a-gradient-of-an-arbitrary-function-is-any-vector",
+    ),
+    pytest.param(
+        _NORM + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
+        "\\left[ m \\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} "
+        "\\right]$$\n",
+        id="a-total-derivative-keeps-the-path-through-the-variance",
     ),
 ]
 
@@ -296,6 +333,24 @@ MEANING = [
         "$$W \\in \\mathbb{R}^{n \\times n}$$\n\n$$g_i = \\sum_k W_{ik}$$\n",
         [D, P],
         id="a-shape-statement-ends-a-formula",
+    ),
+    pytest.param(
+        _NORM + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
+        "\\left[ m \\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} "
+        "- v_i \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} v_j \\right]$$\n",
+        [D, D, D, D, P, P],
+        id="a-total-derivative-through-a-mean-and-a-named-variance",
+    ),
+    pytest.param(
+        _CENTER + _GRAPH,
+        [D, D, D, P, U],
+        id="partials-of-a-computational-graph-are-a-reading",
+    ),
+    pytest.param(
+        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
+        "\\frac{\\partial v_i}{\\partial u_i}$$\n",
+        [D, D, D, P, F],
+        id="a-chain-rule-through-one-sample-is-false-either-way",
     ),
 ]
 

@@ -1,0 +1,102 @@
+"""The computational-graph reading of a step: each derivative of a defined quantity is the
+partial derivative of its own formula, its other inputs held fixed.
+
+NOTE: backpropagation notes write ``∂\\hat x_i/∂x_i = 1/\\sqrt{σ^2 + ε}`` with μ_B held fixed and
+then add the path through μ_B themselves (``+ Σ_j ∂f/∂\\hat x_j ∂\\hat x_j/∂μ_B · ∂μ_B/∂x_i``).
+Read with μ_B as defined, the same step counts that path twice.  A step that fails the first
+reading and holds in this one rests on a reading, so it is undetermined, never false.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sympy
+
+from symderiv.checker import _definitions, _symbolic
+from symderiv.checker._setting import Names
+from symderiv.checker.engine import AS_STATED, check_equal
+from symderiv.config import CheckConfig
+from symderiv.model import Derivation, Step
+from symderiv.results import StepResult, Verdict
+
+Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
+
+__all__ = ["graph_reading", "node_partials"]
+
+
+def node_partials(expr: sympy.Basic, definitions: Definitions) -> tuple[sympy.Basic, list[str]]:
+    """``expr`` with every derivative of a defined name by a variable taken of that name's own
+    formula, the defined names in it held fixed; and the names so read.
+
+    >>> x, mu, xh = sympy.symbols("x mu xh")
+    >>> node_partials(sympy.Derivative(xh, x), ((xh, x - mu), (mu, x / 2)))
+    (1, ['xh'])
+    """
+    heads = {_symbolic.name_of(_head(t)) for t, _ in definitions}
+    read: list[str] = []
+
+    def partial(d: sympy.Basic) -> sympy.Basic:
+        assert isinstance(d, sympy.Derivative)
+        own = [(t, v) for t, v in definitions if _head(t) == _head(d.expr)]
+        if not own:
+            return d
+        value = _definitions.substitute_definitions(d.expr, (own[-1],), depth=1)
+        if value == d.expr or not (_names(value) & heads):
+            return d  # a formula in no other defined quantity: both readings agree
+        read.append(_symbolic.name_of(d.expr))
+        return sympy.diff(_symbolic.fresh_bound(value), *d.variable_count)
+
+    out = expr.replace(
+        lambda e: isinstance(e, sympy.Derivative)
+        and isinstance(e.expr, (sympy.Symbol, sympy.Indexed))
+        and _symbolic.name_of(e.expr) in heads,
+        partial,
+    )
+    return out, read
+
+
+def graph_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """``undetermined`` (readings disagree) when the step holds in the graph reading, else
+    ``None``."""
+    assert step.lhs is not None and step.rhs is not None
+    lhs, read_l = node_partials(step.lhs, definitions)
+    rhs, read_r = node_partials(step.rhs, definitions)
+    names = sorted(set(read_l + read_r))
+    if not names:
+        return None
+    res = check_equal(
+        lhs,
+        rhs,
+        definitions=definitions,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        # NOTE: a second reading of a step already judged: half its budget.
+        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
+        unknowns=unknowns,
+        methods=AS_STATED,
+    )
+    if not res.verdict.accepts:
+        return None
+    shown = ", ".join(names)
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            f"the readings disagree: with the derivatives of {shown} taken of their own "
+            f"formulas, the quantities defined in them held fixed (a computational graph), the "
+            f"step holds ({res.verdict.value}); with every quantity as defined in the document "
+            "(total derivatives) it does not"
+        ),
+    )
+
+
+def _head(t: sympy.Basic) -> sympy.Basic:
+    return t.base if isinstance(t, sympy.Indexed) else t
+
+
+def _names(e: sympy.Basic) -> set[str]:
+    return {_symbolic.name_of(a) for a in e.atoms(sympy.Symbol, sympy.Indexed)}
