@@ -97,6 +97,9 @@ class Fact(ValueEnum):
     #: ``Tuple(X, family, *parameters)``: the document draws ``X`` from a named distribution
     #: (``X \sim \mathcal{N}(\mu, \sigma^2)``); its parameters are the document's variables.
     DRAWN = "drawn"
+    #: ``Symbol(name)``: the document states which distribution the density ``name`` is (a
+    #: family in the prose, or a formula with numbers as parameters): not an arbitrary density.
+    STATED_DENSITY = "stated_density"
 
 
 @dataclass(frozen=True)

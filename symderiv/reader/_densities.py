@@ -82,7 +82,8 @@ def family_names(text: str) -> frozenset[str]:
 def density_facts(text: str) -> tuple[Assumption, ...]:
     """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol; a name
     written with a conditioning bar also gets ``Symbol(name + "|")`` (a family of densities
-    named by their arguments)."""
+    named by their arguments); one :attr:`Fact.STATED_DENSITY` per density name the document
+    states a distribution for (:func:`stated_names`)."""
     facts = [
         Assumption(
             expr=sympy.Symbol(name),
@@ -101,7 +102,88 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
         )
         for name in sorted(family_names(text))
     ]
+    facts += [
+        Assumption(
+            expr=sympy.Symbol(name),
+            text=f"{name} is a distribution the document states",
+            source="reader",
+            kind=Fact.STATED_DENSITY,
+        )
+        for name in sorted(stated_names(text) & density_names(text))
+    ]
     return tuple(facts)
+
+
+_DISPLAY = re.compile(
+    r"\$\$.*?\$\$|\\\[.*?\\\]"
+    r"|\\begin\{(equation|align|gather|multline|eqnarray)\*?\}.*?\\end\{\1\*?\}",
+    re.S,
+)
+#: A distribution family named in words or by its symbol.
+_FAMILY = re.compile(
+    r"(?i:\b(?:normal|gaussian|bernoulli|uniform|poisson|exponential|laplace|beta|gamma"
+    r"|dirichlet|categorical|multinomial|binomial|cauchy|student|logistic|geometric)\b)"
+    r"|\\mathcal\s*\{?\s*[NU]\b|(?<![A-Za-z\\])N\s*\("
+)
+#: ``head(...) =`` standing as the whole left side of a display row.
+_STATED_AS = re.compile(
+    r"(?:^|\$\$|&|\\\\|\\\[)\s*(?:\\log\s*)?"
+    + _HEAD
+    + r"\s*\([^()]*\)\s*&?=([^=]*?)(?=&?=|\\\\|\$\$|\\end|\\\]|$)",
+    re.M,
+)
+#: A normal with its parameters after the variable (``N(z; mu, s^2)``) or alone.
+_NORMAL_ARGS = re.compile(r"^\s*(?:\\log\s*)?(?:\\mathcal\s*\{?\s*N\s*\}?|N)\s*\(([^()]*)\)\s*$")
+_NUMERIC = re.compile(
+    r"^\s*[-+]?(?:\d+(?:\.\d*)?)?\s*(?:I|\\mathbf\s*\{?\s*I\s*\}?|\\mathbb\s*\{?\s*I\s*\}?)?\s*$"
+)
+
+
+def _names_in(text: str) -> set[str]:
+    """The function names of the heads written in ``text`` as ``head(`` or ``$head$``."""
+    out = set()
+    for m in re.finditer(_HEAD + r"(?=\s*[($])", text):
+        name = _function_name(m.group(1))
+        if name is not None:
+            out.add(name)
+    return out
+
+
+def _free_normal(rhs: str) -> bool:
+    """``N(mu, s^2)`` or ``N(z; mu, s^2)`` whose parameters are all symbols: a normal of
+    unknown mean and variance (any normal is one of it)."""
+    m = _NORMAL_ARGS.match(rhs)
+    if m is None:
+        return False
+    params = m.group(1).split(";")[-1].split(",")
+    return all(not _NUMERIC.match(p) for p in params)
+
+
+def stated_names(text: str) -> frozenset[str]:
+    """The names the document states a distribution for, so that they are not arbitrary:
+    every name in a sentence of prose that names a family (``$p$ is a standard normal``),
+    and every ``head(v) = ...`` row whose right side is a formula without another density
+    (``p(x) = N(x; 0, 1)``, ``p(x) = e^{-x}``), except a normal with symbols for parameters.
+
+    >>> sorted(stated_names(r"Let $q(z)$ be Gaussian. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
+    ['p', 'q']
+    """
+    out: set[str] = set()
+    displays = [m.group(0) for m in _DISPLAY.finditer(text)]
+    prose = _DISPLAY.sub("\n\n", text)
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", prose):
+        if _FAMILY.search(sentence):
+            for inline in re.findall(r"\$([^$]+)\$", sentence):
+                out |= _names_in(f"{inline}$")
+    dens = density_names(text)
+    for display in displays:
+        for m in _STATED_AS.finditer(display):
+            name = _function_name(m.group(1))
+            rhs = m.group(2)
+            if name is None or _free_normal(rhs) or _names_in(rhs) & dens:
+                continue
+            out.add(name)
+    return frozenset(out)
 
 
 def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ...]:
