@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import indices, symbols
 from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
-from symderiv.checker import _densities, _fast, _integrals, _matrixexpr
+from symderiv.checker import _densities, _fast, _instances, _integrals, _matrixexpr
 from symderiv.checker import _symbolic as S
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
@@ -784,7 +784,9 @@ def check_equal(
     if err:
         notes.append(f"sampling: {err}")
     if found is not None and found.unknowns:
-        return _undetermined(found.unknowns, notes)
+        return _by_instance(prepared, assumptions, cfg, notes) or _undetermined(
+            found.unknowns, notes
+        )
     if found is not None and found.counterexample is not None:
         result = StepResult(
             Verdict.FALSE, "sampling", detail="; ".join(notes), counterexample=found.counterexample
@@ -823,10 +825,28 @@ def check_equal(
             "sampling",
             detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
         )
-    return StepResult(
+    return _by_instance(prepared, assumptions, cfg, notes) or StepResult(
         Verdict.UNDETERMINED,
         "undecided",
         detail="; ".join(notes + ["could not evaluate either side"]),
+    )
+
+
+def _by_instance(
+    p: Prepared, assumptions: Sequence[Assumption], cfg: CheckConfig, notes: list[str]
+) -> StepResult | None:
+    """``false`` when the step is about free densities only and fails for normal ones
+    (:mod:`._instances`); None otherwise (never an acceptance)."""
+    found, _ = _timed(cfg.step_timeout_s, _instances.refute, p.lhs, p.rhs, assumptions, cfg.seed)
+    if found is None:
+        return None
+    return StepResult(
+        Verdict.FALSE,
+        "density instance",
+        detail="; ".join(
+            [*notes, "a claim about every density that fails for normal densities"]
+        ),
+        counterexample=found,
     )
 
 
