@@ -54,6 +54,7 @@ def density_names(text: str) -> frozenset[str]:
     []
     """
     heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
+    heads |= _named_in_words(text)
     names = set()
     for head in sorted(heads):
         if head[0] in _NOT_DENSITY and len(head) == 1:
@@ -159,6 +160,26 @@ def _free_normal(rhs: str) -> bool:
     return all(not _NUMERIC.match(p) for p in params)
 
 
+def _sentences(text: str) -> tuple[list[str], list[str]]:
+    """The display formulas and the sentences of prose (with their inline math)."""
+    displays = [m.group(0) for m in _DISPLAY.finditer(text)]
+    prose = _DISPLAY.sub("\n\n", text)
+    return displays, re.split(r"(?<=[.!?])\s+|\n\s*\n", prose)
+
+
+def _named_in_words(text: str) -> set[str]:
+    """Heads written applied (``$q(z)$``) in a sentence that names a distribution family:
+    ``$q(z)$ is Gaussian`` makes ``q`` a density as a draw ``z \\sim q(z)`` does."""
+    if not _FAMILY.search(text):
+        return set()
+    out = set()
+    for sentence in _sentences(text)[1]:
+        if _FAMILY.search(sentence):
+            for inline in re.findall(r"\$([^$]+)\$", sentence):
+                out |= {m.group(1) for m in re.finditer(_HEAD + r"\s*\(", inline)}
+    return out
+
+
 def stated_names(text: str) -> frozenset[str]:
     """The names the document states a distribution for, so that they are not arbitrary:
     every name in a sentence of prose that names a family (``$p$ is a standard normal``),
@@ -169,9 +190,8 @@ def stated_names(text: str) -> frozenset[str]:
     ['p', 'q']
     """
     out: set[str] = set()
-    displays = [m.group(0) for m in _DISPLAY.finditer(text)]
-    prose = _DISPLAY.sub("\n\n", text)
-    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", prose):
+    displays, sentences = _sentences(text)
+    for sentence in sentences:
         if _FAMILY.search(sentence):
             for inline in re.findall(r"\$([^$]+)\$", sentence):
                 out |= _names_in(f"{inline}$")

@@ -167,6 +167,15 @@ NEVER_ACCEPTED = [
         "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n$$E[Y^2] = \\mu^2 + \\sigma^2$$\n",
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
     ),
+    pytest.param(
+        "Both $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log q(z) - \\log r(z)) dz$$\n",
+        id="a-divergence-of-densities-named-gaussian-in-words-with-its-sign-lost",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        id="an-entropy-of-an-arbitrary-density-is-no-unit-mass",
+    ),
 ]
 
 
@@ -249,6 +258,23 @@ MEANING = [
         "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
         [D, P],
         id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
+    pytest.param(
+        "Both $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log r(z) - \\log q(z)) dz$$\n",
+        [P],
+        id="a-name-applied-and-called-gaussian-in-words-is-a-density",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        [F],
+        id="a-claim-about-an-arbitrary-density-fails-for-a-normal-one",
+    ),
+    pytest.param(
+        "Let $r(z)$ be a standard normal density, $z \\sim r(z)$.\n\n"
+        "$$\\int r(z) z^2 \\, dz = \\int r(z) \\, dz$$\n",
+        [U],
+        id="a-claim-about-a-density-stated-in-words-is-no-claim-about-every-density",
     ),
     pytest.param(
         "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"
