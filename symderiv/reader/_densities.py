@@ -184,7 +184,9 @@ def stated_names(text: str) -> frozenset[str]:
     """The names the document states a distribution for, so that they are not arbitrary:
     every name in a sentence of prose that names a family (``$p$ is a standard normal``),
     and every ``head(v) = ...`` row whose right side is a formula without another density
-    (``p(x) = N(x; 0, 1)``, ``p(x) = e^{-x}``), except a normal with symbols for parameters.
+    or another density alone (``p(x) = N(x; 0, 1)``, ``p(x) = e^{-x}``, ``q(z) = p(z | x)``),
+    except a normal with symbols for parameters; every name in inline math with ``=``
+    (``$q(z) = r(z)$``).
 
     >>> sorted(stated_names(r"Let $q(z)$ be Gaussian. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
     ['p', 'q']
@@ -192,17 +194,27 @@ def stated_names(text: str) -> frozenset[str]:
     out: set[str] = set()
     displays, sentences = _sentences(text)
     for sentence in sentences:
+        inlines = re.findall(r"\$([^$]+)\$", sentence)
         if _FAMILY.search(sentence):
-            for inline in re.findall(r"\$([^$]+)\$", sentence):
+            for inline in inlines:
                 out |= _names_in(f"{inline}$")
+        for inline in inlines:
+            # NOTE: $q(z) = p(z | x)$: a density equated to something in the prose is that.
+            if "=" in inline:
+                out |= {n for n in _names_in(inline) if re.search(r"\(", inline)}
     dens = density_names(text)
     for display in displays:
         for m in _STATED_AS.finditer(display):
             name = _function_name(m.group(1))
             rhs = m.group(2)
-            if name is None or _free_normal(rhs) or _names_in(rhs) & dens:
+            # NOTE: a formula without densities, or another density alone (q(z) = p(z | x)),
+            # states it; p(x) = \int p(x | z) p(z) dz or log p(x) = D_KL(q || p) + L are
+            # identities between densities (claims to check), not statements of one.
+            if name is None or _free_normal(rhs):
                 continue
-            out.add(name)
+            alone = re.fullmatch(r"\s*" + _HEAD + r"\s*\([^()]*\)[\s,.]*", rhs)
+            if not _names_in(rhs) & dens or (alone and _function_name(alone.group(1)) != name):
+                out.add(name)
     return frozenset(out)
 
 

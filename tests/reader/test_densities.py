@@ -16,6 +16,8 @@ STATED = [
     pytest.param("$$\\log q(z|x) = \\log N(z; m, s^2)$$", set(), id="a-normal-with-symbols"),
     pytest.param("$$p(x) = \\int p(x|z) p(z) dz$$", set(), id="a-formula-of-densities"),
     pytest.param("The normal approximation. $$r(t) + 1 = s(t)$$", set(), id="not-in-the-sentence"),
+    pytest.param("Take $q(z) = r(z)$ here.", {"q", "r"}, id="equated-in-inline-math"),
+    pytest.param("$$q(z) = p(z | x)$$", {"q"}, id="another-density-in-a-display"),
 ]
 
 
