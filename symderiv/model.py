@@ -100,6 +100,9 @@ class Fact(ValueEnum):
     #: ``Symbol(name)``: the document states which distribution the density ``name`` is (a
     #: family in the prose, or a formula with numbers as parameters): not an arbitrary density.
     STATED_DENSITY = "stated_density"
+    #: ``Tuple(v, w, ...)``: the document writes the variable ``v`` as an expression of the
+    #: variables ``w, ...`` (``$z = g(\epsilon, x)$``): ``v`` is not free next to them.
+    RELATED = "related"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ it was.  It applies only where nothing else is in the step: every function in it
 density, every variable an argument of one, every integral over the whole line against one.
 A density the document states (:attr:`Fact.STATED_DENSITY`), or applied to a variable the
 document draws from a named family (:attr:`Fact.DRAWN`), is not free, and a step with one is
-left alone.
+left alone; so is a step with two variables the document relates (:attr:`Fact.RELATED`,
+``z = g(epsilon, x)``).
 """
 
 from __future__ import annotations
@@ -161,7 +162,9 @@ def _readable(
         return None
     if any(len(v) > _MAX_VARIABLES for v in families.values()):
         return None
-    if any(k > _MAX_VARIABLES for _, k in singles):
+    # NOTE: a name written without a bar with more than one argument (p(x; theta), r(x, z))
+    # is a joint, or a density of x with a parameter; which one is a guess: left alone.
+    if any(k > 1 for _, k in singles):
         return None
     return _Step(
         sides[0],
@@ -293,6 +296,13 @@ def refute(
     step = _readable(lhs, rhs, names, stated, drawn)
     if step is None:
         return None
+    # NOTE: z = g(epsilon, x) in the document: z and x are not free next to each other.
+    variables = {str(v) for v in step.variables}
+    for fact in facts:
+        if fact.kind == Fact.RELATED and isinstance(fact.expr, sympy.Tuple):
+            v, *others = (str(e) for e in fact.expr)
+            if v in variables and variables & set(others):
+                return None
     rng = np.random.default_rng(seed)
     for _ in range(_TRIALS):
         inst = _Instance(

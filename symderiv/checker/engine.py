@@ -784,7 +784,7 @@ def check_equal(
     if err:
         notes.append(f"sampling: {err}")
     if found is not None and found.unknowns:
-        return _by_instance(prepared, assumptions, cfg, notes) or _undetermined(
+        return _by_instance(prepared, (*assumptions, *conditions), cfg, notes) or _undetermined(
             found.unknowns, notes
         )
     if found is not None and found.counterexample is not None:
@@ -825,7 +825,7 @@ def check_equal(
             "sampling",
             detail="; ".join(notes + [f"equal at {found.agreed} sampled points (seed {cfg.seed})"]),
         )
-    return _by_instance(prepared, assumptions, cfg, notes) or StepResult(
+    return _by_instance(prepared, (*assumptions, *conditions), cfg, notes) or StepResult(
         Verdict.UNDETERMINED,
         "undecided",
         detail="; ".join(notes + ["could not evaluate either side"]),

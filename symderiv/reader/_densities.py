@@ -236,3 +236,44 @@ def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ..
             )
         )
     return tuple(out)
+
+
+#: ``v = ...`` opening a formula (inline math, or a display row), ``v`` one letter or a Greek
+#: letter.
+_RELATION = re.compile(
+    r"(?:^|\$|&|\\\\)\s*((?:\\[A-Za-z]+|[A-Za-z])(?:\s*\^\s*\{[^{}]*\}|\s*_\s*\{[^{}]*\}|_[A-Za-z0-9])*)"
+    r"\s*&?=(?!=)([^=$&]*?)(?=&?=|\\\\|\$|\\end|\\quad|$)",
+    re.M,
+)
+
+
+def related_facts(text: str) -> tuple[tuple[int, Assumption], ...]:
+    r"""One :attr:`Fact.RELATED` per ``v = expression`` the document writes in its prose or as
+    a display row, with the variables of the expression, and where it stands in ``text``.
+
+    >>> [(at, str(a.expr)) for at, a in related_facts(r"Given $z = g_\phi(\epsilon, x)$.")]
+    [(7, '(z, epsilon, x)')]
+    """
+    out = []
+    for m in _RELATION.finditer(text):
+        lhs, rhs = m.group(1).strip(), m.group(2).strip()
+        if not rhs:
+            continue
+        try:
+            v = parse_math(lhs).expr
+            value = parse_math(rhs).expr
+        except ParseError:
+            continue
+        if not isinstance(v, sympy.Symbol) or not isinstance(value, sympy.Basic):
+            continue
+        others = sorted(value.free_symbols - {v}, key=str)
+        if others:
+            fact = Assumption(
+                expr=sympy.Tuple(v, *others),
+                text=f"{lhs} = {rhs}",
+                source="document",
+                kind=Fact.RELATED,
+            )
+            out.append((m.start(1), fact))
+    return tuple(out)
+
