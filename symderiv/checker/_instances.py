@@ -28,10 +28,11 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
+from symderiv.checker import _densities
+from symderiv.checker._budget import timed
+from symderiv.checker._trial import Trial
 from symderiv.model import Assumption, Fact
-from symderiv.results import Counterexample
-
-from . import _densities
+from symderiv.results import Counterexample, StepResult, Verdict
 
 #: The most variables of one jointly normal family; more is left alone.
 _MAX_VARIABLES = 2
@@ -328,3 +329,32 @@ def refute(
         text += f"{'; ' + at if at else ''}: left {a:.4g}, right {b:.4g}"
         return Counterexample(values=values, lhs_value=a, rhs_value=b, text=text)
     return None
+
+
+@dataclass(frozen=True)
+class ByInstance:
+    """False when the step is about free densities only and fails for normal ones; None
+    otherwise (never an acceptance)."""
+
+    name: str = "density instance"
+
+    def __call__(self, t: Trial) -> StepResult | None:
+        q, p = t.question, t.prepared
+        facts = (*q.assumptions, *q.conditions)
+        if not any(a.kind == Fact.DENSITY for a in facts):
+            return None
+        found, _ = timed(q.cfg.step_timeout_s, refute, p.lhs, p.rhs, facts, q.cfg.seed)
+        if found is None:
+            return None
+        return StepResult(
+            Verdict.FALSE,
+            "density instance",
+            detail="; ".join(
+                [*t.notes, "a claim about every density that fails for normal densities"]
+            ),
+            counterexample=found,
+        )
+
+
+INSTANCES = ByInstance()
+
