@@ -12,7 +12,7 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv.config import ReadConfig
 from symderiv.errors import ParseError, SymPyRefusal, UnsupportedNotationError, sympy_refusals
-from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
 from symderiv.reader import _shapes, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, drawn_facts, related_facts
@@ -102,6 +102,11 @@ class _Reader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             draws=stated_draws(text),
+            densities=frozenset(
+                str(a.expr)
+                for a in self.densities
+                if a.kind == Fact.DENSITY and not str(a.expr).endswith("|")
+            ),
             matrices=ctxmod.matrix_names(text),
             paired=ctxmod.paired_names(text),
             # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).

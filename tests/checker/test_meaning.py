@@ -176,6 +176,14 @@ NEVER_ACCEPTED = [
         "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
         id="an-entropy-of-an-arbitrary-density-is-no-unit-mass",
     ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dx$$\n",
+        id="an-expectation-under-a-density-subscript-is-over-its-first-variable",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = 1 + \\int r(t) \\log r(t) \\, dt$$\n",
+        id="an-expectation-under-a-bare-density-name-plus-one",
+    ),
 ]
 
 
@@ -258,6 +266,21 @@ MEANING = [
         "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
         [D, P],
         id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dz$$\n",
+        [P],
+        id="an-expectation-under-a-density-written-as-the-subscript",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = \\int r(t) \\log r(t) \\, dt$$\n",
+        [P],
+        id="an-expectation-under-a-bare-density-name",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{X \\sim P}[X^2] = \\sum_x P_x x^2$$\n",
+        [P],
+        id="an-expectation-under-a-probability-vector-stays-a-sum",
     ),
     pytest.param(
         "Both $q(z)$ and $r(z)$ are Gaussian.\n\n"
