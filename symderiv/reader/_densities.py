@@ -122,7 +122,7 @@ _DISPLAY = re.compile(
 )
 #: A distribution family named in words or by its symbol.
 _FAMILY = re.compile(
-    r"(?i:\b(?:normal|gaussian|bernoulli|uniform|poisson|exponential|laplace|beta|gamma"
+    r"(?i:(?<!\\)\b(?:normal|gaussian|bernoulli|uniform|poisson|exponential|laplace|beta|gamma"
     r"|dirichlet|categorical|multinomial|binomial|cauchy|student|logistic|geometric)\b)"
     r"|\\mathcal\s*\{?\s*[NU]\b|(?<![A-Za-z\\])N\s*\("
 )
@@ -167,14 +167,22 @@ def _sentences(text: str) -> tuple[list[str], list[str]]:
     return displays, re.split(r"(?<=[.!?])\s+|\n\s*\n", prose)
 
 
+#: Words that make a sentence about probability (a Gaussian kernel or a normal vector is not).
+_PROBABILITY = re.compile(
+    r"(?i:\b(?:densit(?:y|ies)|distributions?|distributed|priors?|posteriors?|likelihoods?"
+    r"|pdfs?|probability)\b)"
+)
+
+
 def _named_in_words(text: str) -> set[str]:
-    """Heads written applied (``$q(z)$``) in a sentence that names a distribution family:
-    ``$q(z)$ is Gaussian`` makes ``q`` a density as a draw ``z \\sim q(z)`` does."""
+    """Heads written applied (``$q(z)$``) in a sentence that names a distribution family and
+    speaks of probability: ``the prior $q(z)$ is Gaussian`` makes ``q`` a density as a draw
+    ``z \\sim q(z)`` does (``the Gaussian kernel $k(x, y)$`` does not)."""
     if not _FAMILY.search(text):
         return set()
     out = set()
     for sentence in _sentences(text)[1]:
-        if _FAMILY.search(sentence):
+        if _FAMILY.search(sentence) and _PROBABILITY.search(sentence):
             for inline in re.findall(r"\$([^$]+)\$", sentence):
                 out |= {m.group(1) for m in re.finditer(_HEAD + r"\s*\(", inline)}
     return out

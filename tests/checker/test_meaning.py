@@ -168,7 +168,7 @@ NEVER_ACCEPTED = [
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
     ),
     pytest.param(
-        "Both $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
         "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log q(z) - \\log r(z)) dz$$\n",
         id="a-divergence-of-densities-named-gaussian-in-words-with-its-sign-lost",
     ),
@@ -283,10 +283,15 @@ MEANING = [
         id="an-expectation-under-a-probability-vector-stays-a-sum",
     ),
     pytest.param(
-        "Both $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
         "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log r(z) - \\log q(z)) dz$$\n",
         [P],
         id="a-name-applied-and-called-gaussian-in-words-is-a-density",
+    ),
+    pytest.param(
+        "The Gaussian kernel $k(x)$ smooths the signal.\n\n$$\\int c \\, k(x) \\, dx = c$$\n",
+        [U],
+        id="a-gaussian-kernel-is-no-density",
     ),
     pytest.param(
         "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
