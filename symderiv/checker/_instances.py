@@ -42,6 +42,16 @@ _TRIALS = 4
 _RTOL = 1e-6
 
 
+#: The most integrals inside one another (each is a grid axis: memory grows as its power).
+_MAX_NESTING = 2
+
+
+def _depth(e: sympy.Basic) -> int:
+    """How many integrals stand inside one another in ``e``."""
+    inner = max((_depth(a) for a in e.args), default=0)
+    return inner + 1 if isinstance(e, sympy.Integral) else inner
+
+
 class _Unreliable(ValueError):
     """The value cannot be computed reliably (a divergent integral, a log of a non-positive)."""
 
@@ -158,6 +168,8 @@ def _readable(
                 or node in (sympy.pi, sympy.E)
             ):
                 return None
+    if max(_depth(side) for side in sides) > _MAX_NESTING:
+        return None
     free = (sides[0] - sides[1]).free_symbols
     if not free <= arguments or not free and not (families or singles):
         return None

@@ -123,7 +123,8 @@ _DISPLAY = re.compile(
 #: A distribution family named in words or by its symbol.
 _FAMILY = re.compile(
     r"(?i:(?<!\\)\b(?:normal|gaussian|bernoulli|uniform|poisson|exponential|laplace|beta|gamma"
-    r"|dirichlet|categorical|multinomial|binomial|cauchy|student|logistic|geometric)\b)"
+    r"|dirichlet|categorical|multinomial|binomial|cauchy|student|logistic|geometric"
+    r"|empirical|dirac|mixture|isotropic|truncated|degenerate|standard)\b)"
     r"|\\mathcal\s*\{?\s*[NU]\b|(?<![A-Za-z\\])N\s*\("
 )
 #: ``head(...) =`` standing as the whole left side of a display row.

@@ -84,6 +84,12 @@ LEFT_ALONE = [
         id="a-density-stated-by-a-formula",
     ),
     pytest.param(
+        "Let $r(t)$ be the empirical distribution of the data. Draw $t \\sim r(t)$.\n\n"
+        "$$\\int r(t) \\log r(t) \\, dt = 0$$\n",
+        [U],
+        id="a-density-the-prose-calls-empirical",
+    ),
+    pytest.param(
         "Draw $t \\sim r(t)$.\n\n$$\\int r(t) t \\, dt = m$$\n",
         [U],
         id="a-variable-that-is-no-densitys-argument",
