@@ -83,6 +83,10 @@ class _Reader:
         self.defined: set[str] = set()
         self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
         self.case_defined: set[str] = set()  # defined in a case of the data only
+        #: names a step differentiates on both sides (∂y/∂a = ∂/∂a e^a/u), and those of them
+        #: the document defines nowhere else (second pass): such a step names them
+        self.differentiated: set[str] = set()
+        self.named_by_derivative: frozenset[str] = frozenset()
         self.domains: frozenset[str] = frozenset()  # variables the prose before a block ranges
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
@@ -370,6 +374,7 @@ class _Reader:
         head = halves[0][1]
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
+        self.entry_shorthands([e for pair in halves for e in pair], hint)
         for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
             lhs, rhs = halves[k][1], halves[k + 1][0]
             rel = chain.rels[k] if k < len(chain.rels) else "="
@@ -572,6 +577,14 @@ class _Reader:
                 lhs_e, rhs_e = named, lhs_e
                 warnings.append(f"read right to left: the step names the entries of {named}")
                 restate = True
+            named_by = self.derivative_naming(lhs_e, rhs_e) if first and rel == "=" else None
+            if named_by is not None:
+                lhs_e, rhs_e = named_by
+                warnings.append(
+                    f"names {sympy.sstr(lhs_e)} = {sympy.sstr(rhs_e)}: the step differentiates "
+                    "it, and the document defines it nowhere else"
+                )
+                restate = True
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
@@ -670,6 +683,106 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def entry_shorthands(self, exprs: list[_Expr], hint: frozenset[sympy.Symbol]) -> None:
+        """``\\sigma_i`` for ``\\sigma(\\mathbf a)_i``: a function the document defines entry by
+        entry (``\\sigma(\\mathbf z)_i := ...``), written with its index alone, is read at the
+        one vector its chain is about.
+
+        NOTE: a chain about two vectors (``\\sigma_i - y_i``: of z, or of y?) is not read so: the
+        shorthand stays a name the document does not define.
+        """
+        shorthand = {
+            name: params[0]
+            for (name, arity), (params, _) in self.functions.items()
+            if arity == 2
+            and isinstance(params[0], sympy.IndexedBase)
+            and isinstance(params[1], sympy.Symbol)
+            and f"{name}[]" not in self.defined
+        }
+        if not shorthand:
+            return
+        for e in exprs:
+            self.parse(e, hint)
+        read = [(e, e.parsed) for e in exprs if e.parsed is not None]
+
+        def written(ex: sympy.Basic) -> set[sympy.Indexed]:
+            return {
+                u
+                for u in ex.atoms(sympy.Indexed)
+                if str(u.base) in shorthand and len(u.indices) == 1
+            }
+
+        if not any(written(p.expr) for _, p in read):
+            return
+        vectors: set[sympy.Basic] = set()
+        for _, p in read:
+            vectors |= {u.base for u in p.expr.atoms(sympy.Indexed) if str(u.base) not in shorthand}
+            vectors |= {
+                a
+                for f in p.expr.atoms(AppliedUndef)
+                for a in f.args
+                if isinstance(a, sympy.IndexedBase)
+            }
+        if len(vectors) != 1:
+            for e, p in read:
+                loose = sorted(
+                    str(u.base) for u in written(p.expr) if shorthand[str(u.base)] not in vectors
+                )
+                if loose and vectors:
+                    # NOTE: the function's own vector is not in the chain, and several are:
+                    # which one the shorthand is of would be a guess.
+                    e.error = ParseError(
+                        f"{loose[0]}_i without its vector, in a formula about "
+                        f"{', '.join(sorted(map(str, vectors)))}: which one is meant is not said",
+                        self.src.span(e.a, max(e.b, e.a + 1)),
+                    )
+            return
+        (vector,) = vectors
+        for e, p in read:
+            rule = {u: sympy.Function(str(u.base))(vector, u.indices[0]) for u in written(p.expr)}
+            if rule:
+                shown = ", ".join(sorted({f"{u.base}_i as {u.base}({vector})_i" for u in rule}))
+                e.parsed = replace(
+                    p,
+                    expr=p.expr.xreplace(rule),
+                    warnings=(*p.warnings, f"read {shown}: the one vector of the chain"),
+                )
+
+    def derivative_naming(
+        self, lhs: sympy.Basic, rhs: sympy.Basic
+    ) -> tuple[sympy.Basic, sympy.Basic] | None:
+        """``∂y_0/∂a_0 = ∂/∂a_0 (e^{a_0}/u)``, ``s'(x) = d/dx (1/(1 + e^{-x}))`` with ``y_0``, ``s``
+        defined nowhere in the document: the step says what the name is, ``(name, formula)``.
+
+        NOTE: decided on the second pass, which knows every definition of the document: a name
+        defined anywhere (before or after) keeps that definition, and the step is a claim.
+        """
+        if not (
+            isinstance(lhs, sympy.Derivative)
+            and isinstance(rhs, sympy.Derivative)
+            and lhs.variable_count == rhs.variable_count
+        ):
+            return None
+        name, body = lhs.expr, rhs.expr
+        if isinstance(name, AppliedUndef):
+            if not all(isinstance(a, sympy.Symbol) for a in name.args):
+                return None
+        elif not isinstance(name, (sympy.Symbol, sympy.Indexed)):
+            return None
+        key = _definition_key(name, self.ctx.functions) or self.entry_key(name)
+        if (
+            key is None
+            or standard_form(name, self.rules) is not None
+            or body.has(name)
+            or (isinstance(name, sympy.Indexed) and body.has(name.base))
+            or {str(a.expr) for a in self.densities} & {str(name).split("(")[0]}
+        ):
+            return None
+        self.differentiated.add(key)
+        if key in self.named_by_derivative and key not in self.defined:
+            return name, body
+        return None
 
     def shape_of(
         self, value: str, matrices: frozenset[str], columns: frozenset[str]
@@ -960,6 +1073,11 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
     return None
 
 
+def _letter(key: str) -> str:
+    """The name a definition key is about: ``E`` of ``E_{n}/2``, ``y`` of ``y[0]``."""
+    return re.split(r"[\[/_^(]", key, maxsplit=1)[0]
+
+
 def _sequence_end(a: sympy.Basic) -> bool:
     """``w_1`` or ``w_n``: an end of a sequence written out with ``\\ldots`` between."""
     return isinstance(a, sympy.Indexed) and all(
@@ -1007,7 +1125,11 @@ def read_document(
         and f"{k}[]" not in first.defined - first.case_defined
         and k not in summed
     )
-    if not later and not first.functions and not entries and not scalars:
+    # NOTE: only a name the document defines in no form (E_n(w, v) := ... defines E_n, and
+    # a step about E_n stays a claim).
+    letters = {_letter(k) for k in first.defined}
+    named_by_derivative = frozenset(k for k in first.differentiated if _letter(k) not in letters)
+    if not later and not first.functions and not entries and not scalars and not named_by_derivative:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -1018,4 +1140,5 @@ def read_document(
     # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
     second.general = frozenset(k for k in first.defined if k.endswith("[]"))
     second.ctx = replace(second.ctx, scalars=scalars)
+    second.named_by_derivative = named_by_derivative
     return second.read()
