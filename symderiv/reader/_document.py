@@ -11,18 +11,33 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.config import ReadConfig
-from symderiv.errors import ParseError, SymPyRefusal, UnsupportedNotationError, sympy_refusals
-from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
+from symderiv.errors import (
+    ParseError,
+    SymPyRefusal,
+    UnclosedBracketError,
+    UnsupportedNotationError,
+    sympy_refusals,
+)
+from symderiv.indices import free_symbols
+from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
 from symderiv.reader import _shapes, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, drawn_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
+from symderiv.reader._tokens import tokenize
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
 from symderiv.reader.directives import directive_facts, is_case_directive, parse_assumption
 from symderiv.reader.normalize import DEFAULT_RULES, Rule, definition_key, normalize, standard_form
-from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, Parsed, free_indices, parse_math
+from symderiv.reader.parser import (
+    STANDARD_FUNCS,
+    ParseContext,
+    Parsed,
+    free_indices,
+    is_index,
+    parse_math,
+)
 
 _LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
 
@@ -60,6 +75,11 @@ class _RowInfo:
     conditions: list[Assumption]
     justification: str | None
     warnings: list[str]
+
+
+#: A bracket left open is closed by trying every place after it: no more places than this.
+MAX_CLOSINGS = 40
+MAX_CLOSING_TOKENS = 200
 
 
 class _Reader:
@@ -200,6 +220,14 @@ class _Reader:
     def condition(
         self, a: str, op: str, b: str, span: SourceSpan | None, where: str
     ) -> Assumption | None:
+        if b == ctxmod.OTHERS:
+            if a not in self.index_letters:
+                return None
+            # NOTE: "another index, called $z$": z unlike the step's other free indices,
+            # which each step of the block resolves (see other_index_cases).
+            return Assumption(
+                expr=symbols.index(a), text=where, source="case", kind=Fact.OTHER_INDEX, span=span
+            )
         shown = f"{a} = {b}" if op == "=" else f"{a} \\neq {b}"
         if a not in self.index_letters or b not in self.index_letters:
             return None  # "y = p" in prose relates quantities, not indices: not a case
@@ -375,6 +403,8 @@ class _Reader:
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
         self.entry_shorthands([e for pair in halves for e in pair], hint)
+        if head.parsed is not None:
+            block_conds = self.other_index_cases(block_conds, head.parsed.expr)
         for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
             lhs, rhs = halves[k][1], halves[k + 1][0]
             rel = chain.rels[k] if k < len(chain.rels) else "="
@@ -474,8 +504,59 @@ class _Reader:
                     return
                 e.parsed = Parsed(expr, (f"read by the latex2sympy2 fallback ({err.message})",))
                 e.error = None
+        except UnclosedBracketError as err:
+            e.error = err
+            closed = self.closed_reading(e, err, ctx)
+            if closed is not None:
+                e.parsed, e.error = closed, None
         except ParseError as err:
             e.error = err
+
+    def closed_reading(
+        self, e: _Expr, err: UnclosedBracketError, ctx: ParseContext
+    ) -> Parsed | None:
+        """``(1 - y)(\\log(1 - \\hat y)`` with its ``)`` missing: read with the bracket closed, when
+        every place it could close gives the same formula; the report says so."""
+        at = err.opened_at - e.a
+        if not 0 <= at < len(e.text):
+            return None
+        # NOTE: the ')' closes that bracket: only where the brackets opened after it are closed.
+        ends, depth = set(), 0
+        toks = tokenize(e.text, e.a)
+        if len(toks) > MAX_CLOSING_TOKENS:
+            return None
+        for t in toks:
+            if t.start <= err.opened_at:
+                continue
+            if t.kind == "sym" and t.text in "([":
+                depth += 1
+            elif t.kind == "sym" and t.text in ")]":
+                depth -= 1
+            if depth == 0:
+                ends.add(t.end - e.a)
+            elif depth < 0:
+                break
+        if not ends or len(ends) > MAX_CLOSINGS:
+            return None
+        readings: list[Parsed] = []
+        for k in sorted(ends):
+            try:
+                readings.append(
+                    parse_math(e.text[:k] + ")" + e.text[k:], base=e.a, src=None, ctx=ctx)
+                )
+            except ParseError:
+                continue
+        if not readings or any(r.expr != readings[0].expr for r in readings[1:]):
+            return None
+        where = self.src.span(err.opened_at, err.opened_at + 1)
+        return replace(
+            readings[0],
+            warnings=(
+                *readings[0].warnings,
+                f"the '(' at line {where.line}, column {where.column} is never closed: read "
+                "closed (every place it could close gives the same formula)",
+            ),
+        )
 
     # -- steps -------------------------------------------------------------------------------
     def unparsed_single(self, e: _Expr, block: Block, index: int) -> Step:
@@ -683,6 +764,31 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def other_index_cases(self, conds: list[Assumption], head: sympy.Basic) -> list[Assumption]:
+        """"Another index, called $z$" before a block: z differs from each other free index of
+        the chain's head (none: the words state no case here, and the report says so)."""
+        free = {s for s in free_symbols(head) if is_index(s) and s != symbols.n}
+        out: list[Assumption] = []
+        for c in conds:
+            if c.kind != Fact.OTHER_INDEX:
+                out.append(c)
+                continue
+            letter = str(c.expr)
+            others = sorted(str(v) for v in free if str(v) != letter)
+            if letter not in {str(v) for v in free} or not others:
+                self.warnings.append(
+                    f"'{letter}' is called another index ({c.text}), but the formula after it "
+                    "has no other index: no case is read"
+                )
+                continue
+            out.extend(
+                ctxmod.condition_assumption(
+                    letter, "!=", o, f"{letter} \\neq {o} (another index, {c.text})", c.span
+                )
+                for o in others
+            )
+        return out
 
     def entry_shorthands(self, exprs: list[_Expr], hint: frozenset[sympy.Symbol]) -> None:
         """``\\sigma_i`` for ``\\sigma(\\mathbf a)_i``: a function the document defines entry by

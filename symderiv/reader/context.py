@@ -42,6 +42,45 @@ def case_relations(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+#: A case said in words: "$j$ different from $i$", "$i$ and $j$ are distinct".
+_WORD_PAIR = re.compile(
+    r"\$\s*([a-z])\s*\$\s*(?:is\s+|being\s+)?(?:different\s+from|distinct\s+from|other\s+than|"
+    r"not\s+equal\s+to|unequal\s+to)\s+\$\s*([a-z])\s*\$"
+    r"|\$\s*([a-z])\s*\$\s+and\s+\$\s*([a-z])\s*\$\s+(?:are\s+)?(?:different|distinct|differ)\b",
+    re.IGNORECASE,
+)
+#: "another index, called $z$", "for a different output $k$": an index unlike the others.
+_WORD_OTHER = re.compile(
+    r"\b(?:another|other|a\s+different|different|distinct)\s+(?:index|indices|output|outputs|class|"
+    r"classes|entry|entries|component|components|unit|units|neuron|neurons)\b[^$.;]{0,30}"
+    r"\$\s*([a-z])\s*\$",
+    re.IGNORECASE,
+)
+
+#: The second letter of a case that says "unlike every other index of the step".
+OTHERS = "*"
+
+
+def word_cases(sentence: str) -> list[tuple[str, str, str]]:
+    """Cases said in words: ``(a, "!=", b)``, or ``(a, "!=", OTHERS)`` for an index the
+    sentence calls another one (resolved against each step's free indices).
+
+    >>> word_cases("For an output with another index, called $z$:")
+    [('z', '!=', '*')]
+    >>> word_cases("when $i$ and $j$ are distinct")
+    [('i', '!=', 'j')]
+    >>> word_cases("for another value of $x$, say")
+    []
+    """
+    out = []
+    for m in _WORD_PAIR.finditer(sentence):
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        out.append((a, "!=", b))
+    if not out:
+        out = [(m.group(1), "!=", OTHERS) for m in _WORD_OTHER.finditer(sentence)]
+    return out
+
+
 def relation_expr(a: str, op: str, b: str) -> sympy.Basic:
     """``Eq(i, j)`` / ``Ne(i, j)`` over index symbols (``True``/``False`` when a == b)."""
     ia, ib = symbols.index(a), symbols.index(b)
@@ -81,7 +120,7 @@ def prose_case(prose: str) -> tuple[list[tuple[str, str, str]], str]:
     last = lines[-1].strip()
     sentences = [s for s in _SENTENCE_END.split(last) if s.strip()]
     sentence = sentences[-1] if sentences else last
-    rels = case_relations(sentence)
+    rels = case_relations(sentence) + word_cases(sentence)
     pairs = {(frozenset((a, b)), op) for a, op, b in rels}
     ops_by_pair: dict[frozenset[str], set[str]] = {}
     for pair, op in pairs:

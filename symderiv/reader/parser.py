@@ -29,7 +29,7 @@ from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 from sympy.tensor.indexed import IndexException
 
 from symderiv import symbols
-from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.errors import ParseError, UnclosedBracketError, UnsupportedNotationError
 from symderiv.model import SourceSpan
 from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
@@ -929,9 +929,14 @@ class _Parser:
             self.pos += 1
             items.append(self.expr())
         t = self.peek()
-        if t is None or t.kind != "sym" or t.text not in (")", "]"):
-            found = "the end of the formula" if t is None else _show(t)
-            raise self.error(f"expected '{close}' to close '{open_.text}', found {found}", t)
+        if t is None:
+            raise UnclosedBracketError(
+                f"expected '{close}' to close '{open_.text}', found the end of the formula",
+                self.error("", t).span,
+                opened_at=open_.start,
+            )
+        if t.kind != "sym" or t.text not in (")", "]"):
+            raise self.error(f"expected '{close}' to close '{open_.text}', found {_show(t)}", t)
         self.pos += 1
         if len(items) > 1:
             return sympy.ImmutableMatrix([items])

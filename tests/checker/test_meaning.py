@@ -23,6 +23,10 @@ P, F, U, D, C, X = (
     Verdict.CONDITIONAL,
     Verdict.UNPARSED,
 )
+OFF_DIAGONAL = (
+    "$$\\frac{\\partial}{\\partial z_i} \\frac{e^{z_k}}{\\sum_j e^{z_j}} = "
+    "-\\frac{e^{z_k} e^{z_i}}{(\\sum_j e^{z_j})^2}$$\n"
+)
 ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 
@@ -177,6 +181,12 @@ NEVER_ACCEPTED = [
         "$$\\frac{d y}{d x} = \\frac{d}{d x} x^3$$\n\n$$y = x^2$$\n\n"
         "$$\\frac{d y}{d x} = \\frac{d}{d x} x^3$$\n",
         id="a-derivative-step-names-nothing-the-document-defines-elsewhere",
+    ),
+    pytest.param(
+        "For another index, called $k$:\n\n$$\\frac{\\partial}{\\partial z_i} "
+        "\\frac{e^{z_k}}{\\sum_j e^{z_j}} = \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
+        "\\left(1 - \\frac{e^{z_i}}{\\sum_j e^{z_j}}\\right)$$\n",
+        id="the-diagonal-formula-for-an-index-called-another",
     ),
 ]
 
@@ -569,6 +579,19 @@ MEANING = [
         " = f_j \\sum_i y_i - y_j$$\n",
         [D, P],
         id="an-entry-shorthand-beside-its-own-vector",
+    ),
+    pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
+    pytest.param(
+        "For another index, called $k$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-another-index"
+    ),
+    pytest.param(
+        "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"
+    ),
+    pytest.param(
+        "For $k$ different from $i$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-different-from"
+    ),
+    pytest.param(
+        "For another value, say $k$:\n\n" + OFF_DIAGONAL, [F], id="another-value-is-no-index-case"
     ),
 ]
 
