@@ -20,7 +20,7 @@ from symderiv.errors import (
 )
 from symderiv.indices import free_symbols
 from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
-from symderiv.reader import _shapes, latex2sympy_adapter
+from symderiv.reader import _shapes, cases, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, drawn_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
@@ -198,29 +198,29 @@ class _Reader:
         )
 
     def directives(self, scan: Scan) -> list[tuple[int, list[Assumption]]]:
-        cases: list[tuple[int, list[Assumption]]] = []
+        found: list[tuple[int, list[Assumption]]] = []
         for d in scan.directives:
             span = self.src.span(d.start, d.end)
             if is_case_directive(d.body):
                 body = d.body.strip()[len("case") :]
-                rels = ctxmod.case_relations(body)
+                rels = cases.case_relations(body)
                 conds = [
                     self.condition(a, op, b, span, f"directive before line {span.line}")
                     for a, op, b in rels
                 ]
-                cases.append((d.start, [c for c in conds if c is not None]))
+                found.append((d.start, [c for c in conds if c is not None]))
                 continue
             for fact in directive_facts(d.body):
                 try:
                     self.assumptions.append(parse_assumption(fact, source="document", span=span))
                 except ParseError as e:
                     self.warnings.append(f"line {span.line}: directive not read: {e.message}")
-        return cases
+        return found
 
     def condition(
         self, a: str, op: str, b: str, span: SourceSpan | None, where: str
     ) -> Assumption | None:
-        if b == ctxmod.OTHERS:
+        if b == cases.OTHERS:
             if a not in self.index_letters:
                 return None
             # NOTE: "another index, called $z$": z unlike the step's other free indices,
@@ -235,7 +235,7 @@ class _Reader:
             what = "states nothing" if op == "=" else "is impossible"
             self.warnings.append(f"the case '{shown}' ({where}) {what}; not used")
             return None
-        return ctxmod.condition_assumption(a, op, b, shown, span)
+        return cases.condition_assumption(a, op, b, shown, span)
 
     def block_conditions(
         self,
@@ -251,7 +251,7 @@ class _Reader:
         prose = re.sub(r"<!--.*?-->", "", between, flags=re.DOTALL)
         if not self.markdown:
             prose = re.sub(r"(?<!\\)%[^\n]*", "", prose)  # LaTeX comments are not prose
-        rels, sentence = ctxmod.prose_case(prose)
+        rels, sentence = cases.prose_case(prose)
         if rels:
             off = between.rfind(sentence.strip()) if sentence.strip() else -1
             span = (
@@ -360,7 +360,7 @@ class _Reader:
             return _RowInfo([], None, [])
         a, b = annotation
         raw = self.text[base + a : base + b]
-        rels, just = ctxmod.case_from_annotation(raw)
+        rels, just = cases.case_from_annotation(raw)
         if re.match(r"\s*\\mathsf", raw):
             # NOTE: \mathsf{...} after a formula is an OCR remnant of prose, not a reason.
             return _RowInfo([], None, [f"dropped trailing prose '{raw.strip()}'"])
@@ -450,7 +450,7 @@ class _Reader:
         rows: list[CaseRow],
         span: SourceSpan,
     ) -> list[Assumption]:
-        rels = ctxmod.case_relations(cond_text)
+        rels = cases.case_relations(cond_text)
         if rels:
             out = [
                 self.condition(a, op, b, span, f"cases row, line {span.line}") for a, op, b in rels
@@ -461,7 +461,7 @@ class _Reader:
         data_rows = [
             r.condition
             for r in rows
-            if _DATA_CASE.search(r.condition) and not ctxmod.case_relations(r.condition)
+            if _DATA_CASE.search(r.condition) and not cases.case_relations(r.condition)
         ]
         if _DATA_CASE.search(cond_text) or (
             data_rows and ("otherwise" in cond_text or "else" in cond_text)
@@ -477,7 +477,7 @@ class _Reader:
                 )
             ]
         if "otherwise" in cond_text or "else" in cond_text:
-            others = [r for row in rows for r in ctxmod.case_relations(row.condition)]
+            others = [r for row in rows for r in cases.case_relations(row.condition)]
             if len(others) == 1:
                 a, op, b = others[0]
                 neg = "!=" if op == "=" else "="
@@ -783,7 +783,7 @@ class _Reader:
                 )
                 continue
             out.extend(
-                ctxmod.condition_assumption(
+                cases.condition_assumption(
                     letter, "!=", o, f"{letter} \\neq {o} (another index, {c.text})", c.span
                 )
                 for o in others
