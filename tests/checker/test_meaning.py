@@ -49,6 +49,15 @@ NEVER_ACCEPTED = [
         id="a-function-of-theta-is-no-constant-of-theta",
     ),
     pytest.param(
+        "$$\\frac{\\partial}{\\partial \\theta_j}\\sum_i y^{(i)} \\log h_\\theta(x^{(i)}) = 0$$\n",
+        id="a-function-of-theta-is-no-constant-of-an-entry-of-theta",
+    ),
+    pytest.param(
+        "$$J(\\theta) = -\\sum_{i=1}^{m} y^{(i)}\\log h_\\theta(x^{(i)})$$\n\n"
+        "$$\\frac{\\partial}{\\partial \\theta_j} J(\\theta) = 0$$\n",
+        id="a-function-of-theta-in-a-definition-is-no-constant-of-theta",
+    ),
+    pytest.param(
         "$$y_{ij} = \\frac{w_j x_{ij}}{r_i}$$\n\n"
         "$$\\sum_{b=1}^{B} \\sum_{h=1}^{H} \\frac{\\partial L}{\\partial y_{bh}} "
         "\\frac{\\partial y_{bh}}{\\partial x_{ij}} = 2 \\sum_{b=1}^{B} \\sum_{h=1}^{H} "
