@@ -444,7 +444,7 @@ MEANING = [
         "\\frac{\\partial L}{\\partial y_{bh}} \\frac{\\partial y_{bh}}{\\partial w_j}$$\n\n"
         "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{b=1}^{B} "
         "\\frac{\\partial L}{\\partial y_{bj}} \\frac{x_{bj}}{r_j}$$\n",
-        [D, Verdict.VERIFIED, F],
+        [D, P, F],
         id="the-chain-rule-through-the-entries-of-a-named-matrix",
     ),
     pytest.param(
