@@ -103,6 +103,9 @@ class Fact(ValueEnum):
     #: ``Tuple(v, w, ...)``: the document writes the variable ``v`` as an expression of the
     #: variables ``w, ...`` (``$z = g(\epsilon, x)$``): ``v`` is not free next to them.
     RELATED = "related"
+    #: ``Symbol(index)``: the prose calls this index another one ("another index, called
+    #: $z$"); the reader turns it into ``Ne`` cases against each step's other free indices.
+    OTHER_INDEX = "other_index"
 
 
 @dataclass(frozen=True)
