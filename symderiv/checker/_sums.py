@@ -189,9 +189,16 @@ def _reduce_one(
 # --------------------------------------------------------------------------- normal form
 
 
+#: Functions the proof writes with exponentials.
+HYPERBOLIC = (sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
+
+
 def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basic:
-    """Logs split, sums reduced, substitutions applied, to a fixed point."""
+    """Logs split, sums reduced, substitutions applied, to a fixed point; hyperbolic functions
+    written with exponentials (tanh x = (e^x - e^{-x})/(e^x + e^{-x}))."""
     e = expr
+    if e.has(*HYPERBOLIC):
+        e = e.rewrite(sympy.exp)
     for _ in range(rounds):
         new = expand_logs(e) if e.has(sympy.log) else e
         if facts.substitutions:

@@ -335,9 +335,23 @@ def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
         assert s.problem_span is not None
 
 
-def test_label_before_a_left_side() -> None:
-    d = read_markdown("$$\\mbox{Loss: } u = a + b = b + a$$")
-    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps] == [("u", "a + b"), ("a + b", "b + a")]
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            "$$\\mbox{Loss: } u = a + b = b + a$$",
+            [("u", "a + b"), ("a + b", "b + a")],
+            id="with-a-colon",
+        ),
+        pytest.param("$$\\text{upper bound} \\ u = a + b$$", [("u", "a + b")], id="words"),
+        pytest.param("$$\\text{where } u = a + b$$", [], id="a-where-clause-is-no-label"),
+        pytest.param("$$\\text{for } i = j$$", [], id="a-case-is-no-label"),
+        pytest.param("$$\\text{total} = a + b$$", [], id="no-left-side-after-it"),
+    ],
+)
+def test_label_before_a_left_side(doc: str, expected: list[tuple[str, str]]) -> None:
+    d = read_markdown(doc)
+    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps if s.rhs_latex] == expected
 
 
 @pytest.mark.parametrize(
@@ -618,6 +632,27 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
     (s,) = d.steps
     assert s.problem is None and s.rhs == (a + b) / 2
     assert any("unmatched ')'" in w for w in s.warnings)
+
+
+UNCLOSED = [
+    pytest.param("$$u = (1 - a)(\\log(1 - b)$$", (1 - a) * sympy.log(1 - b), id="closed-after-the-last-factor"),
+    pytest.param("$$u = a + (b - 1$$", a + b - 1, id="closed-after-a-sum-it-heads"),
+    pytest.param("$$u = a + \\frac{1}{2}(b + 1$$", None, id="a-half-of-b-or-of-b-plus-one-is-not-read"),
+    pytest.param("$$u = 3(a + b$$", None, id="a-product-closed-after-a-or-after-b-is-not-read"),
+    pytest.param("$$u = (a + \\log(b$$", None, id="two-brackets-left-open-are-not-read"),
+]
+
+
+@pytest.mark.parametrize(("doc", "expected"), UNCLOSED)
+def test_a_bracket_left_open_is_closed_only_where_every_place_agrees(
+    doc: str, expected: sympy.Basic | None
+) -> None:
+    (s,) = read_markdown(doc).steps
+    if expected is None:
+        assert s.problem is not None and "close" in s.problem
+    else:
+        assert s.problem is None and s.rhs == expected
+        assert any("never closed" in w for w in s.warnings)
 
 
 @pytest.mark.parametrize(
