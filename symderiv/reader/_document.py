@@ -103,6 +103,7 @@ class _Reader:
         self.defined: set[str] = set()
         self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
         self.case_defined: set[str] = set()  # defined in a case of the data only
+        self.valued: set[str] = set()  # defined as a number (a worked example's H = ...)
         #: names a step differentiates on both sides (∂y/∂a = ∂/∂a e^a/u), and those of them
         #: the document defines nowhere else (second pass): such a step names them
         self.differentiated: set[str] = set()
@@ -681,6 +682,19 @@ class _Reader:
                     "a new definition"
                 )
                 restate = True
+            if (
+                first
+                and rel == "="
+                and key is not None
+                and key in self.valued
+                and _numeric(rhs_e)
+                and not isinstance(rhs_e, (sympy.Number, sympy.MatrixBase))
+            ):
+                # NOTE: H = -(½ log ½ + ½ log ½) for one coin, then H = -(0.9 log 0.9 + ...)
+                # for another: a name a worked example gives a value, computed again for a
+                # new example, is named anew (H = 2 about the first H stays a claim).
+                warnings.append(f"{lhs.text.strip()} is given a new value: a new example")
+                restate = True
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
@@ -691,6 +705,8 @@ class _Reader:
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
+                if _numeric(rhs_e) and not isinstance(rhs_e, sympy.MatrixBase):
+                    self.valued.add(key)
                 if any(c.kind == "data_case" for c in conds):
                     self.case_defined.add(key)  # p_t = p "if y = 1": holds in that case only
                 if (

@@ -15,13 +15,14 @@ from symderiv.results import Verdict
 from tests.support.verdicts import assert_last_step_not_accepted
 from tests.support.verdicts import verdicts as verdicts_of
 
-P, F, U, D, C, X = (
+P, F, U, D, C, X, N = (
     Verdict.PROVED,
     Verdict.FALSE,
     Verdict.UNDETERMINED,
     Verdict.DEFINITION,
     Verdict.CONDITIONAL,
     Verdict.UNPARSED,
+    Verdict.NUMERIC,
 )
 OFF_DIAGONAL = (
     "$$\\frac{\\partial}{\\partial z_i} \\frac{e^{z_k}}{\\sum_j e^{z_j}} = "
@@ -588,6 +589,13 @@ MEANING = [
         " = f_j \\sum_i y_i - y_j$$\n",
         [D, P],
         id="an-entry-shorthand-beside-its-own-vector",
+    ),
+    pytest.param(
+        "$$H = -\\left(\\frac{1}{2}\\log_2\\frac{1}{2} + \\frac{1}{2}\\log_2\\frac{1}{2}\\right) = 1$$"
+        "\n\nAnother coin:\n\n$$H = -(0.9\\log_2 0.9 + 0.1\\log_2 0.1) = 0.469$$\n\n"
+        "$$H = 2$$\n\n$$2H = 0.938$$\n",
+        [D, P, D, N, F, N],
+        id="a-worked-example-computed-again-names-its-value-anew",
     ),
     pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
     pytest.param(
