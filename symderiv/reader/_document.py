@@ -38,6 +38,7 @@ from symderiv.reader.parser import (
     is_index,
     parse_math,
 )
+from symderiv.reader.prose_facts import prose_facts
 
 _LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
 
@@ -160,6 +161,7 @@ class _Reader:
         )
         self.ctx = replace(self.ctx, matrices=mats, columns=cols)
         case_directives = self.directives(scan)
+        self.assumptions.extend(prose_facts(self.src, scan))
         for inline in scan.inlines:
             self.context.extend(
                 ctxmod.inline_values(self.src, inline.body_start, inline.body_end, self.ctx)

@@ -24,6 +24,10 @@ P, F, U, D, C, X, N = (
     Verdict.UNPARSED,
     Verdict.NUMERIC,
 )
+CE_GRADIENT = (
+    "$$\\frac{\\partial}{\\partial z_i}\\left(-\\sum_k y_k \\log \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
+    "\\right) = \\frac{e^{z_i}}{\\sum_j e^{z_j}} - y_i$$\n"
+)
 OFF_DIAGONAL = (
     "$$\\frac{\\partial}{\\partial z_i} \\frac{e^{z_k}}{\\sum_j e^{z_j}} = "
     "-\\frac{e^{z_k} e^{z_i}}{(\\sum_j e^{z_j})^2}$$\n"
@@ -197,6 +201,10 @@ NEVER_ACCEPTED = [
         "\\frac{e^{z_k}}{\\sum_j e^{z_j}} = \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
         "\\left(1 - \\frac{e^{z_i}}{\\sum_j e^{z_j}}\\right)$$\n",
         id="the-diagonal-formula-for-an-index-called-another",
+    ),
+    pytest.param(
+        "Here $y$ is one-hot.\n\n$$\\sum_j q_j = 1$$\n",
+        id="a-one-hot-fact-in-the-prose-says-nothing-of-another-vector",
     ),
 ]
 
@@ -596,6 +604,20 @@ MEANING = [
         "$$H = 2$$\n\n$$2H = 0.938$$\n",
         [D, P, D, N, F, N],
         id="a-worked-example-computed-again-names-its-value-anew",
+    ),
+    pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
+    ),
+    pytest.param(
+        "The targets satisfy $\\sum_k y_k = 1$.\n\n" + CE_GRADIENT,
+        [P],
+        id="a-sum-to-one-stated-inline",
+    ),
+    pytest.param(
+        "Here $\\mathbf t$ is one-hot.\n\n" + CE_GRADIENT,
+        [C],
+        id="one-hot-said-of-another-vector",
     ),
     pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
     pytest.param(
