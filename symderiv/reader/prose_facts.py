@@ -54,10 +54,10 @@ def prose_facts(src: SourceText, scan: Scan) -> list[Assumption]:
         )
     for inline in scan.inlines:
         body = text[inline.body_start : inline.body_end]
-        m = _SUM_ONE.match(body)
-        if m is None or (m.group(1) is not None and m.group(1) != m.group(3)):
+        total = _SUM_ONE.match(body)
+        if total is None or total.group(1) not in (None, total.group(3)):
             continue
-        fact = f"sum({m.group(2)}) = 1"
+        fact = f"sum({total.group(2)}) = 1"
         if fact in seen:
             continue
         seen.add(fact)
