@@ -975,6 +975,9 @@ class _Reader:
         for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
             defined = frozenset(self.defined) | self.predefined
             value = self.apply_functions(normalize(value, self.rules, defined=defined))
+            # NOTE: $\zeta(x) = \log(1 + e^x)$ in the prose defines the function: \zeta(-x)
+            # in a later formula is its body at -x.
+            self.learn_function(target, value)
             self.context.append(
                 Assumption(
                     expr=sympy.Tuple(target, value),

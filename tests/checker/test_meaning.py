@@ -605,6 +605,12 @@ MEANING = [
         [D, P, D, N, F, N],
         id="a-worked-example-computed-again-names-its-value-anew",
     ),
+    pytest.param(
+        "The softplus $\\zeta(x) = \\log(1 + e^x)$ gives\n\n$$\\log \\sigma(x) = -\\zeta(-x)$$\n\n"
+        "$$\\log \\sigma(x) = \\zeta(-x)$$\n",
+        [P, F],
+        id="a-function-defined-in-the-prose-at-another-argument",
+    ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
         "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
