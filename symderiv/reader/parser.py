@@ -1787,7 +1787,10 @@ class _Parser:
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
-        dist = _distribution(words[1].text)
+        # NOTE: the weights are what p(x) reads as in the body: E_{x~p}[log p(x)] is Σ_x p_x log p_x
+        # with one p (a lowercase p is the document's vector p unless it names a distribution).
+        name = words[1].text
+        dist = _distribution(name) if name.isupper() else self.vector_base(name)
         if not (self.at_sym("[") or self.at_sym("(")):
             raise self.error("E_{X \\sim P} without [ ... ]", self.peek() or at)
         x = _index(var)
