@@ -24,6 +24,10 @@ P, F, U, D, C, X, N = (
     Verdict.UNPARSED,
     Verdict.NUMERIC,
 )
+PER_SAMPLE = (
+    "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
+    "$$J = -\\frac{1}{m}\\sum_{i=1}^m y^{(i)}\\log a^{(i)}$$\n\n"
+)
 CE_GRADIENT = (
     "$$\\frac{\\partial}{\\partial z_i}\\left(-\\sum_k y_k \\log \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
     "\\right) = \\frac{e^{z_i}}{\\sum_j e^{z_j}} - y_i$$\n"
@@ -205,6 +209,10 @@ NEVER_ACCEPTED = [
     pytest.param(
         "Here $y$ is one-hot.\n\n$$\\sum_j q_j = 1$$\n",
         id="a-one-hot-fact-in-the-prose-says-nothing-of-another-vector",
+    ),
+    pytest.param(
+        PER_SAMPLE + "$$\\frac{\\partial J}{\\partial b} = 0$$\n",
+        id="a-per-sample-copy-of-a-defined-name-is-no-constant",
     ),
 ]
 
@@ -610,6 +618,19 @@ MEANING = [
         "$$\\log \\sigma(x) = \\zeta(-x)$$\n",
         [P, F],
         id="a-function-defined-in-the-prose-at-another-argument",
+    ),
+    pytest.param(
+        "$$D_{KL}(p\\|q) = \\sum_x p(x)\\log\\frac{p(x)}{q(x)}$$\n\n"
+        "$$D_{KL}(p\\|q) = \\mathbb{E}_{x\\sim p}\\left[\\log p(x) - \\log q(x)\\right]$$\n\n"
+        "$$D_{KL}(p\\|q) = \\mathbb{E}_{x\\sim p}\\left[\\log q(x) - \\log p(x)\\right]$$\n",
+        [D, N, F],
+        id="an-expectation-under-p-weighs-by-the-documents-own-p-and-logs-take-positive-values",
+    ),
+    pytest.param(
+        PER_SAMPLE + "$$\\frac{\\partial J}{\\partial b} = "
+        "\\frac{1}{m}\\sum_{i=1}^m y^{(i)}(a^{(i)} - 1)$$\n",
+        [D, U],
+        id="a-per-sample-copy-of-a-defined-name-depends-on-what-it-does",
     ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
