@@ -15,12 +15,13 @@ from symderiv.errors import (
     ParseError,
     SymPyRefusal,
     UnclosedBracketError,
+    UnstatedLayoutError,
     UnsupportedNotationError,
     sympy_refusals,
 )
 from symderiv.indices import free_symbols
 from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
-from symderiv.reader import _shapes, cases, latex2sympy_adapter
+from symderiv.reader import _shapes, _vectors, cases, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, drawn_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
@@ -515,6 +516,43 @@ class _Reader:
         except ParseError as err:
             e.error = err
 
+    def symmetric_layout(self, side: _Expr, other: _Expr) -> bool:
+        """``\\partial \\mathbf s / \\partial \\mathbf z = \\operatorname{diag}(\\mathbf s) - \\mathbf s
+        \\mathbf s^\\top``: a Jacobian whose layout the document does not state, beside a symmetric
+        matrix, is read with a row per output (the transpose would give the same step)."""
+        if not isinstance(side.error, UnstatedLayoutError) or other.parsed is None:
+            return False
+        listed = other.parsed.expr
+        if isinstance(listed, sympy.MatrixBase):
+            square = listed.shape[0] == listed.shape[1] > 1
+            if not (square and sympy.simplify(listed - listed.T).is_zero_matrix):
+                return False
+            return self.read_with_rows(side)
+        if other.parsed.shape != "mat":
+            return False
+        entry = other.parsed.expr
+        row, col = _vectors.ROW, _vectors.COL
+        swap = sympy.Dummy("swap")
+        mirrored = entry.xreplace({row: swap}).xreplace({col: row}).xreplace({swap: col})
+        # NOTE: on the diagonal the two entries are one; off it, δ_ij is 0.
+        off = (mirrored - entry).replace(
+            lambda t: isinstance(t, sympy.KroneckerDelta) and set(t.args) == {row, col},
+            lambda t: sympy.Integer(0),
+        )
+        if sympy.simplify(off) != 0:
+            return False
+        return self.read_with_rows(side)
+
+    def read_with_rows(self, side: _Expr) -> bool:
+        try:
+            parsed = parse_math(
+                side.text, base=side.a, src=self.src, ctx=replace(self.ctx, jacobian_rows=True)
+            )
+        except ParseError:
+            return False
+        side.parsed, side.error = parsed, None
+        return True
+
     def closed_reading(
         self, e: _Expr, err: UnclosedBracketError, ctx: ParseContext
     ) -> Parsed | None:
@@ -590,6 +628,12 @@ class _Reader:
         restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
+        for side, other in ((lhs, rhs), (rhs, lhs)):
+            if self.symmetric_layout(side, other):
+                warnings.append(
+                    "the Jacobian's layout is not stated; the other side is symmetric, so both "
+                    "layouts give the same step"
+                )
         rows = self.row_reading(lhs, rhs)
         if rows is not None:
             lhs, rhs = rows

@@ -268,6 +268,9 @@ class ParseContext:
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
+    #: ``\\partial \\mathbf s / \\partial \\mathbf z`` of a vector read with a row per output
+    #: (set where the other side of the step is symmetric, so that the layout does not matter).
+    jacobian_rows: bool = False
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -1999,7 +2002,7 @@ class _Parser:
         start = self.pos
         first: tuple[object, int] | ParseError
         try:
-            first = (_v.gradient(var, self.factor()), self.pos)
+            first = (_v.gradient(var, self.factor(), layout_stated=self.ctx.jacobian_rows), self.pos)
         except ParseError as err:
             first = err
         self.pos = start
@@ -2013,7 +2016,7 @@ class _Parser:
             f = self.factor()
             while self.starts_primary(self.peek()):
                 f = _v.mul(f, self.factor())
-            whole = (_v.gradient(var, f), self.pos)
+            whole = (_v.gradient(var, f, layout_stated=self.ctx.jacobian_rows), self.pos)
         except ParseError as err:
             whole = err
         if isinstance(first, ParseError) and isinstance(whole, ParseError):
@@ -2297,14 +2300,14 @@ class _Parser:
                 raise self.error("a derivative operator without an operand", t)
             f = self.term()
         if isinstance(f, _v.Shaped):
-            return cast(sympy.Expr, _v.gradient(var, f))
+            return cast(sympy.Expr, _v.gradient(var, f, layout_stated=self.ctx.jacobian_rows))
         if any(all(i.is_Integer for i in e.indices) for e in f.atoms(sympy.Indexed)):
             # NOTE: \partial Y_1 / \partial W with Y_1 read as an entry of Y: Y_1 may well be a
             # matrix the document never says is one; its derivative by W is not read.
             raise self.error(
                 "a derivative of a numbered name by a matrix or vector", t, unsupported=True
             )
-        return cast(sympy.Expr, _v.gradient(var, f))
+        return cast(sympy.Expr, _v.gradient(var, f, layout_stated=self.ctx.jacobian_rows))
 
     def partial(self, t: Token) -> sympy.Expr:
         if self.at_sym("_"):

@@ -632,6 +632,34 @@ MEANING = [
         [D, U],
         id="a-per-sample-copy-of-a-defined-name-depends-on-what-it-does",
     ),
+    pytest.param(
+        "$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) - \\mathbf{s}\\mathbf{s}^T$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) - \\mathbf{s}\\mathbf{z}^T$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) + \\mathbf{s}\\mathbf{s}^T$$\n",
+        [D, P, X, F],
+        id="a-jacobian-of-unstated-layout-beside-a-symmetric-matrix-and-no-other",
+    ),
+    pytest.param(
+        "$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{pmatrix} s_1(1-s_1) & -s_1 s_2 "
+        "\\\\ -s_1 s_2 & s_2(1-s_2)\\end{pmatrix}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{pmatrix} s_1(1-s_1) & s_1 s_2 "
+        "\\\\ s_1 s_2 & s_2(1-s_2)\\end{pmatrix}$$\n",
+        [D, P, F],
+        id="a-listed-jacobian-is-the-whole-jacobian-of-its-size",
+    ),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$L = -\\sum_k y_k \\log s_k$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{pmatrix} s_1 - y_1 \\\\ s_2 - y_2 \\end{pmatrix}$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{pmatrix} s_1 - y_1 \\\\ s_2 + y_2 \\end{pmatrix}$$\n",
+        [D, D, P, F],
+        id="a-listed-gradient-is-the-whole-gradient-of-its-size",
+    ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
         "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
