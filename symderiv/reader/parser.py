@@ -135,6 +135,41 @@ def _distribution(name: str) -> sympy.IndexedBase:
     return symbols.distribution(name)
 
 
+#: A row of a matrix that is only dots (``\\vdots``): entries left out.
+_ELIDED = sympy.Symbol("\\vdots")
+
+
+def _pattern(
+    head: list[sympy.Expr], last: sympy.Expr
+) -> tuple[sympy.Expr, sympy.Dummy, int, sympy.Symbol] | None:
+    """``T(1), T(2), ..., T(C)``: the pattern ``T(k)``, ``k``, where the shown terms start (0 or
+    1) and the bound ``C`` that the last term is indexed by; None when the terms shown are not
+    ``T`` at consecutive numbers from the start (never guessed)."""
+    k = sympy.Dummy("k", integer=True)
+    # the bound is what the last term is indexed by (a_n, Y_C), never another name
+    bounds = [
+        u
+        for entry in last.atoms(sympy.Indexed)
+        for u in entry.indices
+        if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
+    ]
+    for bound in sorted(bounds, key=lambda u: u.name):
+        pattern = last.xreplace({bound: k})
+        try:
+            start = next(
+                (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]),
+                None,
+            )
+            if start is None or any(
+                pattern.xreplace({k: sympy.Integer(start + m)}) != u for m, u in enumerate(head)
+            ):
+                continue
+        except ValueError:  # a number where SymPy wants a variable (d/d a_k)
+            continue
+        return pattern, k, start, bound
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def _index(name: str) -> sympy.Symbol:
     return symbols.index(name)
@@ -636,55 +671,40 @@ class _Parser:
         head, tail = terms[:at], terms[at:]
         if not head or len(tail) != 1 or any(_v.is_shaped(u) for u in terms):
             raise self.error("terms left out with '...' in a pattern that is not read", t)
-        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound), and
-        # \sigma(A_C) of an entry function is its entry call at C
-        def at_count(label: str) -> tuple[str, sympy.Symbol] | None:
+        last = self.at_count(tail[0])
+        found = _pattern(head, last)
+        if found is None:
+            raise self.error("terms left out with '...' in a pattern that is not read", t)
+        pattern, k, start, bound = found
+        index = _index(self.fresh_index_name(terms))
+        return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
+
+    def at_count(self, last: sympy.Expr) -> sympy.Expr:
+        """The last term shown before a count: ``Y_C`` is the entry of ``Y`` at the count ``C``
+        (the bound), and ``\\sigma(A_C)`` of an entry function is its entry call at ``C``."""
+
+        def counted(label: str) -> tuple[str, sympy.Symbol] | None:
             m = re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", label)
             if m is None:
                 return None
             return m.group(1), symbols.n if m.group(2) == "n" else symbols.count(m.group(2))
 
         calls: dict[sympy.Basic, sympy.Basic] = {}
-        for call in tail[0].atoms(AppliedUndef):
+        for call in last.atoms(AppliedUndef):
             name = type(call).__name__
             if name in self.ctx.entry_functions and len(call.args) == 1:
                 arg = call.args[0]
                 label = arg.label.name if isinstance(arg, sympy.IndexedBase) else str(arg)
-                if (hit := at_count(label)) is not None:
+                if (hit := counted(label)) is not None:
                     calls[call] = sympy.Function(name)(self.vector_base(hit[0]), hit[1])
-        last = tail[0].xreplace(calls)
-        last = last.xreplace(
+        last = last.xreplace(calls)
+        return last.xreplace(
             {
                 u: self.vector_base(hit[0])[hit[1]]
                 for u in last.free_symbols
-                if isinstance(u, sympy.Symbol) and (hit := at_count(u.name)) is not None
+                if isinstance(u, sympy.Symbol) and (hit := counted(u.name)) is not None
             }
         )
-        k = sympy.Dummy("k", integer=True)
-        # the bound is what the last term is indexed by (a_n, Y_C), never another name
-        bounds = [
-            u
-            for entry in last.atoms(sympy.Indexed)
-            for u in entry.indices
-            if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
-        ]
-        for bound in sorted(bounds, key=lambda u: u.name):
-            pattern = last.xreplace({bound: k})
-            try:
-                start = next(
-                    (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]),
-                    None,
-                )
-                if start is None or any(
-                    pattern.xreplace({k: sympy.Integer(start + m)}) != u
-                    for m, u in enumerate(head)
-                ):
-                    continue
-            except ValueError:  # a number where SymPy wants a variable (d/d a_k)
-                continue
-            index = _index(self.fresh_index_name(terms))
-            return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
-        raise self.error("terms left out with '...' in a pattern that is not read", t)
 
     def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
         """The bound index of terms left out with ``...``: the first of ``k j m l r s u v``
@@ -2465,13 +2485,45 @@ class _Parser:
             if u.kind == "sym" and u.text == "&":
                 self.pos += 1
                 continue
+            if u.kind == "cmd" and u.text in ("vdots", "cdots", "ldots", "dots") and not rows[-1]:
+                self.pos += 1
+                rows[-1].append(_ELIDED)
+                continue
             rows[-1].append(self.expr())
         rows = [r for r in rows if r]
+        if any(v is _ELIDED for r in rows for v in r):
+            return self.elided_column(rows, t)
         if any(isinstance(v, sympy.MatrixBase) or _v.is_shaped(v) for r in rows for v in r):
             raise self.error("a matrix inside a matrix is not read", t, unsupported=True)
         if not rows or len({len(r) for r in rows}) != 1:
             raise self.error("a matrix with rows of different lengths", t)
         return sympy.ImmutableMatrix(rows)
+
+    def elided_column(self, rows: list[list[sympy.Expr]], t: Token) -> sympy.Expr:
+        """``[T(1); T(2); \\vdots; T(C)]``: the column whose entry ``i`` is ``T(i)``, when the
+        entries shown are ``T`` at consecutive numbers and the last names the count ``C``.
+
+        NOTE: the entries shown are checked against the pattern they claim; any other layout
+        of dots (a row, a matrix with \\ddots) is not read.
+        """
+        cut = next(m for m, r in enumerate(rows) if r[0] is _ELIDED)
+        head, tail = [r[0] for r in rows[:cut]], [r[0] for r in rows[cut + 1 :]]
+        if (
+            any(len(r) != 1 for r in rows)
+            or not head
+            or len(tail) != 1
+            or any(v is _ELIDED or _v.is_shaped(v) for v in (*head, *tail))
+        ):
+            raise self.error("entries left out with dots in a layout that is not read", t)
+        found = _pattern(head, self.at_count(tail[0]))
+        if found is None:
+            raise self.error("the entries shown around the dots follow no one pattern", t)
+        pattern, k, start, _ = found
+        self.warnings.append(
+            "read the column with entries left out as entry i = "
+            f"{sympy.sstr(pattern.xreplace({k: _v.ROW + start - 1}))}"
+        )
+        return _v.Shaped("col", lambda r: pattern.xreplace({k: r + start - 1}))
 
     # -- after the whole formula -----------------------------------------------------------
     def resolve(self, e: sympy.Basic) -> sympy.Basic:

@@ -660,6 +660,16 @@ MEANING = [
         [D, D, P, F],
         id="a-listed-gradient-is-the-whole-gradient-of-its-size",
     ),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$L = -\\sum_k y_k \\log s_k$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{bmatrix} s_1 - y_1 \\\\ \\vdots \\\\ s_K - y_K "
+        "\\end{bmatrix}$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{bmatrix} s_1 + y_1 \\\\ \\vdots \\\\ s_K + y_K "
+        "\\end{bmatrix}$$\n",
+        [D, D, P, F],
+        id="a-gradient-with-entries-left-out-is-its-pattern",
+    ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
         "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
