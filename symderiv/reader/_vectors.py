@@ -49,6 +49,11 @@ def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
 
 
+def bound_index(s: Shaped) -> sympy.Symbol:
+    """A summation index for a sum over the entries of ``s`` (past the ones it uses)."""
+    return _bound(s.depth)
+
+
 def _past(e: object, s: Shaped) -> Shaped:
     """``s`` with a depth past the contraction names ``e`` uses freely: ``\\frac{1}{d_k} A
     \\mathbf 1`` contracts over another letter than ``k``, which stays free."""

@@ -135,6 +135,10 @@ def _distribution(name: str) -> sympy.IndexedBase:
     return symbols.distribution(name)
 
 
+#: The bars of a norm, opening and closing.
+_NORM_OPEN = frozenset({"|", "Vert", "lVert"})
+_NORM_CLOSE = frozenset({"|", "Vert", "rVert"})
+
 #: A row of a matrix that is only dots (``\\vdots``): entries left out.
 _ELIDED = sympy.Symbol("\\vdots")
 
@@ -481,6 +485,7 @@ class _Parser:
         self.ctx = ctx
         self.end = end
         self.bound: list[str] = []
+        self.in_norm = 0  # inside \| ... \|, where a \| closes the norm
         self.count_mode = False
         self.index_mode = ctx.index_mode
         self.placeholders: dict[
@@ -724,6 +729,13 @@ class _Parser:
             return True
         if t.kind == "sym":
             return t.text in ("(", "[", "{")
+        if t.kind == "cmd" and t.text in _NORM_OPEN | _NORM_CLOSE:
+            # NOTE: \| opens a norm only outside one, and only with its closing \| ahead
+            # (p \| q between two distributions is no norm).
+            if self.in_norm or t.text == "rVert":
+                return False
+            ahead = self.toks[self.pos + 1 :]
+            return any(u.kind == "cmd" and u.text in _NORM_CLOSE for u in ahead)
         if t.kind == "cmd":
             return (
                 t.text not in _MUL
@@ -895,6 +907,28 @@ class _Parser:
                 return sympy.Abs(inner)
             raise self.error(f"unexpected {_show(t)}", t)
         return self.command(t)
+
+    def norm(self, t: Token) -> sympy.Expr:
+        """``\\|\\mathbf w\\|`` (``\\lVert ... \\rVert``, ``_2``): the Euclidean norm of a vector,
+        ``sqrt(Σ_k w_k^2)``; of anything that is not a vector, not read (never guessed)."""
+        self.in_norm += 1
+        try:
+            inner = self.expr()
+        finally:
+            self.in_norm -= 1
+        u = self.peek()
+        if u is None or not (u.kind == "cmd" and u.text in _NORM_CLOSE):
+            raise self.error("a norm \\| ... \\| that is never closed", t)
+        self.pos += 1
+        if self.at_sym("_"):
+            self.pos += 1
+            toks, at = self.group_tokens()
+            if [(x.kind, x.text) for x in toks] != [("num", "2")]:
+                raise self.error("a norm other than the Euclidean one", at, unsupported=True)
+        if not _v.is_shaped(inner) or inner.kind == "mat":
+            raise self.error("a norm of something that is not a vector", t, unsupported=True)
+        k = _v.bound_index(inner)
+        return sympy.sqrt(sympy.Sum(inner.fn(k) ** 2, (k, 1, symbols.n)))
 
     def number(self, t: Token) -> sympy.Expr:
         if t.text == "1":
@@ -1958,6 +1992,9 @@ class _Parser:
     # -- commands ------------------------------------------------------------------------
     def command(self, t: Token) -> sympy.Expr:
         c = t.text
+        if c in _NORM_OPEN:
+            self.pos += 1
+            return self.norm(t)
         if c in ("frac", "dfrac", "tfrac"):
             self.pos += 1
             return self.frac(t)

@@ -724,6 +724,13 @@ MEANING = [
         [D, D, P, F],
         id="a-gradient-with-entries-left-out-is-its-pattern",
     ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
+        "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
+        "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
+        [P, F],
+        id="the-gradient-of-a-squared-norm",
+    ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
         "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"

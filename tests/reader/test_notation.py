@@ -634,6 +634,27 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
     assert any("unmatched ')'" in w for w in s.warnings)
 
 
+NORMS = [
+    pytest.param("\\|\\mathbf x\\|^2", sympy.Sum(x[k] ** 2, (k, 1, n)), id="squared"),
+    pytest.param(
+        "\\lVert \\mathbf x - \\mathbf y \\rVert_2",
+        sympy.sqrt(sympy.Sum((x[k] - y[k]) ** 2, (k, 1, n))),
+        id="lvert-rvert-euclidean",
+    ),
+    pytest.param("\\|x\\|^2", None, id="of-a-name-not-known-as-a-vector"),
+    pytest.param("\\|\\mathbf x\\|_1", None, id="another-norm"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), NORMS)
+def test_norms_of_vectors(latex: str, expected: sympy.Basic | None) -> None:
+    if expected is None:
+        with pytest.raises(ParseError):
+            read(latex)
+    else:
+        assert read(latex) == expected
+
+
 ELIDED_COLUMNS = [
     pytest.param(
         "\\begin{bmatrix} \\frac{y_1}{p_1} \\\\ \\vdots \\\\ \\frac{y_K}{p_K} \\end{bmatrix}",
