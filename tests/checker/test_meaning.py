@@ -731,6 +731,13 @@ MEANING = [
         [P, F],
         id="the-gradient-of-a-squared-norm",
     ),
+    pytest.param(
+        "For a fair die, $p_i = \\frac{1}{6}$.\n\n"
+        "$$H = -\\sum_{i=1}^{6} p_i \\log_2 p_i = \\log_2 6$$\n\n"
+        "$$H = -\\sum_{i=1}^{6} \\frac{1}{6} \\log \\frac{1}{6}$$\n",
+        [D, P, F],
+        id="every-entry-given-one-value-in-the-prose-and-a-log-base-slip",
+    ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(
         "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
