@@ -314,7 +314,7 @@ def refute(
     for fact in facts:
         if fact.kind == Fact.RELATED and isinstance(fact.expr, sympy.Tuple):
             v, *others = (str(e) for e in fact.expr)
-            if v in variables and variables & set(others):
+            if v == "*" or (v in variables and variables & set(others)):
                 return None
     rng = np.random.default_rng(seed)
     for _ in range(_TRIALS):

@@ -34,6 +34,7 @@ def _conditional_heads(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _CONDITIONAL.finditer(text))
 
 
+@functools.lru_cache(maxsize=1024)
 def _function_name(head: str) -> str | None:
     """The name the parser gives ``head(t)``; None when it is not read as one function."""
     try:
@@ -54,7 +55,8 @@ def density_names(text: str) -> frozenset[str]:
     []
     """
     heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
-    heads |= _named_in_words(text)
+    # NOTE: a few names at most are called Gaussian in a note; a flood of them is no note.
+    heads |= set(sorted(_named_in_words(text))[:_MAX_NAMED])
     names = set()
     for head in sorted(heads):
         if head[0] in _NOT_DENSITY and len(head) == 1:
@@ -141,14 +143,28 @@ _NUMERIC = re.compile(
 )
 
 
-def _names_in(text: str) -> set[str]:
-    """The function names of the heads written in ``text`` as ``head(`` or ``$head$``."""
-    out = set()
-    for m in re.finditer(_HEAD + r"(?=\s*[($])", text):
-        name = _function_name(m.group(1))
-        if name is not None:
-            out.add(name)
-    return out
+class _TooMany(Exception):
+    """More distinct names than a note has: reading them all would cost too much time."""
+
+
+class _Names:
+    """``head -> name`` for at most ``limit`` distinct heads (each costs a parse)."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.seen: dict[str, str | None] = {}
+        self.limit = limit
+
+    def __call__(self, head: str) -> str | None:
+        if head not in self.seen:
+            if len(self.seen) >= self.limit:
+                raise _TooMany(head)
+            self.seen[head] = _function_name(head)
+        return self.seen[head]
+
+    def within(self, text: str) -> set[str]:
+        """The function names of the heads written in ``text`` as ``head(`` or ``$head$``."""
+        heads = {m.group(1) for m in re.finditer(_HEAD + r"(?=\s*[($])", text)}
+        return {n for n in map(self, sorted(heads)) if n is not None}
 
 
 def _free_normal(rhs: str) -> bool:
@@ -168,6 +184,7 @@ def _sentences(text: str) -> tuple[list[str], list[str]]:
     return displays, re.split(r"(?<=[.!?])\s+|\n\s*\n", prose)
 
 
+_MAX_NAMED = 32
 #: Words that make a sentence about probability (a Gaussian kernel or a normal vector is not).
 _PROBABILITY = re.compile(
     r"(?i:\b(?:densit(?:y|ies)|distributions?|distributed|priors?|posteriors?|likelihoods?"
@@ -200,21 +217,30 @@ def stated_names(text: str) -> frozenset[str]:
     >>> sorted(stated_names(r"Let $q(z)$ be Gaussian. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
     ['p', 'q']
     """
+    dens = density_names(text)
+    try:
+        return frozenset(_stated(text, dens, _Names()))
+    except _TooMany:
+        # NOTE: too many names to read them all: every density counts as stated (none is
+        # then refuted as an arbitrary one).
+        return dens
+
+
+def _stated(text: str, dens: frozenset[str], names: _Names) -> set[str]:
     out: set[str] = set()
     displays, sentences = _sentences(text)
     for sentence in sentences:
         inlines = re.findall(r"\$([^$]+)\$", sentence)
         if _FAMILY.search(sentence):
             for inline in inlines:
-                out |= _names_in(f"{inline}$")
+                out |= names.within(f"{inline}$")
         for inline in inlines:
             # NOTE: $q(z) = p(z | x)$: a density equated to something in the prose is that.
             if "=" in inline:
-                out |= {n for n in _names_in(inline) if re.search(r"\(", inline)}
-    dens = density_names(text)
+                out |= {n for n in names.within(inline) if re.search(r"\(", inline)}
     for display in displays:
         for m in _STATED_AS.finditer(display):
-            name = _function_name(m.group(1))
+            name = names(m.group(1))
             rhs = m.group(2)
             # NOTE: a formula without densities, or another density alone (q(z) = p(z | x)),
             # states it; p(x) = \int p(x | z) p(z) dz or log p(x) = D_KL(q || p) + L are
@@ -222,9 +248,9 @@ def stated_names(text: str) -> frozenset[str]:
             if name is None or _free_normal(rhs):
                 continue
             alone = re.fullmatch(r"\s*" + _HEAD + r"\s*\([^()]*\)[\s,.]*", rhs)
-            if not _names_in(rhs) & dens or (alone and _function_name(alone.group(1)) != name):
+            if not names.within(rhs) & dens or (alone and names(alone.group(1)) != name):
                 out.add(name)
-    return frozenset(out)
+    return out
 
 
 def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ...]:
@@ -256,6 +282,9 @@ _RELATION = re.compile(
 )
 
 
+_MAX_RELATIONS = 128
+
+
 def related_facts(text: str) -> tuple[tuple[int, Assumption], ...]:
     r"""One :attr:`Fact.RELATED` per ``v = expression`` the document writes in its prose or as
     a display row, with the variables of the expression, and where it stands in ``text``.
@@ -264,8 +293,16 @@ def related_facts(text: str) -> tuple[tuple[int, Assumption], ...]:
     [(7, '(z, epsilon, x)')]
     """
     out = []
-    for m in _RELATION.finditer(text):
+    for k, m in enumerate(_RELATION.finditer(text)):
         lhs, rhs = m.group(1).strip(), m.group(2).strip()
+        if k >= _MAX_RELATIONS:
+            # NOTE: more equations than can be read in time: from here on, every variable
+            # counts as related to every other (``*``), so no step is refuted as free.
+            everything = Assumption(
+                expr=sympy.Tuple(sympy.Symbol("*")), text="(too many)", kind=Fact.RELATED
+            )
+            out.append((m.start(1), everything))
+            break
         if not rhs:
             continue
         try:

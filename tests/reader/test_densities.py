@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from symderiv.reader._densities import stated_names
+from symderiv.reader._densities import related_facts, stated_names
 
 STATED = [
     pytest.param(
@@ -24,3 +24,14 @@ STATED = [
 @pytest.mark.parametrize(("text", "names"), STATED)
 def test_a_density_is_stated_by_a_family_or_a_formula(text: str, names: set[str]) -> None:
     assert stated_names(text) == names
+
+
+def test_a_flood_of_names_counts_every_density_as_stated() -> None:
+    text = "Draw $x \\sim p(x|z)$. " + " ".join(f"$$r_{{{i}}}(x) = 1$$" for i in range(300))
+    assert stated_names(text) == {"p"}
+
+
+def test_a_flood_of_equations_relates_every_variable() -> None:
+    text = "Draw $x \\sim p(x|z)$. " + " ".join(f"$x = {i} + y$" for i in range(200))
+    facts = related_facts(text)
+    assert str(facts[-1][1].expr) == "(*,)" and len(facts) <= 129
