@@ -454,9 +454,9 @@ def parse_math(
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
         raise ParseError("empty formula", span)
-    at = None if relation else _evaluation_bar(toks)
-    if at is not None:
-        return _evaluated(text, base, src, ctx, toks, at)
+    bar = None if relation else _evaluation_bar(toks)
+    if bar is not None:
+        return _evaluated(text, base, src, ctx, toks, bar)
     p = _Parser(toks, src, ctx, base + len(text))
     try:
         with _deep_recursion(max(sys.getrecursionlimit(), 12 * ctx.max_depth + 2000)):
