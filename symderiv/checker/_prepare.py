@@ -79,6 +79,7 @@ def prepare(
     L = substitute_definitions(lhs, defs, dependent=frozenset(dependent))
     R = substitute_definitions(rhs, defs, dependent=frozenset(dependent))
     L, R = _with_parameters(L, R, defs)  # h_θ inside a definition's body: J(θ) := ... h_θ(x)
+    dependent |= _per_sample_of_defined((L, R), defs)
     L0, R0 = L, R
     for e in (L, R):
         for t in e.atoms(sympy.exp):
@@ -181,6 +182,26 @@ def _with_parameters(
         return e.replace(lambda t: isinstance(t, AppliedUndef), widen)
 
     return apply(lhs), apply(rhs)
+
+
+#: The suffix of a per-sample quantity's name (``a^{(i)}`` is an entry of ``a^{(\cdot)}``).
+SAMPLE = "^{(\\cdot)}"
+
+
+def _per_sample_of_defined(exprs: tuple[sympy.Basic, ...], defs: Definitions) -> frozenset[str]:
+    """``a^{(i)}`` where the document defines ``a`` (``a = \\sigma(z)``): the per-sample ``a``
+    depends on what ``a`` depends on, so its derivatives are unknowns, never 0.
+
+    NOTE: a name inside a differentiated expression is otherwise a constant (y in
+    ∂/∂b Σ_i y^{(i)} log a^{(i)}); a^{(i)} is not, when a itself is a formula of the document.
+    """
+    defined = {S.name_of(t) for t, _ in defs}
+    names = set().union(*(_all_names(e) for e in exprs))
+    return frozenset(
+        name
+        for name in names
+        if name.endswith(SAMPLE) and name.removesuffix(SAMPLE) in defined and name not in defined
+    )
 
 
 def _all_names(e: sympy.Basic) -> set[str]:
