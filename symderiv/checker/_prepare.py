@@ -88,8 +88,12 @@ def prepare(
             for s in t.free_symbols:
                 if isinstance(s, sympy.Symbol) and not s.is_integer:
                     logit_names.add(indices.entry_base(s.name))
-    L = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent)))
-    R = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent)))
+    L = _at_points(
+        S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent)))
+    )
+    R = _at_points(
+        S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent)))
+    )
     free = tuple(
         sorted(
             S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs),
@@ -202,6 +206,14 @@ def _per_sample_of_defined(exprs: tuple[sympy.Basic, ...], defs: Definitions) ->
         for name in names
         if name.endswith(SAMPLE) and name.removesuffix(SAMPLE) in defined and name not in defined
     )
+
+
+def _at_points(e: sympy.Basic) -> sympy.Basic:
+    """``f'(x)|_{x=0}`` (a ``Subs``) at its point, once the definitions are in: the derivative
+    taken, then the value substituted; of an unknown function it stays a ``Subs``, an unknown."""
+    if not e.has(sympy.Subs):
+        return e
+    return e.replace(lambda t: isinstance(t, sympy.Subs), lambda t: t.doit())
 
 
 def _all_names(e: sympy.Basic) -> set[str]:

@@ -357,6 +357,60 @@ def free_indices(e: sympy.Basic) -> frozenset[sympy.Symbol]:
     return frozenset(s for s in e.free_symbols if is_index(s) and s != symbols.n)
 
 
+def _evaluation_bar(toks: list[Token]) -> int | None:
+    """``f'(x)\\big|_{x=0}``, ``\\left. ... \\right|_{x=0}``: the position of a bar that ends the
+    formula with a subscript ``{x = a}``, the only bar at its top level (None: no such bar)."""
+    if len(toks) < 7 or not _is_sym(toks[-1], ("}",)):
+        return None
+    at = len(toks) - 1
+    depth = 0
+    while at >= 0:  # back to the "{" that opens the subscript
+        if _is_sym(toks[at], ("}",)):
+            depth += 1
+        elif _is_sym(toks[at], ("{",)):
+            depth -= 1
+            if depth == 0:
+                break
+        at -= 1
+    if at < 3 or not (_is_sym(toks[at - 1], ("_",)) and _is_sym(toks[at - 2], ("|",))):
+        return None
+    inside = toks[at + 1 : -1]
+    if len(inside) < 3 or inside[0].kind != "word" or not _is_sym(inside[1], ("=",)):
+        return None
+    bars = [u for u in toks[: at - 2] if _is_sym(u, ("|",))]
+    return None if bars else at - 2
+
+
+def _evaluated(
+    text: str,
+    base: int,
+    src: SourceText | None,
+    ctx: ParseContext,
+    toks: list[Token],
+    bar: int,
+) -> Parsed:
+    """The formula before the bar with its variable set to the value after ``=``."""
+    cut = toks[bar].start - base
+    body = parse_math(text[:cut], base=base, src=src, ctx=ctx)
+    var_tok, eq = toks[bar + 3], toks[bar + 4]
+    value = parse_math(text[eq.end - base : toks[-1].start - base], base=eq.end, src=src, ctx=ctx)
+    if body.shape is not None or value.shape is not None:
+        raise UnsupportedNotationError(
+            "an evaluation bar on a vector or matrix is not read",
+            src.span(toks[bar].start, toks[bar].end) if src else None,
+        )
+    var = parse_math(var_tok.text, base=var_tok.start, src=src, ctx=ctx).expr
+    if not isinstance(var, sympy.Symbol):
+        raise ParseError(
+            "an evaluation bar at something that is not a variable",
+            src.span(var_tok.start, var_tok.end) if src else None,
+        )
+    return Parsed(
+        sympy.Subs(body.expr, var, value.expr),
+        (*body.warnings, *value.warnings, f"read the bar as {var} = {sympy.sstr(value.expr)}"),
+    )
+
+
 @contextmanager
 def _deep_recursion(limit: int) -> Iterator[None]:
     old = sys.getrecursionlimit()
@@ -400,6 +454,9 @@ def parse_math(
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
         raise ParseError("empty formula", span)
+    bar = None if relation else _evaluation_bar(toks)
+    if bar is not None:
+        return _evaluated(text, base, src, ctx, toks, bar)
     p = _Parser(toks, src, ctx, base + len(text))
     try:
         with _deep_recursion(max(sys.getrecursionlimit(), 12 * ctx.max_depth + 2000)):

@@ -231,6 +231,9 @@ NEVER_ACCEPTED = [
         PER_SAMPLE + "$$\\frac{\\partial J}{\\partial b} = 0$$\n",
         id="a-per-sample-copy-of-a-defined-name-is-no-constant",
     ),
+    pytest.param(
+        "$$g'(x)\\big|_{x=0} = 0$$\n", id="an-unknown-function-at-a-point-is-no-number"
+    ),
 ]
 
 
@@ -737,6 +740,13 @@ MEANING = [
         "$$H = -\\sum_{i=1}^{6} \\frac{1}{6} \\log \\frac{1}{6}$$\n",
         [D, P, F],
         id="every-entry-given-one-value-in-the-prose-and-a-log-base-slip",
+    ),
+    pytest.param(
+        "$$f(x) = x^3$$\n\n$$f'(x)\\big|_{x=2} = 12$$\n\n"
+        "$$\\left.\\frac{d}{dx}\\sigma(x)\\right|_{x=0} = \\frac{1}{4}$$\n\n"
+        "$$\\left.\\frac{d}{dx} x^2 \\right|_{x=3} = 9$$\n",
+        [D, P, P, F],
+        id="a-derivative-at-a-point-after-an-evaluation-bar",
     ),
     pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
     pytest.param(

@@ -655,6 +655,23 @@ def test_norms_of_vectors(latex: str, expected: sympy.Basic | None) -> None:
         assert read(latex) == expected
 
 
+BARS = [
+    pytest.param("x^2 \\big|_{x=3}", sympy.Subs(t**2, t, 3), "t", id="big-bar"),
+    pytest.param("\\left. x^2 \\right|_{x=a+1}", sympy.Subs(t**2, t, a + 1), "t", id="left-dot-right-bar"),
+    pytest.param("|x|_{x=1}", None, "", id="an-absolute-value-is-no-evaluation-bar"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected", "var"), BARS)
+def test_an_evaluation_bar_sets_its_variable(latex: str, expected: sympy.Basic | None, var: str) -> None:
+    if expected is None:
+        with pytest.raises(ParseError):
+            read(latex)
+        return
+    got = read(latex.replace("x", var)) if var != "x" else read(latex)
+    assert got == expected
+
+
 ELIDED_COLUMNS = [
     pytest.param(
         "\\begin{bmatrix} \\frac{y_1}{p_1} \\\\ \\vdots \\\\ \\frac{y_K}{p_K} \\end{bmatrix}",
