@@ -129,10 +129,58 @@ def applicable(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defini
     return True
 
 
+def eliminations(
+    equalities: Sequence[sympy.Basic], lhs: sympy.MatrixBase, rhs: sympy.MatrixBase,
+    definitions: Definitions,
+) -> Definitions:
+    """``(v, value)`` pairs that solve stated linear equalities of plain symbols for one symbol.
+
+    ``y_1 + y_2 + y_3 = 1`` gives ``(y_3, 1 - y_1 - y_2)``. A symbol is eliminated only when
+    nothing is differentiated by it and nothing defines it: the equality then holds at every
+    point the step speaks of, and a zero found after putting the value in is a zero there.
+
+    >>> a, b, c = sympy.symbols("a b c")
+    >>> eliminations([sympy.Eq(a + b + c, 1)], sympy.Matrix([a]), sympy.Matrix([b]), ())
+    ((c, -a - b + 1),)
+    """
+    by: set[sympy.Basic] = {t for t, _ in definitions}
+    for m in (lhs, rhs):
+        for e in m:
+            for der in e.atoms(sympy.Derivative):
+                by |= set(der.variables)
+    out: list[tuple[sympy.Basic, sympy.Basic]] = []
+    used: set[sympy.Basic] = set()
+    for eq in equalities:
+        if not isinstance(eq, sympy.Equality):
+            continue
+        expr = eq.lhs - eq.rhs
+        names = expr.free_symbols
+        if not names or not all(type(s) is sympy.Symbol for s in names) or names & used:
+            continue
+        poly = sympy.Poly(expr, *sorted(names, key=sympy.default_sort_key))
+        if poly.total_degree() != 1 or not all(c.is_Rational for c in poly.coeffs()):
+            continue
+        free = [s for s in sorted(names, key=sympy.default_sort_key) if s not in by]
+        if not free:
+            continue
+        v = free[-1]
+        coeff = expr.coeff(v)
+        out.append((v, sympy.expand(v - expr / coeff)))
+        used |= names
+    return tuple(out)
+
+
 def zero_entries(
-    lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions
+    lhs: sympy.MatrixBase,
+    rhs: sympy.MatrixBase,
+    definitions: Definitions,
+    given: Definitions = (),
 ) -> list[bool]:
-    """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false)."""
+    """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false).
+
+    ``given`` are stated equalities solved for one symbol each (:func:`eliminations`): an
+    entry not zero as it stands is tried again with them put in.
+    """
     atoms = _Atoms()
     # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
     # subs converts its dict on every call, which costs O(n) per entry.
@@ -189,11 +237,17 @@ def zero_entries(
             converted[e] = to_se(e)
         return converted[e]
 
+    # NOTE: put in after differentiating: a derivative by another symbol is a partial one,
+    # with every symbol free; the stated equality only says where the sides are compared.
+    put = {se.sympify(v): se.sympify(value) for v, value in given}
     out = []
     for a, b in zip(lhs.flat(), rhs.flat()):
         diff = side(a) - side(b)
         num, _ = diff.as_numer_denom()
-        out.append(se.expand(num) == 0)
+        zero = se.expand(num) == 0
+        if not zero and put:
+            zero = se.expand(num.subs(put)) == 0
+        out.append(zero)
     return out
 
 
