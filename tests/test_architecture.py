@@ -128,7 +128,6 @@ TO_SPLIT: dict[str, str] = {
     "cases (delta_pairs, cases, apply_case) to modules of their own",
     "checker/document.py": "the standard objects (_against_standard) and the chain-rule "
     "readings (_intermediates, _through_intermediates) to modules of their own",
-    "builders/strategy.py": "the lowering of a step to concrete n, shared with spot/_lower.py",
     "builders/entries.py": "a catalogue of plans, one function per derivation: by topic, or "
     "a docstring paragraph saying why it stays one file",
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
