@@ -130,8 +130,6 @@ TO_SPLIT: dict[str, str] = {
     "readings (_intermediates, _through_intermediates) to modules of their own",
     "builders/entries.py": "a catalogue of plans, one function per derivation: by topic, or "
     "a docstring paragraph saying why it stays one file",
-    "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
-    "checker/ and builders/",
     "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
     "writer/latex.py": "one LaTeX printer per output target (three subclasses now)",
     "writer/document.py": "one module per output format (text, LaTeX, Markdown, JSON)",
