@@ -9,31 +9,11 @@ a rational identity in independent atoms stays true when they are specialised.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
 
 import sympy
 
-if TYPE_CHECKING:
-    import symengine as se  # type: ignore[import-untyped]
-else:
-
-    class _OnFirstUse:
-        """A module imported when first used: only concrete-n matrices need SymEngine, and
-        importing it costs a tenth of a second of every run's start-up."""
-
-        def __init__(self, name: str) -> None:
-            self._name = name
-            self._module: ModuleType | None = None
-
-        def __getattr__(self, attr: str) -> Any:
-            if self._module is None:
-                self._module = importlib.import_module(self._name)
-            return getattr(self._module, attr)
-
-    se = _OnFirstUse("symengine")
+from symderiv.checker._lazy import symengine as se
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 

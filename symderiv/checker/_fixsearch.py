@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import sympy
 
 from symderiv import symbols
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
 from symderiv.checker import engine as E
+from symderiv.checker._lazy import numpy as np
 from symderiv.config import CheckConfig
 from symderiv.model import Assumption
 

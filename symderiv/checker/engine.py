@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
@@ -27,6 +26,7 @@ from symderiv._timeout import time_limit
 from symderiv.checker import _concrete as C
 from symderiv.checker import _densities, _fast, _integrals, _matrixexpr
 from symderiv.checker import _symbolic as S
+from symderiv.checker._lazy import numpy as np
 from symderiv.config import CheckConfig
 from symderiv.errors import CheckTimeout
 from symderiv.model import Assumption, Fact
