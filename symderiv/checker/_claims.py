@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy
 
-from symderiv.checker import _concrete, _symbolic
+from symderiv.checker import _concrete, _definitions, _symbolic
 from symderiv.checker.numbers import (
     LogBaseUse,
     claimed_texts,
@@ -117,7 +117,7 @@ def numeric_claim(
         _symbolic.kind_of(h) not in defined for h in _symbolic.dependent_heads([step.lhs])
     ):
         return None
-    expr = _symbolic.substitute_definitions(step.lhs, definitions)
+    expr = _definitions.substitute_definitions(step.lhs, definitions)
     base = _log_base(d)
     if base is not None:
         # NOTE: a directive "log = log10" fixes what \log means in the document's numbers too.
@@ -204,8 +204,8 @@ def with_context(
         or isinstance(step.rhs, sympy.MatrixBase)
     ):
         return None
-    lhs = _symbolic.substitute_definitions(step.lhs, definitions)
-    rhs = _symbolic.substitute_definitions(step.rhs, definitions)
+    lhs = _definitions.substitute_definitions(step.lhs, definitions)
+    rhs = _definitions.substitute_definitions(step.rhs, definitions)
     base = _log_base(d)
     if base is not None:
         lhs, rhs = with_log_base(lhs, base), with_log_base(rhs, base)

@@ -22,8 +22,10 @@ import sympy
 from symderiv import symbols
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
-from symderiv.checker import engine as E
+from symderiv.checker._budget import DEFAULT_CONFIG, timed
 from symderiv.checker._lazy import numpy as np
+from symderiv.checker._prepare import Prepared, apply_log_base, prepare
+from symderiv.checker._setting import NO_NAMES, Names, Setting, concrete_facts, read_assumptions
 from symderiv.config import CheckConfig
 from symderiv.model import Assumption
 
@@ -54,17 +56,17 @@ def left_side_oracle(
     assumptions: Sequence[Assumption] = (),
     conditions: Sequence[Assumption] = (),
     n: sympy.Expr = symbols.n,
-    unknowns: E.Names = E.NO_NAMES,
-    cfg: CheckConfig = E.DEFAULT_CONFIG,
+    unknowns: Names = NO_NAMES,
+    cfg: CheckConfig = DEFAULT_CONFIG,
 ) -> Oracle | None:
     """An oracle ``(a, b) -> bool | None`` for candidates ``b`` against this step's ``lhs``.
 
     Returns None when the left side cannot be evaluated at the points (then only the full
     engine can judge candidates).  Asked about another left side, the oracle answers None.
     """
-    setting = E._read_assumptions(assumptions, conditions, n)
-    prepared, _ = E._timed(
-        cfg.step_timeout_s, E.prepare, lhs, rhs, tuple(definitions), n, setting.log_base, unknowns
+    setting = read_assumptions(assumptions, conditions, n)
+    prepared, _ = timed(
+        cfg.step_timeout_s, prepare, lhs, rhs, tuple(definitions), n, setting.log_base, unknowns
     )
     if prepared is None:
         return None
@@ -95,7 +97,7 @@ def left_side_oracle(
     def oracle(a: sympy.Expr, b: sympy.Expr) -> bool | None:
         if a != lhs or b.has(sympy.Derivative):
             return None
-        b = E._apply_log_base(b, setting.log_base)
+        b = apply_log_base(b, setting.log_base)
         for k, want in enumerate(grid.target):
             got = value(b, k)
             if got is None:
@@ -108,7 +110,7 @@ def left_side_oracle(
 
 
 def _grid(
-    p: E.Prepared, setting: E._Setting, definitions: Definitions, cfg: CheckConfig
+    p: Prepared, setting: Setting, definitions: Definitions, cfg: CheckConfig
 ) -> _Grid | None:
     rng = np.random.default_rng(cfg.seed + 7)
     facts = setting.facts
@@ -118,7 +120,7 @@ def _grid(
         if len(assigns) > ASSIGNMENTS:
             picks = rng.choice(len(assigns), size=ASSIGNMENTS, replace=False)
             assigns = [assigns[int(k)] for k in sorted(picks)]
-        subs = dict(E._concrete_facts(facts, count, p.counts))
+        subs = dict(concrete_facts(facts, count, p.counts))
         lefts = []
         for index in assigns:
             L = C.lower(p.lhs, counts=p.counts, n=count, index_values=index)
@@ -156,13 +158,13 @@ def _grid(
 
 
 def _lowered_definitions(
-    definitions: Definitions, p: E.Prepared, count: int, setting: E._Setting
+    definitions: Definitions, p: Prepared, count: int, setting: Setting
 ) -> list[tuple[sympy.Basic, sympy.Symbol | None, sympy.Basic]]:
     """``(target, its index or None, value with the sums written out)`` at this class count."""
     out = []
     for target, value in definitions:
         value = C.lower(
-            E._apply_log_base(value, setting.log_base), counts=p.counts, n=count, index_values={}
+            apply_log_base(value, setting.log_base), counts=p.counts, n=count, index_values={}
         )
         if isinstance(target, sympy.Indexed) and len(target.indices) == 1:
             idx = target.indices[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import sympy
@@ -27,13 +28,18 @@ def fix_hints(
     step: Step,
     d: Derivation,
     definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
-    budget_s: float,
+    cfg: CheckConfig,
     unknowns: Names = NO_NAMES,
 ) -> tuple[str, ...]:
-    cheap = CheckConfig(concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
+    """One-edit fixes of a false step, searched for ``HINT_SHARE`` of its time budget.
+
+    The candidates are judged with the user's options (seed and tolerances included), with
+    fewer counts and samples and a shorter budget per candidate.
+    """
+    cheap = dataclasses.replace(cfg, concrete_n=(2, 3), samples=8, step_timeout_s=1.0)
     # NOTE: a deadline checked by the oracle itself: nested time limits inside check_equal
     # would absorb an outer alarm.
-    deadline = time.monotonic() + budget_s
+    deadline = time.monotonic() + HINT_SHARE * cfg.step_timeout_s
 
     # NOTE: candidates are compared with the fixed side at points (a few substitutions each);
     # the full engine judges them only where the fixed side cannot be evaluated at points.
@@ -54,6 +60,7 @@ def fix_hints(
                 conditions=step.conditions,
                 n=d.n,
                 unknowns=unknowns,
+                cfg=cfg,
             )
         return fixed[side]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy
 
 from symderiv import symbols
-from symderiv.checker import _symbolic
+from symderiv.checker import _definitions, _symbolic
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
@@ -31,7 +31,7 @@ def loss_definition(
     dependent = _symbolic.dependent_names([lhs, rhs, *(v for _, v in definitions)])
     dependent = frozenset(dependent - defined)
     sides = [
-        _symbolic.substitute_definitions(e, definitions, dependent=dependent) for e in (lhs, rhs)
+        _definitions.substitute_definitions(e, definitions, dependent=dependent) for e in (lhs, rhs)
     ]
     derivatives = [d for e in sides for d in e.atoms(sympy.Derivative)]
     losses = {

@@ -1,27 +1,24 @@
-"""Symbolic-n machinery: definitions, derivatives and general rewrite rules for sums.
+"""Symbolic-n machinery: the step's fresh names, the names an expression uses, derivatives.
 
 The rules are general (nothing here knows about softmax):
 
-* definitions are substituted with index renaming (``p[j]`` → value with ``i → j``) and fresh
-  bound variables, so a ``Sum`` never captures a free index;
-* derivatives are taken by SymPy after bound variables were made fresh;
-* ``log`` of a product of positive factors is split;
-* sums are split over added terms, factors free of the summation index are moved out,
-  a constant sums to ``(hi - lo + 1)`` times itself, ``Sum(f(k) δ_{k e}, (k, 1, n)) = f(e)``
-  when ``e`` is known to lie in ``1..n`` (index-range refinement: a free index ranges over
-  ``1..n``), and known sums (``Sum(y_j, (j, 1, n)) = 1``) are substituted;
-* free Kronecker deltas are decided by splitting into the cases ``i = j`` / ``i ≠ j``;
-* what remains is compared as a rational function of its atoms (sums, ``exp``, ``log``).
+* bound variables get fresh names of the step (:func:`fresh`), so a ``Sum`` never captures
+  a free index when a definition is substituted (:mod:`._definitions`);
+* the names an expression uses or depends on, scalars and vectors apart;
+* derivatives are taken by SymPy after bound variables were made fresh; one of an unknown
+  function goes through the chain rule; limits of known expressions are taken;
+* ``log`` of a product of positive factors is split.
+
+The sum rules are :mod:`._sums`, the cases of free Kronecker deltas :mod:`._cases`, and the
+final comparison as a rational function of atoms :mod:`._rational`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import itertools
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -30,8 +27,6 @@ from sympy.tensor.indexed import IndexException
 from symderiv import indices
 
 _counter = itertools.count()
-
-Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
 
 def reset_names() -> None:
@@ -47,81 +42,25 @@ def reset_names() -> None:
 def fresh(name: str = "k") -> sympy.Symbol:
     """A bound summation variable not used before in this step (integer, positive).
 
-    While a defined value is being substituted for the document (``_defined_value``) it is a
-    ``Dummy``: equal to no other symbol, so the value can be inserted in any step.
+    Within ``private_names()`` (a defined value being substituted for the whole document) it
+    is a ``Dummy``: equal to no other symbol, so the value can be inserted in any step.
     """
     if _PRIVATE.get():
         return sympy.Dummy(name, integer=True, positive=True)
     return sympy.Symbol(f"_{name}{next(_counter)}", integer=True, positive=True)
 
 
-# NOTE: a defined name or entry (p_j, L) is written in many steps of a document.  Within
-# ``values_remembered()`` its value, with every definition substituted in it, is computed once
-# per document and the same SymPy objects are inserted in every step (SymPy keeps what it
-# learnt about an object's assumptions on the object itself).  The value is computed the same
-# way with or without the memo (its bound variables are Dummies, the step's own numbering is
-# left untouched), so results do not depend on which steps were judged before.
-_VALUES: contextvars.ContextVar[dict[tuple[object, ...], sympy.Basic] | None] = (
-    contextvars.ContextVar("defined_values", default=None)
-)
 _PRIVATE: contextvars.ContextVar[bool] = contextvars.ContextVar("private_names", default=False)
 
 
 @contextlib.contextmanager
-def values_remembered() -> Iterator[None]:
-    """Within the block, the value of each defined name or entry is substituted once."""
-    token = _VALUES.set({})
+def private_names() -> Iterator[None]:
+    """Within the block, :func:`fresh` gives Dummies and leaves the step's numbering alone."""
+    token = _PRIVATE.set(True)
     try:
         yield
     finally:
-        _VALUES.reset(token)
-
-
-def _defined_value(
-    key: tuple[object, ...],
-    value: Callable[[], sympy.Basic],
-    definitions: Definitions,
-    dependent: frozenset[str],
-    depth: int,
-) -> sympy.Basic:
-    """``value()`` with every definition substituted in it (``depth - 1`` levels deep)."""
-    memo = _VALUES.get()
-    full = (*key, definitions, dependent, depth)
-    if memo is not None:
-        found = memo.get(full)
-        if found is not None:
-            return found
-    token = _PRIVATE.set(True)
-    try:
-        once = value()
-        # NOTE: an entry no definition covers (p_0 where only p_1 is defined) stays itself.
-        out = (
-            once
-            if once == key[-1]
-            else substitute_definitions(once, definitions, depth=depth - 1, dependent=dependent)
-        )
-    finally:
         _PRIVATE.reset(token)
-    if memo is not None:
-        memo[full] = out
-    return out
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the rewrite rules may use.
-
-    ``n`` is the range of free indices (``1..n``); ``known_sums`` maps canonical sums to their
-    values; ``equal``/``unequal`` are index relations; ``substitutions`` eliminate one
-    variable of a linear assumption (``y_3 → 1 - y_1 - y_2``) for concrete n.
-    """
-
-    n: sympy.Expr
-    known_sums: tuple[tuple[sympy.Basic, sympy.Expr], ...] = ()
-    equal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...] = ()
-    unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...] = ()
-    substitutions: tuple[tuple[sympy.Basic, sympy.Expr], ...] = ()
-    ranges: dict[sympy.Symbol, tuple[sympy.Expr, sympy.Expr]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- utilities
@@ -212,179 +151,6 @@ def defines_every_entry(target: sympy.Basic) -> bool:
     return True
 
 
-def substitute_definitions(
-    expr: sympy.Basic,
-    definitions: Definitions,
-    *,
-    depth: int = 8,
-    dependent: frozenset[str] = frozenset(),
-) -> sympy.Basic:
-    """Replace every defined name by its value, renaming indices and freshening bound ones.
-
-    ``(p[i], v)`` means "for every i": ``p[j]`` becomes ``v`` with ``i → j``.  A derivative
-    with respect to a defined name (``∂L/∂p_j``) is taken before that name is replaced; an
-    undefined name of ``dependent`` inside it (``L`` in ``∂L/∂y_bh``) stays an unknown
-    function, so its derivative stays written, never 0.
-    """
-    if not definitions:
-        return expr
-    # NOTE: a value with a free index of its own (W_{ij} := ... / d_k, d_k read as an entry)
-    # put under a sum over k would be captured: the sums it goes into are renamed first.
-    open_values = any(_open(t, v) for t, v in definitions)
-    for level in range(depth):
-        if open_values:
-            expr = fresh_bound(expr)
-        new = _substitute_once(expr, definitions, dependent, depth - level)
-        if new == expr:
-            return new
-        expr = new
-    return expr
-
-
-def _open(target: sympy.Basic, value: sympy.Basic) -> bool:
-    own = set(target.indices) if isinstance(target, sympy.Indexed) else set()
-    return bool(free_indices(value) - own)
-
-
-def _substitute_once(
-    expr: sympy.Basic,
-    definitions: Definitions,
-    dependent: frozenset[str] = frozenset(),
-    depth: int = 1,
-) -> sympy.Basic:
-    by_symbol = {t: v for t, v in definitions if not isinstance(t, sympy.Indexed)}
-    # NOTE: keyed by name: a reader may give the same vector different assumptions in two places.
-    by_base: dict[str, list[tuple[sympy.Indexed, sympy.Basic]]] = {}
-    for t, v in definitions:
-        if isinstance(t, sympy.Indexed):
-            by_base.setdefault(str(t.base.label), []).append((t, v))
-    wrt_defined = [
-        d
-        for d in expr.atoms(sympy.Derivative)
-        if any(v in by_symbol or name_of(v) in by_base for v in d.variables)
-    ]
-    if wrt_defined:
-        # NOTE: differentiate by a defined name before replacing it (∂L/∂p_j stays in p).
-        def take(d: sympy.Derivative) -> sympy.Basic:
-            heads = {name_of(v) for v in d.variables}
-            keep = tuple((t, v) for t, v in definitions if name_of(t) not in heads)
-            inner = substitute_definitions(d.expr, keep, dependent=dependent)
-            return evaluate_derivatives(sympy.Derivative(inner, *d.variable_count), dependent)
-
-        expr = expr.xreplace({d: take(d) for d in wrt_defined})
-    # NOTE: a derivative of an unknown by a defined name (∂L/∂y_bh) is an unknown of its own:
-    # its variable names the quantity, it is not replaced by that quantity's value.
-    kept = {
-        d: sympy.Dummy("d")
-        for d in expr.atoms(sympy.Derivative)
-        if any(v in by_symbol or name_of(v) in by_base for v in d.variables)
-    }
-    if kept:
-        out = _substitute_once(expr.xreplace(kept), definitions, dependent, depth)
-        return out.xreplace({u: d for d, u in kept.items()})
-
-    def indexed_value(e: sympy.Indexed) -> sympy.Basic:
-        entries = by_base[str(e.base.label)]
-        # an entry defined as such (p[2] := ...) first; else a pattern over index symbols
-        exact = [v for t, v in entries if t.indices == e.indices]
-        if exact:
-            return fresh_bound(exact[-1])
-        patterns = [
-            (t, v)
-            for t, v in entries
-            if len(t.indices) == len(e.indices)
-            and all(isinstance(a, sympy.Symbol) for a in t.indices)
-            and len(set(t.indices)) == len(t.indices)
-        ]
-        if not patterns:
-            return e
-        target, value = patterns[-1]
-        mapping = dict(zip(target.indices, e.indices))
-        value = fresh_bound(value)
-        if all(isinstance(s, sympy.Symbol) for s in mapping):
-            # simultaneous renaming through placeholders (i → j while j → i)
-            holders = {s: sympy.Dummy() for s in mapping}
-            return value.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
-        return value.subs(mapping, simultaneous=True)
-
-    def full_value(e: sympy.Indexed) -> sympy.Basic:
-        if depth <= 1:
-            return indexed_value(e)
-        return _defined_value(
-            ("entry", e), lambda: indexed_value(e), definitions, dependent, depth
-        )
-
-    out = expr.replace(
-        lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) in by_base, full_value
-    )
-    out = _entry_calls(out, definitions)
-    if by_symbol:
-        # NOTE: a scalar p is not the vector whose entry p_t is written with the same letter:
-        # entries are kept out of reach of the scalar's definition.
-        # A call of entries (H(w_1, ..., w_n) := ...) is replaced as written first.
-        calls = {
-            t: fresh_bound(v)
-            for t, v in by_symbol.items()
-            if isinstance(t, AppliedUndef) and t.has(sympy.Indexed) and out.has(t)
-        }
-        out = out.xreplace(calls) if calls else out
-        entries = {e: sympy.Dummy("entry") for e in out.atoms(sympy.Indexed)}
-        masked = out.xreplace(entries) if entries else out
-        # NOTE: only the names that occur: renaming bound variables of every definition is costly.
-        masked = masked.xreplace(
-            {
-                t: (
-                    fresh_bound(v)
-                    if depth <= 1
-                    else _defined_value(
-                        ("name", t), functools.partial(fresh_bound, v), definitions, dependent, depth
-                    )
-                )
-                for t, v in by_symbol.items()
-                if masked.has(t)
-            }
-        )
-        out = masked.xreplace({u: e for e, u in entries.items()}) if entries else masked
-    return out
-
-
-def _entry_calls(expr: sympy.Basic, definitions: Definitions) -> sympy.Basic:
-    """``\\sigma(A, k)`` where the document defines ``\\sigma(A, i)``: the value with i → k.
-
-    NOTE: only the index arguments are renamed; a call of the same function on another vector
-    or value is another claim (the reader substitutes those it can read as such).
-    """
-    patterns = {
-        (t.func, len(t.args)): (t, v)
-        for t, v in definitions
-        if isinstance(t, AppliedUndef) and any(_is_index(a) for a in t.args)
-    }
-    if not patterns or not expr.has(AppliedUndef):
-        return expr
-
-    def matches(e: sympy.Basic) -> bool:
-        if not isinstance(e, AppliedUndef) or (e.func, len(e.args)) not in patterns:
-            return False
-        target, _ = patterns[e.func, len(e.args)]
-        return e != target and all(
-            a == b or (_is_index(a) and _is_index(b))
-            for a, b in zip(target.args, e.args, strict=True)
-        )
-
-    def value(e: sympy.Basic) -> sympy.Basic:
-        target, v = patterns[e.func, len(e.args)]
-        mapping = {a: b for a, b in zip(target.args, e.args, strict=True) if a != b}
-        v = fresh_bound(v)
-        holders = {s: sympy.Dummy() for s in mapping}
-        return v.xreplace(holders).xreplace({holders[s]: t for s, t in mapping.items()})
-
-    return expr.replace(matches, value)
-
-
-def _is_index(a: sympy.Basic) -> bool:
-    return isinstance(a, sympy.Symbol) and bool(a.is_integer)
-
-
 def names_in(e: sympy.Basic) -> set[str]:
     """Names an expression uses: indexed bases and plain real symbols (inside derivatives too)."""
     return _names_in(e)
@@ -436,7 +202,9 @@ def _differentiated_names(d: sympy.Derivative) -> set[str]:
     """
     wrt = {kind_of(v) for v in d.variables}
     kinds = {kind_of(t.base) for t in d.expr.atoms(sympy.Indexed)} | {
-        n for n in _names_in(d.expr) if n not in {str(t.base.label) for t in d.expr.atoms(sympy.Indexed)}
+        n
+        for n in _names_in(d.expr)
+        if n not in {str(t.base.label) for t in d.expr.atoms(sympy.Indexed)}
     }
     return {k.removesuffix("[]") for k in kinds - wrt}
 
@@ -521,13 +289,11 @@ def _chain_rule(d: sympy.Derivative, dependent: frozenset[str]) -> sympy.Basic:
         # NOTE: ∂/∂q (∂G/∂z) of an unknown G is a mixed partial of unknown value, never 0 for
         # want of a stated dependence on q
         return d
-    (v, _), = d.variable_count
+    ((v, _),) = d.variable_count
     unknowns = [
         a
         for a in d.expr.atoms(sympy.Indexed, sympy.Symbol)
-        if not (isinstance(a, sympy.Symbol) and a.is_integer)
-        and name_of(a) in dependent
-        and a != v
+        if not (isinstance(a, sympy.Symbol) and a.is_integer) and name_of(a) in dependent and a != v
     ]
     if not unknowns or (len(unknowns) == 1 and d.expr == unknowns[0]):
         return d
@@ -573,254 +339,3 @@ def expand_logs(expr: sympy.Basic) -> sympy.Basic:
         return sympy.log(arg)
 
     return expr.replace(lambda e: isinstance(e, sympy.log), rule)
-
-
-# --------------------------------------------------------------------------- sum rules
-
-
-def _canonical(s: sympy.Sum) -> sympy.Basic:
-    """A sum with its bound variables renamed canonically (equal up to renaming → equal)."""
-    body = s.function
-    limits = []
-    for depth, (var, lo, hi) in enumerate(s.limits):
-        c = _CANON[depth] if depth < len(_CANON) else var
-        body = body.xreplace({var: c})
-        limits.append((c, lo, hi))
-    return sympy.Sum(body, *limits)
-
-
-_CANON = tuple(sympy.Symbol(f"_canon{d}", integer=True, positive=True) for d in range(6))
-
-
-def canonical_sums(expr: sympy.Basic) -> sympy.Basic:
-    """Rename every sum's bound variable by nesting depth (outermost gets depth 0)."""
-
-    def walk(e: sympy.Basic, depth: int) -> sympy.Basic:
-        if not e.args:
-            return e
-        if isinstance(e, sympy.Sum) and len(e.limits) == 1:
-            var, lo, hi = e.limits[0]
-            c = sympy.Symbol(f"_canon{depth}", integer=True, positive=True)
-            body = walk(e.function.xreplace({var: c}), depth + 1)
-            return sympy.Sum(body, (c, lo, hi))
-        return e.func(*(walk(a, depth) for a in e.args))
-
-    return walk(expr, 0)
-
-
-def _in_range(e: sympy.Basic, lo: sympy.Basic, hi: sympy.Basic, facts: Facts) -> bool:
-    if e.is_Integer and lo.is_Integer and hi.is_Integer:
-        return bool(lo <= e <= hi)
-    if isinstance(e, sympy.Symbol) and e.is_integer:
-        if e in facts.ranges:
-            elo, ehi = facts.ranges[e]
-            return bool(elo == lo and ehi == hi)
-        return bool(lo == 1 and hi == facts.n)
-    if e.is_Integer and lo == 1 and e >= 1 and hi.is_integer and hi.is_positive:
-        # NOTE: a concrete index 1 lies in 1..n for every n >= 1; larger ones do not in general.
-        return bool(e == 1)
-    return False
-
-
-def _delta_factor(term: sympy.Basic, var: sympy.Symbol) -> tuple[sympy.Basic, sympy.Basic] | None:
-    """``term = rest * δ(var, e)^m`` → ``(rest, e)``."""
-    factors = sympy.Mul.make_args(term)
-    for idx, f in enumerate(factors):
-        base = f.base if isinstance(f, sympy.Pow) and f.exp.is_positive and f.exp.is_integer else f
-        if isinstance(base, sympy.KroneckerDelta) and var in base.free_symbols:
-            a, b = base.args
-            other = b if a == var else a if b == var else None
-            if other is None or var in other.free_symbols:
-                continue
-            rest = sympy.Mul(*(factors[:idx] + factors[idx + 1 :]))
-            return rest, other
-    return None
-
-
-def reduce_sums(expr: sympy.Basic, facts: Facts) -> sympy.Basic:
-    """Apply the sum rules bottom-up (one pass; :func:`normalize` repeats to a fixed point)."""
-
-    def walk(
-        e: sympy.Basic, ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]]
-    ) -> sympy.Basic:
-        if not e.args or not e.has(sympy.Sum):
-            return e
-        if isinstance(e, sympy.Sum):
-            # nest multiple limits: Sum(f, l1, l2) = Sum(Sum(f, l1), l2)
-            limits = list(e.limits)
-            inner_ranges = dict(ranges)
-            for var, lo, hi in limits:
-                inner_ranges[var] = (lo, hi)
-            body = walk(e.function, inner_ranges)
-            for var, lo, hi in limits:
-                body = _reduce_one(body, var, lo, hi, facts, ranges)
-            return body
-        if isinstance(e, (sympy.Derivative,)):
-            return e
-        return e.func(*(walk(a, ranges) for a in e.args))
-
-    return walk(expr, dict(facts.ranges))
-
-
-def _reduce_one(
-    body: sympy.Basic,
-    var: sympy.Symbol,
-    lo: sympy.Basic,
-    hi: sympy.Basic,
-    facts: Facts,
-    ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]],
-) -> sympy.Basic:
-    if var not in body.free_symbols:
-        return body * (hi - lo + 1)
-    local = Facts(
-        facts.n, facts.known_sums, facts.equal, facts.unequal, facts.substitutions, ranges
-    )
-    out = []
-    for t in sympy.Add.make_args(sympy.expand(body)):
-        const, dep = t.as_independent(var, as_Add=False)
-        if dep == 1:
-            out.append(const * (hi - lo + 1))
-            continue
-        hit = _delta_factor(dep, var)
-        if hit is not None and _in_range(hit[1], lo, hi, local):
-            rest, at = hit
-            out.append(const * rest.xreplace({var: at}))
-            continue
-        s = sympy.Sum(dep, (var, lo, hi))
-        key = _canonical(s)
-        value = next((v for k, v in facts.known_sums if k == key), None)
-        out.append(const * (value if value is not None else s))
-    return sympy.Add(*out)
-
-
-# --------------------------------------------------------------------------- normal form
-
-
-def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basic:
-    """Logs split, sums reduced, substitutions applied, to a fixed point."""
-    e = expr
-    for _ in range(rounds):
-        new = expand_logs(e) if e.has(sympy.log) else e
-        if facts.substitutions:
-            new = new.xreplace(dict(facts.substitutions))
-        new = reduce_sums(new, facts)
-        new = sympy.expand(new)
-        if new == e:
-            break
-        e = new
-    return e
-
-
-def delta_pairs(expr: sympy.Basic, free: set[sympy.Symbol]) -> set[frozenset[sympy.Basic]]:
-    """Pairs of free indices compared by a Kronecker delta somewhere in ``expr``."""
-    out = set()
-    for d in expr.atoms(sympy.KroneckerDelta):
-        a, b = d.args
-        if (a.free_symbols | b.free_symbols) <= free and a != b:
-            out.add(frozenset((a, b)))
-    return out
-
-
-def partitions(items: list[sympy.Symbol]) -> Iterator[list[list[sympy.Symbol]]]:
-    """Every set partition of ``items``."""
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for part in partitions(rest):
-        for idx in range(len(part)):
-            yield part[:idx] + [[first] + part[idx]] + part[idx + 1 :]
-        yield [[first]] + part
-
-
-def cases(
-    expr: sympy.Basic, facts: Facts
-) -> Iterator[
-    tuple[dict[sympy.Symbol, sympy.Symbol], tuple[tuple[sympy.Symbol, sympy.Symbol], ...]]
-]:
-    """Index identifications consistent with the facts: ``(renaming, unequal pairs)``."""
-    free = free_indices(expr)
-    involved: set[sympy.Symbol] = set()
-    for pair in delta_pairs(expr, free):
-        for s in pair:
-            if isinstance(s, sympy.Symbol):
-                involved.add(s)
-    for a, b in facts.equal + facts.unequal:
-        if a in free or b in free:
-            involved |= {a, b}
-    items = sorted(involved, key=lambda s: s.name)
-    for part in partitions(items):
-        rep = {s: block[0] for block in part for s in block}
-        if any(rep.get(a, a) != rep.get(b, b) for a, b in facts.equal):
-            continue
-        if any(rep.get(a, a) == rep.get(b, b) for a, b in facts.unequal):
-            continue
-        reps = [block[0] for block in part]
-        unequal = tuple(itertools.combinations(reps, 2))
-        yield {s: r for s, r in rep.items() if s != r}, unequal
-
-
-def apply_case(
-    expr: sympy.Basic,
-    renaming: dict[sympy.Symbol, sympy.Symbol],
-    unequal: tuple[tuple[sympy.Symbol, sympy.Symbol], ...],
-) -> sympy.Basic:
-    """Identify indices, then set deltas between distinct representatives to 0."""
-    e = expr.xreplace(renaming) if renaming else expr
-    if unequal:
-        zero = {sympy.KroneckerDelta(a, b): sympy.Integer(0) for a, b in unequal}
-        zero.update({sympy.KroneckerDelta(b, a): sympy.Integer(0) for a, b in unequal})
-        e = e.xreplace(zero)
-    return e
-
-
-# --------------------------------------------------------------------------- zero test
-
-
-def atomize(expr: sympy.Basic) -> sympy.Basic:
-    """Replace sums, logs, exps, derivatives and entries by plain symbols (a rational function)."""
-    table: dict[sympy.Basic, sympy.Symbol] = {}
-
-    def atom(e: sympy.Basic, positive_atom: bool = False) -> sympy.Symbol:
-        if e not in table:
-            table[e] = (
-                sympy.Dummy(f"a{len(table)}", positive=True)
-                if positive_atom
-                else sympy.Dummy(f"a{len(table)}")
-            )
-        return table[e]
-
-    def walk(e: sympy.Basic) -> sympy.Basic:
-        if isinstance(e, sympy.Sum):
-            c = canonical_sums(e)
-            return atom(c, positive(e))
-        if isinstance(e, sympy.exp):
-            arg = sympy.expand(walk(e.args[0]))
-            out = sympy.Integer(1)
-            for t in sympy.Add.make_args(arg):
-                coeff, rest = t.as_coeff_Mul()
-                if coeff.is_Rational and rest != 1:
-                    out *= atom(sympy.exp(rest), True) ** coeff
-                else:
-                    out *= atom(sympy.exp(t), True)
-            return out
-        if isinstance(e, (sympy.log, sympy.Derivative, sympy.Indexed, sympy.KroneckerDelta)):
-            if isinstance(e, sympy.log):
-                return atom(sympy.log(walk(e.args[0])))
-            return atom(e) if not isinstance(e, sympy.Indexed) else atom(e, bool(e.is_positive))
-        if isinstance(e, sympy.Function) or (isinstance(e, sympy.Basic) and e.is_Function):
-            return atom(e.func(*(walk(a) for a in e.args)))
-        if not e.args:
-            return e
-        return e.func(*(walk(a) for a in e.args))
-
-    return walk(expr)
-
-
-def rational_zero(expr: sympy.Basic) -> bool:
-    """True when ``expr``, read as a rational function of its atoms, is identically 0."""
-    a = atomize(expr)
-    if a == 0:
-        return True
-    num, _ = sympy.together(a).as_numer_denom()
-    return bool(sympy.expand(num) == 0)

@@ -1,5 +1,9 @@
 """The step loop: definitions recorded where they stand, standard objects, each step judged.
 
+A definition of a standard object is compared with it (``_standards``); a derivative of an
+undefined name is read through the quantities the document makes it a function of
+(``_chainrule``); every step is judged by the equality engine (``engine``).
+
 Interface:
     check(d: Derivation, cfg: CheckConfig = CheckConfig()) -> DerivationReport
 """
@@ -16,9 +20,11 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
-from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
+from symderiv.checker._chainrule import intermediates, through_intermediates
+from symderiv.checker._standards import against_standard
+from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
-from symderiv.checker.numbers import mixed_log_bases, with_log_base
+from symderiv.checker.numbers import mixed_log_bases
 from symderiv.config import CheckConfig
 from symderiv.model import Derivation, Fact, Step
 from symderiv.results import DerivationReport, StepReport, StepResult, Verdict
@@ -97,7 +103,7 @@ def check(
             value, warning = repaired
             result = dataclasses.replace(result, warnings=result.warnings + (warning,))
         if step.lhs in standards:
-            result, value = _against_standard(
+            result, value = against_standard(
                 step, value, standards[step.lhs], d, tuple(definitions), cfg, result
             )
         results[pos] = result
@@ -111,10 +117,10 @@ def check(
         if pos not in results:
             defs = _in_effect(records, pos)
             if defs not in through:
-                through[defs] = _intermediates(d, defs, unknowns)
+                through[defs] = intermediates(d, defs, unknowns)
 
             def judge(step: Step = step, defs: Definitions = defs) -> StepResult:
-                read, via = _through_intermediates(step, through[defs], defs)
+                read, via = through_intermediates(step, through[defs], defs)
                 result = _check_step(read, d, defs, cfg, unknowns)
                 if via and result.verdict is not Verdict.UNPARSED:
                     result = dataclasses.replace(result, detail=f"{via}; {result.detail}")
@@ -218,177 +224,6 @@ def _in_effect(records: list[_Record], pos: int) -> Definitions:
     return tuple((r.target, r.value) for r in out)
 
 
-def _intermediates(
-    d: Derivation, definitions: Definitions, unknowns: Names
-) -> dict[str, list[sympy.Basic]]:
-    """For an undefined name, the defined quantities the document differentiates it by.
-
-    ``∂L/∂\\hat y`` written somewhere, with ``\\hat y`` defined, makes ``L`` a function of
-    ``\\hat y`` in the whole document.
-    """
-    defined = {t for t, _ in definitions if isinstance(t, sympy.Symbol)}
-    families = {
-        t.base
-        for t, _ in definitions
-        if isinstance(t, sympy.Indexed) and _symbolic.defines_every_entry(t)
-    }
-    out: dict[str, list[sympy.Basic]] = {}
-    for s in d.steps:
-        for side in (s.lhs, s.rhs) if s.is_parsed else ():
-            assert side is not None
-            for family in _summed_families(side, families, unknowns):
-                found = out.setdefault(family.head, [])
-                if all(
-                    not (isinstance(f, _Family) and f.base == family.base) for f in found
-                ):
-                    found.append(family)
-            for der in side.atoms(sympy.Derivative):
-                if len(der.variable_count) != 1 or der.variable_count[0][1] != 1:
-                    continue
-                head, w = der.expr, der.variables[0]
-                if (
-                    isinstance(head, sympy.Symbol)
-                    and head.name in unknowns.functions
-                    and w in defined
-                ):
-                    found = out.setdefault(head.name, [])
-                    if w not in found:
-                        found.append(w)
-    return out
-
-
-@dataclass(frozen=True)
-class _Family:
-    """``y_{bh}`` over ``b = 1..B, h = 1..H``: the entries an undefined ``head`` is a function of.
-
-    NOTE: the ranges are the document's own: those of a sum it writes over ``∂head/∂y_{bh}``.
-    """
-
-    head: str
-    base: sympy.IndexedBase
-    ranges: tuple[tuple[sympy.Basic, sympy.Basic], ...]
-
-    def __str__(self) -> str:
-        return str(self.base)
-
-
-def _summed_families(
-    e: sympy.Basic, families: set[sympy.IndexedBase], unknowns: Names
-) -> list[_Family]:
-    """The ``Σ_b Σ_h ∂L/∂y_{bh} ...`` of ``e``: L undefined, y defined entry by entry."""
-    out: list[_Family] = []
-
-    def walk(node: sympy.Basic, limits: dict[sympy.Basic, tuple[sympy.Basic, sympy.Basic]]) -> None:
-        if isinstance(node, sympy.Sum):
-            inner = dict(limits)
-            for v, lo, hi in node.limits:
-                inner[v] = (lo, hi)
-            walk(node.function, inner)
-            return
-        if isinstance(node, sympy.Derivative):
-            head = node.expr
-            if (
-                isinstance(head, sympy.Symbol)
-                and head.name in unknowns.functions
-                and len(node.variables) == 1
-                and isinstance(node.variables[0], sympy.Indexed)
-                and node.variables[0].base in families
-                and all(i in limits for i in node.variables[0].indices)
-                and len(set(node.variables[0].indices)) == len(node.variables[0].indices)
-            ):
-                y = node.variables[0]
-                out.append(_Family(head.name, y.base, tuple(limits[i] for i in y.indices)))
-            return
-        for a in node.args:
-            walk(a, limits)
-
-    walk(e, {})
-    return out
-
-
-def _through_intermediates(
-    step: Step, table: dict[str, list[sympy.Basic]], definitions: Definitions
-) -> tuple[Step, str]:
-    """``∂L/∂z`` read as ``Σ_w ∂L/∂w · ∂w/∂z`` over the quantities w that L is a function of.
-
-    NOTE: the document writes L as a function of \\hat y (it differentiates L by \\hat y), and
-    \\hat y is defined in terms of z: L depends on z through \\hat y.  The reading is named in
-    the step's detail.
-    """
-    if not table or not step.is_parsed or step.is_definition:
-        return step, ""
-    used: list[str] = []
-
-    def rewrite(der: sympy.Basic) -> sympy.Basic:
-        assert isinstance(der, sympy.Derivative)
-        head = der.expr
-        if not isinstance(head, sympy.Symbol) or len(der.variable_count) != 1:
-            return der
-        ((v, order),) = der.variable_count
-        ws = table.get(head.name, [])
-        if order != 1 or not ws or v in ws:
-            return der
-        family = next((w for w in ws if isinstance(w, _Family)), None)
-        if family is not None:
-            return _through_family(der, family, v, definitions, used)
-        depends = [
-            w
-            for w in ws
-            if _symbolic.name_of(v)
-            in {
-                _symbolic.name_of(a)
-                for a in _symbolic.substitute_definitions(w, definitions).atoms(
-                    sympy.Symbol, sympy.Indexed
-                )
-            }
-        ]
-        if not depends:
-            return der
-        used.append(
-            f"read ∂{head}/∂{_symbolic.name_of(v)} through "
-            + ", ".join(sympy.sstr(w) for w in depends)
-            + f" ({head} a function of {', '.join(sympy.sstr(w) for w in ws)})"
-        )
-        return sympy.Add(*(sympy.Derivative(head, w) * sympy.Derivative(w, v) for w in depends))
-
-    assert step.lhs is not None and step.rhs is not None
-    lhs = step.lhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
-    rhs = step.rhs.replace(lambda e: isinstance(e, sympy.Derivative), rewrite)
-    if not used:
-        return step, ""
-    return dataclasses.replace(step, lhs=lhs, rhs=rhs), "; ".join(dict.fromkeys(used))
-
-
-def _through_family(
-    der: sympy.Derivative,
-    family: _Family,
-    v: sympy.Basic,
-    definitions: Definitions,
-    used: list[str],
-) -> sympy.Basic:
-    """``∂L/∂w_j`` as ``Σ_b Σ_h ∂L/∂y_{bh} ∂y_{bh}/∂w_j`` when y is defined in terms of w."""
-    if isinstance(v, sympy.Indexed) and v.base == family.base:
-        return der
-    value = next(
-        (val for t, val in definitions if isinstance(t, sympy.Indexed) and t.base == family.base),
-        None,
-    )
-    if value is None or _symbolic.name_of(v) not in {
-        _symbolic.name_of(a) for a in value.atoms(sympy.Symbol, sympy.Indexed)
-    }:
-        return der
-    idx = [sympy.Dummy(f"i{m}", integer=True) for m in range(len(family.ranges))]
-    entry = family.base[tuple(idx)]
-    used.append(
-        f"read ∂{der.expr}/∂{_symbolic.name_of(v)} through the entries of {family.base} "
-        f"({der.expr} a function of them, over the ranges of the document's sum)"
-    )
-    return sympy.Sum(
-        sympy.Derivative(der.expr, entry) * sympy.Derivative(entry, v),
-        *[(i, lo, hi) for i, (lo, hi) in zip(idx, family.ranges, strict=True)],
-    )
-
-
 def _is_value(e: sympy.Basic) -> bool:
     if isinstance(e, sympy.MatrixBase):
         return all(v.is_number for v in e)
@@ -458,80 +293,6 @@ def _entrywise(
     else:
         return []
     return [(base[m], v) for m, v in enumerate(value, start=1)]
-
-
-def _against_standard(
-    step: Step,
-    value: sympy.Basic,
-    standard: sympy.Basic,
-    d: Derivation,
-    definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...],
-    cfg: CheckConfig,
-    result: StepResult,
-) -> tuple[StepResult, sympy.Basic]:
-    """A document's definition of a standard object (entropy, ...) checked against the standard one."""
-    assert step.lhs is not None
-    name = sympy.sstr(step.lhs)
-    same_object = isinstance(value, AppliedUndef) and value.func == getattr(step.lhs, "func", None)
-    if value.has(step.lhs) or same_object:
-        # NOTE: a definition by another name for the same object (H(P) = H(x)) says nothing to
-        # check; later steps use the standard meaning.
-        return dataclasses.replace(
-            result, detail=f"{result.detail}; {name} read with its standard definition"
-        ), standard
-    bounds = {hi for t in value.atoms(sympy.Sum) for _, _, hi in t.limits}
-    if len(bounds) == 1 and isinstance(d.n, sympy.Symbol):
-        # NOTE: the standard object is written over n; the document's sums say how many terms.
-        standard = standard.xreplace({d.n: next(iter(bounds))})
-    # NOTE: entropy in bits (log_2) is the standard object in another unit, not a slip; the
-    # natural-log reading comes first, and its result is the one reported when none agrees.
-    readings = [
-        (None, standard),
-        (2, with_log_base(standard, 2)),
-        (10, with_log_base(standard, 10)),
-    ]
-    res: StepResult | None = None
-    for base, form in readings:
-        found = check_equal(
-            value, form, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
-        )
-        res = res or found
-        if found.verdict.accepts:
-            how = (
-                f"agrees with the standard definition of {name}"
-                if base is None
-                else (f"the standard definition of {name} in log base {base}")
-            )
-            return dataclasses.replace(
-                result, detail=f"{result.detail}; {how} ({found.verdict.value})"
-            ), value
-    assert res is not None
-    if res.verdict is Verdict.FALSE:
-        flipped = check_equal(
-            -value, standard, definitions=definitions, assumptions=d.assumptions, n=d.n, cfg=cfg
-        )
-        if flipped.verdict.accepts:
-            # NOTE: the standard object with its sign lost (H(p, m) = Σ p log m) is a slip.
-            return dataclasses.replace(
-                res,
-                detail=f"differs from the standard definition of {name} = "
-                f"{sympy.sstr(standard)}: {res.detail}",
-                hints=("the standard definition has the opposite sign",),
-            ), standard
-        # NOTE: another object under a standard name (sigma(A_i) for a softmax entry, or the
-        # logistic function written 1/(1 + e^z)) is the document's to choose: noted, and the
-        # document's definition is the one later steps use.
-        note = (
-            f"differs from the standard definition {name} = {sympy.sstr(standard)}; "
-            "the steps use the document's definition"
-        )
-        return dataclasses.replace(
-            result, detail=f"{result.detail}; {note}", warnings=result.warnings + (note,)
-        ), value
-    return dataclasses.replace(
-        result,
-        detail=f"{result.detail}; not compared with the standard definition ({res.verdict.value})",
-    ), value
 
 
 def _where(step: Step) -> str:
@@ -632,9 +393,7 @@ def _check_step(
             result,
             hints=_hints.merge(
                 result.hints,
-                _hints.fix_hints(
-                    step, d, definitions, _hints.HINT_SHARE * cfg.step_timeout_s, unknowns
-                ),
+                _hints.fix_hints(step, d, definitions, cfg, unknowns),
             ),
         )
     return dataclasses.replace(result, warnings=result.warnings + warnings)
@@ -705,7 +464,7 @@ def _partial_reading(
         unknowns=unknowns,
         # NOTE: only whether this reading holds matters; the cases under which it would hold
         # (i = j, Σy = 1) are not looked for.
-        _conditional=False,
+        methods=AS_STATED,
     )
     if not res.verdict.accepts:
         return None

@@ -88,6 +88,33 @@ def test_false_step_gets_a_one_edit_hint():
     assert any("sign" in h for h in r.hints), r.hints
 
 
+def test_the_fix_search_judges_with_the_users_options(monkeypatch: pytest.MonkeyPatch):
+    from symderiv.checker import _fixsearch, _hints
+
+    seen: list[CheckConfig] = []
+    real_equal, real_oracle = _hints.equal, _hints.left_side_oracle
+
+    def equal(*args, cfg, **kwargs):
+        seen.append(cfg)
+        return real_equal(*args, cfg=cfg, **kwargs)
+
+    def oracle(*args, cfg, **kwargs):
+        seen.append(cfg)
+        return real_oracle(*args, cfg=cfg, **kwargs)
+
+    monkeypatch.setattr(_hints, "equal", equal)
+    monkeypatch.setattr(_hints, "left_side_oracle", oracle)
+    assert _fixsearch.left_side_oracle is real_oracle
+    J = sympy.Derivative(p[i], x[j])
+    d = Derivation(
+        "t",
+        (_define(p[i], sympy.exp(x[i]) / S), Step(J, -p[i] * (sympy.KroneckerDelta(i, j) - p[j]))),
+    )
+    cfg = CheckConfig(concrete_n=(1, 2), samples=6, seed=11, rtol=1e-8, step_timeout_s=2.0)
+    assert check(d, cfg).steps[1].result.verdict is Verdict.FALSE
+    assert seen and all(c.seed == 11 and c.rtol == 1e-8 for c in seen)
+
+
 def test_timeout_falls_back_instead_of_crashing():
     cfg = CheckConfig(concrete_n=(1, 2), samples=6, step_timeout_s=1e-4)
     r = check_equal(

@@ -319,16 +319,16 @@ def test_two_undefined_vectors_are_never_sampled_alike(lhs, rhs):
 def test_an_equality_asked_twice_within_judged_once_is_judged_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from symderiv.checker import engine
+    from symderiv.checker import _prove, engine
 
     calls: list[object] = []
-    real = engine.prove
+    real = _prove.prove
 
     def counting(*args: object) -> object:
         calls.append(args)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "prove", counting)
+    monkeypatch.setattr(_prove, "prove", counting)
     rhs = p[i] * (d(i, j) - p[j])
     with engine.judged_once():
         first = check_equal(J, rhs, definitions=DEFS)
@@ -375,12 +375,12 @@ def test_the_fix_search_oracle_keeps_the_facts_of_the_document() -> None:
 
 
 def test_a_defined_value_is_substituted_once_per_document_and_reused() -> None:
-    from symderiv.checker import _symbolic
+    from symderiv.checker import _definitions
 
-    with _symbolic.values_remembered():
-        first = _symbolic.substitute_definitions(2 * L, DEFS)
-        again = _symbolic.substitute_definitions(3 * L + p[i], DEFS)
-        third = _symbolic.substitute_definitions(sympy.Derivative(L, x[i]), DEFS)
+    with _definitions.values_remembered():
+        first = _definitions.substitute_definitions(2 * L, DEFS)
+        again = _definitions.substitute_definitions(3 * L + p[i], DEFS)
+        third = _definitions.substitute_definitions(sympy.Derivative(L, x[i]), DEFS)
     # the same value (the same SymPy object) in both; its bound variables fit any step
     value = max(again.atoms(sympy.Sum), key=sympy.count_ops)  # Σ_j y_j log p_j, p written out
     assert any(t is value for t in sympy.preorder_traversal(third))
@@ -388,7 +388,7 @@ def test_a_defined_value_is_substituted_once_per_document_and_reused() -> None:
         isinstance(s, sympy.Symbol) and not isinstance(s, sympy.Dummy) and s.name.startswith("_")
         for s in value.atoms(sympy.Symbol)
     )
-    outside = _symbolic.substitute_definitions(2 * L, DEFS)  # the same, but for bound names
+    outside = _definitions.substitute_definitions(2 * L, DEFS)  # the same, but for bound names
     assert re.sub(r"(_[a-z]+)\d+", r"\1", str(outside)) == str(first)
 
 

@@ -1,0 +1,152 @@
+"""Matrices judged entry by entry, and a listed vector against a vector read by its entry."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import sympy
+
+from symderiv.checker import _fast
+from symderiv.checker import _symbolic as S
+from symderiv.checker._budget import timed
+from symderiv.checker._setting import Names
+from symderiv.checker._trial import Definitions, Judge
+from symderiv.config import CheckConfig
+from symderiv.model import Assumption, Fact
+from symderiv.results import StepResult, Verdict
+
+__all__ = ["check_matrix"]
+
+
+def _listed_against_entry(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    unknowns: Names,
+    judge: Judge,
+) -> StepResult:
+    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry.
+
+    NOTE: the entry side's one free index runs over the listed entries from 1 (or from 0);
+    which start the author meant is a guess, so a reading that holds decides the step and
+    none holding leaves it undetermined, never false.
+    """
+    listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
+    free = sorted(S.free_indices(entry), key=str)
+    if min(listed.shape) != 1 or len(free) != 1:
+        return StepResult(
+            Verdict.UNDETERMINED,
+            "shape",
+            detail="one side is a matrix and the other is not: the step is not compared",
+        )
+    results = []
+    for start in (1, 0):
+        column = sympy.ImmutableMatrix(
+            [entry.xreplace({free[0]: sympy.Integer(start + m)}) for m in range(len(listed))]
+        )
+        pair = (listed.reshape(len(listed), 1), column)
+        if listed is rhs:
+            pair = pair[::-1]
+        result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
+        result = dataclasses.replace(
+            result,
+            detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
+            "entry by entry",
+        )
+        if result.verdict.accepts:
+            return result
+        results.append(result)
+    if all(r.verdict is Verdict.FALSE for r in results):
+        return results[0]  # false whichever entry the listing starts at
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "shape",
+        detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
+        f"{free[0]} starts decides the step",
+    )
+
+
+def check_matrix(
+    lhs: sympy.Basic,
+    rhs: sympy.Basic,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    unknowns: Names,
+    judge: Judge,
+) -> StepResult:
+    """Matrices of one shape judged entry by entry (``judge`` is ``check_equal``): the weakest
+    entry's verdict."""
+    if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
+        return _listed_against_entry(
+            lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns, judge
+        )
+    if lhs.shape == rhs.shape[::-1] and min(lhs.shape) == 1:
+        # NOTE: a row written for a column (or back): notes rarely keep the orientation,
+        # and the entries are what the step claims; compared in the column's layout.
+        lhs, rhs = lhs.reshape(len(lhs), 1), rhs.reshape(len(rhs), 1)
+    if lhs.shape != rhs.shape:
+        return StepResult(
+            Verdict.FALSE, "shape", detail=f"shapes differ: {lhs.shape} and {rhs.shape}"
+        )
+    order = [
+        Verdict.PROVED,
+        Verdict.VERIFIED,
+        Verdict.NUMERIC,
+        Verdict.CONDITIONAL,
+        Verdict.UNDETERMINED,
+        Verdict.UNPARSED,
+        Verdict.FALSE,
+    ]
+    positions = [(r, c) for r in range(lhs.rows) for c in range(lhs.cols)]
+    # NOTE: proved without the assumptions is proved with them; the fast path uses only the
+    # stated linear equalities (y_1 + ... + y_n = 1), each solved for one symbol.
+    if _fast.applicable(lhs, rhs, tuple(definitions)):
+        stated = [a.expr for a in assumptions if a.kind == Fact.RELATION]
+        given = _fast.eliminations(stated, lhs, rhs, tuple(definitions))
+        flags, _ = timed(
+            cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), given
+        )
+        if flags is not None and all(flags):
+            put = {v for v, _ in given}
+            used = [
+                a.text
+                for a in assumptions
+                if a.kind == Fact.RELATION and a.expr.free_symbols & put
+            ]
+            under = f"; where needed, under the stated {', '.join(used)}" if used else ""
+            return StepResult(
+                Verdict.PROVED,
+                "symbolic",
+                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums{under}",
+            )
+        if flags is not None:
+            positions = [pos for pos, ok in zip(positions, flags) if not ok]
+    worst: StepResult | None = None
+    where = ""
+    for r, c in positions:
+        res = judge(
+            lhs[r, c],
+            rhs[r, c],
+            definitions=definitions,
+            assumptions=assumptions,
+            conditions=conditions,
+            n=n,
+            cfg=cfg,
+            unknowns=unknowns,
+        )
+        if worst is None or order.index(res.verdict) > order.index(worst.verdict):
+            worst, where = res, f"entry ({r + 1}, {c + 1})"
+        if worst.verdict is Verdict.FALSE:
+            break
+    assert worst is not None
+    return dataclasses.replace(
+        worst, detail=f"{lhs.rows}×{lhs.cols} entries; weakest at {where}: {worst.detail}"
+    )
