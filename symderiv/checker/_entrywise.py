@@ -111,17 +111,18 @@ def check_matrix(
     if _fast.applicable(lhs, rhs, tuple(definitions)):
         stated = [a.expr for a in assumptions if a.kind == Fact.RELATION]
         given = _fast.eliminations(stated, lhs, rhs, tuple(definitions))
-        flags, _ = timed(
+        found, _ = timed(
             cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), given
         )
+        flags, needed = found if found is not None else (None, False)
         if flags is not None and all(flags):
             put = {v for v, _ in given}
             used = [
                 a.text
                 for a in assumptions
-                if a.kind == Fact.RELATION and a.expr.free_symbols & put
+                if needed and a.kind == Fact.RELATION and a.expr.free_symbols & put
             ]
-            under = f"; where needed, under the stated {', '.join(used)}" if used else ""
+            under = f"; some under the stated {', '.join(used)}" if used else ""
             return StepResult(
                 Verdict.PROVED,
                 "symbolic",

@@ -155,11 +155,12 @@ def zero_entries(
     rhs: sympy.MatrixBase,
     definitions: Definitions,
     given: Definitions = (),
-) -> list[bool]:
+) -> tuple[list[bool], bool]:
     """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false).
 
     ``given`` are stated equalities solved for one symbol each (:func:`eliminations`): an
-    entry not zero as it stands is tried again with them put in.
+    entry not zero as it stands is tried again with them put in. Returns the flags and
+    whether some entry needed ``given``.
     """
     atoms = _Atoms()
     # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
@@ -221,14 +222,16 @@ def zero_entries(
     # with every symbol free; the stated equality only says where the sides are compared.
     put = {se.sympify(v): se.sympify(value) for v, value in given}
     out = []
+    needed = False
     for a, b in zip(lhs.flat(), rhs.flat()):
         diff = side(a) - side(b)
         num, _ = diff.as_numer_denom()
         zero = se.expand(num) == 0
         if not zero and put:
             zero = se.expand(num.subs(put)) == 0
+            needed |= zero
         out.append(zero)
-    return out
+    return out, needed
 
 
 def first_failures(flags: Sequence[bool], cols: int, limit: int = 3) -> list[tuple[int, int]]:
