@@ -110,17 +110,16 @@ def check_matrix(
     # stated linear equalities (y_1 + ... + y_n = 1), each solved for one symbol.
     if _fast.applicable(lhs, rhs, tuple(definitions)):
         stated = [a.expr for a in assumptions if a.kind == Fact.RELATION]
-        given = _fast.eliminations(stated, lhs, rhs, tuple(definitions))
         found, _ = timed(
-            cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), given
+            cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), stated
         )
-        flags, needed = found if found is not None else (None, False)
+        flags, given = found if found is not None else (None, ())
         if flags is not None and all(flags):
             put = {v for v, _ in given}
             used = [
                 a.text
                 for a in assumptions
-                if needed and a.kind == Fact.RELATION and a.expr.free_symbols & put
+                if a.kind == Fact.RELATION and a.expr.free_symbols & put
             ]
             under = f"; some under the stated {', '.join(used)}" if used else ""
             return StepResult(

@@ -154,13 +154,13 @@ def zero_entries(
     lhs: sympy.MatrixBase,
     rhs: sympy.MatrixBase,
     definitions: Definitions,
-    given: Definitions = (),
-) -> tuple[list[bool], bool]:
+    stated: Sequence[sympy.Basic] = (),
+) -> tuple[list[bool], Definitions]:
     """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false).
 
-    ``given`` are stated equalities solved for one symbol each (:func:`eliminations`): an
-    entry not zero as it stands is tried again with them put in. Returns the flags and
-    whether some entry needed ``given``.
+    An entry not zero as it stands is tried again with the ``stated`` equalities solved for
+    one symbol each (:func:`eliminations`) put in. Returns the flags and the solved equalities
+    some entry needed (none if no entry did).
     """
     atoms = _Atoms()
     # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
@@ -218,20 +218,23 @@ def zero_entries(
             converted[e] = to_se(e)
         return converted[e]
 
+    out, numerators = [], []
+    for a, b in zip(lhs.flat(), rhs.flat()):
+        num, _ = (side(a) - side(b)).as_numer_denom()
+        out.append(se.expand(num) == 0)
+        numerators.append(num)
+    if all(out) or not stated:
+        return out, ()
     # NOTE: put in after differentiating: a derivative by another symbol is a partial one,
     # with every symbol free; the stated equality only says where the sides are compared.
+    given = eliminations(stated, lhs, rhs, definitions)
     put = {se.sympify(v): se.sympify(value) for v, value in given}
-    out = []
     needed = False
-    for a, b in zip(lhs.flat(), rhs.flat()):
-        diff = side(a) - side(b)
-        num, _ = diff.as_numer_denom()
-        zero = se.expand(num) == 0
-        if not zero and put:
-            zero = se.expand(num.subs(put)) == 0
-            needed |= zero
-        out.append(zero)
-    return out, needed
+    for k, num in enumerate(numerators):
+        if not out[k] and put:
+            out[k] = se.expand(num.subs(put)) == 0
+            needed |= out[k]
+    return out, given if needed else ()
 
 
 def first_failures(flags: Sequence[bool], cols: int, limit: int = 3) -> list[tuple[int, int]]:
