@@ -28,6 +28,8 @@ class _Atoms:
         self.order: list[se.Basic] = []
         self.kind: dict[se.Basic, str] = {}
         self.deps: dict[se.Basic, frozenset[se.Basic]] = {}
+        # NOTE: entries share their parts (exp(x_1), Z^-2): each part is atomized once.
+        self.walked: dict[tuple[sympy.Basic, bool], sympy.Basic] = {}
 
     def atomize(self, e: sympy.Basic, *, new_sums: bool = False) -> sympy.Basic:
         """exp(u) → E atoms, long Adds → S atoms (in SymPy, before conversion).
@@ -40,6 +42,12 @@ class _Atoms:
         def walk(t: sympy.Basic) -> sympy.Basic:
             if not t.args:
                 return t
+            key = (t, new_sums)
+            if key not in self.walked:
+                self.walked[key] = once(t)
+            return self.walked[key]
+
+        def once(t: sympy.Basic) -> sympy.Basic:
             args = [walk(a) for a in t.args]
             new = t.func(*args) if args != list(t.args) else t
             if isinstance(new, sympy.exp):
