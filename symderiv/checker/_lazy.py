@@ -9,10 +9,12 @@ module on its first attribute access (type checkers see the module itself).
 from __future__ import annotations
 
 import importlib
+import signal
+import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["numpy", "symengine"]
+__all__ = ["OnFirstUse", "load", "numpy", "symengine"]
 
 
 class OnFirstUse:
@@ -24,8 +26,26 @@ class OnFirstUse:
 
     def __getattr__(self, attr: str) -> Any:
         if self._module is None:
-            self._module = importlib.import_module(self._name)
+            self._module = load(self._name)
         return getattr(self._module, attr)
+
+
+def load(name: str) -> ModuleType:
+    """Import ``name`` with a step's time limit held back until the module has loaded.
+
+    NOTE: the first use often falls inside a step's time limit (``SIGALRM`` in the main
+    thread); stopped half-way, a module such as NumPy cannot be imported again in the same
+    process. The alarm is blocked while the module loads and, if it came, fires right after.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        return importlib.import_module(name)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        return importlib.import_module(name)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 if TYPE_CHECKING:
