@@ -31,20 +31,25 @@ class OnFirstUse:
 
 
 def load(name: str) -> ModuleType:
-    """Import ``name`` with a step's time limit held back until the module has loaded.
+    """Import ``name`` with a step's time limit paused until the module has loaded.
 
     NOTE: the first use often falls inside a step's time limit (``SIGALRM`` in the main
-    thread); stopped half-way, a module such as NumPy cannot be imported again in the same
-    process. The alarm is blocked while the module loads and, if it came, fires right after.
+    thread). Stopped half-way, a module such as NumPy cannot be imported again in the same
+    process; and the import is the run's cost, not the step's. So the alarm is blocked and
+    its timer stopped while the module loads, then the timer goes on with the time it had
+    left (an alarm that had already come fires right after).
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "pthread_sigmask"
     ):
         return importlib.import_module(name)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    left, interval = signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         return importlib.import_module(name)
     finally:
+        if left:
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 

@@ -1,4 +1,4 @@
-"""Modules imported on first use: a step's time limit never stops an import half-way."""
+"""Modules imported on first use: a step's time limit never stops an import half-way, nor counts it."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def test_a_time_limit_fires_after_the_import_not_inside_it(tmp_path: Path, monke
     with pytest.raises(CheckTimeout), time_limit(0.1):
         lazy.DONE  # noqa: B018
         time.sleep(5)
-    assert time.monotonic() - start < 3
+    # the limit's clock stood still while the module loaded (0.4 s), then fired (0.1 s)
+    assert 0.45 < time.monotonic() - start < 3
     assert sys.modules["slow_module_for_lazy"].DONE is True
     assert lazy.DONE is True
