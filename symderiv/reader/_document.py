@@ -22,7 +22,7 @@ from symderiv.indices import free_symbols
 from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
 from symderiv.reader import _shapes, cases, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
-from symderiv.reader._densities import density_facts, drawn_facts
+from symderiv.reader._densities import density_facts, drawn_facts, related_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import tokenize
@@ -116,6 +116,8 @@ class _Reader:
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         #: names used as densities: p(x) and p(z) are two densities, never one function
         self.densities = density_facts(text)
+        #: ``z = g(epsilon, x)`` with where it stands (a condition of the steps it can concern)
+        self.relations = related_facts(text) if self.densities else ()
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
             distributions=ctxmod.distribution_names(text),
@@ -124,6 +126,11 @@ class _Reader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             draws=stated_draws(text),
+            densities=frozenset(
+                str(a.expr)
+                for a in self.densities
+                if a.kind == Fact.DENSITY and not str(a.expr).endswith("|")
+            ),
             matrices=ctxmod.matrix_names(text),
             paired=ctxmod.paired_names(text),
             # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).
@@ -166,12 +173,16 @@ class _Reader:
             self.inline_definitions(inline.body_start, inline.body_end)
         prev_end = 0
         tail: _Expr | None = None
-        for block in scan.blocks:
+        for k, block in enumerate(scan.blocks):
             if len(self.steps) >= MAX_STEPS:
                 self.block_problem(block, f"more than {MAX_STEPS} steps: reading stopped here")
                 break
             between = self.text[prev_end : block.start]
             conds = self.block_conditions(block, between, prev_end, case_directives)
+            # NOTE: a relation of variables holds from where it is stated, and for the block
+            # just before it (``... , where z = g(epsilon, x)``).
+            upto = scan.blocks[k + 1].start if k + 1 < len(scan.blocks) else len(self.text)
+            conds += [a for at, a in self.relations if at < upto]
             tail = self.block(block, between, tail, conds)
             prev_end = block.end
         if scan.truncated:

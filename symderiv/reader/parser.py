@@ -262,6 +262,8 @@ class ParseContext:
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
+    #: Single-letter names the document uses as densities (``p(x | z)``, ``z \\sim p(z)``).
+    densities: frozenset[str] = frozenset()
     #: ``(X, family, parameters)``: the document draws X from a named distribution
     #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
     draws: tuple[tuple[str, str, str], ...] = ()
@@ -1366,6 +1368,10 @@ class _Parser:
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
+            if name == "E" and self.at_sym("[") and self.density_subscript(sub_toks):
+                # E_{q(z|x)}[f(z)]: the expectation over the density's variable
+                k = next(m for m, u in enumerate(sub_toks) if _is_sym(u, ("(",)))
+                return self.density_expectation(sub_toks[k + 1].text, sub_toks, sub_at)
             if name == "delta":
                 idx = self.indices(sub_toks, sub_at)
                 if idx is not None and len(idx) == 2:
@@ -1784,6 +1790,9 @@ class _Parser:
             and (named_family or not (len(words) == 2 and len(words[1].text) == 1))
         ):
             return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
+        if cut == 1 and len(sub_toks) > 2 and self.density_name(sub_toks[2:]):
+            # E_{x \sim p}, p a density of the document (p(x | z), z \sim p(z)): ∫ p(x) f(x) dx
+            return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
@@ -1859,6 +1868,29 @@ class _Parser:
             raise self.error(str(e), at, unsupported=True) from None
         self.note_expectation(family, args)
         return value
+
+    def density_name(self, toks: list[Token]) -> bool:
+        """``p``, ``q_\\phi``: the name of a density of the document, and nothing more."""
+        if not self.ctx.densities or not toks or toks[0].kind not in ("word", "name"):
+            return False
+        try:
+            q = self.sub(toks)
+            e = q.expr()
+        except ParseError:
+            return False
+        return q.pos == len(q.toks) and isinstance(e, sympy.Symbol) and e.name in self.ctx.densities
+
+    def density_subscript(self, sub: list[Token]) -> bool:
+        """``q_\\phi(z | x)``, ``p(x)``: a density of the document applied to one letter first."""
+        k = next((m for m, u in enumerate(sub) if _is_sym(u, ("(",))), None)
+        return (
+            k is not None
+            and k + 2 < len(sub)
+            and sub[k + 1].kind == "word"
+            and len(sub[k + 1].text) == 1
+            and _is_sym(sub[-1], (")",))
+            and self.density_name(sub[:k])
+        )
 
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.

@@ -183,6 +183,23 @@ NEVER_ACCEPTED = [
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
     ),
     pytest.param(
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log q(z) - \\log r(z)) dz$$\n",
+        id="a-divergence-of-densities-named-gaussian-in-words-with-its-sign-lost",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        id="an-entropy-of-an-arbitrary-density-is-no-unit-mass",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dx$$\n",
+        id="an-expectation-under-a-density-subscript-is-over-its-first-variable",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = 1 + \\int r(t) \\log r(t) \\, dt$$\n",
+        id="an-expectation-under-a-bare-density-name-plus-one",
+    ),
+    pytest.param(
         "$$s'(x) = \\frac{d}{dx} \\frac{1}{1 + e^{-x}}$$\n\n$$s'(x) = s(x)(1 + s(x))$$\n",
         id="a-name-a-derivative-step-defines-is-held-to-that-definition",
     ),
@@ -279,6 +296,43 @@ MEANING = [
         "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
         [D, P],
         id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dz$$\n",
+        [P],
+        id="an-expectation-under-a-density-written-as-the-subscript",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = \\int r(t) \\log r(t) \\, dt$$\n",
+        [P],
+        id="an-expectation-under-a-bare-density-name",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{X \\sim P}[X^2] = \\sum_x P_x x^2$$\n",
+        [P],
+        id="an-expectation-under-a-probability-vector-stays-a-sum",
+    ),
+    pytest.param(
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log r(z) - \\log q(z)) dz$$\n",
+        [P],
+        id="a-name-applied-and-called-gaussian-in-words-is-a-density",
+    ),
+    pytest.param(
+        "The Gaussian kernel $k(x)$ smooths the signal.\n\n$$\\int c \\, k(x) \\, dx = c$$\n",
+        [U],
+        id="a-gaussian-kernel-is-no-density",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        [F],
+        id="a-claim-about-an-arbitrary-density-fails-for-a-normal-one",
+    ),
+    pytest.param(
+        "Let $r(z)$ be a standard normal density, $z \\sim r(z)$.\n\n"
+        "$$\\int r(z) z^2 \\, dz = \\int r(z) \\, dz$$\n",
+        [U],
+        id="a-claim-about-a-density-stated-in-words-is-no-claim-about-every-density",
     ),
     pytest.param(
         "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"

@@ -335,9 +335,23 @@ def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
         assert s.problem_span is not None
 
 
-def test_label_before_a_left_side() -> None:
-    d = read_markdown("$$\\mbox{Loss: } u = a + b = b + a$$")
-    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps] == [("u", "a + b"), ("a + b", "b + a")]
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            "$$\\mbox{Loss: } u = a + b = b + a$$",
+            [("u", "a + b"), ("a + b", "b + a")],
+            id="with-a-colon",
+        ),
+        pytest.param("$$\\text{upper bound} \\ u = a + b$$", [("u", "a + b")], id="words"),
+        pytest.param("$$\\text{where } u = a + b$$", [], id="a-where-clause-is-no-label"),
+        pytest.param("$$\\text{for } i = j$$", [], id="a-case-is-no-label"),
+        pytest.param("$$\\text{total} = a + b$$", [], id="no-left-side-after-it"),
+    ],
+)
+def test_label_before_a_left_side(doc: str, expected: list[tuple[str, str]]) -> None:
+    d = read_markdown(doc)
+    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps if s.rhs_latex] == expected
 
 
 @pytest.mark.parametrize(
