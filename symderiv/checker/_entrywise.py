@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import sympy
 
+from symderiv import symbols
 from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
@@ -38,12 +39,27 @@ def _listed_against_entry(
     """
     listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
     free = sorted(S.free_indices(entry), key=str)
+    if min(listed.shape) > 1 and set(free) == {symbols.i, symbols.j}:
+        # NOTE: a listed matrix against a matrix read by its entry (i, j): row i, column j.
+        return _listed_matrix(
+            listed,
+            entry,
+            lhs is listed,
+            definitions,
+            assumptions,
+            conditions,
+            n,
+            cfg,
+            unknowns,
+            judge,
+        )
     if min(listed.shape) != 1 or len(free) != 1:
         return StepResult(
             Verdict.UNDETERMINED,
             "shape",
             detail="one side is a matrix and the other is not: the step is not compared",
         )
+    entry, definitions, n = _at_size(entry, definitions, n, len(listed))
     results = []
     for start in (1, 0):
         column = sympy.ImmutableMatrix(
@@ -68,6 +84,70 @@ def _listed_against_entry(
         "shape",
         detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
         f"{free[0]} starts decides the step",
+    )
+
+
+def _at_size(
+    entry: sympy.Basic, definitions: Definitions, n: sympy.Expr, size: int
+) -> tuple[sympy.Basic, Definitions, sympy.Expr]:
+    """The entry side and the definitions with the class count set to the listing's size.
+
+    NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
+    so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
+    """
+    if not isinstance(n, sympy.Symbol):
+        return entry, definitions, n
+    count = {n: sympy.Integer(size)}
+    return (
+        entry.xreplace(count),
+        tuple((t, v.xreplace(count)) for t, v in definitions),
+        count[n],
+    )
+
+
+def _listed_matrix(
+    listed: sympy.MatrixBase,
+    entry: sympy.Basic,
+    listed_left: bool,
+    definitions: Definitions,
+    assumptions: Sequence[Assumption],
+    conditions: Sequence[Assumption],
+    n: sympy.Expr,
+    cfg: CheckConfig,
+    unknowns: Names,
+    judge: Judge,
+) -> StepResult:
+    """A listed matrix against entry ``(i, j)`` of a matrix: as for a vector, the indices may
+    start at 1 or at 0, and only a reading that holds (or all failing) decides the step."""
+    entry, definitions, n = _at_size(entry, definitions, n, listed.rows)
+    results = []
+    for start in (1, 0):
+        full = sympy.ImmutableMatrix(
+            [
+                [
+                    entry.xreplace(
+                        {symbols.i: sympy.Integer(start + r), symbols.j: sympy.Integer(start + c)}
+                    )
+                    for c in range(listed.cols)
+                ]
+                for r in range(listed.rows)
+            ]
+        )
+        pair = (listed, full) if listed_left else (full, listed)
+        result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
+        result = dataclasses.replace(
+            result, detail=f"{result.detail}; i, j = {start}..{start + listed.rows - 1}"
+        )
+        if result.verdict.accepts:
+            return result
+        results.append(result)
+    if all(r.verdict is Verdict.FALSE for r in results):
+        return results[0]
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "shape",
+        detail="a listed matrix against entry (i, j) of a matrix: no reading of where i and j "
+        "start decides the step",
     )
 
 
