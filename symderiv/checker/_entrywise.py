@@ -14,7 +14,7 @@ from symderiv.checker._budget import timed
 from symderiv.checker._setting import Names
 from symderiv.checker._trial import Definitions, Judge
 from symderiv.config import CheckConfig
-from symderiv.model import Assumption
+from symderiv.model import Assumption, Fact
 from symderiv.results import StepResult, Verdict
 
 __all__ = ["check_matrix"]
@@ -127,14 +127,26 @@ def check_matrix(
         Verdict.FALSE,
     ]
     positions = [(r, c) for r in range(lhs.rows) for c in range(lhs.cols)]
-    # NOTE: proved without the assumptions is proved with them; the fast path ignores them.
+    # NOTE: proved without the assumptions is proved with them; the fast path uses only the
+    # stated linear equalities (y_1 + ... + y_n = 1), each solved for one symbol.
     if _fast.applicable(lhs, rhs, tuple(definitions)):
-        flags, _ = timed(cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions))
+        stated = [a.expr for a in assumptions if a.kind == Fact.RELATION]
+        found, _ = timed(
+            cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), stated
+        )
+        flags, given = found if found is not None else (None, ())
         if flags is not None and all(flags):
+            put = {v for v, _ in given}
+            used = [
+                a.text
+                for a in assumptions
+                if a.kind == Fact.RELATION and a.expr.free_symbols & put
+            ]
+            under = f"; some under the stated {', '.join(used)}" if used else ""
             return StepResult(
                 Verdict.PROVED,
                 "symbolic",
-                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums",
+                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums{under}",
             )
         if flags is not None:
             positions = [pos for pos, ok in zip(positions, flags) if not ok]
