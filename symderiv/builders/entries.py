@@ -30,6 +30,8 @@ import dataclasses
 import sympy
 
 from symderiv import symbols
+from symderiv.builders._lowering import lower
+from symderiv.builders._matrix_form import matrix_form
 from symderiv.builders.softmax import _check_n
 from symderiv.builders.strategy import (
     CHAIN_RULE,
@@ -46,8 +48,6 @@ from symderiv.builders.strategy import (
     chain,
     define,
     index_range,
-    lower,
-    matrix_form,
     names_for,
     recognise,
     rewrite,
