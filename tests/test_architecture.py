@@ -128,7 +128,6 @@ TO_SPLIT: dict[str, str] = {
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
     "checker/ and builders/",
     "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
-    "run.py": "the progress display and the Ctrl-C handling apart from the scheduling",
 }
 
 
