@@ -123,8 +123,6 @@ LONG = 500
 #: their docstring); each says what should leave it.
 TO_SPLIT: dict[str, str] = {
     "builders/strategy.py": "the lowering of a step to concrete n, shared with spot/_lower.py",
-    "builders/entries.py": "a catalogue of plans, one function per derivation: by topic, or "
-    "a docstring paragraph saying why it stays one file",
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
     "checker/ and builders/",
     "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
