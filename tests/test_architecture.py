@@ -210,10 +210,6 @@ BROAD_CATCHES_ALLOWED: dict[tuple[str, str], str] = {
     # defines (1 / a vector) in the parser's own frame. TODO(issue 14): a typed error from the
     # vector values themselves.
     ("reader/parser.py", "parse_math"): "a vector where SymPy wants a scalar is not read",
-    # TODO(issue 14): the fix search's catches, left to its work in progress (5db1080):
-    # checker._concrete.as_complex converts without a TypeError catch.
-    ("checker/_fixsearch.py", "left_side_oracle.value"): "TODO: TypeError around complex()",
-    ("checker/_fixsearch.py", "_number"): "TODO: TypeError around evalf()",
     # A dictionary lookup, not a SymPy call: a key holding a mutable matrix is unhashable.
     ("checker/_budget.py", "remembered.run"): "the memo of check_equal skips unhashable keys",
     ("checker/_budget.py", "prepared_once.run"): "the memo of prepare skips unhashable keys",
