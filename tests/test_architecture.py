@@ -205,11 +205,6 @@ PIPELINES = {"api.py", "cli.py"}
 #: ``TypeError``s (``Mix of Matrix and Scalar symbols``) are named as ``errors.SymPyRefusal``
 #: through ``errors.sympy_refusals``, which lets the same errors raised in symderiv propagate.
 BROAD_CATCHES_ALLOWED: dict[tuple[str, str], str] = {
-    # NOTE: not errors.sympy_refusals here: the parser's vector values (reader/_vectors.Shaped)
-    # meet SymPy's operators, and Python raises the TypeError of an operator neither side
-    # defines (1 / a vector) in the parser's own frame. TODO(issue 14): a typed error from the
-    # vector values themselves.
-    ("reader/parser.py", "parse_math"): "a vector where SymPy wants a scalar is not read",
     # A dictionary lookup, not a SymPy call: a key holding a mutable matrix is unhashable.
     ("checker/_budget.py", "remembered.run"): "the memo of check_equal skips unhashable keys",
     ("checker/_budget.py", "prepared_once.run"): "the memo of prepare skips unhashable keys",
