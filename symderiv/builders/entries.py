@@ -35,9 +35,7 @@ import sympy
 from symderiv import symbols
 from symderiv.builders._binary import focal_loss, sigmoid_bce
 from symderiv.builders._plan import (
-    ALPHA,
     EPSILON,
-    GAMMA,
     MU,
     T,
     build,
@@ -69,11 +67,6 @@ from symderiv.config import Notation
 from symderiv.model import Derivation, Step
 
 __all__ = [
-    "ALPHA",
-    "EPSILON",
-    "GAMMA",
-    "MU",
-    "T",
     "focal_loss",
     "kl_softmax",
     "label_smoothing_ce",

@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import sympy
 
 from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
-from symderiv.checker._setting import Names
-from symderiv.checker._trial import Definitions, Judge
-from symderiv.config import CheckConfig
-from symderiv.model import Assumption
+from symderiv.checker._trial import Judge, Question
 from symderiv.results import StepResult, Verdict
 
 __all__ = ["check_matrix"]
 
 
-def _listed_against_entry(
-    lhs: sympy.Basic,
-    rhs: sympy.Basic,
-    definitions: Definitions,
-    assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption],
-    n: sympy.Expr,
-    cfg: CheckConfig,
-    unknowns: Names,
-    judge: Judge,
-) -> StepResult:
+def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
     """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry.
 
     NOTE: the entry side's one free index runs over the listed entries from 1 (or from 0);
     which start the author meant is a guess, so a reading that holds decides the step and
     none holding leaves it undetermined, never false.
     """
-    listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
+    listed, entry = (q.lhs, q.rhs) if isinstance(q.lhs, sympy.MatrixBase) else (q.rhs, q.lhs)
     free = sorted(S.free_indices(entry), key=str)
     if min(listed.shape) != 1 or len(free) != 1:
         return StepResult(
@@ -50,9 +36,9 @@ def _listed_against_entry(
             [entry.xreplace({free[0]: sympy.Integer(start + m)}) for m in range(len(listed))]
         )
         pair = (listed.reshape(len(listed), 1), column)
-        if listed is rhs:
+        if listed is q.rhs:
             pair = pair[::-1]
-        result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
+        result = check_matrix(dataclasses.replace(q, lhs=pair[0], rhs=pair[1]), judge)
         result = dataclasses.replace(
             result,
             detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
@@ -71,23 +57,12 @@ def _listed_against_entry(
     )
 
 
-def check_matrix(
-    lhs: sympy.Basic,
-    rhs: sympy.Basic,
-    definitions: Definitions,
-    assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption],
-    n: sympy.Expr,
-    cfg: CheckConfig,
-    unknowns: Names,
-    judge: Judge,
-) -> StepResult:
+def check_matrix(q: Question, judge: Judge) -> StepResult:
     """Matrices of one shape judged entry by entry (``judge`` is ``check_equal``): the weakest
     entry's verdict."""
+    lhs, rhs, cfg, definitions = q.lhs, q.rhs, q.cfg, q.definitions
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
-        return _listed_against_entry(
-            lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns, judge
-        )
+        return _listed_against_entry(q, judge)
     if lhs.shape == rhs.shape[::-1] and min(lhs.shape) == 1:
         # NOTE: a row written for a column (or back): notes rarely keep the orientation,
         # and the entries are what the step claims; compared in the column's layout.
@@ -120,16 +95,7 @@ def check_matrix(
     worst: StepResult | None = None
     where = ""
     for r, c in positions:
-        res = judge(
-            lhs[r, c],
-            rhs[r, c],
-            definitions=definitions,
-            assumptions=assumptions,
-            conditions=conditions,
-            n=n,
-            cfg=cfg,
-            unknowns=unknowns,
-        )
+        res = judge(lhs[r, c], rhs[r, c], **q.keywords())
         if worst is None or order.index(res.verdict) > order.index(worst.verdict):
             worst, where = res, f"entry ({r + 1}, {c + 1})"
         if worst.verdict is Verdict.FALSE:
