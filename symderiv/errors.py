@@ -24,6 +24,14 @@ class ParseError(SymderivError):
         super().__init__(f"{message}{where}")
 
 
+class UnclosedBracketError(ParseError):
+    """A bracket the formula opens and never closes; ``opened_at`` is its offset in the source."""
+
+    def __init__(self, message: str, span: SourceSpan | None = None, *, opened_at: int) -> None:
+        self.opened_at = opened_at
+        super().__init__(message, span)
+
+
 class UnsupportedNotationError(ParseError):
     """Notation we recognise but do not read: ``permanent`` says it never will be."""
 

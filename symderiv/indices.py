@@ -141,9 +141,14 @@ def at_n(
     >>> from symderiv.symbols import i, k, n, x
     >>> at_n(x[i] * sympy.Sum(x[k], (k, 1, n)), counts=[n], n=2, values={i: 1})
     (x[1] + x[2])*x[1]
+    >>> at_n(x[k] + sympy.Sum(x[k], (k, 1, n)), counts=[n], n=2, values={k: 1})
+    2*x[1] + x[2]
     """
     sub: dict[sympy.Basic, sympy.Basic] = {c: sympy.Integer(n) for c in counts}
     sub.update({s: sympy.Integer(v) for s, v in values.items()})
+    # NOTE: a free index that also names a sum's variable elsewhere (E_n beside Σ_n): the
+    # bound one is renamed first, so that only the free one takes the value.
+    expr = rename_bound(expr, lambda v: sympy.Dummy(v.name) if v in sub else v)
     return expand_sums(expr.xreplace(sub), max_terms=max_terms)
 
 

@@ -97,6 +97,9 @@ class Fact(ValueEnum):
     #: ``Tuple(X, family, *parameters)``: the document draws ``X`` from a named distribution
     #: (``X \sim \mathcal{N}(\mu, \sigma^2)``); its parameters are the document's variables.
     DRAWN = "drawn"
+    #: ``Symbol(index)``: the prose calls this index another one ("another index, called
+    #: $z$"); the reader turns it into ``Ne`` cases against each step's other free indices.
+    OTHER_INDEX = "other_index"
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def prepare(
     }
     L = substitute_definitions(lhs, defs, dependent=frozenset(dependent))
     R = substitute_definitions(rhs, defs, dependent=frozenset(dependent))
+    L, R = _with_parameters(L, R, defs)  # h_θ inside a definition's body: J(θ) := ... h_θ(x)
     L0, R0 = L, R
     for e in (L, R):
         for t in e.atoms(sympy.exp):
@@ -147,13 +148,20 @@ def _with_parameters(
     NOTE: a name is a function of what it is written with; a derivative by the parameter of
     an undefined ``h_θ`` is then an unknown, never 0.
     """
-    wrt = {
-        v.name: v
-        for e in (lhs, rhs)
-        for d in e.atoms(sympy.Derivative)
-        for v in d.variables
-        if isinstance(v, sympy.Symbol)
-    }
+    # NOTE: by θ_j, an entry of the vector θ, too: h_θ depends on every entry of θ.
+    wrt: dict[str, list[sympy.Basic]] = {}
+    for e in (lhs, rhs):
+        for d in e.atoms(sympy.Derivative):
+            for v in d.variables:
+                key = (
+                    v.name
+                    if isinstance(v, sympy.Symbol)
+                    else str(v.base.label)
+                    if isinstance(v, sympy.Indexed)
+                    else None
+                )
+                if key is not None and v not in wrt.setdefault(key, []):
+                    wrt[key].append(v)
     if not wrt:
         return lhs, rhs
     defined = {S.name_of(t) for t, _ in defs} | {
@@ -164,10 +172,10 @@ def _with_parameters(
         assert isinstance(f, AppliedUndef)
         name = f.func.__name__
         sub = name.split("_", 1)[1].strip("{}").lstrip("\\") if "_" in name else ""
-        param = wrt.get(sub)
-        if param is None or name in defined or param in f.args:
+        params = [v for v in wrt.get(sub, []) if v not in f.args]
+        if not params or name in defined:
             return f
-        return sympy.Function(name)(*f.args, param)
+        return sympy.Function(name)(*f.args, *params)
 
     def apply(e: sympy.Basic) -> sympy.Basic:
         return e.replace(lambda t: isinstance(t, AppliedUndef), widen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sympy
@@ -9,6 +10,7 @@ import sympy
 from symderiv.checker._budget import timed
 from symderiv.checker._cases import apply_case, cases
 from symderiv.checker._prepare import Prepared
+from symderiv.checker._ranges import entry_ranges
 from symderiv.checker._rational import rational_zero
 from symderiv.checker._sums import Facts, normalize
 from symderiv.checker._trial import Trial
@@ -39,6 +41,9 @@ PROVE = Prove()
 
 def prove(p: Prepared, facts: Facts) -> tuple[bool, str]:
     """A symbolic proof for every n: rewrite, split on free deltas, rational zero test."""
+    ranges = entry_ranges((p.lhs, p.rhs), p.free)
+    if ranges:
+        facts = dataclasses.replace(facts, ranges={**ranges, **facts.ranges})
     e = normalize(p.lhs - p.rhs, facts)
     described = []
     for renaming, unequal in cases(e, facts):

@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symderiv.checker._symbolic import expand_logs
+from symderiv.checker._symbolic import expand_logs, free_symbols
 
-__all__ = ["Facts", "canonical", "canonical_sums", "normalize", "reduce_sums"]
+__all__ = [
+    "Facts",
+    "canonical",
+    "canonical_sums",
+    "normalize",
+    "ordered_limits",
+    "reduce_sums",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ def canonical_sums(expr: sympy.Basic) -> sympy.Basic:
     def walk(e: sympy.Basic, depth: int) -> sympy.Basic:
         if not e.args:
             return e
+        if isinstance(e, sympy.Sum) and len(e.limits) > 1:
+            return walk(_nested(e), depth)
         if isinstance(e, sympy.Sum) and len(e.limits) == 1:
             var, lo, hi = e.limits[0]
             c = sympy.Symbol(f"_canon{depth}", integer=True, positive=True)
@@ -63,6 +72,30 @@ def canonical_sums(expr: sympy.Basic) -> sympy.Basic:
         return e.func(*(walk(a, depth) for a in e.args))
 
     return walk(expr, 0)
+
+
+def ordered_limits(s: sympy.Sum) -> list[tuple[sympy.Basic, ...]]:
+    """The limits of ``Σ_{b,h}``, innermost first, in an order its renaming does not change:
+    the ranges sorted (``Σ_b^B Σ_h^H`` and ``Σ_h^H Σ_b^B`` are one sum).  As written when a
+    range depends on another bound variable or two ranges are alike (no order without the
+    body).
+    """
+    limits = [tuple(lim) for lim in s.limits]
+    bound = {v for v, _, _ in limits}
+    if any((lo.free_symbols | hi.free_symbols) & bound for _, lo, hi in limits):
+        return limits
+    keys = [(sympy.srepr(lo), sympy.srepr(hi)) for _, lo, hi in limits]
+    if len(set(keys)) != len(keys):
+        return limits
+    return [lim for _, lim in sorted(zip(keys, limits, strict=True), key=lambda kl: kl[0])]
+
+
+def _nested(s: sympy.Sum) -> sympy.Basic:
+    """``Σ_{b,h}`` as one sum inside another, in the order of :func:`ordered_limits`."""
+    out: sympy.Basic = s.function
+    for limit in ordered_limits(s):
+        out = sympy.Sum(out, limit)
+    return out
 
 
 def _in_range(e: sympy.Basic, lo: sympy.Basic, hi: sympy.Basic, facts: Facts) -> bool:
@@ -103,8 +136,9 @@ def reduce_sums(expr: sympy.Basic, facts: Facts) -> sympy.Basic:
         if not e.args or not e.has(sympy.Sum):
             return e
         if isinstance(e, sympy.Sum):
-            # nest multiple limits: Sum(f, l1, l2) = Sum(Sum(f, l1), l2)
-            limits = list(e.limits)
+            # nest multiple limits: Sum(f, l1, l2) = Sum(Sum(f, l1), l2), in an order that
+            # renaming does not change (Σ_b Σ_h and Σ_h Σ_b reduce alike)
+            limits = ordered_limits(e)
             inner_ranges = dict(ranges)
             for var, lo, hi in limits:
                 inner_ranges[var] = (lo, hi)
@@ -127,14 +161,16 @@ def _reduce_one(
     facts: Facts,
     ranges: dict[sympy.Symbol, tuple[sympy.Basic, sympy.Basic]],
 ) -> sympy.Basic:
-    if var not in body.free_symbols:
+    # NOTE: a derivative by an entry (∂L/∂y_{bh}) depends on b: SymPy's free symbols and
+    # ``as_independent`` miss it, and would pull it out of the sum over b.
+    if var not in free_symbols(body):
         return body * (hi - lo + 1)
     local = Facts(
         facts.n, facts.known_sums, facts.equal, facts.unequal, facts.substitutions, ranges
     )
     out = []
     for t in sympy.Add.make_args(sympy.expand(body)):
-        const, dep = t.as_independent(var, as_Add=False)
+        const, dep = _independent(t, var)
         if dep == 1:
             out.append(const * (hi - lo + 1))
             continue
@@ -153,9 +189,16 @@ def _reduce_one(
 # --------------------------------------------------------------------------- normal form
 
 
+#: Functions the proof writes with exponentials.
+HYPERBOLIC = (sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
+
+
 def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basic:
-    """Logs split, sums reduced, substitutions applied, to a fixed point."""
+    """Logs split, sums reduced, substitutions applied, to a fixed point; hyperbolic functions
+    written with exponentials (tanh x = (e^x - e^{-x})/(e^x + e^{-x}))."""
     e = expr
+    if e.has(*HYPERBOLIC):
+        e = e.rewrite(sympy.exp)
     for _ in range(rounds):
         new = expand_logs(e) if e.has(sympy.log) else e
         if facts.substitutions:
@@ -166,3 +209,19 @@ def normalize(expr: sympy.Basic, facts: Facts, *, rounds: int = 6) -> sympy.Basi
             break
         e = new
     return e
+
+
+def _independent(term: sympy.Basic, var: sympy.Symbol) -> tuple[sympy.Basic, sympy.Basic]:
+    """``(const, dep)``: the factors of ``term`` without ``var`` (a derivative's variables
+    included) and the others.
+
+    >>> b, i = sympy.symbols("b i", integer=True)
+    >>> y, w = sympy.IndexedBase("y"), sympy.IndexedBase("w")
+    >>> _independent(sympy.Derivative(sympy.Symbol("L"), y[b]) * w[i], b)
+    (w[i], Derivative(L, y[b]))
+    """
+    const: list[sympy.Basic] = []
+    dep: list[sympy.Basic] = []
+    for f in sympy.Mul.make_args(term):
+        (dep if var in free_symbols(f) else const).append(f)
+    return sympy.Mul(*const), sympy.Mul(*dep)

@@ -19,7 +19,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _lossmodel, _symbolic
+from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
 from symderiv.checker._standards import against_standard
 from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
@@ -70,10 +70,13 @@ def check(
         if a.kind == Fact.STANDARD and isinstance(a.expr, sympy.Eq)
     }
     unknowns = _document_unknowns(d)
+    squares: list[tuple[sympy.Pow, sympy.Basic]] = []
     for pos, step in enumerate(d.steps):
         if not step.is_definition:
             continue
         if isinstance(step.lhs, sympy.Pow) and step.is_parsed:
+            assert step.rhs is not None
+            squares.append((step.lhs, step.rhs))
             # NOTE: \sigma^2_B := ...: a variance named; the steps differentiate by it as a
             # variable of its own, so it is not substituted.
             results[pos] = StepResult(
@@ -121,6 +124,7 @@ def check(
 
             def judge(step: Step = step, defs: Definitions = defs) -> StepResult:
                 read, via = through_intermediates(step, through[defs], defs)
+                read = _squares.differentiated_step(read, tuple(squares))
                 result = _check_step(read, d, defs, cfg, unknowns)
                 if via and result.verdict is not Verdict.UNPARSED:
                     result = dataclasses.replace(result, detail=f"{via}; {result.detail}")

@@ -11,18 +11,33 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.config import ReadConfig
-from symderiv.errors import ParseError, SymPyRefusal, UnsupportedNotationError, sympy_refusals
-from symderiv.model import Assumption, Derivation, Relation, SourceSpan, Step
-from symderiv.reader import _shapes, latex2sympy_adapter
+from symderiv.errors import (
+    ParseError,
+    SymPyRefusal,
+    UnclosedBracketError,
+    UnsupportedNotationError,
+    sympy_refusals,
+)
+from symderiv.indices import free_symbols
+from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
+from symderiv.reader import _shapes, cases, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, drawn_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
+from symderiv.reader._tokens import tokenize
 from symderiv.reader.blocks import MAX_BLOCKS, Block, Scan, scan_latex, scan_markdown
 from symderiv.reader.chains import CaseRow, Work, cases_rows, split_rows
 from symderiv.reader.directives import directive_facts, is_case_directive, parse_assumption
 from symderiv.reader.normalize import DEFAULT_RULES, Rule, definition_key, normalize, standard_form
-from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, Parsed, free_indices, parse_math
+from symderiv.reader.parser import (
+    STANDARD_FUNCS,
+    ParseContext,
+    Parsed,
+    free_indices,
+    is_index,
+    parse_math,
+)
 
 _LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
 
@@ -62,6 +77,11 @@ class _RowInfo:
     warnings: list[str]
 
 
+#: A bracket left open is closed by trying every place after it: no more places than this.
+MAX_CLOSINGS = 40
+MAX_CLOSING_TOKENS = 200
+
+
 class _Reader:
     def __init__(
         self,
@@ -83,6 +103,10 @@ class _Reader:
         self.defined: set[str] = set()
         self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
         self.case_defined: set[str] = set()  # defined in a case of the data only
+        #: names a step differentiates on both sides (∂y/∂a = ∂/∂a e^a/u), and those of them
+        #: the document defines nowhere else (second pass): such a step names them
+        self.differentiated: set[str] = set()
+        self.named_by_derivative: frozenset[str] = frozenset()
         self.domains: frozenset[str] = frozenset()  # variables the prose before a block ranges
         self.steps: list[Step] = []
         self.context: list[Assumption] = []
@@ -174,28 +198,36 @@ class _Reader:
         )
 
     def directives(self, scan: Scan) -> list[tuple[int, list[Assumption]]]:
-        cases: list[tuple[int, list[Assumption]]] = []
+        found: list[tuple[int, list[Assumption]]] = []
         for d in scan.directives:
             span = self.src.span(d.start, d.end)
             if is_case_directive(d.body):
                 body = d.body.strip()[len("case") :]
-                rels = ctxmod.case_relations(body)
+                rels = cases.case_relations(body)
                 conds = [
                     self.condition(a, op, b, span, f"directive before line {span.line}")
                     for a, op, b in rels
                 ]
-                cases.append((d.start, [c for c in conds if c is not None]))
+                found.append((d.start, [c for c in conds if c is not None]))
                 continue
             for fact in directive_facts(d.body):
                 try:
                     self.assumptions.append(parse_assumption(fact, source="document", span=span))
                 except ParseError as e:
                     self.warnings.append(f"line {span.line}: directive not read: {e.message}")
-        return cases
+        return found
 
     def condition(
         self, a: str, op: str, b: str, span: SourceSpan | None, where: str
     ) -> Assumption | None:
+        if b == cases.OTHERS:
+            if a not in self.index_letters:
+                return None
+            # NOTE: "another index, called $z$": z unlike the step's other free indices,
+            # which each step of the block resolves (see other_index_cases).
+            return Assumption(
+                expr=symbols.index(a), text=where, source="case", kind=Fact.OTHER_INDEX, span=span
+            )
         shown = f"{a} = {b}" if op == "=" else f"{a} \\neq {b}"
         if a not in self.index_letters or b not in self.index_letters:
             return None  # "y = p" in prose relates quantities, not indices: not a case
@@ -203,7 +235,7 @@ class _Reader:
             what = "states nothing" if op == "=" else "is impossible"
             self.warnings.append(f"the case '{shown}' ({where}) {what}; not used")
             return None
-        return ctxmod.condition_assumption(a, op, b, shown, span)
+        return cases.condition_assumption(a, op, b, shown, span)
 
     def block_conditions(
         self,
@@ -219,7 +251,7 @@ class _Reader:
         prose = re.sub(r"<!--.*?-->", "", between, flags=re.DOTALL)
         if not self.markdown:
             prose = re.sub(r"(?<!\\)%[^\n]*", "", prose)  # LaTeX comments are not prose
-        rels, sentence = ctxmod.prose_case(prose)
+        rels, sentence = cases.prose_case(prose)
         if rels:
             off = between.rfind(sentence.strip()) if sentence.strip() else -1
             span = (
@@ -328,7 +360,7 @@ class _Reader:
             return _RowInfo([], None, [])
         a, b = annotation
         raw = self.text[base + a : base + b]
-        rels, just = ctxmod.case_from_annotation(raw)
+        rels, just = cases.case_from_annotation(raw)
         if re.match(r"\s*\\mathsf", raw):
             # NOTE: \mathsf{...} after a formula is an OCR remnant of prose, not a reason.
             return _RowInfo([], None, [f"dropped trailing prose '{raw.strip()}'"])
@@ -370,6 +402,9 @@ class _Reader:
         head = halves[0][1]
         self.parse(head, frozenset())
         hint = free_indices(head.parsed.expr) if head.parsed is not None else frozenset()
+        self.entry_shorthands([e for pair in halves for e in pair], hint)
+        if head.parsed is not None:
+            block_conds = self.other_index_cases(block_conds, head.parsed.expr)
         for k in range(min(len(chain.exprs) - 1, MAX_STEPS)):
             lhs, rhs = halves[k][1], halves[k + 1][0]
             rel = chain.rels[k] if k < len(chain.rels) else "="
@@ -415,7 +450,7 @@ class _Reader:
         rows: list[CaseRow],
         span: SourceSpan,
     ) -> list[Assumption]:
-        rels = ctxmod.case_relations(cond_text)
+        rels = cases.case_relations(cond_text)
         if rels:
             out = [
                 self.condition(a, op, b, span, f"cases row, line {span.line}") for a, op, b in rels
@@ -426,7 +461,7 @@ class _Reader:
         data_rows = [
             r.condition
             for r in rows
-            if _DATA_CASE.search(r.condition) and not ctxmod.case_relations(r.condition)
+            if _DATA_CASE.search(r.condition) and not cases.case_relations(r.condition)
         ]
         if _DATA_CASE.search(cond_text) or (
             data_rows and ("otherwise" in cond_text or "else" in cond_text)
@@ -442,7 +477,7 @@ class _Reader:
                 )
             ]
         if "otherwise" in cond_text or "else" in cond_text:
-            others = [r for row in rows for r in ctxmod.case_relations(row.condition)]
+            others = [r for row in rows for r in cases.case_relations(row.condition)]
             if len(others) == 1:
                 a, op, b = others[0]
                 neg = "!=" if op == "=" else "="
@@ -469,8 +504,59 @@ class _Reader:
                     return
                 e.parsed = Parsed(expr, (f"read by the latex2sympy2 fallback ({err.message})",))
                 e.error = None
+        except UnclosedBracketError as err:
+            e.error = err
+            closed = self.closed_reading(e, err, ctx)
+            if closed is not None:
+                e.parsed, e.error = closed, None
         except ParseError as err:
             e.error = err
+
+    def closed_reading(
+        self, e: _Expr, err: UnclosedBracketError, ctx: ParseContext
+    ) -> Parsed | None:
+        """``(1 - y)(\\log(1 - \\hat y)`` with its ``)`` missing: read with the bracket closed, when
+        every place it could close gives the same formula; the report says so."""
+        at = err.opened_at - e.a
+        if not 0 <= at < len(e.text):
+            return None
+        # NOTE: the ')' closes that bracket: only where the brackets opened after it are closed.
+        ends, depth = set(), 0
+        toks = tokenize(e.text, e.a)
+        if len(toks) > MAX_CLOSING_TOKENS:
+            return None
+        for t in toks:
+            if t.start <= err.opened_at:
+                continue
+            if t.kind == "sym" and t.text in "([":
+                depth += 1
+            elif t.kind == "sym" and t.text in ")]":
+                depth -= 1
+            if depth == 0:
+                ends.add(t.end - e.a)
+            elif depth < 0:
+                break
+        if not ends or len(ends) > MAX_CLOSINGS:
+            return None
+        readings: list[Parsed] = []
+        for k in sorted(ends):
+            try:
+                readings.append(
+                    parse_math(e.text[:k] + ")" + e.text[k:], base=e.a, src=None, ctx=ctx)
+                )
+            except ParseError:
+                continue
+        if not readings or any(r.expr != readings[0].expr for r in readings[1:]):
+            return None
+        where = self.src.span(err.opened_at, err.opened_at + 1)
+        return replace(
+            readings[0],
+            warnings=(
+                *readings[0].warnings,
+                f"the '(' at line {where.line}, column {where.column} is never closed: read "
+                "closed (every place it could close gives the same formula)",
+            ),
+        )
 
     # -- steps -------------------------------------------------------------------------------
     def unparsed_single(self, e: _Expr, block: Block, index: int) -> Step:
@@ -572,6 +658,14 @@ class _Reader:
                 lhs_e, rhs_e = named, lhs_e
                 warnings.append(f"read right to left: the step names the entries of {named}")
                 restate = True
+            named_by = self.derivative_naming(lhs_e, rhs_e) if first and rel == "=" else None
+            if named_by is not None:
+                lhs_e, rhs_e = named_by
+                warnings.append(
+                    f"names {sympy.sstr(lhs_e)} = {sympy.sstr(rhs_e)}: the step differentiates "
+                    "it, and the document defines it nowhere else"
+                )
+                restate = True
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
@@ -670,6 +764,131 @@ class _Reader:
             problem_span=problem_span,
             warnings=tuple(warnings),
         )
+
+    def other_index_cases(self, conds: list[Assumption], head: sympy.Basic) -> list[Assumption]:
+        """"Another index, called $z$" before a block: z differs from each other free index of
+        the chain's head (none: the words state no case here, and the report says so)."""
+        free = {s for s in free_symbols(head) if is_index(s) and s != symbols.n}
+        out: list[Assumption] = []
+        for c in conds:
+            if c.kind != Fact.OTHER_INDEX:
+                out.append(c)
+                continue
+            letter = str(c.expr)
+            others = sorted(str(v) for v in free if str(v) != letter)
+            if letter not in {str(v) for v in free} or not others:
+                self.warnings.append(
+                    f"'{letter}' is called another index ({c.text}), but the formula after it "
+                    "has no other index: no case is read"
+                )
+                continue
+            out.extend(
+                cases.condition_assumption(
+                    letter, "!=", o, f"{letter} \\neq {o} (another index, {c.text})", c.span
+                )
+                for o in others
+            )
+        return out
+
+    def entry_shorthands(self, exprs: list[_Expr], hint: frozenset[sympy.Symbol]) -> None:
+        """``\\sigma_i`` for ``\\sigma(\\mathbf a)_i``: a function the document defines entry by
+        entry (``\\sigma(\\mathbf z)_i := ...``), written with its index alone, is read at the
+        one vector its chain is about.
+
+        NOTE: a chain about two vectors (``\\sigma_i - y_i``: of z, or of y?) is not read so: the
+        shorthand stays a name the document does not define.
+        """
+        shorthand = {
+            name: params[0]
+            for (name, arity), (params, _) in self.functions.items()
+            if arity == 2
+            and isinstance(params[0], sympy.IndexedBase)
+            and isinstance(params[1], sympy.Symbol)
+            and f"{name}[]" not in self.defined
+        }
+        if not shorthand:
+            return
+        for e in exprs:
+            self.parse(e, hint)
+        read = [(e, e.parsed) for e in exprs if e.parsed is not None]
+
+        def written(ex: sympy.Basic) -> set[sympy.Indexed]:
+            return {
+                u
+                for u in ex.atoms(sympy.Indexed)
+                if str(u.base) in shorthand and len(u.indices) == 1
+            }
+
+        if not any(written(p.expr) for _, p in read):
+            return
+        vectors: set[sympy.Basic] = set()
+        for _, p in read:
+            vectors |= {u.base for u in p.expr.atoms(sympy.Indexed) if str(u.base) not in shorthand}
+            vectors |= {
+                a
+                for f in p.expr.atoms(AppliedUndef)
+                for a in f.args
+                if isinstance(a, sympy.IndexedBase)
+            }
+        if len(vectors) != 1:
+            for e, p in read:
+                loose = sorted(
+                    str(u.base) for u in written(p.expr) if shorthand[str(u.base)] not in vectors
+                )
+                if loose and vectors:
+                    # NOTE: the function's own vector is not in the chain, and several are:
+                    # which one the shorthand is of would be a guess.
+                    e.error = ParseError(
+                        f"{loose[0]}_i without its vector, in a formula about "
+                        f"{', '.join(sorted(map(str, vectors)))}: which one is meant is not said",
+                        self.src.span(e.a, max(e.b, e.a + 1)),
+                    )
+            return
+        (vector,) = vectors
+        for e, p in read:
+            rule = {u: sympy.Function(str(u.base))(vector, u.indices[0]) for u in written(p.expr)}
+            if rule:
+                shown = ", ".join(sorted({f"{u.base}_i as {u.base}({vector})_i" for u in rule}))
+                e.parsed = replace(
+                    p,
+                    expr=p.expr.xreplace(rule),
+                    warnings=(*p.warnings, f"read {shown}: the one vector of the chain"),
+                )
+
+    def derivative_naming(
+        self, lhs: sympy.Basic, rhs: sympy.Basic
+    ) -> tuple[sympy.Basic, sympy.Basic] | None:
+        """``∂y_0/∂a_0 = ∂/∂a_0 (e^{a_0}/u)``, ``s'(x) = d/dx (1/(1 + e^{-x}))`` with ``y_0``, ``s``
+        defined nowhere in the document: the step says what the name is, ``(name, formula)``.
+
+        NOTE: decided on the second pass, which knows every definition of the document: a name
+        defined anywhere (before or after) keeps that definition, and the step is a claim.
+        """
+        if not (
+            isinstance(lhs, sympy.Derivative)
+            and isinstance(rhs, sympy.Derivative)
+            and lhs.variable_count == rhs.variable_count
+        ):
+            return None
+        name, body = lhs.expr, rhs.expr
+        if isinstance(name, AppliedUndef):
+            if not all(isinstance(a, sympy.Symbol) for a in name.args):
+                return None
+        elif not isinstance(name, (sympy.Symbol, sympy.Indexed)):
+            return None
+        key = _definition_key(name, self.ctx.functions) or self.entry_key(name)
+        if (
+            key is None
+            or standard_form(name, self.rules) is not None
+            or body.has(name)
+            or (isinstance(name, sympy.Indexed) and body.has(name.base))
+            or {str(a.expr) for a in self.densities} & {str(name).split("(")[0]}
+        ):
+            return None
+        self.differentiated.add(key)
+        if key in self.named_by_derivative and key not in self.defined:
+            return name, body
+        return None
 
     def shape_of(
         self, value: str, matrices: frozenset[str], columns: frozenset[str]
@@ -960,6 +1179,11 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
     return None
 
 
+def _letter(key: str) -> str:
+    """The name a definition key is about: ``E`` of ``E_{n}/2``, ``y`` of ``y[0]``."""
+    return re.split(r"[\[/_^(]", key, maxsplit=1)[0]
+
+
 def _sequence_end(a: sympy.Basic) -> bool:
     """``w_1`` or ``w_n``: an end of a sequence written out with ``\\ldots`` between."""
     return isinstance(a, sympy.Indexed) and all(
@@ -1007,7 +1231,11 @@ def read_document(
         and f"{k}[]" not in first.defined - first.case_defined
         and k not in summed
     )
-    if not later and not first.functions and not entries and not scalars:
+    # NOTE: only a name the document defines in no form (E_n(w, v) := ... defines E_n, and
+    # a step about E_n stays a claim).
+    letters = {_letter(k) for k in first.defined}
+    named_by_derivative = frozenset(k for k in first.differentiated if _letter(k) not in letters)
+    if not later and not first.functions and not entries and not scalars and not named_by_derivative:
         return d
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
@@ -1018,4 +1246,5 @@ def read_document(
     # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.
     second.general = frozenset(k for k in first.defined if k.endswith("[]"))
     second.ctx = replace(second.ctx, scalars=scalars)
+    second.named_by_derivative = named_by_derivative
     return second.read()

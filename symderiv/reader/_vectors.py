@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import sympy
 
@@ -42,6 +42,8 @@ class Shaped:
     depth: int = 0
     #: a constant vector (\\mathbf{1}): a row or a column as its partner needs
     const: bool = False
+    #: the matrix name this is the transpose of (``X^\\top``), for a derivative by it
+    transposed: str | None = None
 
     def entry(self) -> sympy.Expr:
         """The entry at ``i`` (vectors) or ``(i, j)`` (matrices)."""
@@ -165,8 +167,19 @@ def _elementwise_in(f: Shaped, base: sympy.IndexedBase) -> bool:
 
 def transpose(a: Shaped) -> Shaped:
     if a.kind == "mat":
-        return Shaped("mat", lambda r, c: a.fn(c, r), depth=a.depth)
+        return Shaped("mat", lambda r, c: a.fn(c, r), depth=a.depth, transposed=a.name)
     return Shaped("row" if a.kind == "col" else "col", a.fn, a.name, a.depth, a.const)
+
+
+def transpose_of(e: object) -> sympy.Expr:
+    """``e`` transposed; ``e`` must be a vector or a matrix.
+
+    Raises:
+        ParseError: ``e`` is a number.
+    """
+    if not isinstance(e, Shaped):
+        raise ParseError("a transpose of something that is not a vector or a matrix")
+    return cast(sympy.Expr, transpose(e))
 
 
 def elementwise(a: Shaped, f: Callable[[sympy.Expr], sympy.Expr]) -> Shaped:

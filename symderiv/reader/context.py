@@ -1,4 +1,5 @@
-"""What the prose around the math says: case conditions, values, distribution names."""
+"""What the prose around the math says: values, definitions, names and their kinds (the cases
+it states are read by :mod:`symderiv.reader.cases`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from symderiv.reader import _shapes
 from symderiv.reader._source import SourceText
 from symderiv.reader.parser import STANDARD_FUNCS, ParseContext, parse_math
 
-_REL = r"(=|\\neq|\\ne|≠|!=|\\not=)"
-_CASE = re.compile(rf"(?<![A-Za-z\\])([a-z])\s*{_REL}\s*([a-z])(?![A-Za-z_(])")
 _APPLIED = re.compile(r"(?<![A-Za-z\\])([A-Z])\s*\(\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*\)")
 _INFO_ARGS = re.compile(
     r"(?:H|D_\{?\s*(?:\\[a-z]+\{)?KL\}?\}?)\s*\(\s*([A-Z])(?:[^A-Za-z)]{1,6}([A-Z]))?\s*\)"
@@ -23,72 +22,7 @@ _INFO_ARGS = re.compile(
 _NOT_APPLIED = frozenset({"H", "E"})
 _SIM = re.compile(r"\\sim\s*([A-Z])")
 MAX_INLINE_CHARS = 500
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
-
-def case_relations(text: str) -> list[tuple[str, str, str]]:
-    """Case statements between two index letters in ``text``: ``[(a, op, b), ...]``.
-
-    ``op`` is ``"="`` or ``"!="``.
-
-    >>> case_relations(r"위 식에서 i=j 일 경우와, $i\\neq j$인 경우")
-    [('i', '=', 'j'), ('i', '!=', 'j')]
-    """
-    clean = re.sub(r"\\(?:text|mathrm|mathbf|mbox)\s*\{([^{}]*)\}", r" \1 ", text)
-    out = []
-    for m in _CASE.finditer(clean):
-        op = "=" if m.group(2) == "=" else "!="
-        out.append((m.group(1), op, m.group(3)))
-    return out
-
-
-def relation_expr(a: str, op: str, b: str) -> sympy.Basic:
-    """``Eq(i, j)`` / ``Ne(i, j)`` over index symbols (``True``/``False`` when a == b)."""
-    ia, ib = symbols.index(a), symbols.index(b)
-    return sympy.Eq(ia, ib) if op == "=" else sympy.Ne(ia, ib)
-
-
-def case_from_annotation(text: str) -> tuple[list[tuple[str, str, str]], str | None]:
-    """Conditions and a justification from an in-block annotation.
-
-    >>> case_from_annotation(r"\\quad (i \\neq j)")
-    ([('i', '!=', 'j')], None)
-    >>> case_from_annotation(r"\\text{quotient rule}")
-    ([], 'quotient rule')
-    """
-    rels = case_relations(text)
-    if rels:
-        return rels, None
-    words = re.sub(r"\\[A-Za-z]+|[{}()$]|\\[ ,;!]", " ", text)
-    words = " ".join(words.split()).strip(" .,;:")
-    return [], (words or None)
-
-
-def prose_case(prose: str) -> tuple[list[tuple[str, str, str]], str]:
-    """The case stated in the sentence just before a block, and the sentence itself.
-
-    Only the last non-blank line counts, and in it the last sentence; a sentence that names a
-    case and its negation (``i = j`` ... ``i ≠ j``) is a discussion, not a case.
-
-    >>> prose_case("그러므로 i=j인 경우는 a, i ≠ j인 경우는 b.\\n")[0]
-    []
-    >>> prose_case("위 식에서 i=j 일 경우와 ... 구해준다. i = i인 경우)")[0]
-    [('i', '=', 'i')]
-    """
-    lines = [ln for ln in prose.splitlines() if ln.strip()]
-    if not lines:
-        return [], ""
-    last = lines[-1].strip()
-    sentences = [s for s in _SENTENCE_END.split(last) if s.strip()]
-    sentence = sentences[-1] if sentences else last
-    rels = case_relations(sentence)
-    pairs = {(frozenset((a, b)), op) for a, op, b in rels}
-    ops_by_pair: dict[frozenset[str], set[str]] = {}
-    for pair, op in pairs:
-        ops_by_pair.setdefault(pair, set()).add(op)
-    if any(len(ops) > 1 for ops in ops_by_pair.values()):
-        return [], sentence
-    return rels, sentence
 
 
 def distribution_names(text: str) -> frozenset[str]:
@@ -477,8 +411,3 @@ def _target(e: sympy.Basic) -> sympy.Basic | None:
 
 def _split_top_level_eq(body: str) -> list[tuple[int, int]]:
     return _split_top_level(body, "=")
-
-
-def condition_assumption(a: str, op: str, b: str, text: str, span: SourceSpan | None) -> Assumption:
-    """A case condition as the ``Assumption`` the checker reads from ``Step.conditions``."""
-    return Assumption(expr=relation_expr(a, op, b), text=text, source="case", span=span)

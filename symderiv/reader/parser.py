@@ -29,7 +29,7 @@ from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 from sympy.tensor.indexed import IndexException
 
 from symderiv import symbols
-from symderiv.errors import ParseError, UnsupportedNotationError
+from symderiv.errors import ParseError, UnclosedBracketError, UnsupportedNotationError
 from symderiv.model import SourceSpan
 from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
@@ -930,9 +930,14 @@ class _Parser:
             self.pos += 1
             items.append(self.expr())
         t = self.peek()
-        if t is None or t.kind != "sym" or t.text not in (")", "]"):
-            found = "the end of the formula" if t is None else _show(t)
-            raise self.error(f"expected '{close}' to close '{open_.text}', found {found}", t)
+        if t is None:
+            raise UnclosedBracketError(
+                f"expected '{close}' to close '{open_.text}', found the end of the formula",
+                self.error("", t).span,
+                opened_at=open_.start,
+            )
+        if t.kind != "sym" or t.text not in (")", "]"):
+            raise self.error(f"expected '{close}' to close '{open_.text}', found {_show(t)}", t)
         self.pos += 1
         if len(items) > 1:
             return sympy.ImmutableMatrix([items])
@@ -1666,6 +1671,10 @@ class _Parser:
 
     def application(self, name: str, t: Token) -> sympy.Expr:
         """``P(x)``: an entry of a distribution; other arguments: an undefined function."""
+        if name in self.ctx.matrices:
+            # NOTE: W (x + y) with W a matrix of the document: a product, never a call.
+            self.warnings.append(f"read {name}(...) as the matrix {name} times (...)")
+            return cast(sympy.Expr, _v.matrix(name))
         save = self.pos
         toks = self.paren_tokens()
         if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
@@ -2235,6 +2244,12 @@ class _Parser:
                 if q.peek() is not None:
                     raise self.error("a mixed derivative by a vector or matrix", u, unsupported=True)
                 return self.by_shaped(num, v, t)
+            if isinstance(v, _v.Shaped) and v.transposed is not None and k == 1 and order == 1:
+                if q.peek() is not None:
+                    raise self.error("a mixed derivative by a vector or matrix", u, unsupported=True)
+                # NOTE: by X^T, entry (r, c) is the derivative by X_{cr}: the transpose of
+                # the derivative by X.
+                return _v.transpose_of(self.by_shaped(num, _v.matrix(v.transposed), t))
             if not isinstance(v, sympy.Symbol | sympy.Indexed | AppliedUndef):
                 raise self.error("a derivative with respect to something that is not a variable", u)
             variables.extend([v] * k)

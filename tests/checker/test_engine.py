@@ -70,7 +70,9 @@ d = sympy.KroneckerDelta
         pytest.param(J, -p[i] * p[j], (), (EQ,), "false", id="off-diagonal-under-stated-i-eq-j"),
         pytest.param(G, p[i] + y[i], (), (), "false", id="gradient-wrong-sign"),
         pytest.param(G, p[i] + y[i], (SUM_Y,), (), "false", id="gradient-wrong-sign-sum-one"),
-        pytest.param(sympy.Sum(y[j], (j, 1, n)), 2, (), (), "undetermined", id="sum-of-undefined-y-is-2"),
+        pytest.param(
+            sympy.Sum(y[j], (j, 1, n)), 2, (), (), "undetermined", id="sum-of-undefined-y-is-2"
+        ),
         pytest.param(G, p[i] - y[i], (), (), "conditional", id="gradient-needs-sum-one"),
         pytest.param(J, p[i] * (1 - p[i]), (), (), "false", id="diagonal-needs-i-eq-j"),
         pytest.param(J, -p[i] * p[j], (), (), "false", id="off-diagonal-needs-i-ne-j"),
@@ -211,6 +213,27 @@ SIG = 1 / (1 + sympy.exp(-t_))
             "false",
             id="binary-ce-sign",
         ),
+        pytest.param(
+            sympy.tanh(t_),
+            (sympy.exp(t_) - sympy.exp(-t_)) / (sympy.exp(t_) + sympy.exp(-t_)),
+            "proved",
+            id="tanh-by-exponentials",
+        ),
+        pytest.param(
+            sympy.Derivative(sympy.tanh(t_), t_),
+            1 - sympy.tanh(t_) ** 2,
+            "proved",
+            id="tanh-derivative",
+        ),
+        pytest.param(
+            sympy.Derivative(sympy.tanh(t_), t_),
+            1 + sympy.tanh(t_) ** 2,
+            "false",
+            id="tanh-derivative-sign",
+        ),
+        pytest.param(
+            sympy.cosh(t_) ** 2 - sympy.sinh(t_) ** 2, sympy.Integer(1), "proved", id="cosh-sinh"
+        ),
         pytest.param(t_ * u_, u_ * u_, "undetermined", id="two-scalars-never-share-a-value"),
         pytest.param(t_ * u_ + u_, u_ * u_ + t_, "false", id="two-scalars-on-both-sides"),
     ],
@@ -265,7 +288,9 @@ def test_vector_definition_defines_each_entry():
     [
         pytest.param(p[i], y[i], id="p-is-not-y"),
         pytest.param(p[i] - y[i], 0, id="p-minus-y-is-not-zero"),
-        pytest.param(sympy.Sum(p[j], (j, 1, n)), sympy.Sum(y[j], (j, 1, n)), id="sums-of-two-vectors"),
+        pytest.param(
+            sympy.Sum(p[j], (j, 1, n)), sympy.Sum(y[j], (j, 1, n)), id="sums-of-two-vectors"
+        ),
         pytest.param(
             p[i] - y[i] + sympy.Sum(y[j] - p[j], (j, 1, n)),
             sympy.Sum(y[j] - p[j], (j, 1, n)),

@@ -26,10 +26,17 @@ _SOFTMAX = "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 _CE = "$$L = -\\sum_i y_i \\log p_i$$\n\n"
 #: a function of the whole vector, defined entry by entry; its letter also names its value
 #: a chain of matrix products, stated in the prose; W is transposed somewhere, so a matrix
-_PRODUCTS = (
-    "With $A = W U$ and $E = A \\odot M$, where $W^\\top$ and $U^\\top$ are transposes:\n\n"
-)
+_PRODUCTS = "With $A = W U$ and $E = A \\odot M$, where $W^\\top$ and $U^\\top$ are transposes:\n\n"
 _FUNCTION = "$$q(\\mathbf u)_a = \\frac{e^{u_a}}{\\sum_b e^{u_b}}$$\n\n"
+#: a mean and a variance named by its square (the steps differentiate by it as a variable)
+_VARIANCE = (
+    "$$\\mu = \\frac{1}{m} \\sum_{k=1}^m u_k$$\n\n"
+    "$$s^2 = \\frac{1}{m} \\sum_{k=1}^m (u_k - \\mu)^2$$\n\n"
+)
+#: entries of a batch: rows over 1..B, columns over 1..H
+_BATCH = "$$v_{ac} = g_c u_{ac}$$\n\n"
+#: a right product of matrices, both transposed somewhere in the prose
+_RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
 
 NEVER_ACCEPTED = [
@@ -119,6 +126,29 @@ NEVER_ACCEPTED = [
     pytest.param(
         "$$X^\\top (\\mathbf a - \\mathbf b) = X \\mathbf a - X^\\top \\mathbf b$$\n",
         id="a-transposed-matrix-before-parentheses",
+    ),
+    pytest.param(
+        _VARIANCE + "$$\\frac{\\partial s^2}{\\partial u_i} = 0$$\n",
+        id="a-named-variance-depends-on-the-data",
+    ),
+    pytest.param(
+        _VARIANCE + "$$\\frac{\\partial s^2}{\\partial u_i} = \\frac{1}{m} (u_i - \\mu)$$\n",
+        id="a-named-variance-differentiated-by-its-definition",
+    ),
+    pytest.param(
+        _RIGHT
+        + "$$\\frac{\\partial L}{\\partial X^T} = W^T (\\frac{\\partial L}{\\partial Y})^T$$\n",
+        id="a-derivative-by-a-transpose-is-transposed",
+    ),
+    pytest.param(
+        _RIGHT + "$$\\frac{\\partial L}{\\partial X^T} = \\frac{\\partial L}{\\partial Y} W^T$$\n",
+        id="a-derivative-by-a-transpose-is-not-the-derivative",
+    ),
+    pytest.param(
+        _BATCH + "$$\\sum_{c=1}^{H} \\sum_{a=1}^{B} \\frac{\\partial L}{\\partial v_{ac}} "
+        "\\frac{\\partial v_{ac}}{\\partial u_{ij}} = \\sum_{a=1}^{B} "
+        "\\frac{\\partial L}{\\partial v_{aj}} g_j$$\n",
+        id="a-delta-in-a-batch-sum-picks-one-row",
     ),
 ]
 
@@ -240,6 +270,26 @@ MEANING = [
         "$$\\frac{\\partial L}{\\partial W} = \\frac{\\partial L}{\\partial A} U$$\n",
         [X],
         id="a-capital-beside-a-matrix-has-no-guessed-shape",
+    ),
+    pytest.param(
+        _VARIANCE + "$$\\frac{\\partial s^2}{\\partial u_i} = \\frac{\\partial}{\\partial u_i} "
+        "\\left[\\frac{1}{m} \\sum_{k=1}^m (u_k - \\mu)^2\\right] = \\frac{2}{m} (u_i - \\mu)$$\n",
+        [D, D, P, P],
+        id="a-named-variance-differentiated-is-its-definition",
+    ),
+    pytest.param(
+        _RIGHT
+        + "$$\\frac{\\partial L}{\\partial X^T} = W (\\frac{\\partial L}{\\partial Y})^T$$\n",
+        [P],
+        id="a-derivative-by-a-transpose-and-a-matrix-before-parentheses",
+    ),
+    pytest.param(
+        _BATCH + "$$\\frac{\\partial L}{\\partial u_{ij}} = \\sum_{a=1}^{B} \\sum_{c=1}^{H} "
+        "\\frac{\\partial L}{\\partial v_{ac}} \\frac{\\partial v_{ac}}{\\partial u_{ij}} "
+        "= \\sum_{c=1}^{H} \\sum_{a=1}^{B} \\frac{\\partial L}{\\partial v_{ac}} "
+        "\\frac{\\partial v_{ac}}{\\partial u_{ij}} = \\frac{\\partial L}{\\partial v_{ij}} g_j$$\n",
+        [D, P, P, P],
+        id="batch-sums-in-either-order-and-an-entry-in-its-ranges",
     ),
     pytest.param(
         "$$\\mathbf g = W \\mathbf{1} \\in \\mathbb{R}^{n \\times 1}$$\n\n"

@@ -15,13 +15,19 @@ from symderiv.results import Verdict
 from tests.support.verdicts import assert_last_step_not_accepted
 from tests.support.verdicts import verdicts as verdicts_of
 
-P, F, U, D, C = (
+P, F, U, D, C, X = (
     Verdict.PROVED,
     Verdict.FALSE,
     Verdict.UNDETERMINED,
     Verdict.DEFINITION,
     Verdict.CONDITIONAL,
+    Verdict.UNPARSED,
 )
+OFF_DIAGONAL = (
+    "$$\\frac{\\partial}{\\partial z_i} \\frac{e^{z_k}}{\\sum_j e^{z_j}} = "
+    "-\\frac{e^{z_k} e^{z_i}}{(\\sum_j e^{z_j})^2}$$\n"
+)
+ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 
 NEVER_ACCEPTED = [
@@ -41,6 +47,15 @@ NEVER_ACCEPTED = [
         "$$\\frac{\\partial}{\\partial \\theta}\\left[\\sum_i y^{(i)} \\log h_\\theta(x^{(i)})\\right]"
         " = 0$$\n",
         id="a-function-of-theta-is-no-constant-of-theta",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial \\theta_j}\\sum_i y^{(i)} \\log h_\\theta(x^{(i)}) = 0$$\n",
+        id="a-function-of-theta-is-no-constant-of-an-entry-of-theta",
+    ),
+    pytest.param(
+        "$$J(\\theta) = -\\sum_{i=1}^{m} y^{(i)}\\log h_\\theta(x^{(i)})$$\n\n"
+        "$$\\frac{\\partial}{\\partial \\theta_j} J(\\theta) = 0$$\n",
+        id="a-function-of-theta-in-a-definition-is-no-constant-of-theta",
     ),
     pytest.param(
         "$$y_{ij} = \\frac{w_j x_{ij}}{r_i}$$\n\n"
@@ -166,6 +181,21 @@ NEVER_ACCEPTED = [
     pytest.param(
         "Let $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n$$E[Y^2] = \\mu^2 + \\sigma^2$$\n",
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
+    ),
+    pytest.param(
+        "$$s'(x) = \\frac{d}{dx} \\frac{1}{1 + e^{-x}}$$\n\n$$s'(x) = s(x)(1 + s(x))$$\n",
+        id="a-name-a-derivative-step-defines-is-held-to-that-definition",
+    ),
+    pytest.param(
+        "$$\\frac{d y}{d x} = \\frac{d}{d x} x^3$$\n\n$$y = x^2$$\n\n"
+        "$$\\frac{d y}{d x} = \\frac{d}{d x} x^3$$\n",
+        id="a-derivative-step-names-nothing-the-document-defines-elsewhere",
+    ),
+    pytest.param(
+        "For another index, called $k$:\n\n$$\\frac{\\partial}{\\partial z_i} "
+        "\\frac{e^{z_k}}{\\sum_j e^{z_j}} = \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
+        "\\left(1 - \\frac{e^{z_i}}{\\sum_j e^{z_j}}\\right)$$\n",
+        id="the-diagonal-formula-for-an-index-called-another",
     ),
 ]
 
@@ -414,7 +444,7 @@ MEANING = [
         "\\frac{\\partial L}{\\partial y_{bh}} \\frac{\\partial y_{bh}}{\\partial w_j}$$\n\n"
         "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{b=1}^{B} "
         "\\frac{\\partial L}{\\partial y_{bj}} \\frac{x_{bj}}{r_j}$$\n",
-        [D, Verdict.VERIFIED, F],
+        [D, P, F],
         id="the-chain-rule-through-the-entries-of-a-named-matrix",
     ),
     pytest.param(
@@ -511,6 +541,66 @@ MEANING = [
         "\\frac{\\partial}{\\partial z}\\left(\\frac{\\partial G}{\\partial z}\\right)$$\n",
         [U, P],
         id="a-mixed-partial-of-an-unknown-is-unknown-not-zero",
+    ),
+    pytest.param(
+        "$$s'(x) = \\frac{d}{dx} \\frac{1}{1 + e^{-x}}$$\n\n$$s'(x) = s(x)(1 - s(x))$$\n\n"
+        "$$s'(x) = s(x)(1 + s(x))$$\n",
+        [D, P, F],
+        id="a-derivative-step-names-a-function-defined-nowhere-else",
+    ),
+    pytest.param(
+        "With $u = e^{a_1} + e^{a_2}$:\n\n$$\\frac{\\partial y_1}{\\partial a_1} = "
+        "\\frac{\\partial}{\\partial a_1} \\frac{e^{a_1}}{u} = "
+        "\\frac{e^{a_1}}{u}\\left(1 - \\frac{e^{a_1}}{u}\\right) = y_1(1 - y_1)$$\n",
+        [D, P, P],
+        id="a-derivative-step-names-an-entry-defined-nowhere-else",
+    ),
+    pytest.param(
+        "$$\\frac{d y}{d x} = \\frac{d}{d x} x^3$$\n\n$$y = x^2$$\n",
+        [F, D],
+        id="a-derivative-step-is-a-claim-about-a-name-defined-after-it",
+    ),
+    pytest.param(
+        "$$E_n = w^2$$\n\n$$\\frac{\\partial E_n}{\\partial w} = "
+        "\\frac{\\partial}{\\partial w} w^3$$\n",
+        [D, F],
+        id="a-derivative-step-is-a-claim-about-a-name-defined-before-it",
+    ),
+    pytest.param(
+        "$$f(x) = x^2$$\n\n$$\\frac{d f_1}{d x} = \\frac{d}{d x} x^3$$\n",
+        [D, U],
+        id="a-derivative-step-names-nothing-of-a-letter-defined-in-another-form",
+    ),
+    pytest.param(
+        ENTRYWISE + "$$\\frac{\\partial f(\\mathbf a)_i}{\\partial a_j} = f_i(\\delta_{ij} - f_j)$$\n\n"
+        "$$\\frac{\\partial f(\\mathbf a)_i}{\\partial a_j} = f_i(1 - f_j)$$\n",
+        [D, P, F],
+        id="an-entry-shorthand-is-of-the-one-vector-of-its-chain",
+    ),
+    pytest.param(
+        ENTRYWISE + "$$\\frac{\\partial}{\\partial a_j} \\left(-\\sum_i y_i \\log f(\\mathbf a)_i\\right)"
+        " = f_j \\sum_i y_i - y_j$$\n",
+        [D, X],
+        id="an-entry-shorthand-in-a-chain-about-two-other-vectors-is-not-guessed",
+    ),
+    pytest.param(
+        ENTRYWISE + "$$\\frac{\\partial}{\\partial z_j} \\left(-\\sum_i y_i \\log f(\\mathbf z)_i\\right)"
+        " = f_j \\sum_i y_i - y_j$$\n",
+        [D, P],
+        id="an-entry-shorthand-beside-its-own-vector",
+    ),
+    pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
+    pytest.param(
+        "For another index, called $k$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-another-index"
+    ),
+    pytest.param(
+        "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"
+    ),
+    pytest.param(
+        "For $k$ different from $i$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-different-from"
+    ),
+    pytest.param(
+        "For another value, say $k$:\n\n" + OFF_DIAGONAL, [F], id="another-value-is-no-index-case"
     ),
 ]
 

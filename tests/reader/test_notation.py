@@ -620,6 +620,27 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
     assert any("unmatched ')'" in w for w in s.warnings)
 
 
+UNCLOSED = [
+    pytest.param("$$u = (1 - a)(\\log(1 - b)$$", (1 - a) * sympy.log(1 - b), id="closed-after-the-last-factor"),
+    pytest.param("$$u = a + (b - 1$$", a + b - 1, id="closed-after-a-sum-it-heads"),
+    pytest.param("$$u = a + \\frac{1}{2}(b + 1$$", None, id="a-half-of-b-or-of-b-plus-one-is-not-read"),
+    pytest.param("$$u = 3(a + b$$", None, id="a-product-closed-after-a-or-after-b-is-not-read"),
+    pytest.param("$$u = (a + \\log(b$$", None, id="two-brackets-left-open-are-not-read"),
+]
+
+
+@pytest.mark.parametrize(("doc", "expected"), UNCLOSED)
+def test_a_bracket_left_open_is_closed_only_where_every_place_agrees(
+    doc: str, expected: sympy.Basic | None
+) -> None:
+    (s,) = read_markdown(doc).steps
+    if expected is None:
+        assert s.problem is not None and "close" in s.problem
+    else:
+        assert s.problem is None and s.rhs == expected
+        assert any("never closed" in w for w in s.warnings)
+
+
 @pytest.mark.parametrize(
     "latex",
     [
