@@ -42,6 +42,11 @@ class UnsupportedNotationError(ParseError):
         super().__init__(message, span)
 
 
+class UnstatedLayoutError(UnsupportedNotationError):
+    """``\\partial \\mathbf s / \\partial \\mathbf z`` of a vector that is not element-wise: which
+    layout (``\\partial s_i / \\partial z_j`` or its transpose) the document means is not stated."""
+
+
 class SymPyRefusal(SymderivError):
     """SymPy refused an operation on these arguments: a ``TypeError`` or ``AttributeError``
     raised in SymPy's own code (a matrix added to a scalar, ...), see :func:`sympy_refusals`."""

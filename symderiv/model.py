@@ -97,6 +97,12 @@ class Fact(ValueEnum):
     #: ``Tuple(X, family, *parameters)``: the document draws ``X`` from a named distribution
     #: (``X \sim \mathcal{N}(\mu, \sigma^2)``); its parameters are the document's variables.
     DRAWN = "drawn"
+    #: ``Symbol(name)``: the document states which distribution the density ``name`` is (a
+    #: family in the prose, or a formula with numbers as parameters): not an arbitrary density.
+    STATED_DENSITY = "stated_density"
+    #: ``Tuple(v, w, ...)``: the document writes the variable ``v`` as an expression of the
+    #: variables ``w, ...`` (``$z = g(\epsilon, x)$``): ``v`` is not free next to them.
+    RELATED = "related"
     #: ``Symbol(index)``: the prose calls this index another one ("another index, called
     #: $z$"); the reader turns it into ``Ne`` cases against each step's other free indices.
     OTHER_INDEX = "other_index"

@@ -229,7 +229,8 @@ def with_context(
         values=tuple((sympy.sstr(t), tuple(float(e) for e in v)) for t, v in values.items()),
         lhs_value=va,
         rhs_value=vb,
-        text=f"{shown}: left {_concrete.fmt_value(va)}, right {_concrete.fmt_value(vb)}",
+        text=f"{shown + ': ' if shown else ''}left {_concrete.fmt_value(va)}, "
+        f"right {_concrete.fmt_value(vb)}",
     )
     return StepResult(
         Verdict.FALSE,

@@ -76,6 +76,8 @@ class Variable:
     group: str  # readable vector name, e.g. "x"
     position: int | None  # 1-based entry, None for a scalar
     role: str  # "logit", "target", "positive", "scalar"
+    #: an entry whose logarithm is taken (log q_x, log(p_x / q_x)): drawn positive
+    in_log: bool = False
 
     @property
     def unknown(self) -> bool:
@@ -105,6 +107,15 @@ def variables(
     under_log = {
         f for e in exprs for g in e.atoms(sympy.log) for f in g.args[0].atoms(AppliedUndef)
     }
+    # NOTE: an entry inside a logarithm, outside any exp (log(p_x / q_x), not log Σ e^{z_k}).
+    logged = {
+        t
+        for e in exprs
+        for g in e.atoms(sympy.log)
+        for t in g.args[0].xreplace({x: sympy.Dummy() for x in g.args[0].atoms(sympy.exp)}).atoms(
+            sympy.Indexed
+        )
+    }
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
         if isinstance(a, sympy.Symbol) and a in bases:
@@ -127,7 +138,7 @@ def variables(
             role = "target"
         else:
             role = "scalar" if pos is None else "target"
-        out.append(Variable(a, name, pos, role))
+        out.append(Variable(a, name, pos, role, in_log=a in logged))
     return out
 
 
@@ -179,6 +190,9 @@ def points(
     # NOTE: a fact about one vector constrains that vector alone (typed facts, per group):
     # with sum(y) = 1 stated, another vector q is still sampled freely.
     constrained = {g for g in tgroups if g in sum_one or g in one_hot}
+    # NOTE: a vector whose entries the step takes logarithms of (log q_x) is positive where
+    # the step means anything: its free values are drawn in (0.1, 1).
+    logged = {v.group for v in targets if v.in_log} - constrained
 
     def target_patterns() -> list[tuple[dict[int, float], str]]:
         pats = [
@@ -216,6 +230,8 @@ def points(
             values[v.atom] = lvs.get(v.group, lv).get(v.position or 1, 0.0)
         for v in targets:
             values[v.atom] = tvs.get(v.group, {}).get(v.position or 1, 0.0)
+            if v.group in logged and values[v.atom] <= 0:
+                values[v.atom] = 0.3 + 0.1 * (v.position or 1)
         values.update(ov)
         shown: list[tuple[str, object]] = []
         parts = []
@@ -255,6 +271,8 @@ def points(
         if g in sum_one:
             w = rng.dirichlet(np.ones(n))
             return {m: float(w[m - 1]) for m in range(1, n + 1)}
+        if g in logged:
+            return {m: float(np.round(rng.uniform(0.1, 1.0), 3)) for m in range(1, n + 1)}
         return {m: float(np.round(rng.uniform(-1.0, 1.5), 3)) for m in range(1, n + 1)}
 
     for _ in range(random_count):

@@ -6,6 +6,7 @@ import dataclasses
 
 import sympy
 
+from symderiv import symbols
 from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
@@ -24,12 +25,16 @@ def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
     """
     listed, entry = (q.lhs, q.rhs) if isinstance(q.lhs, sympy.MatrixBase) else (q.rhs, q.lhs)
     free = sorted(S.free_indices(entry), key=str)
+    if min(listed.shape) > 1 and set(free) == {symbols.i, symbols.j}:
+        # NOTE: a listed matrix against a matrix read by its entry (i, j): row i, column j.
+        return _listed_matrix(q, listed, entry, q.lhs is listed, judge)
     if min(listed.shape) != 1 or len(free) != 1:
         return StepResult(
             Verdict.UNDETERMINED,
             "shape",
             detail="one side is a matrix and the other is not: the step is not compared",
         )
+    entry, sized = _at_size(entry, q, len(listed))
     results = []
     for start in (1, 0):
         column = sympy.ImmutableMatrix(
@@ -38,7 +43,7 @@ def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
         pair = (listed.reshape(len(listed), 1), column)
         if listed is q.rhs:
             pair = pair[::-1]
-        result = check_matrix(dataclasses.replace(q, lhs=pair[0], rhs=pair[1]), judge)
+        result = check_matrix(dataclasses.replace(sized, lhs=pair[0], rhs=pair[1]), judge)
         result = dataclasses.replace(
             result,
             detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
@@ -54,6 +59,64 @@ def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
         "shape",
         detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
         f"{free[0]} starts decides the step",
+    )
+
+
+def _at_size(entry: sympy.Basic, q: Question, size: int) -> tuple[sympy.Basic, Question]:
+    """The entry side and the question with the class count set to the listing's size.
+
+    NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
+    so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
+    """
+    n = q.n
+    if not isinstance(n, sympy.Symbol):
+        return entry, q
+    count = {n: sympy.Integer(size)}
+    return entry.xreplace(count), dataclasses.replace(
+        q,
+        definitions=tuple((t, v.xreplace(count)) for t, v in q.definitions),
+        n=count[n],
+    )
+
+
+def _listed_matrix(
+    q: Question,
+    listed: sympy.MatrixBase,
+    entry: sympy.Basic,
+    listed_left: bool,
+    judge: Judge,
+) -> StepResult:
+    """A listed matrix against entry ``(i, j)`` of a matrix: as for a vector, the indices may
+    start at 1 or at 0, and only a reading that holds (or all failing) decides the step."""
+    entry, sized = _at_size(entry, q, listed.rows)
+    results = []
+    for start in (1, 0):
+        full = sympy.ImmutableMatrix(
+            [
+                [
+                    entry.xreplace(
+                        {symbols.i: sympy.Integer(start + r), symbols.j: sympy.Integer(start + c)}
+                    )
+                    for c in range(listed.cols)
+                ]
+                for r in range(listed.rows)
+            ]
+        )
+        pair = (listed, full) if listed_left else (full, listed)
+        result = check_matrix(dataclasses.replace(sized, lhs=pair[0], rhs=pair[1]), judge)
+        result = dataclasses.replace(
+            result, detail=f"{result.detail}; i, j = {start}..{start + listed.rows - 1}"
+        )
+        if result.verdict.accepts:
+            return result
+        results.append(result)
+    if all(r.verdict is Verdict.FALSE for r in results):
+        return results[0]
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "shape",
+        detail="a listed matrix against entry (i, j) of a matrix: no reading of where i and j "
+        "start decides the step",
     )
 
 

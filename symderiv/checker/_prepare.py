@@ -79,6 +79,7 @@ def prepare(
     L = substitute_definitions(lhs, defs, dependent=frozenset(dependent))
     R = substitute_definitions(rhs, defs, dependent=frozenset(dependent))
     L, R = _with_parameters(L, R, defs)  # h_θ inside a definition's body: J(θ) := ... h_θ(x)
+    dependent |= _per_sample_of_defined((L, R), defs)
     L0, R0 = L, R
     for e in (L, R):
         for t in e.atoms(sympy.exp):
@@ -87,8 +88,12 @@ def prepare(
             for s in t.free_symbols:
                 if isinstance(s, sympy.Symbol) and not s.is_integer:
                     logit_names.add(indices.entry_base(s.name))
-    L = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent)))
-    R = S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent)))
+    L = _at_points(
+        S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(L), dependent)))
+    )
+    R = _at_points(
+        S.evaluate_limits(S.fresh_bound(S.evaluate_derivatives(S.fresh_bound(R), dependent)))
+    )
     free = tuple(
         sorted(
             S.free_indices(L) | S.free_indices(R) | S.free_indices(lhs) | S.free_indices(rhs),
@@ -181,6 +186,34 @@ def _with_parameters(
         return e.replace(lambda t: isinstance(t, AppliedUndef), widen)
 
     return apply(lhs), apply(rhs)
+
+
+#: The suffix of a per-sample quantity's name (``a^{(i)}`` is an entry of ``a^{(\cdot)}``).
+SAMPLE = "^{(\\cdot)}"
+
+
+def _per_sample_of_defined(exprs: tuple[sympy.Basic, ...], defs: Definitions) -> frozenset[str]:
+    """``a^{(i)}`` where the document defines ``a`` (``a = \\sigma(z)``): the per-sample ``a``
+    depends on what ``a`` depends on, so its derivatives are unknowns, never 0.
+
+    NOTE: a name inside a differentiated expression is otherwise a constant (y in
+    ∂/∂b Σ_i y^{(i)} log a^{(i)}); a^{(i)} is not, when a itself is a formula of the document.
+    """
+    defined = {S.name_of(t) for t, _ in defs}
+    names = set().union(*(_all_names(e) for e in exprs))
+    return frozenset(
+        name
+        for name in names
+        if name.endswith(SAMPLE) and name.removesuffix(SAMPLE) in defined and name not in defined
+    )
+
+
+def _at_points(e: sympy.Basic) -> sympy.Basic:
+    """``f'(x)|_{x=0}`` (a ``Subs``) at its point, once the definitions are in: the derivative
+    taken, then the value substituted; of an unknown function it stays a ``Subs``, an unknown."""
+    if not e.has(sympy.Subs):
+        return e
+    return e.replace(lambda t: isinstance(t, sympy.Subs), lambda t: t.doit())
 
 
 def _all_names(e: sympy.Basic) -> set[str]:

@@ -219,7 +219,7 @@ def _counterexample(
     """The values shown in the document's own names, its class count (K, C, m) included."""
     idx = ", ".join(f"{s} = {v}" for s, v in values.items())
     head = ", ".join(t for t in (f"{count} = {n}" if n > 0 else "", pt.text, idx) if t)
-    text = f"{head}: left {C.fmt_value(a)}, right {C.fmt_value(b)}"
+    text = f"{head + ': ' if head else ''}left {C.fmt_value(a)}, right {C.fmt_value(b)}"
     shown = (
         (((count, n),) if n > 0 else ()) + pt.shown + tuple((str(s), v) for s, v in values.items())
     )

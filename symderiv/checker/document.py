@@ -323,7 +323,7 @@ def _check_step(
         )
         return StepResult(Verdict.UNPARSED, "reader", detail=f"{reason}{_where(step)}")
     assert step.lhs is not None and step.rhs is not None
-    cases = tuple(c.expr for c in step.conditions)
+    cases = tuple(c.expr for c in step.conditions if c.kind != Fact.RELATED)
     warnings = index_warnings(step.lhs, step.rhs, cases=cases) if not step.is_definition else ()
     data_case = [c.text for c in step.conditions if c.kind == Fact.DATA_CASE]
     if data_case and step.is_definition:

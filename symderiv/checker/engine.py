@@ -6,6 +6,7 @@ and asks its methods in turn, strongest first, until one decides (``METHODS``):
 * ``_integrands``: integral by integral, the integrands cancel (steps with integrals or
   declared densities);
 * ``_prove``: a symbolic proof for every n (rewrite rules, then a rational-function zero test);
+* ``_instances``: a counterexample with normal densities to a claim about every density;
 * ``_search``: a counterexample at small concrete n (logits 0 and ln 2, one-hot targets,
   then seeded random points);
 * ``_verify``: symbolically equal for each concrete n of ``cfg.concrete_n``;
@@ -36,6 +37,7 @@ from symderiv.checker._budget import (
 )
 from symderiv.checker._conditions import with_unstated_conditions
 from symderiv.checker._entrywise import check_matrix
+from symderiv.checker._instances import INSTANCES
 from symderiv.checker._integrands import INTEGRANDS
 from symderiv.checker._prepare import prepare
 from symderiv.checker._prove import PROVE
@@ -79,7 +81,7 @@ class Methods:
     first: bool = True
 
 
-METHODS = Methods((INTEGRANDS, PROVE, SEARCH, CONCRETE, SAMPLE))
+METHODS = Methods((INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE))
 AS_STATED = Methods(METHODS.order, first=False)
 
 

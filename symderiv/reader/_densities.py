@@ -34,6 +34,7 @@ def _conditional_heads(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _CONDITIONAL.finditer(text))
 
 
+@functools.lru_cache(maxsize=1024)
 def _function_name(head: str) -> str | None:
     """The name the parser gives ``head(t)``; None when it is not read as one function."""
     try:
@@ -54,6 +55,8 @@ def density_names(text: str) -> frozenset[str]:
     []
     """
     heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
+    # NOTE: a few names at most are called Gaussian in a note; a flood of them is no note.
+    heads |= set(sorted(_named_in_words(text))[:_MAX_NAMED])
     names = set()
     for head in sorted(heads):
         if head[0] in _NOT_DENSITY and len(head) == 1:
@@ -82,7 +85,8 @@ def family_names(text: str) -> frozenset[str]:
 def density_facts(text: str) -> tuple[Assumption, ...]:
     """One :attr:`Fact.DENSITY` per density name: ``expr`` is the name as a Symbol; a name
     written with a conditioning bar also gets ``Symbol(name + "|")`` (a family of densities
-    named by their arguments)."""
+    named by their arguments); one :attr:`Fact.STATED_DENSITY` per density name the document
+    states a distribution for (:func:`stated_names`)."""
     facts = [
         Assumption(
             expr=sympy.Symbol(name),
@@ -101,7 +105,152 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
         )
         for name in sorted(family_names(text))
     ]
+    facts += [
+        Assumption(
+            expr=sympy.Symbol(name),
+            text=f"{name} is a distribution the document states",
+            source="reader",
+            kind=Fact.STATED_DENSITY,
+        )
+        for name in sorted(stated_names(text) & density_names(text))
+    ]
     return tuple(facts)
+
+
+_DISPLAY = re.compile(
+    r"\$\$.*?\$\$|\\\[.*?\\\]"
+    r"|\\begin\{(equation|align|gather|multline|eqnarray)\*?\}.*?\\end\{\1\*?\}",
+    re.S,
+)
+#: A distribution family named in words or by its symbol.
+_FAMILY = re.compile(
+    r"(?i:(?<!\\)\b(?:normal|gaussian|bernoulli|uniform|poisson|exponential|laplace|beta|gamma"
+    r"|dirichlet|categorical|multinomial|binomial|cauchy|student|logistic|geometric"
+    r"|empirical|dirac|mixture|isotropic|truncated|degenerate|standard)\b)"
+    r"|\\mathcal\s*\{?\s*[NU]\b|(?<![A-Za-z\\])N\s*\("
+)
+#: ``head(...) =`` standing as the whole left side of a display row.
+_STATED_AS = re.compile(
+    r"(?:^|\$\$|&|\\\\|\\\[)\s*(?:\\log\s*)?"
+    + _HEAD
+    + r"\s*\([^()]*\)\s*&?=([^=]*?)(?=&?=|\\\\|\$\$|\\end|\\\]|$)",
+    re.M,
+)
+#: A normal with its parameters after the variable (``N(z; mu, s^2)``) or alone.
+_NORMAL_ARGS = re.compile(r"^\s*(?:\\log\s*)?(?:\\mathcal\s*\{?\s*N\s*\}?|N)\s*\(([^()]*)\)\s*$")
+_NUMERIC = re.compile(
+    r"^\s*[-+]?(?:\d+(?:\.\d*)?)?\s*(?:I|\\mathbf\s*\{?\s*I\s*\}?|\\mathbb\s*\{?\s*I\s*\}?)?\s*$"
+)
+
+
+class _TooMany(Exception):
+    """More distinct names than a note has: reading them all would cost too much time."""
+
+
+class _Names:
+    """``head -> name`` for at most ``limit`` distinct heads (each costs a parse)."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.seen: dict[str, str | None] = {}
+        self.limit = limit
+
+    def __call__(self, head: str) -> str | None:
+        if head not in self.seen:
+            if len(self.seen) >= self.limit:
+                raise _TooMany(head)
+            self.seen[head] = _function_name(head)
+        return self.seen[head]
+
+    def within(self, text: str) -> set[str]:
+        """The function names of the heads written in ``text`` as ``head(`` or ``$head$``."""
+        heads = {m.group(1) for m in re.finditer(_HEAD + r"(?=\s*[($])", text)}
+        return {n for n in map(self, sorted(heads)) if n is not None}
+
+
+def _free_normal(rhs: str) -> bool:
+    """``N(mu, s^2)`` or ``N(z; mu, s^2)`` whose parameters are all symbols: a normal of
+    unknown mean and variance (any normal is one of it)."""
+    m = _NORMAL_ARGS.match(rhs)
+    if m is None:
+        return False
+    params = m.group(1).split(";")[-1].split(",")
+    return all(not _NUMERIC.match(p) for p in params)
+
+
+def _sentences(text: str) -> tuple[list[str], list[str]]:
+    """The display formulas and the sentences of prose (with their inline math)."""
+    displays = [m.group(0) for m in _DISPLAY.finditer(text)]
+    prose = _DISPLAY.sub("\n\n", text)
+    return displays, re.split(r"(?<=[.!?])\s+|\n\s*\n", prose)
+
+
+_MAX_NAMED = 32
+#: Words that make a sentence about probability (a Gaussian kernel or a normal vector is not).
+_PROBABILITY = re.compile(
+    r"(?i:\b(?:densit(?:y|ies)|distributions?|distributed|priors?|posteriors?|likelihoods?"
+    r"|pdfs?|probability)\b)"
+)
+
+
+def _named_in_words(text: str) -> set[str]:
+    """Heads written applied (``$q(z)$``) in a sentence that names a distribution family and
+    speaks of probability: ``the prior $q(z)$ is Gaussian`` makes ``q`` a density as a draw
+    ``z \\sim q(z)`` does (``the Gaussian kernel $k(x, y)$`` does not)."""
+    if not _FAMILY.search(text):
+        return set()
+    out = set()
+    for sentence in _sentences(text)[1]:
+        if _FAMILY.search(sentence) and _PROBABILITY.search(sentence):
+            for inline in re.findall(r"\$([^$]+)\$", sentence):
+                out |= {m.group(1) for m in re.finditer(_HEAD + r"\s*\(", inline)}
+    return out
+
+
+def stated_names(text: str) -> frozenset[str]:
+    """The names the document states a distribution for, so that they are not arbitrary:
+    every name in a sentence of prose that names a family (``$p$ is a standard normal``),
+    and every ``head(v) = ...`` row whose right side is a formula without another density
+    or another density alone (``p(x) = N(x; 0, 1)``, ``p(x) = e^{-x}``, ``q(z) = p(z | x)``),
+    except a normal with symbols for parameters; every name in inline math with ``=``
+    (``$q(z) = r(z)$``).
+
+    >>> sorted(stated_names(r"Let $q(z)$ be Gaussian. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
+    ['p', 'q']
+    """
+    dens = density_names(text)
+    try:
+        return frozenset(_stated(text, dens, _Names()))
+    except _TooMany:
+        # NOTE: too many names to read them all: every density counts as stated (none is
+        # then refuted as an arbitrary one).
+        return dens
+
+
+def _stated(text: str, dens: frozenset[str], names: _Names) -> set[str]:
+    out: set[str] = set()
+    displays, sentences = _sentences(text)
+    for sentence in sentences:
+        inlines = re.findall(r"\$([^$]+)\$", sentence)
+        if _FAMILY.search(sentence):
+            for inline in inlines:
+                out |= names.within(f"{inline}$")
+        for inline in inlines:
+            # NOTE: $q(z) = p(z | x)$: a density equated to something in the prose is that.
+            if "=" in inline:
+                out |= {n for n in names.within(inline) if re.search(r"\(", inline)}
+    for display in displays:
+        for m in _STATED_AS.finditer(display):
+            name = names(m.group(1))
+            rhs = m.group(2)
+            # NOTE: a formula without densities, or another density alone (q(z) = p(z | x)),
+            # states it; p(x) = \int p(x | z) p(z) dz or log p(x) = D_KL(q || p) + L are
+            # identities between densities (claims to check), not statements of one.
+            if name is None or _free_normal(rhs):
+                continue
+            alone = re.fullmatch(r"\s*" + _HEAD + r"\s*\([^()]*\)[\s,.]*", rhs)
+            if not names.within(rhs) & dens or (alone and names(alone.group(1)) != name):
+                out.add(name)
+    return out
 
 
 def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ...]:
@@ -122,3 +271,55 @@ def drawn_facts(draws: tuple[tuple[str, str, str], ...]) -> tuple[Assumption, ..
             )
         )
     return tuple(out)
+
+
+#: ``v = ...`` opening a formula (inline math, or a display row), ``v`` one letter or a Greek
+#: letter.
+_RELATION = re.compile(
+    r"(?:^|\$|&|\\\\)\s*((?:\\[A-Za-z]+|[A-Za-z])(?:\s*\^\s*\{[^{}]*\}|\s*_\s*\{[^{}]*\}|_[A-Za-z0-9])*)"
+    r"\s*&?=(?!=)([^=$&]*?)(?=&?=|\\\\|\$|\\end|\\quad|$)",
+    re.M,
+)
+
+
+_MAX_RELATIONS = 128
+
+
+def related_facts(text: str) -> tuple[tuple[int, Assumption], ...]:
+    r"""One :attr:`Fact.RELATED` per ``v = expression`` the document writes in its prose or as
+    a display row, with the variables of the expression, and where it stands in ``text``.
+
+    >>> [(at, str(a.expr)) for at, a in related_facts(r"Given $z = g_\phi(\epsilon, x)$.")]
+    [(7, '(z, epsilon, x)')]
+    """
+    out = []
+    for k, m in enumerate(_RELATION.finditer(text)):
+        lhs, rhs = m.group(1).strip(), m.group(2).strip()
+        if k >= _MAX_RELATIONS:
+            # NOTE: more equations than can be read in time: from here on, every variable
+            # counts as related to every other (``*``), so no step is refuted as free.
+            everything = Assumption(
+                expr=sympy.Tuple(sympy.Symbol("*")), text="(too many)", kind=Fact.RELATED
+            )
+            out.append((m.start(1), everything))
+            break
+        if not rhs:
+            continue
+        try:
+            v = parse_math(lhs).expr
+            value = parse_math(rhs).expr
+        except ParseError:
+            continue
+        if not isinstance(v, sympy.Symbol) or not isinstance(value, sympy.Basic):
+            continue
+        others = sorted(value.free_symbols - {v}, key=str)
+        if others:
+            fact = Assumption(
+                expr=sympy.Tuple(v, *others),
+                text=f"{lhs} = {rhs}",
+                source="document",
+                kind=Fact.RELATED,
+            )
+            out.append((m.start(1), fact))
+    return tuple(out)
+

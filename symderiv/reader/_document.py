@@ -15,14 +15,15 @@ from symderiv.errors import (
     ParseError,
     SymPyRefusal,
     UnclosedBracketError,
+    UnstatedLayoutError,
     UnsupportedNotationError,
     sympy_refusals,
 )
 from symderiv.indices import free_symbols
 from symderiv.model import Assumption, Derivation, Fact, Relation, SourceSpan, Step
-from symderiv.reader import _shapes, cases, latex2sympy_adapter
+from symderiv.reader import _shapes, _vectors, cases, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
-from symderiv.reader._densities import density_facts, drawn_facts
+from symderiv.reader._densities import density_facts, drawn_facts, related_facts
 from symderiv.reader._distributions import EXPECTATION_VALUE, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import tokenize
@@ -38,6 +39,7 @@ from symderiv.reader.parser import (
     is_index,
     parse_math,
 )
+from symderiv.reader.prose_facts import prose_facts
 
 _LOGITS = re.compile(r"exp\s*\\?(?:left)?\s*[({]\s*(?:\\mathbf\s*\{\s*)?([a-z])\s*\}?\s*_")
 
@@ -103,6 +105,7 @@ class _Reader:
         self.defined: set[str] = set()
         self.scalars: set[str] = set()  # names defined as scalars (p = 1/(1 + e^{-z}))
         self.case_defined: set[str] = set()  # defined in a case of the data only
+        self.valued: set[str] = set()  # defined as a number (a worked example's H = ...)
         #: names a step differentiates on both sides (∂y/∂a = ∂/∂a e^a/u), and those of them
         #: the document defines nowhere else (second pass): such a step names them
         self.differentiated: set[str] = set()
@@ -116,6 +119,8 @@ class _Reader:
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         #: names used as densities: p(x) and p(z) are two densities, never one function
         self.densities = density_facts(text)
+        #: ``z = g(epsilon, x)`` with where it stands (a condition of the steps it can concern)
+        self.relations = related_facts(text) if self.densities else ()
         logits = _LOGITS.search(text)
         self.ctx = ParseContext(
             distributions=ctxmod.distribution_names(text),
@@ -124,6 +129,11 @@ class _Reader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             draws=stated_draws(text),
+            densities=frozenset(
+                str(a.expr)
+                for a in self.densities
+                if a.kind == Fact.DENSITY and not str(a.expr).endswith("|")
+            ),
             matrices=ctxmod.matrix_names(text),
             paired=ctxmod.paired_names(text),
             # NOTE: a density (p(x | z), z \sim q(z)) is applied wherever it is written: p(x).
@@ -159,6 +169,7 @@ class _Reader:
         )
         self.ctx = replace(self.ctx, matrices=mats, columns=cols)
         case_directives = self.directives(scan)
+        self.assumptions.extend(prose_facts(self.src, scan))
         for inline in scan.inlines:
             self.context.extend(
                 ctxmod.inline_values(self.src, inline.body_start, inline.body_end, self.ctx)
@@ -166,12 +177,16 @@ class _Reader:
             self.inline_definitions(inline.body_start, inline.body_end)
         prev_end = 0
         tail: _Expr | None = None
-        for block in scan.blocks:
+        for k, block in enumerate(scan.blocks):
             if len(self.steps) >= MAX_STEPS:
                 self.block_problem(block, f"more than {MAX_STEPS} steps: reading stopped here")
                 break
             between = self.text[prev_end : block.start]
             conds = self.block_conditions(block, between, prev_end, case_directives)
+            # NOTE: a relation of variables holds from where it is stated, and for the block
+            # just before it (``... , where z = g(epsilon, x)``).
+            upto = scan.blocks[k + 1].start if k + 1 < len(scan.blocks) else len(self.text)
+            conds += [a for at, a in self.relations if at < upto]
             tail = self.block(block, between, tail, conds)
             prev_end = block.end
         if scan.truncated:
@@ -512,6 +527,43 @@ class _Reader:
         except ParseError as err:
             e.error = err
 
+    def symmetric_layout(self, side: _Expr, other: _Expr) -> bool:
+        """``\\partial \\mathbf s / \\partial \\mathbf z = \\operatorname{diag}(\\mathbf s) - \\mathbf s
+        \\mathbf s^\\top``: a Jacobian whose layout the document does not state, beside a symmetric
+        matrix, is read with a row per output (the transpose would give the same step)."""
+        if not isinstance(side.error, UnstatedLayoutError) or other.parsed is None:
+            return False
+        listed = other.parsed.expr
+        if isinstance(listed, sympy.MatrixBase):
+            square = listed.shape[0] == listed.shape[1] > 1
+            if not (square and sympy.simplify(listed - listed.T).is_zero_matrix):
+                return False
+            return self.read_with_rows(side)
+        if other.parsed.shape != "mat":
+            return False
+        entry = other.parsed.expr
+        row, col = _vectors.ROW, _vectors.COL
+        swap = sympy.Dummy("swap")
+        mirrored = entry.xreplace({row: swap}).xreplace({col: row}).xreplace({swap: col})
+        # NOTE: on the diagonal the two entries are one; off it, δ_ij is 0.
+        off = (mirrored - entry).replace(
+            lambda t: isinstance(t, sympy.KroneckerDelta) and set(t.args) == {row, col},
+            lambda t: sympy.Integer(0),
+        )
+        if sympy.simplify(off) != 0:
+            return False
+        return self.read_with_rows(side)
+
+    def read_with_rows(self, side: _Expr) -> bool:
+        try:
+            parsed = parse_math(
+                side.text, base=side.a, src=self.src, ctx=replace(self.ctx, jacobian_rows=True)
+            )
+        except ParseError:
+            return False
+        side.parsed, side.error = parsed, None
+        return True
+
     def closed_reading(
         self, e: _Expr, err: UnclosedBracketError, ctx: ParseContext
     ) -> Parsed | None:
@@ -587,6 +639,12 @@ class _Reader:
         restate: bool = False,
     ) -> Step:
         warnings: list[str] = list(info.warnings)
+        for side, other in ((lhs, rhs), (rhs, lhs)):
+            if self.symmetric_layout(side, other):
+                warnings.append(
+                    "the Jacobian's layout is not stated; the other side is symmetric, so both "
+                    "layouts give the same step"
+                )
         rows = self.row_reading(lhs, rhs)
         if rows is not None:
             lhs, rhs = rows
@@ -681,6 +739,19 @@ class _Reader:
                     "a new definition"
                 )
                 restate = True
+            if (
+                first
+                and rel == "="
+                and key is not None
+                and key in self.valued
+                and _numeric(rhs_e)
+                and not isinstance(rhs_e, (sympy.Number, sympy.MatrixBase))
+            ):
+                # NOTE: H = -(½ log ½ + ½ log ½) for one coin, then H = -(0.9 log 0.9 + ...)
+                # for another: a name a worked example gives a value, computed again for a
+                # new example, is named anew (H = 2 about the first H stays a claim).
+                warnings.append(f"{lhs.text.strip()} is given a new value: a new example")
+                restate = True
             # NOTE: "H(P) = H(x)" read as H(P) = H(P) defines nothing: it stays a plain step.
             claim = standard_form(lhs_e, self.rules) is not None and _numeric(rhs_e)
             if (
@@ -691,6 +762,8 @@ class _Reader:
             ):
                 relation = Relation.DEFINE
                 self.defined.add(key)
+                if _numeric(rhs_e) and not isinstance(rhs_e, sympy.MatrixBase):
+                    self.valued.add(key)
                 if any(c.kind == "data_case" for c in conds):
                     self.case_defined.add(key)  # p_t = p "if y = 1": holds in that case only
                 if (
@@ -957,6 +1030,9 @@ class _Reader:
         for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
             defined = frozenset(self.defined) | self.predefined
             value = self.apply_functions(normalize(value, self.rules, defined=defined))
+            # NOTE: $\zeta(x) = \log(1 + e^x)$ in the prose defines the function: \zeta(-x)
+            # in a later formula is its body at -x.
+            self.learn_function(target, value)
             self.context.append(
                 Assumption(
                     expr=sympy.Tuple(target, value),

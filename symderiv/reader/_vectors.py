@@ -11,7 +11,12 @@ from typing import NoReturn, cast
 import sympy
 
 from symderiv import symbols
-from symderiv.errors import ParseError, SymderivError, UnsupportedNotationError
+from symderiv.errors import (
+    ParseError,
+    SymderivError,
+    UnstatedLayoutError,
+    UnsupportedNotationError,
+)
 
 ROW, COL = symbols.i, symbols.j
 #: Contraction indices, one per nesting level of products.
@@ -68,6 +73,11 @@ def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
 
 
+def bound_index(s: Shaped) -> sympy.Symbol:
+    """A summation index for a sum over the entries of ``s`` (past the ones it uses)."""
+    return _bound(s.depth)
+
+
 def _past(e: object, s: Shaped) -> Shaped:
     """``s`` with a depth past the contraction names ``e`` uses freely: ``\\frac{1}{d_k} A
     \\mathbf 1`` contracts over another letter than ``k``, which stays free."""
@@ -112,10 +122,10 @@ def diag(v: Shaped) -> Shaped:
     return Shaped("mat", lambda r, c: v.fn(r) * sympy.KroneckerDelta(r, c), depth=v.depth)
 
 
-def gradient(var: Shaped, f: object) -> Shaped:
+def gradient(var: Shaped, f: object, *, layout_stated: bool = False) -> Shaped:
     """``\\nabla_{\\mathbf x} f``: the gradient of a number, shaped as ``x`` (a row for a row
     vector); of a vector, the Jacobian when it is diagonal (an element-wise function of ``x``,
-    where both layouts agree).
+    where both layouts agree), or when ``layout_stated`` (the rows are the outputs).
 
     Raises:
         ParseError: ``x`` is not a vector name.
@@ -129,8 +139,10 @@ def gradient(var: Shaped, f: object) -> Shaped:
         assert isinstance(f, sympy.Basic)
         return _past(f, Shaped("mat", lambda r, c: sympy.Derivative(f, base[r, c])))
     if isinstance(f, Shaped):
-        if f.kind == "mat" or not _elementwise_in(f, base):
-            raise UnsupportedNotationError(
+        if f.kind == "mat":
+            raise UnsupportedNotationError("\\nabla of a matrix is not read")
+        if not layout_stated and not _elementwise_in(f, base):
+            raise UnstatedLayoutError(
                 "\\nabla of a vector: the layout (d f_i / d x_j or its transpose) is not stated"
             )
         return jacobian(var, f)

@@ -224,6 +224,21 @@ def _math_name(inner: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]+", inner)) and inner.lower() not in _PROSE_WORDS
 
 
+def _label(inner: str, after: str) -> bool:
+    """A ``\text{...}`` opening a row is a label when its words are no prose that opens a
+    condition (``\text{for } i = j``, ``\text{where } ...`` stay annotations) and a formula
+    with its own left side follows (not ``= ...``, which would continue another chain)."""
+    words = re.findall(r"[A-Za-z]+", inner)
+    rest = re.sub(r"^(?:\\[ ,;:!]|\\(?:quad|qquad|space)(?![A-Za-z])|~|\s)+", "", after)
+    return (
+        bool(words)
+        and words[0].lower() not in _PROSE_WORDS
+        and bool(re.match(r"[A-Za-z\\]", rest))
+        and "=" in rest
+        and not rest.startswith("=")
+    )
+
+
 def _annotate(work: Work, row: Row) -> None:
     """Find the row's trailing prose (``\\quad (i \\neq j)``, ``\\text{...}``) and blank it."""
     s = work.value
@@ -245,6 +260,9 @@ def _annotate(work: Work, row: Row) -> None:
                 continue
             if _math_name(inner) and _MATH_AFTER.match(after):
                 continue  # \text{diag}\left(...\right): a name inside the formula, not prose
+            if not before and _label(inner, after):
+                work.blank(ts, close + 1)  # \text{lower bound} \ L = ...: a label, then a formula
+                continue
         start = ts
         before = s[row.start : ts].rstrip()
         if t[1:] in ("quad", "qquad") and not before.replace("&", "").strip():

@@ -352,7 +352,12 @@ def inline_definitions(
         if len(formulas) != 1 or not names or names[0] != members[0]:
             continue
         value = formulas[0]
-        if isinstance(value, sympy.MatrixBase) or value.is_number:
+        # NOTE: $p_i = \frac{1}{6}$ gives every entry one value: a definition of the vector
+        # (a number for a plain name, $T = 1$, is a value: see inline_values).
+        every_entry = isinstance(names[0], sympy.Indexed) and all(
+            isinstance(i, sympy.Symbol) for i in names[0].indices
+        )
+        if isinstance(value, sympy.MatrixBase) or (value.is_number and not every_entry):
             continue
         span = src.span(start + a0, start + b0)
         out.extend((t, value, span) for t in names if not value.has(t))

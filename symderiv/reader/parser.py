@@ -135,6 +135,45 @@ def _distribution(name: str) -> sympy.IndexedBase:
     return symbols.distribution(name)
 
 
+#: The bars of a norm, opening and closing.
+_NORM_OPEN = frozenset({"|", "Vert", "lVert"})
+_NORM_CLOSE = frozenset({"|", "Vert", "rVert"})
+
+#: A row of a matrix that is only dots (``\\vdots``): entries left out.
+_ELIDED = sympy.Symbol("\\vdots")
+
+
+def _pattern(
+    head: list[sympy.Expr], last: sympy.Expr
+) -> tuple[sympy.Expr, sympy.Dummy, int, sympy.Symbol] | None:
+    """``T(1), T(2), ..., T(C)``: the pattern ``T(k)``, ``k``, where the shown terms start (0 or
+    1) and the bound ``C`` that the last term is indexed by; None when the terms shown are not
+    ``T`` at consecutive numbers from the start (never guessed)."""
+    k = sympy.Dummy("k", integer=True)
+    # the bound is what the last term is indexed by (a_n, Y_C), never another name
+    bounds = [
+        u
+        for entry in last.atoms(sympy.Indexed)
+        for u in entry.indices
+        if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
+    ]
+    for bound in sorted(bounds, key=lambda u: u.name):
+        pattern = last.xreplace({bound: k})
+        try:
+            start = next(
+                (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]),
+                None,
+            )
+            if start is None or any(
+                pattern.xreplace({k: sympy.Integer(start + m)}) != u for m, u in enumerate(head)
+            ):
+                continue
+        except ValueError:  # a number where SymPy wants a variable (d/d a_k)
+            continue
+        return pattern, k, start, bound
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def _index(name: str) -> sympy.Symbol:
     return symbols.index(name)
@@ -262,12 +301,17 @@ class ParseContext:
     #: Letters the document's math uses as names of their own (``x`` in ``x_i`` or ``2x``);
     #: ``None``: unknown, every multi-letter word is read letter by letter.
     letters: frozenset[str] | None = None
+    #: Single-letter names the document uses as densities (``p(x | z)``, ``z \\sim p(z)``).
+    densities: frozenset[str] = frozenset()
     #: ``(X, family, parameters)``: the document draws X from a named distribution
     #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
     draws: tuple[tuple[str, str, str], ...] = ()
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
+    #: ``\\partial \\mathbf s / \\partial \\mathbf z`` of a vector read with a row per output
+    #: (set where the other side of the step is symmetric, so that the layout does not matter).
+    jacobian_rows: bool = False
     max_depth: int = 200
     max_chars: int = 20_000
 
@@ -313,6 +357,60 @@ def free_indices(e: sympy.Basic) -> frozenset[sympy.Symbol]:
     return frozenset(s for s in e.free_symbols if is_index(s) and s != symbols.n)
 
 
+def _evaluation_bar(toks: list[Token]) -> int | None:
+    """``f'(x)\\big|_{x=0}``, ``\\left. ... \\right|_{x=0}``: the position of a bar that ends the
+    formula with a subscript ``{x = a}``, the only bar at its top level (None: no such bar)."""
+    if len(toks) < 7 or not _is_sym(toks[-1], ("}",)):
+        return None
+    at = len(toks) - 1
+    depth = 0
+    while at >= 0:  # back to the "{" that opens the subscript
+        if _is_sym(toks[at], ("}",)):
+            depth += 1
+        elif _is_sym(toks[at], ("{",)):
+            depth -= 1
+            if depth == 0:
+                break
+        at -= 1
+    if at < 3 or not (_is_sym(toks[at - 1], ("_",)) and _is_sym(toks[at - 2], ("|",))):
+        return None
+    inside = toks[at + 1 : -1]
+    if len(inside) < 3 or inside[0].kind != "word" or not _is_sym(inside[1], ("=",)):
+        return None
+    bars = [u for u in toks[: at - 2] if _is_sym(u, ("|",))]
+    return None if bars else at - 2
+
+
+def _evaluated(
+    text: str,
+    base: int,
+    src: SourceText | None,
+    ctx: ParseContext,
+    toks: list[Token],
+    bar: int,
+) -> Parsed:
+    """The formula before the bar with its variable set to the value after ``=``."""
+    cut = toks[bar].start - base
+    body = parse_math(text[:cut], base=base, src=src, ctx=ctx)
+    var_tok, eq = toks[bar + 3], toks[bar + 4]
+    value = parse_math(text[eq.end - base : toks[-1].start - base], base=eq.end, src=src, ctx=ctx)
+    if body.shape is not None or value.shape is not None:
+        raise UnsupportedNotationError(
+            "an evaluation bar on a vector or matrix is not read",
+            src.span(toks[bar].start, toks[bar].end) if src else None,
+        )
+    var = parse_math(var_tok.text, base=var_tok.start, src=src, ctx=ctx).expr
+    if not isinstance(var, sympy.Symbol):
+        raise ParseError(
+            "an evaluation bar at something that is not a variable",
+            src.span(var_tok.start, var_tok.end) if src else None,
+        )
+    return Parsed(
+        sympy.Subs(body.expr, var, value.expr),
+        (*body.warnings, *value.warnings, f"read the bar as {var} = {sympy.sstr(value.expr)}"),
+    )
+
+
 @contextmanager
 def _deep_recursion(limit: int) -> Iterator[None]:
     old = sys.getrecursionlimit()
@@ -356,6 +454,9 @@ def parse_math(
     if not toks:
         span = src.span(base, base + max(1, len(text))) if src else None
         raise ParseError("empty formula", span)
+    bar = None if relation else _evaluation_bar(toks)
+    if bar is not None:
+        return _evaluated(text, base, src, ctx, toks, bar)
     p = _Parser(toks, src, ctx, base + len(text))
     try:
         with _deep_recursion(max(sys.getrecursionlimit(), 12 * ctx.max_depth + 2000)):
@@ -442,6 +543,7 @@ class _Parser:
         self.ctx = ctx
         self.end = end
         self.bound: list[str] = []
+        self.in_norm = 0  # inside \| ... \|, where a \| closes the norm
         self.count_mode = False
         self.index_mode = ctx.index_mode
         self.placeholders: dict[
@@ -634,55 +736,40 @@ class _Parser:
         head, tail = terms[:at], terms[at:]
         if not head or len(tail) != 1 or any(_v.is_shaped(u) for u in terms):
             raise self.error("terms left out with '...' in a pattern that is not read", t)
-        # NOTE: Y_C in the last term is the entry of Y at the count C (the sum's bound), and
-        # \sigma(A_C) of an entry function is its entry call at C
-        def at_count(label: str) -> tuple[str, sympy.Symbol] | None:
+        last = self.at_count(tail[0])
+        found = _pattern(head, last)
+        if found is None:
+            raise self.error("terms left out with '...' in a pattern that is not read", t)
+        pattern, k, start, bound = found
+        index = _index(self.fresh_index_name(terms))
+        return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
+
+    def at_count(self, last: sympy.Expr) -> sympy.Expr:
+        """The last term shown before a count: ``Y_C`` is the entry of ``Y`` at the count ``C``
+        (the bound), and ``\\sigma(A_C)`` of an entry function is its entry call at ``C``."""
+
+        def counted(label: str) -> tuple[str, sympy.Symbol] | None:
             m = re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", label)
             if m is None:
                 return None
             return m.group(1), symbols.n if m.group(2) == "n" else symbols.count(m.group(2))
 
         calls: dict[sympy.Basic, sympy.Basic] = {}
-        for call in tail[0].atoms(AppliedUndef):
+        for call in last.atoms(AppliedUndef):
             name = type(call).__name__
             if name in self.ctx.entry_functions and len(call.args) == 1:
                 arg = call.args[0]
                 label = arg.label.name if isinstance(arg, sympy.IndexedBase) else str(arg)
-                if (hit := at_count(label)) is not None:
+                if (hit := counted(label)) is not None:
                     calls[call] = sympy.Function(name)(self.vector_base(hit[0]), hit[1])
-        last = tail[0].xreplace(calls)
-        last = last.xreplace(
+        last = last.xreplace(calls)
+        return last.xreplace(
             {
                 u: self.vector_base(hit[0])[hit[1]]
                 for u in last.free_symbols
-                if isinstance(u, sympy.Symbol) and (hit := at_count(u.name)) is not None
+                if isinstance(u, sympy.Symbol) and (hit := counted(u.name)) is not None
             }
         )
-        k = sympy.Dummy("k", integer=True)
-        # the bound is what the last term is indexed by (a_n, Y_C), never another name
-        bounds = [
-            u
-            for entry in last.atoms(sympy.Indexed)
-            for u in entry.indices
-            if isinstance(u, sympy.Symbol) and not isinstance(u, sympy.Dummy)
-        ]
-        for bound in sorted(bounds, key=lambda u: u.name):
-            pattern = last.xreplace({bound: k})
-            try:
-                start = next(
-                    (m for m in (0, 1) if pattern.xreplace({k: sympy.Integer(m)}) == head[0]),
-                    None,
-                )
-                if start is None or any(
-                    pattern.xreplace({k: sympy.Integer(start + m)}) != u
-                    for m, u in enumerate(head)
-                ):
-                    continue
-            except ValueError:  # a number where SymPy wants a variable (d/d a_k)
-                continue
-            index = _index(self.fresh_index_name(terms))
-            return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
-        raise self.error("terms left out with '...' in a pattern that is not read", t)
 
     def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
         """The bound index of terms left out with ``...``: the first of ``k j m l r s u v``
@@ -700,6 +787,13 @@ class _Parser:
             return True
         if t.kind == "sym":
             return t.text in ("(", "[", "{")
+        if t.kind == "cmd" and t.text in _NORM_OPEN | _NORM_CLOSE:
+            # NOTE: \| opens a norm only outside one, and only with its closing \| ahead
+            # (p \| q between two distributions is no norm).
+            if self.in_norm or t.text == "rVert":
+                return False
+            ahead = self.toks[self.pos + 1 :]
+            return any(u.kind == "cmd" and u.text in _NORM_CLOSE for u in ahead)
         if t.kind == "cmd":
             return (
                 t.text not in _MUL
@@ -871,6 +965,28 @@ class _Parser:
                 return sympy.Abs(inner)
             raise self.error(f"unexpected {_show(t)}", t)
         return self.command(t)
+
+    def norm(self, t: Token) -> sympy.Expr:
+        """``\\|\\mathbf w\\|`` (``\\lVert ... \\rVert``, ``_2``): the Euclidean norm of a vector,
+        ``sqrt(Σ_k w_k^2)``; of anything that is not a vector, not read (never guessed)."""
+        self.in_norm += 1
+        try:
+            inner = self.expr()
+        finally:
+            self.in_norm -= 1
+        u = self.peek()
+        if u is None or not (u.kind == "cmd" and u.text in _NORM_CLOSE):
+            raise self.error("a norm \\| ... \\| that is never closed", t)
+        self.pos += 1
+        if self.at_sym("_"):
+            self.pos += 1
+            toks, at = self.group_tokens()
+            if [(x.kind, x.text) for x in toks] != [("num", "2")]:
+                raise self.error("a norm other than the Euclidean one", at, unsupported=True)
+        if not _v.is_shaped(inner) or inner.kind == "mat":
+            raise self.error("a norm of something that is not a vector", t, unsupported=True)
+        k = _v.bound_index(inner)
+        return sympy.sqrt(sympy.Sum(inner.fn(k) ** 2, (k, 1, symbols.n)))
 
     def number(self, t: Token) -> sympy.Expr:
         if t.text == "1":
@@ -1367,6 +1483,10 @@ class _Parser:
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
+            if name == "E" and self.at_sym("[") and self.density_subscript(sub_toks):
+                # E_{q(z|x)}[f(z)]: the expectation over the density's variable
+                k = next(m for m, u in enumerate(sub_toks) if _is_sym(u, ("(",)))
+                return self.density_expectation(sub_toks[k + 1].text, sub_toks, sub_at)
             if name == "delta":
                 idx = self.indices(sub_toks, sub_at)
                 if idx is not None and len(idx) == 2:
@@ -1785,10 +1905,16 @@ class _Parser:
             and (named_family or not (len(words) == 2 and len(words[1].text) == 1))
         ):
             return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
+        if cut == 1 and len(sub_toks) > 2 and self.density_name(sub_toks[2:]):
+            # E_{x \sim p}, p a density of the document (p(x | z), z \sim p(z)): ∫ p(x) f(x) dx
+            return self.density_expectation(sub_toks[0].text, sub_toks[2:], at)
         if len(words) != 2 or len(words[0].text) != 1 or len(words[1].text) != 1:
             raise self.error("expected E_{X \\sim P}", at, unsupported=True)
         var = words[0].text.lower()
-        dist = _distribution(words[1].text)
+        # NOTE: the weights are what p(x) reads as in the body: E_{x~p}[log p(x)] is Σ_x p_x log p_x
+        # with one p (a lowercase p is the document's vector p unless it names a distribution).
+        name = words[1].text
+        dist = _distribution(name) if name.isupper() else self.vector_base(name)
         if not (self.at_sym("[") or self.at_sym("(")):
             raise self.error("E_{X \\sim P} without [ ... ]", self.peek() or at)
         x = _index(var)
@@ -1861,6 +1987,29 @@ class _Parser:
         self.note_expectation(family, args)
         return value
 
+    def density_name(self, toks: list[Token]) -> bool:
+        """``p``, ``q_\\phi``: the name of a density of the document, and nothing more."""
+        if not self.ctx.densities or not toks or toks[0].kind not in ("word", "name"):
+            return False
+        try:
+            q = self.sub(toks)
+            e = q.expr()
+        except ParseError:
+            return False
+        return q.pos == len(q.toks) and isinstance(e, sympy.Symbol) and e.name in self.ctx.densities
+
+    def density_subscript(self, sub: list[Token]) -> bool:
+        """``q_\\phi(z | x)``, ``p(x)``: a density of the document applied to one letter first."""
+        k = next((m for m, u in enumerate(sub) if _is_sym(u, ("(",))), None)
+        return (
+            k is not None
+            and k + 2 < len(sub)
+            and sub[k + 1].kind == "word"
+            and len(sub[k + 1].text) == 1
+            and _is_sym(sub[-1], (")",))
+            and self.density_name(sub[:k])
+        )
+
     def density_expectation(self, var: str, dist: list[Token], at: Token) -> sympy.Expr:
         """``E_{x \\sim p(x)}[f(x)]``, ``E_{z \\sim q_\\phi(z|x)}[...]``: ``∫ p(x) f(x) dx``.
 
@@ -1901,6 +2050,9 @@ class _Parser:
     # -- commands ------------------------------------------------------------------------
     def command(self, t: Token) -> sympy.Expr:
         c = t.text
+        if c in _NORM_OPEN:
+            self.pos += 1
+            return self.norm(t)
         if c in ("frac", "dfrac", "tfrac"):
             self.pos += 1
             return self.frac(t)
@@ -1997,7 +2149,7 @@ class _Parser:
         start = self.pos
         first: tuple[object, int] | ParseError
         try:
-            first = (_v.gradient(var, self.factor()), self.pos)
+            first = (_v.gradient(var, self.factor(), layout_stated=self.ctx.jacobian_rows), self.pos)
         except ParseError as err:
             first = err
         self.pos = start
@@ -2011,7 +2163,7 @@ class _Parser:
             f = self.factor()
             while self.starts_primary(self.peek()):
                 f = _v.mul(f, self.factor())
-            whole = (_v.gradient(var, f), self.pos)
+            whole = (_v.gradient(var, f, layout_stated=self.ctx.jacobian_rows), self.pos)
         except ParseError as err:
             whole = err
         if isinstance(first, ParseError) and isinstance(whole, ParseError):
@@ -2295,14 +2447,14 @@ class _Parser:
                 raise self.error("a derivative operator without an operand", t)
             f = self.term()
         if isinstance(f, _v.Shaped):
-            return cast(sympy.Expr, _v.gradient(var, f))
+            return cast(sympy.Expr, _v.gradient(var, f, layout_stated=self.ctx.jacobian_rows))
         if any(all(i.is_Integer for i in e.indices) for e in f.atoms(sympy.Indexed)):
             # NOTE: \partial Y_1 / \partial W with Y_1 read as an entry of Y: Y_1 may well be a
             # matrix the document never says is one; its derivative by W is not read.
             raise self.error(
                 "a derivative of a numbered name by a matrix or vector", t, unsupported=True
             )
-        return cast(sympy.Expr, _v.gradient(var, f))
+        return cast(sympy.Expr, _v.gradient(var, f, layout_stated=self.ctx.jacobian_rows))
 
     def partial(self, t: Token) -> sympy.Expr:
         if self.at_sym("_"):
@@ -2460,13 +2612,45 @@ class _Parser:
             if u.kind == "sym" and u.text == "&":
                 self.pos += 1
                 continue
+            if u.kind == "cmd" and u.text in ("vdots", "cdots", "ldots", "dots") and not rows[-1]:
+                self.pos += 1
+                rows[-1].append(_ELIDED)
+                continue
             rows[-1].append(self.expr())
         rows = [r for r in rows if r]
+        if any(v is _ELIDED for r in rows for v in r):
+            return self.elided_column(rows, t)
         if any(isinstance(v, sympy.MatrixBase) or _v.is_shaped(v) for r in rows for v in r):
             raise self.error("a matrix inside a matrix is not read", t, unsupported=True)
         if not rows or len({len(r) for r in rows}) != 1:
             raise self.error("a matrix with rows of different lengths", t)
         return sympy.ImmutableMatrix(rows)
+
+    def elided_column(self, rows: list[list[sympy.Expr]], t: Token) -> sympy.Expr:
+        """``[T(1); T(2); \\vdots; T(C)]``: the column whose entry ``i`` is ``T(i)``, when the
+        entries shown are ``T`` at consecutive numbers and the last names the count ``C``.
+
+        NOTE: the entries shown are checked against the pattern they claim; any other layout
+        of dots (a row, a matrix with \\ddots) is not read.
+        """
+        cut = next(m for m, r in enumerate(rows) if r[0] is _ELIDED)
+        head, tail = [r[0] for r in rows[:cut]], [r[0] for r in rows[cut + 1 :]]
+        if (
+            any(len(r) != 1 for r in rows)
+            or not head
+            or len(tail) != 1
+            or any(v is _ELIDED or _v.is_shaped(v) for v in (*head, *tail))
+        ):
+            raise self.error("entries left out with dots in a layout that is not read", t)
+        found = _pattern(head, self.at_count(tail[0]))
+        if found is None:
+            raise self.error("the entries shown around the dots follow no one pattern", t)
+        pattern, k, start, _ = found
+        self.warnings.append(
+            "read the column with entries left out as entry i = "
+            f"{sympy.sstr(pattern.xreplace({k: _v.ROW + start - 1}))}"
+        )
+        return _v.Shaped("col", lambda r: pattern.xreplace({k: r + start - 1}))
 
     # -- after the whole formula -----------------------------------------------------------
     def resolve(self, e: sympy.Basic) -> sympy.Basic:

@@ -181,6 +181,12 @@ MEANING = [
     pytest.param(
         _SOFTMAX + "$$\\nabla_{\\mathbf z} \\mathbf p = \\operatorname{diag}(\\mathbf p) "
         "- \\mathbf p \\mathbf p^\\top$$\n",
+        [D, P],
+        id="nabla-of-a-vector-beside-a-symmetric-matrix-in-either-layout",
+    ),
+    pytest.param(
+        _SOFTMAX + "$$\\nabla_{\\mathbf z} \\mathbf p = \\operatorname{diag}(\\mathbf p) "
+        "- \\mathbf p \\mathbf z^\\top$$\n",
         [D, X],
         id="nabla-of-a-vector-has-no-stated-layout",
     ),

@@ -15,13 +15,22 @@ from symderiv.results import Verdict
 from tests.support.verdicts import assert_last_step_not_accepted
 from tests.support.verdicts import verdicts as verdicts_of
 
-P, F, U, D, C, X = (
+P, F, U, D, C, X, N = (
     Verdict.PROVED,
     Verdict.FALSE,
     Verdict.UNDETERMINED,
     Verdict.DEFINITION,
     Verdict.CONDITIONAL,
     Verdict.UNPARSED,
+    Verdict.NUMERIC,
+)
+PER_SAMPLE = (
+    "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
+    "$$J = -\\frac{1}{m}\\sum_{i=1}^m y^{(i)}\\log a^{(i)}$$\n\n"
+)
+CE_GRADIENT = (
+    "$$\\frac{\\partial}{\\partial z_i}\\left(-\\sum_k y_k \\log \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
+    "\\right) = \\frac{e^{z_i}}{\\sum_j e^{z_j}} - y_i$$\n"
 )
 OFF_DIAGONAL = (
     "$$\\frac{\\partial}{\\partial z_i} \\frac{e^{z_k}}{\\sum_j e^{z_j}} = "
@@ -183,6 +192,23 @@ NEVER_ACCEPTED = [
         id="an-expectation-of-a-variable-whose-distribution-is-not-stated",
     ),
     pytest.param(
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log q(z) - \\log r(z)) dz$$\n",
+        id="a-divergence-of-densities-named-gaussian-in-words-with-its-sign-lost",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        id="an-entropy-of-an-arbitrary-density-is-no-unit-mass",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dx$$\n",
+        id="an-expectation-under-a-density-subscript-is-over-its-first-variable",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = 1 + \\int r(t) \\log r(t) \\, dt$$\n",
+        id="an-expectation-under-a-bare-density-name-plus-one",
+    ),
+    pytest.param(
         "$$s'(x) = \\frac{d}{dx} \\frac{1}{1 + e^{-x}}$$\n\n$$s'(x) = s(x)(1 + s(x))$$\n",
         id="a-name-a-derivative-step-defines-is-held-to-that-definition",
     ),
@@ -196,6 +222,17 @@ NEVER_ACCEPTED = [
         "\\frac{e^{z_k}}{\\sum_j e^{z_j}} = \\frac{e^{z_k}}{\\sum_j e^{z_j}}"
         "\\left(1 - \\frac{e^{z_i}}{\\sum_j e^{z_j}}\\right)$$\n",
         id="the-diagonal-formula-for-an-index-called-another",
+    ),
+    pytest.param(
+        "Here $y$ is one-hot.\n\n$$\\sum_j q_j = 1$$\n",
+        id="a-one-hot-fact-in-the-prose-says-nothing-of-another-vector",
+    ),
+    pytest.param(
+        PER_SAMPLE + "$$\\frac{\\partial J}{\\partial b} = 0$$\n",
+        id="a-per-sample-copy-of-a-defined-name-is-no-constant",
+    ),
+    pytest.param(
+        "$$g'(x)\\big|_{x=0} = 0$$\n", id="an-unknown-function-at-a-point-is-no-number"
     ),
 ]
 
@@ -279,6 +316,43 @@ MEANING = [
         "$$E_{z \\sim q(z|x)}[\\log p(x)] = \\log p(x)$$\n",
         [D, P],
         id="a-density-named-by-its-argument-and-a-constant-under-the-expectation",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{q(z|x)}[\\log q(z|x)] = \\int q(z|x) \\log q(z|x) \\, dz$$\n",
+        [P],
+        id="an-expectation-under-a-density-written-as-the-subscript",
+    ),
+    pytest.param(
+        "Draw $t \\sim r(t)$.\n\n$$\\mathbb{E}_{t \\sim r}[\\log r(t)] = \\int r(t) \\log r(t) \\, dt$$\n",
+        [P],
+        id="an-expectation-under-a-bare-density-name",
+    ),
+    pytest.param(
+        "$$\\mathbb{E}_{X \\sim P}[X^2] = \\sum_x P_x x^2$$\n",
+        [P],
+        id="an-expectation-under-a-probability-vector-stays-a-sum",
+    ),
+    pytest.param(
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$- D_{KL}(q(z) \\| r(z)) = \\int q(z) (\\log r(z) - \\log q(z)) dz$$\n",
+        [P],
+        id="a-name-applied-and-called-gaussian-in-words-is-a-density",
+    ),
+    pytest.param(
+        "The Gaussian kernel $k(x)$ smooths the signal.\n\n$$\\int c \\, k(x) \\, dx = c$$\n",
+        [U],
+        id="a-gaussian-kernel-is-no-density",
+    ),
+    pytest.param(
+        "Draw $z \\sim r(z)$.\n\n$$\\int r(z) \\log r(z) \\, dz = \\int r(z) \\, dz$$\n",
+        [F],
+        id="a-claim-about-an-arbitrary-density-fails-for-a-normal-one",
+    ),
+    pytest.param(
+        "Let $r(z)$ be a standard normal density, $z \\sim r(z)$.\n\n"
+        "$$\\int r(z) z^2 \\, dz = \\int r(z) \\, dz$$\n",
+        [U],
+        id="a-claim-about-a-density-stated-in-words-is-no-claim-about-every-density",
     ),
     pytest.param(
         "Let $S_i = \\mathrm{softmax}(z)_i$.\n\n"
@@ -588,6 +662,105 @@ MEANING = [
         " = f_j \\sum_i y_i - y_j$$\n",
         [D, P],
         id="an-entry-shorthand-beside-its-own-vector",
+    ),
+    pytest.param(
+        "$$H = -\\left(\\frac{1}{2}\\log_2\\frac{1}{2} + \\frac{1}{2}\\log_2\\frac{1}{2}\\right) = 1$$"
+        "\n\nAnother coin:\n\n$$H = -(0.9\\log_2 0.9 + 0.1\\log_2 0.1) = 0.469$$\n\n"
+        "$$H = 2$$\n\n$$2H = 0.938$$\n",
+        [D, P, D, N, F, N],
+        id="a-worked-example-computed-again-names-its-value-anew",
+    ),
+    pytest.param(
+        "The softplus $\\zeta(x) = \\log(1 + e^x)$ gives\n\n$$\\log \\sigma(x) = -\\zeta(-x)$$\n\n"
+        "$$\\log \\sigma(x) = \\zeta(-x)$$\n",
+        [P, F],
+        id="a-function-defined-in-the-prose-at-another-argument",
+    ),
+    pytest.param(
+        "$$D_{KL}(p\\|q) = \\sum_x p(x)\\log\\frac{p(x)}{q(x)}$$\n\n"
+        "$$D_{KL}(p\\|q) = \\mathbb{E}_{x\\sim p}\\left[\\log p(x) - \\log q(x)\\right]$$\n\n"
+        "$$D_{KL}(p\\|q) = \\mathbb{E}_{x\\sim p}\\left[\\log q(x) - \\log p(x)\\right]$$\n",
+        [D, N, F],
+        id="an-expectation-under-p-weighs-by-the-documents-own-p-and-logs-take-positive-values",
+    ),
+    pytest.param(
+        PER_SAMPLE + "$$\\frac{\\partial J}{\\partial b} = "
+        "\\frac{1}{m}\\sum_{i=1}^m y^{(i)}(a^{(i)} - 1)$$\n",
+        [D, U],
+        id="a-per-sample-copy-of-a-defined-name-depends-on-what-it-does",
+    ),
+    pytest.param(
+        "$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) - \\mathbf{s}\\mathbf{s}^T$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) - \\mathbf{s}\\mathbf{z}^T$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = "
+        "\\mathrm{diag}(\\mathbf{s}) + \\mathbf{s}\\mathbf{s}^T$$\n",
+        [D, P, X, F],
+        id="a-jacobian-of-unstated-layout-beside-a-symmetric-matrix-and-no-other",
+    ),
+    pytest.param(
+        "$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{pmatrix} s_1(1-s_1) & -s_1 s_2 "
+        "\\\\ -s_1 s_2 & s_2(1-s_2)\\end{pmatrix}$$\n\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{pmatrix} s_1(1-s_1) & s_1 s_2 "
+        "\\\\ s_1 s_2 & s_2(1-s_2)\\end{pmatrix}$$\n",
+        [D, P, F],
+        id="a-listed-jacobian-is-the-whole-jacobian-of-its-size",
+    ),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$L = -\\sum_k y_k \\log s_k$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{pmatrix} s_1 - y_1 \\\\ s_2 - y_2 \\end{pmatrix}$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{pmatrix} s_1 - y_1 \\\\ s_2 + y_2 \\end{pmatrix}$$\n",
+        [D, D, P, F],
+        id="a-listed-gradient-is-the-whole-gradient-of-its-size",
+    ),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n$$s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+        "$$L = -\\sum_k y_k \\log s_k$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{bmatrix} s_1 - y_1 \\\\ \\vdots \\\\ s_K - y_K "
+        "\\end{bmatrix}$$\n\n"
+        "$$\\nabla_{\\mathbf z} L = \\begin{bmatrix} s_1 + y_1 \\\\ \\vdots \\\\ s_K + y_K "
+        "\\end{bmatrix}$$\n",
+        [D, D, P, F],
+        id="a-gradient-with-entries-left-out-is-its-pattern",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
+        "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
+        "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
+        [P, F],
+        id="the-gradient-of-a-squared-norm",
+    ),
+    pytest.param(
+        "For a fair die, $p_i = \\frac{1}{6}$.\n\n"
+        "$$H = -\\sum_{i=1}^{6} p_i \\log_2 p_i = \\log_2 6$$\n\n"
+        "$$H = -\\sum_{i=1}^{6} \\frac{1}{6} \\log \\frac{1}{6}$$\n",
+        [D, P, F],
+        id="every-entry-given-one-value-in-the-prose-and-a-log-base-slip",
+    ),
+    pytest.param(
+        "$$f(x) = x^3$$\n\n$$f'(x)\\big|_{x=2} = 12$$\n\n"
+        "$$\\left.\\frac{d}{dx}\\sigma(x)\\right|_{x=0} = \\frac{1}{4}$$\n\n"
+        "$$\\left.\\frac{d}{dx} x^2 \\right|_{x=3} = 9$$\n",
+        [D, P, P, F],
+        id="a-derivative-at-a-point-after-an-evaluation-bar",
+    ),
+    pytest.param(CE_GRADIENT, [C], id="a-cross-entropy-gradient-with-no-fact-stated"),
+    pytest.param(
+        "Here $\\mathbf y$ is one-hot.\n\n" + CE_GRADIENT, [P], id="one-hot-said-in-the-prose"
+    ),
+    pytest.param(
+        "The targets satisfy $\\sum_k y_k = 1$.\n\n" + CE_GRADIENT,
+        [P],
+        id="a-sum-to-one-stated-inline",
+    ),
+    pytest.param(
+        "Here $\\mathbf t$ is one-hot.\n\n" + CE_GRADIENT,
+        [C],
+        id="one-hot-said-of-another-vector",
     ),
     pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
     pytest.param(

@@ -335,9 +335,23 @@ def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
         assert s.problem_span is not None
 
 
-def test_label_before_a_left_side() -> None:
-    d = read_markdown("$$\\mbox{Loss: } u = a + b = b + a$$")
-    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps] == [("u", "a + b"), ("a + b", "b + a")]
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            "$$\\mbox{Loss: } u = a + b = b + a$$",
+            [("u", "a + b"), ("a + b", "b + a")],
+            id="with-a-colon",
+        ),
+        pytest.param("$$\\text{upper bound} \\ u = a + b$$", [("u", "a + b")], id="words"),
+        pytest.param("$$\\text{where } u = a + b$$", [], id="a-where-clause-is-no-label"),
+        pytest.param("$$\\text{for } i = j$$", [], id="a-case-is-no-label"),
+        pytest.param("$$\\text{total} = a + b$$", [], id="no-left-side-after-it"),
+    ],
+)
+def test_label_before_a_left_side(doc: str, expected: list[tuple[str, str]]) -> None:
+    d = read_markdown(doc)
+    assert [(s.lhs_latex, s.rhs_latex) for s in d.steps if s.rhs_latex] == expected
 
 
 @pytest.mark.parametrize(
@@ -618,6 +632,76 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
     (s,) = d.steps
     assert s.problem is None and s.rhs == (a + b) / 2
     assert any("unmatched ')'" in w for w in s.warnings)
+
+
+NORMS = [
+    pytest.param("\\|\\mathbf x\\|^2", sympy.Sum(x[k] ** 2, (k, 1, n)), id="squared"),
+    pytest.param(
+        "\\lVert \\mathbf x - \\mathbf y \\rVert_2",
+        sympy.sqrt(sympy.Sum((x[k] - y[k]) ** 2, (k, 1, n))),
+        id="lvert-rvert-euclidean",
+    ),
+    pytest.param("\\|x\\|^2", None, id="of-a-name-not-known-as-a-vector"),
+    pytest.param("\\|\\mathbf x\\|_1", None, id="another-norm"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), NORMS)
+def test_norms_of_vectors(latex: str, expected: sympy.Basic | None) -> None:
+    if expected is None:
+        with pytest.raises(ParseError):
+            read(latex)
+    else:
+        assert read(latex) == expected
+
+
+BARS = [
+    pytest.param("x^2 \\big|_{x=3}", sympy.Subs(t**2, t, 3), "t", id="big-bar"),
+    pytest.param("\\left. x^2 \\right|_{x=a+1}", sympy.Subs(t**2, t, a + 1), "t", id="left-dot-right-bar"),
+    pytest.param("|x|_{x=1}", None, "", id="an-absolute-value-is-no-evaluation-bar"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected", "var"), BARS)
+def test_an_evaluation_bar_sets_its_variable(latex: str, expected: sympy.Basic | None, var: str) -> None:
+    if expected is None:
+        with pytest.raises(ParseError):
+            read(latex)
+        return
+    got = read(latex.replace("x", var)) if var != "x" else read(latex)
+    assert got == expected
+
+
+ELIDED_COLUMNS = [
+    pytest.param(
+        "\\begin{bmatrix} \\frac{y_1}{p_1} \\\\ \\vdots \\\\ \\frac{y_K}{p_K} \\end{bmatrix}",
+        y[i] / p[i],
+        id="first-and-last",
+    ),
+    pytest.param(
+        "\\begin{pmatrix} x_1 - y_1 \\\\ x_2 - y_2 \\\\ \\vdots \\\\ x_n - y_n \\end{pmatrix}",
+        x[i] - y[i],
+        id="two-shown-before-the-dots",
+    ),
+    pytest.param(
+        "\\begin{bmatrix} x_1 \\\\ \\vdots \\\\ y_n \\end{bmatrix}", None, id="entries-of-no-one-pattern"
+    ),
+    pytest.param(
+        "\\begin{bmatrix} x_1 \\\\ x_3 \\\\ \\vdots \\\\ x_n \\end{bmatrix}", None, id="not-consecutive"
+    ),
+    pytest.param(
+        "\\begin{bmatrix} x_1 & \\cdots & x_n \\end{bmatrix}", None, id="a-row-with-dots-is-not-read"
+    ),
+]
+
+
+@pytest.mark.parametrize(("latex", "entry"), ELIDED_COLUMNS)
+def test_a_column_with_entries_left_out_is_its_pattern(latex: str, entry: sympy.Basic | None) -> None:
+    if entry is None:
+        with pytest.raises(ParseError):
+            read(latex)
+    else:
+        assert read(latex) == entry
 
 
 UNCLOSED = [
