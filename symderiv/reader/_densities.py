@@ -206,15 +206,36 @@ def _named_in_words(text: str) -> set[str]:
     return out
 
 
+#: Words that fix a normal's parameters (``standard``, ``zero mean``, ``unit variance``).
+_FIXING = re.compile(
+    r"(?i:\b(?:standard|unit|zero|isotropic|identity|fixed|known|cent(?:er|re)d|same|equal)\b)"
+)
+_NORMAL_WORDS = re.compile(r"(?i:^(?:normal|gaussian)$)|^\\mathcal|^N")
+
+
+def _any_normal(sentence: str) -> bool:
+    """A sentence that calls a density normal and nothing more: every family it names is the
+    normal, and no number or word fixes a parameter (``$q(z|x)$ is Gaussian``).  Every normal
+    is one of it, so the normal counterexamples hold for it."""
+    found = [m.group(0).strip() for m in _FAMILY.finditer(sentence)]
+    return (
+        bool(found)
+        and all(_NORMAL_WORDS.search(f) for f in found)
+        and not re.search(r"\d", sentence)
+        and not _FIXING.search(sentence)
+    )
+
+
 def stated_names(text: str) -> frozenset[str]:
     """The names the document states a distribution for, so that they are not arbitrary:
-    every name in a sentence of prose that names a family (``$p$ is a standard normal``),
+    every name in a sentence of prose that names a family (``$p$ is a standard normal``; not
+    a normal of unknown parameters, ``$q(z|x)$ is Gaussian``, of which a normal is one),
     and every ``head(v) = ...`` row whose right side is a formula without another density
     or another density alone (``p(x) = N(x; 0, 1)``, ``p(x) = e^{-x}``, ``q(z) = p(z | x)``),
     except a normal with symbols for parameters; every name in inline math with ``=``
     (``$q(z) = r(z)$``).
 
-    >>> sorted(stated_names(r"Let $q(z)$ be Gaussian. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
+    >>> sorted(stated_names(r"Let $q(z)$ be a standard normal. $$p(x) = e^{-x}$$ $$r(z) = N(z; m, s^2)$$"))
     ['p', 'q']
     """
     dens = density_names(text)
@@ -231,7 +252,7 @@ def _stated(text: str, dens: frozenset[str], names: _Names) -> set[str]:
     displays, sentences = _sentences(text)
     for sentence in sentences:
         inlines = re.findall(r"\$([^$]+)\$", sentence)
-        if _FAMILY.search(sentence):
+        if _FAMILY.search(sentence) and not _any_normal(sentence):
             for inline in inlines:
                 out |= names.within(f"{inline}$")
         for inline in inlines:

@@ -49,6 +49,11 @@ REFUTED = [
         id="an-expectation-taken-at-one-point",
     ),
     pytest.param(
+        "The encoder's density $q(z|x)$ is Gaussian, its mean and variance computed from $x$.\n\n"
+        "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log p(x|z)] - D_{KL}(q(z|x) \\| p(z))$$\n",
+        id="a-normal-of-unknown-parameters-is-no-particular-density",
+    ),
+    pytest.param(
         "$$\\log p(x) = E_{z \\sim q(z|x)}[\\log p(x|z)] - D_{KL}(q(z|x) \\| p(z|x))$$\n",
         id="the-lower-bound-taken-as-the-evidence",
     ),
@@ -88,6 +93,12 @@ LEFT_ALONE = [
         "$$\\int r(t) \\log r(t) \\, dt = 0$$\n",
         [U],
         id="a-density-the-prose-calls-empirical",
+    ),
+    pytest.param(
+        "Let $r(t)$ be a Gaussian density with mean $0$. Draw $t \\sim r(t)$.\n\n"
+        "$$\\int r(t) t \\, dt = 0$$\n",
+        [U],
+        id="a-normal-whose-mean-is-given",
     ),
     pytest.param(
         "Draw $t \\sim r(t)$.\n\n$$\\int r(t) t \\, dt = m$$\n",
