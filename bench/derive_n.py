@@ -12,7 +12,9 @@ line's wall time (a fresh interpreter, as a user runs it) is measured too.
     python bench/derive_n.py --n 3 32 128 --baseline-max-n 32 --repeat 3
 
 Prints medians (seconds, CPU time of this process for the phases, wall time for the command
-line) and the ratios new / baseline and new / (n = 3).
+line, and its CPU time too: the figure a machine shared with other work does not blur) and the
+ratios new / baseline and new / (n = 3). The command line runs as after ``pip install .``, with
+Python's bytecode cache.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import dataclasses
 import itertools
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -108,18 +111,30 @@ def phases(build: Callable[[], Derivation], n: int) -> dict[str, float]:
             "total": t_build + t_check + t_render}
 
 
-def cli_wall(n: int) -> float:
-    start = time.perf_counter()
+#: The environment of a user's shell: bytecode cached, as after ``pip install .``.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def cli_wall(n: int) -> tuple[float, float]:
+    """Wall and CPU seconds of ``derive softmax-ce --n N`` in a fresh interpreter."""
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(
         [sys.executable, "-m", "symderiv", "derive", "softmax-ce", "--n", str(n), "-o", os.devnull],
-        check=True,
+        check=True, env=ENV,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def startup() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "symderiv", "list"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "symderiv", "list"], check=True, capture_output=True, env=ENV
+    )
     return time.perf_counter() - start
 
 
@@ -159,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
             if n <= args.baseline_max_n
             else None
         )
-        wall = None if args.no_cli else statistics.median(cli_wall(n) for _ in range(args.repeat))
+        runs = [] if args.no_cli else [cli_wall(n) for _ in range(args.repeat)]
+        wall = statistics.median(r[0] for r in runs) if runs else None
+        cli_cpu = statistics.median(r[1] for r in runs) if runs else None
         base = new["total"] if n == 3 else base
         cli = f"{wall:7.2f}" if wall is not None else f"{'-':>7}"
         b = f"{old['total']:9.2f}" if old else f"{'-':>9}"
@@ -167,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         vs3 = f"{new['total'] / base:8.1f}" if base else f"{'-':>8}"
         print(f"{n:>4} {new['build']:7.2f} {new['check']:7.2f} {new['render']:7.2f}"
               f" {new['total']:7.2f} {cli} {b} {ratio} {vs3}", flush=True)
+        if cli_cpu is not None:
+            print(f"     cli: {wall:.2f} s wall, {cli_cpu:.2f} s CPU (start-up included)", flush=True)
         if old:
             print(f"     baseline build {old['build']:.2f}  check {old['check']:.2f}"
                   f"  render {old['render']:.2f}", flush=True)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
+from symderiv import symbols
+
 __all__ = [
     "ENTRY_NAME",
     "at_n",
@@ -20,6 +22,7 @@ __all__ = [
     "expand_sums",
     "first_unused",
     "free_symbols",
+    "is_count",
     "rename_bound",
     "split_entry",
 ]
@@ -173,3 +176,15 @@ def entry_base(name: str) -> str:
     ('z', 'L')
     """
     return ENTRY_NAME.sub(r"\g<base>", name)
+
+
+def is_count(s: sympy.Symbol, expr: sympy.Basic) -> bool:
+    """``s`` is a summation bound of ``expr`` (the class count), or is the canonical ``n``.
+
+    >>> m, k = sympy.Symbol("m", integer=True), sympy.Symbol("k", integer=True)
+    >>> is_count(m, sympy.Sum(k, (k, 1, m))), is_count(k, k)
+    (True, False)
+    """
+    if s == symbols.n:
+        return True
+    return any(s in lim[1:] for node in expr.atoms(sympy.Sum) for lim in node.limits)

@@ -122,7 +122,6 @@ LONG = 500
 #: TODO(issue 14): long modules still to split (or, if they must stay long, to say why in
 #: their docstring); each says what should leave it.
 TO_SPLIT: dict[str, str] = {
-    "builders/strategy.py": "the lowering of a step to concrete n, shared with spot/_lower.py",
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
     "checker/ and builders/",
     "reader/_document.py": "the document pass (names, definitions) apart from the block reading",

@@ -135,9 +135,17 @@ def entry_matrices(
     is 0 on both sides.
     """
 
-    def keep(values: dict[sympy.Symbol, int]) -> bool:
+    def holds(c: sympy.Basic, values: dict[sympy.Symbol, int]) -> bool:
+        # NOTE: an index case (i = j, i ≠ j) is decided on the integers, without building
+        # SymPy numbers for each of the n² entries.
+        if isinstance(c, (sympy.Eq, sympy.Ne)) and c.lhs in values and c.rhs in values:
+            same = values[c.lhs] == values[c.rhs]
+            return same if isinstance(c, sympy.Eq) else not same
         sub = {s: sympy.Integer(v) for s, v in values.items()}
-        return all(bool(c.xreplace(sub)) for c in conds)
+        return bool(c.xreplace(sub))
+
+    def keep(values: dict[sympy.Symbol, int]) -> bool:
+        return all(holds(c, values) for c in conds)
 
     if len(free) == 2:
         a, b = free

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sympy
 
 from symderiv import symbols
+from symderiv.builders._lowering import lower
 from symderiv.builders.softmax import _check_n
 from symderiv.builders.strategy import (
     CHAIN_RULE,
@@ -18,7 +19,6 @@ from symderiv.builders.strategy import (
     Rule,
     chain,
     index_range,
-    lower,
     names_for,
     recognise,
     split_cases,

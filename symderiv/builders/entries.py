@@ -34,6 +34,7 @@ import sympy
 
 from symderiv import symbols
 from symderiv.builders._binary import focal_loss, sigmoid_bce
+from symderiv.builders._matrix_form import matrix_form
 from symderiv.builders._plan import (
     EPSILON,
     MU,
@@ -56,7 +57,6 @@ from symderiv.builders.strategy import (
     Context,
     chain,
     define,
-    matrix_form,
     recognise,
     rewrite,
     split_cases,

@@ -16,35 +16,32 @@ earlier chains), so the same rules serve every entry:
 * :func:`use_sum_one` — ``Σ_j y_j = 1``;
 * :func:`split_cases` — the two cases of a result with ``δ_ij``.
 
-For concrete n, :func:`lower` instantiates every step of the symbolic-n derivation: a Matrix
-equality over the free indices (``n × n`` for ``i, j``, a column for ``i``).
+For concrete n, :func:`symderiv.builders._lowering.lower` instantiates every step of the
+symbolic-n derivation; :mod:`symderiv.builders._matrix_form` writes index results as matrices.
+
+Long because the rules are the strategy: each is a few lines of SymPy with its justification,
+read and changed together with :func:`chain` and the :class:`Context` they share; the lowering
+to concrete n and the matrix form, which use a chain's results only, live apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import sympy
-from sympy.matrices.expressions.diagonal import DiagMatrix
-from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symderiv import symbols
 from symderiv.builders._calculus import (
-    entry_matrices,
     fresh_bound,
-    instantiate,
-    lowering_table,
     pull_constants,
     restore_bound,
     sum_deltas,
 )
-from symderiv.builders.softmax import concrete_symbols
 from symderiv.config import Notation
 from symderiv.indices import free_symbols as _free
-from symderiv.model import Assumption, Derivation, Relation, Step
+from symderiv.model import Assumption, Relation, Step
 
 __all__ = [
     "CHAIN_RULE",
@@ -59,14 +56,11 @@ __all__ = [
     "Names",
     "Rule",
     "chain",
-    "lower",
-    "matrix_form",
-    "bold",
-    "index_form",
     "names_for",
     "recognise",
     "split_cases",
     "split_values",
+    "tex",
     "use_sum_one",
     "write_out_in_sums",
 ]
@@ -292,14 +286,14 @@ def split_values(
                 raise ValueError(f"no definition of {name} to write out")
             sub[name] = value
         at = result.xreplace(sub).xreplace({entry: v})
-        shown = ", ".join(f"{_tex(k)} = {_tex(e.xreplace({entry: v}))}" for k, e in sub.items())
-        said = f"the case ${_tex(entry)} = {v}$" + (f": ${shown}$" if shown else "")
+        shown = ", ".join(f"{tex(k)} = {tex(e.xreplace({entry: v}))}" for k, e in sub.items())
+        said = f"the case ${tex(entry)} = {v}$" + (f": ${shown}$" if shown else "")
         if not called:
             out.append(Step(sympy.powsimp(at), _cancel(at), justification=said))
             continue
         name = called[len(out) // 2][entry.indices[0]]
         if quantity:
-            said = f"{quantity} for ${_tex(entry)} = {v}$" + (f" (${shown}$)" if shown else "")
+            said = f"{quantity} for ${tex(entry)} = {v}$" + (f" (${shown}$)" if shown else "")
         out.append(define(name, sympy.powsimp(at), said))
         out.append(Step(name, _cancel(at), justification="collect terms"))
     return tuple(out)
@@ -439,7 +433,7 @@ def _say_substitute(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
     swapped = (e, f) == (nm.j, nm.i)
     val = _substitute(d, ctx)
     head = f"Jacobian, ${nm.i} \\leftrightarrow {nm.j}$" if swapped else "Jacobian"
-    formula = _tex(val)
+    formula = tex(val)
     if len(formula) > 60:
         # NOTE: a long entry (it is the result of an earlier chain, shown above) would push the
         # step past the margin; the justification names it only.
@@ -447,7 +441,8 @@ def _say_substitute(ctx: Context, before: sympy.Expr, after: sympy.Expr) -> str:
     return f"{head}: $\\frac{{\\partial {pe}}}{{\\partial {xf}}} = {formula}$"
 
 
-def _tex(e: sympy.Expr) -> str:
+def tex(e: sympy.Expr) -> str:
+    """``e`` as short LaTeX for a justification: ``p_{i}``, ``\\delta_{ij}``."""
     # NOTE: justifications are short LaTeX for a human; the steps themselves go through the
     # writer's printer. SymPy's printer with subscripted indices is close enough here.
     def sub(ix: sympy.Indexed) -> sympy.Symbol:
@@ -691,96 +686,6 @@ def rewrite(
     return Rule(name, fn, said, uses)
 
 
-# --- matrix form ----------------------------------------------------------------------------
-
-
-def bold(name: str) -> str:
-    """The vector or matrix called ``name`` as LaTeX writes it in matrix form: ``\\mathbf{p}``."""
-    return f"\\mathbf{{{name}}}"
-
-
-def _unbold(name: str) -> str:
-    return name[len("\\mathbf{") : -1] if name.startswith("\\mathbf{") else name
-
-
-def index_form(
-    expr: sympy.Basic, free: tuple[sympy.Symbol, ...]
-) -> sympy.Expr:
-    """The entry ``(i, j)`` (or ``i``) of a matrix expression, in the document's indexed names.
-
-    ``(\\operatorname{diag}(\\mathbf{p}) - \\mathbf{p}\\mathbf{p}^\\top)_{ij}`` is
-    ``δ_ij p_i − p_i p_j``: the reading of the matrix form that the checker judges.
-    """
-    entry = expr[free[0], free[1]] if len(free) == 2 else expr[free[0], 0]
-
-    def indexed(e: sympy.Basic) -> sympy.Expr:
-        base = symbols.vector(_unbold(str(e.parent.name)))
-        return base[e.i] if e.parent.shape[1] == 1 else base[e.i, e.j]
-
-    return entry.replace(lambda e: isinstance(e, MatrixElement), indexed)
-
-
-def _to_matrix(result: sympy.Expr, free: tuple[sympy.Symbol, ...], n: sympy.Symbol) -> sympy.Basic:
-    """``δ_ij v_i`` as ``diag(v)``, ``u_i v_j`` as ``u v^T``, ``v_i`` as ``v`` (term by term)."""
-
-    def vec(base: sympy.IndexedBase) -> sympy.MatrixSymbol:
-        return sympy.MatrixSymbol(bold(str(base.name)), n, 1)
-
-    out: list[sympy.Basic] = []
-    for term in sympy.Add.make_args(sympy.expand(result)):
-        const, rest = term.as_independent(*free, as_Add=False)
-        factors = sympy.Mul.make_args(rest)
-        entries = [f for f in factors if isinstance(f, sympy.Indexed) and len(f.indices) == 1]
-        deltas = [f for f in factors if isinstance(f, sympy.KroneckerDelta)]
-        if len(entries) + len(deltas) != len(factors) or const.has(*free):
-            raise ValueError(f"no matrix form of the term {term}")
-        if len(free) == 1 and len(entries) == 1 and not deltas:
-            out.append(const * vec(entries[0].base))
-        elif len(free) == 2 and len(entries) == 1 and len(deltas) == 1:
-            out.append(const * DiagMatrix(vec(entries[0].base)))
-        elif len(free) == 2 and len(entries) == 2 and not deltas:
-            row = next(e for e in entries if e.indices[0] == free[0])
-            col = next(e for e in entries if e.indices[0] == free[1])
-            out.append(const * vec(row.base) * vec(col.base).T)
-        else:
-            raise ValueError(f"no matrix form of the term {term}")
-    return sympy.Add(*out)
-
-
-def matrix_form(
-    quantity: sympy.Derivative, result: sympy.Expr, ctx: Context, *, name: str, what: str
-) -> tuple[Step, Step]:
-    """``quantity = result`` in matrix form: a definition of its entries, then the matrix step.
-
-    For ``∂p_i/∂x_j = p_i (δ_ij − p_j)``: ``J_{ij} := ∂p_i/∂x_j`` and
-    ``\\mathbf{J} = \\operatorname{diag}(\\mathbf{p}) - \\mathbf{p}\\mathbf{p}^\\top``; for
-    ``∂L/∂x_i = p_i − y_i``: ``g_i := ∂L/∂x_i`` and ``\\mathbf{g} = \\mathbf{p} - \\mathbf{y}``.
-
-    Raises:
-        ValueError: ``result`` has a term with no matrix form (``p_i Σ_j y_j``), or the matrix
-            form read back in index form is not ``result`` (a builder error, never shown).
-    """
-    nm = ctx.names
-    free = tuple(s for s in (nm.i, nm.j) if s in _free(quantity))
-    base = symbols.vector(name)
-    entry = base[free] if len(free) == 2 else base[free[0]]
-    cols = nm.n if len(free) == 2 else sympy.Integer(1)
-    rhs = _to_matrix(result, free, nm.n)
-    # NOTE: the matrix form is computed from the index result, and read back here as the
-    # checker reads it: a translation error stops the build instead of reaching a document.
-    if sympy.expand(index_form(rhs, free) - result) != 0:
-        raise ValueError(f"the matrix form {rhs} does not read back as {result}")
-    sub = "".join(str(s) for s in free)
-    return (
-        define(entry, quantity, what),
-        Step(
-            sympy.MatrixSymbol(bold(name), nm.n, cols),
-            rhs,
-            justification=f"matrix form of ${name}_{{{sub}}} = {_tex(result)}$",
-        ),
-    )
-
-
 # --- whole derivations ----------------------------------------------------------------------
 
 
@@ -800,201 +705,6 @@ def sum_one(nm: Names) -> Assumption:
     return Assumption(
         sympy.Eq(sympy.Sum(nm.y[nm.j], (nm.j, 1, nm.n)), 1), nm.sum_text, source="builder"
     )
-
-
-def lower(
-    d: Derivation,
-    nm: Names,
-    n: int,
-    *,
-    vectors: tuple[sympy.IndexedBase, ...] = (),
-) -> Derivation:
-    """The symbolic-n derivation ``d`` instantiated at ``n`` classes, step by step.
-
-    Every vector (``x, p, y`` and ``vectors``) becomes explicit symbols ``x_1 .. x_n``; a step
-    with free ``i, j`` becomes an ``n × n`` Matrix equality, one with free ``i`` a column
-    (entries outside a stated case are 0 on both sides), a definition of an entry ``p_i``
-    becomes the definitions of ``p_1 .. p_n``.
-    """
-    bases = {b: concrete_symbols(b.name, n) for b in (nm.x, nm.p, nm.y, *vectors)}
-    table = lowering_table(bases)
-    if n >= NAME_SUMS_FROM:
-        d = _name_shared_sums(d, nm)
-
-    made: dict[tuple[sympy.Basic, tuple[sympy.Symbol, ...]], Callable[..., sympy.Expr]] = {}
-
-    def lowerer(
-        side: sympy.Expr, free: list[sympy.Symbol]
-    ) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
-        # NOTE: a chain's steps share sides (each left side is the previous right side, the
-        # cases share ∂p_i/∂x_j): each side is lowered once, and each of its entries made once.
-        key = (side, tuple(free))
-        if key not in made:
-            made[key] = _memo(_lowerer(side, free))
-        return made[key]
-
-    def _lowerer(
-        side: sympy.Expr, free: list[sympy.Symbol]
-    ) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
-        # NOTE: the sums are written out once per step; per entry, only a small skeleton is
-        # instantiated: the parts that do not depend on the free indices (a written-out sum of
-        # n terms) stand in it as placeholders, put back unchanged. Substituting into the
-        # whole expression for each of the n² entries cost O(n³) (about 50 s at n = 64).
-        pre = instantiate(side, n_symbol=nm.n, n=n, values={}, table=table)
-        holders = {(b, s): sympy.Dummy(f"{b.name}_{s.name}") for b in bases for s in free}
-        pre = pre.xreplace({b[s]: h for (b, s), h in holders.items()})
-        varying = set(holders.values()) | set(free)
-        skeleton, parts = _freeze(pre, varying)
-
-        def at(values: dict[sympy.Symbol, int]) -> sympy.Expr:
-            sub: dict[sympy.Basic, sympy.Basic] = {s: sympy.Integer(v) for s, v in values.items()}
-            sub.update({h: bases[b][values[s] - 1] for (b, s), h in holders.items()})
-            out = skeleton.xreplace(sub)
-            return out.xreplace(parts) if parts else out
-
-        return at
-
-    def lift(step: Step) -> tuple[Step, ...]:
-        assert step.lhs is not None and step.rhs is not None
-        seen = _free(step.lhs) | _free(step.rhs)
-        free = [s for s in (nm.i, nm.j) if s in seen]
-        if step.is_definition:
-            at = lowerer(step.rhs, free)
-            if not free:
-                return (dataclasses.replace(step, rhs=at({})),)
-            (idx,) = free
-            base = step.lhs.base if isinstance(step.lhs, sympy.Indexed) else None
-            if base is None:
-                raise ValueError(f"a definition with a free index must define an entry: {step.lhs}")
-            return tuple(
-                dataclasses.replace(step, lhs=bases[base][m - 1], rhs=at({idx: m}))
-                for m in range(1, n + 1)
-            )
-        if not free:
-            return (
-                dataclasses.replace(
-                    step, lhs=lowerer(step.lhs, [])({}), rhs=lowerer(step.rhs, [])({})
-                ),
-            )
-        lhs_at, rhs_at = lowerer(step.lhs, free), lowerer(step.rhs, free)
-        for c in step.conditions:
-            if c.expr.atoms(sympy.Indexed):
-                raise ValueError(f"only index cases can be instantiated, not {c.text}")
-        conds = [c.expr for c in step.conditions]
-
-        lhs, rhs = entry_matrices(lhs_at, rhs_at, free, conds, n)
-        return (dataclasses.replace(step, lhs=lhs, rhs=rhs, conditions=()),)
-
-    steps = tuple(itertools.chain.from_iterable(lift(s) for s in d.steps))
-    ys = bases[nm.y]
-    assumptions = tuple(
-        Assumption(sympy.Eq(sympy.Add(*ys), 1), a.text, source=a.source)
-        for a in d.assumptions
-        if a.text == nm.sum_text
-    )
-    return dataclasses.replace(d, steps=steps, assumptions=assumptions, n=sympy.Integer(n))
-
-
-def _memo(
-    at: Callable[[dict[sympy.Symbol, int]], sympy.Expr],
-) -> Callable[[dict[sympy.Symbol, int]], sympy.Expr]:
-    done: dict[tuple[tuple[sympy.Symbol, int], ...], sympy.Expr] = {}
-
-    def cached(values: dict[sympy.Symbol, int]) -> sympy.Expr:
-        key = tuple(sorted(values.items(), key=lambda kv: str(kv[0])))
-        if key not in done:
-            done[key] = at(values)
-        return done[key]
-
-    return cached
-
-
-#: From this many classes on, a sum a definition shares (the softmax normaliser) is named once
-#: at concrete n (``Z = exp(x_1) + … + exp(x_n)``) instead of being written into every entry.
-NAME_SUMS_FROM = 10
-
-
-def _freeze(
-    expr: sympy.Basic, varying: set[sympy.Basic]
-) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
-    """``expr`` with every largest subexpression free of ``varying`` replaced by a placeholder.
-
-    Returns the skeleton and the map from placeholders back to the parts.
-    """
-    parts: dict[sympy.Basic, sympy.Basic] = {}
-
-    def walk(e: sympy.Basic) -> tuple[sympy.Basic, bool]:
-        if e in varying:
-            return e, True
-        if not e.args:
-            return e, False
-        done = [walk(a) for a in e.args]
-        if not any(v for _, v in done):
-            return e, False
-        args = []
-        for (new, v), old in zip(done, e.args):
-            if not v and new.args and not isinstance(old, (sympy.Tuple, sympy.Integer)):
-                holder = sympy.Dummy("part")
-                parts[holder] = old
-                new = holder
-            args.append(new)
-        if all(a is b for a, b in zip(args, e.args)):
-            return e, True
-        return e.func(*args), True
-
-    skeleton, _ = walk(expr)
-    return skeleton, parts
-
-
-def _name_shared_sums(d: Derivation, nm: Names) -> Derivation:
-    """Each sum free of the indices that a definition holds inside it (``Σ_k exp(x_k)`` in
-    ``p_i``'s denominator) named once: a definition ``Z := Σ_k exp(x_k)`` before the first
-    definition, and ``Z`` in every step."""
-    taken = {nm.notation.logits, nm.notation.probs, nm.notation.targets, nm.notation.loss}
-    letters = [c for c in ("Z", "N", "S", "U") if c not in taken]
-    found: dict[tuple[sympy.Basic, ...], sympy.Symbol] = {}
-    values: dict[sympy.Symbol, sympy.Sum] = {}
-    for st in d.steps:
-        if not st.is_definition or st.rhs is None:
-            continue
-        top = set(sympy.Add.make_args(st.rhs)) | {
-            f for t in sympy.Add.make_args(st.rhs) for f in sympy.Mul.make_args(t)
-        }
-        for sm in sorted(st.rhs.atoms(sympy.Sum), key=sympy.default_sort_key):
-            if sm in top or _free(sm) & {nm.i, nm.j} or _canon(sm) in found or not letters:
-                continue
-            name = symbols.scalar(letters.pop(0))
-            found[_canon(sm)] = name
-            values[name] = sm
-
-    if not found:
-        return d
-
-    def named(e: sympy.Expr | None) -> sympy.Expr | None:
-        if e is None:
-            return None
-        return e.replace(
-            lambda t: isinstance(t, sympy.Sum) and _canon(t) in found,
-            lambda t: found[_canon(t)],
-        )
-
-    steps = tuple(dataclasses.replace(st, lhs=named(st.lhs), rhs=named(st.rhs)) for st in d.steps)
-    first = next(k for k, st in enumerate(steps) if st.is_definition)
-    defs = tuple(
-        define(name, value, f"the sum ${_tex(value)}$, named once") for name, value in values.items()
-    )
-    return dataclasses.replace(d, steps=steps[:first] + defs + steps[first:])
-
-
-def _canon(s: sympy.Sum) -> tuple[sympy.Basic, ...]:
-    """A sum up to the name of its bound variable."""
-    (var, lo, hi), *rest = s.limits
-    if rest:
-        return (s,)
-    return (s.function.xreplace({var: _BOUND}), lo, hi)
-
-
-_BOUND = sympy.Dummy("k", integer=True, positive=True)
 
 
 def define(lhs: sympy.Expr, rhs: sympy.Expr, what: str) -> Step:

@@ -7,11 +7,11 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import indices
+from symderiv.checker._lazy import numpy as np
 from symderiv.checker._symbolic import free_symbols
 
 _LN2 = math.log(2.0)

@@ -11,43 +11,65 @@ from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
 from symderiv.checker._trial import Judge, Question
+from symderiv.model import Fact
 from symderiv.results import StepResult, Verdict
 
 __all__ = ["check_matrix"]
 
 
 def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
-    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry.
+    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry, or a
+    listed matrix against a matrix read by its entry ``(i, j)`` (row i, column j).
 
-    NOTE: the entry side's one free index runs over the listed entries from 1 (or from 0);
+    NOTE: the entry side's free indices run over the listed entries from 1 (or from 0);
     which start the author meant is a guess, so a reading that holds decides the step and
     none holding leaves it undetermined, never false.
     """
     listed, entry = (q.lhs, q.rhs) if isinstance(q.lhs, sympy.MatrixBase) else (q.rhs, q.lhs)
     free = sorted(S.free_indices(entry), key=str)
+    rows: tuple[sympy.Basic, ...]
     if min(listed.shape) > 1 and set(free) == {symbols.i, symbols.j}:
-        # NOTE: a listed matrix against a matrix read by its entry (i, j): row i, column j.
-        return _listed_matrix(q, listed, entry, q.lhs is listed, judge)
-    if min(listed.shape) != 1 or len(free) != 1:
+        rows, cols = (symbols.i, symbols.j), listed.shape
+        listed_shape, what = listed, "matrix"
+    elif min(listed.shape) == 1 and len(free) == 1:
+        rows, cols = (free[0],), (len(listed), 1)
+        listed_shape, what = listed.reshape(len(listed), 1), "vector"
+    else:
         return StepResult(
             Verdict.UNDETERMINED,
             "shape",
             detail="one side is a matrix and the other is not: the step is not compared",
         )
-    entry, sized = _at_size(entry, q, len(listed))
+    # NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
+    # so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
+    sized = q
+    if isinstance(q.n, sympy.Symbol):
+        count = {q.n: sympy.Integer(cols[0])}
+        entry = entry.xreplace(count)
+        sized = dataclasses.replace(
+            q,
+            n=count[q.n],
+            definitions=tuple((t, v.xreplace(count)) for t, v in q.definitions),
+        )
+    shown = ", ".join(map(str, rows))
     results = []
     for start in (1, 0):
-        column = sympy.ImmutableMatrix(
-            [entry.xreplace({free[0]: sympy.Integer(start + m)}) for m in range(len(listed))]
+        full = sympy.ImmutableMatrix(
+            [
+                [
+                    entry.xreplace(
+                        dict(zip(rows, (sympy.Integer(start + r), sympy.Integer(start + c))))
+                    )
+                    for c in range(cols[1])
+                ]
+                for r in range(cols[0])
+            ]
         )
-        pair = (listed.reshape(len(listed), 1), column)
-        if listed is q.rhs:
-            pair = pair[::-1]
+        pair = (listed_shape, full) if listed is q.lhs else (full, listed_shape)
         result = check_matrix(dataclasses.replace(sized, lhs=pair[0], rhs=pair[1]), judge)
         result = dataclasses.replace(
             result,
-            detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
-            "entry by entry",
+            detail=f"{result.detail}; {shown} = {start}..{start + cols[0] - 1}, entry by entry",
         )
         if result.verdict.accepts:
             return result
@@ -57,73 +79,15 @@ def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
     return StepResult(
         Verdict.UNDETERMINED,
         "shape",
-        detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
-        f"{free[0]} starts decides the step",
-    )
-
-
-def _at_size(entry: sympy.Basic, q: Question, size: int) -> tuple[sympy.Basic, Question]:
-    """The entry side and the question with the class count set to the listing's size.
-
-    NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
-    so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
-    """
-    n = q.n
-    if not isinstance(n, sympy.Symbol):
-        return entry, q
-    count = {n: sympy.Integer(size)}
-    return entry.xreplace(count), dataclasses.replace(
-        q,
-        definitions=tuple((t, v.xreplace(count)) for t, v in q.definitions),
-        n=count[n],
-    )
-
-
-def _listed_matrix(
-    q: Question,
-    listed: sympy.MatrixBase,
-    entry: sympy.Basic,
-    listed_left: bool,
-    judge: Judge,
-) -> StepResult:
-    """A listed matrix against entry ``(i, j)`` of a matrix: as for a vector, the indices may
-    start at 1 or at 0, and only a reading that holds (or all failing) decides the step."""
-    entry, sized = _at_size(entry, q, listed.rows)
-    results = []
-    for start in (1, 0):
-        full = sympy.ImmutableMatrix(
-            [
-                [
-                    entry.xreplace(
-                        {symbols.i: sympy.Integer(start + r), symbols.j: sympy.Integer(start + c)}
-                    )
-                    for c in range(listed.cols)
-                ]
-                for r in range(listed.rows)
-            ]
-        )
-        pair = (listed, full) if listed_left else (full, listed)
-        result = check_matrix(dataclasses.replace(sized, lhs=pair[0], rhs=pair[1]), judge)
-        result = dataclasses.replace(
-            result, detail=f"{result.detail}; i, j = {start}..{start + listed.rows - 1}"
-        )
-        if result.verdict.accepts:
-            return result
-        results.append(result)
-    if all(r.verdict is Verdict.FALSE for r in results):
-        return results[0]
-    return StepResult(
-        Verdict.UNDETERMINED,
-        "shape",
-        detail="a listed matrix against entry (i, j) of a matrix: no reading of where i and j "
-        "start decides the step",
+        detail=f"a listed {what} against entry {shown} of a {what}: no reading of where "
+        f"{shown} start decides the step",
     )
 
 
 def check_matrix(q: Question, judge: Judge) -> StepResult:
     """Matrices of one shape judged entry by entry (``judge`` is ``check_equal``): the weakest
     entry's verdict."""
-    lhs, rhs, cfg, definitions = q.lhs, q.rhs, q.cfg, q.definitions
+    lhs, rhs, cfg, definitions, assumptions = q.lhs, q.rhs, q.cfg, q.definitions, q.assumptions
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
         return _listed_against_entry(q, judge)
     if lhs.shape == rhs.shape[::-1] and min(lhs.shape) == 1:
@@ -144,14 +108,26 @@ def check_matrix(q: Question, judge: Judge) -> StepResult:
         Verdict.FALSE,
     ]
     positions = [(r, c) for r in range(lhs.rows) for c in range(lhs.cols)]
-    # NOTE: proved without the assumptions is proved with them; the fast path ignores them.
+    # NOTE: proved without the assumptions is proved with them; the fast path uses only the
+    # stated linear equalities (y_1 + ... + y_n = 1), each solved for one symbol.
     if _fast.applicable(lhs, rhs, tuple(definitions)):
-        flags, _ = timed(cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions))
+        stated = [a.expr for a in assumptions if a.kind == Fact.RELATION]
+        found, _ = timed(
+            cfg.step_timeout_s * 4, _fast.zero_entries, lhs, rhs, tuple(definitions), stated
+        )
+        flags, given = found if found is not None else (None, ())
         if flags is not None and all(flags):
+            put = {v for v, _ in given}
+            used = [
+                a.text
+                for a in assumptions
+                if a.kind == Fact.RELATION and a.expr.free_symbols & put
+            ]
+            under = f"; some under the stated {', '.join(used)}" if used else ""
             return StepResult(
                 Verdict.PROVED,
                 "symbolic",
-                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums",
+                detail=f"{lhs.rows}×{lhs.cols} entries, each proved as a rational function of exp atoms and shared sums{under}",
             )
         if flags is not None:
             positions = [pos for pos, ok in zip(positions, flags) if not ok]

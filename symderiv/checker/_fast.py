@@ -9,31 +9,11 @@ a rational identity in independent atoms stays true when they are specialised.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
 
 import sympy
 
-if TYPE_CHECKING:
-    import symengine as se  # type: ignore[import-untyped]
-else:
-
-    class _OnFirstUse:
-        """A module imported when first used: only concrete-n matrices need SymEngine, and
-        importing it costs a tenth of a second of every run's start-up."""
-
-        def __init__(self, name: str) -> None:
-            self._name = name
-            self._module: ModuleType | None = None
-
-        def __getattr__(self, attr: str) -> Any:
-            if self._module is None:
-                self._module = importlib.import_module(self._name)
-            return getattr(self._module, attr)
-
-    se = _OnFirstUse("symengine")
+from symderiv.checker._lazy import symengine as se
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
@@ -48,6 +28,8 @@ class _Atoms:
         self.order: list[se.Basic] = []
         self.kind: dict[se.Basic, str] = {}
         self.deps: dict[se.Basic, frozenset[se.Basic]] = {}
+        # NOTE: entries share their parts (exp(x_1), Z^-2): each part is atomized once.
+        self.walked: dict[tuple[sympy.Basic, bool], sympy.Basic] = {}
 
     def atomize(self, e: sympy.Basic, *, new_sums: bool = False) -> sympy.Basic:
         """exp(u) → E atoms, long Adds → S atoms (in SymPy, before conversion).
@@ -60,6 +42,12 @@ class _Atoms:
         def walk(t: sympy.Basic) -> sympy.Basic:
             if not t.args:
                 return t
+            key = (t, new_sums)
+            if key not in self.walked:
+                self.walked[key] = once(t)
+            return self.walked[key]
+
+        def once(t: sympy.Basic) -> sympy.Basic:
             args = [walk(a) for a in t.args]
             new = t.func(*args) if args != list(t.args) else t
             if isinstance(new, sympy.exp):
@@ -129,10 +117,59 @@ def applicable(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Defini
     return True
 
 
+def eliminations(
+    equalities: Sequence[sympy.Basic], lhs: sympy.MatrixBase, rhs: sympy.MatrixBase,
+    definitions: Definitions,
+) -> Definitions:
+    """``(v, value)`` pairs that solve stated linear equalities of plain symbols for one symbol.
+
+    ``y_1 + y_2 + y_3 = 1`` gives ``(y_3, 1 - y_1 - y_2)``. A symbol is eliminated only when
+    nothing is differentiated by it and nothing defines it: the equality then holds at every
+    point the step speaks of, and a zero found after putting the value in is a zero there.
+
+    >>> a, b, c = sympy.symbols("a b c")
+    >>> eliminations([sympy.Eq(a + b + c, 1)], sympy.Matrix([a]), sympy.Matrix([b]), ())
+    ((c, -a - b + 1),)
+    """
+    by: set[sympy.Basic] = {t for t, _ in definitions}
+    for m in (lhs, rhs):
+        for e in m:
+            for der in e.atoms(sympy.Derivative):
+                by |= set(der.variables)
+    out: list[tuple[sympy.Basic, sympy.Basic]] = []
+    used: set[sympy.Basic] = set()
+    for eq in equalities:
+        if not isinstance(eq, sympy.Equality):
+            continue
+        expr = eq.lhs - eq.rhs
+        names = expr.free_symbols
+        if not names or not all(type(s) is sympy.Symbol for s in names) or names & used:
+            continue
+        poly = sympy.Poly(expr, *sorted(names, key=sympy.default_sort_key))
+        if poly.total_degree() != 1 or not all(c.is_Rational for c in poly.coeffs()):
+            continue
+        free = [s for s in sorted(names, key=sympy.default_sort_key) if s not in by]
+        if not free:
+            continue
+        v = free[-1]
+        coeff = expr.coeff(v)
+        out.append((v, sympy.expand(v - expr / coeff)))
+        used |= names
+    return tuple(out)
+
+
 def zero_entries(
-    lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, definitions: Definitions
-) -> list[bool]:
-    """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false)."""
+    lhs: sympy.MatrixBase,
+    rhs: sympy.MatrixBase,
+    definitions: Definitions,
+    stated: Sequence[sympy.Basic] = (),
+) -> tuple[list[bool], Definitions]:
+    """For each entry: True when ``lhs - rhs`` is proved 0 (False: not proved, maybe false).
+
+    An entry not zero as it stands is tried again with the ``stated`` equalities solved for
+    one symbol each (:func:`eliminations`) put in. Returns the flags and the solved equalities
+    some entry needed (none if no entry did).
+    """
     atoms = _Atoms()
     # NOTE: definitions are applied in SymPy with xreplace (a hash lookup per node); symengine's
     # subs converts its dict on every call, which costs O(n) per entry.
@@ -189,12 +226,23 @@ def zero_entries(
             converted[e] = to_se(e)
         return converted[e]
 
-    out = []
+    out, numerators = [], []
     for a, b in zip(lhs.flat(), rhs.flat()):
-        diff = side(a) - side(b)
-        num, _ = diff.as_numer_denom()
+        num, _ = (side(a) - side(b)).as_numer_denom()
         out.append(se.expand(num) == 0)
-    return out
+        numerators.append(num)
+    if all(out) or not stated:
+        return out, ()
+    # NOTE: put in after differentiating: a derivative by another symbol is a partial one,
+    # with every symbol free; the stated equality only says where the sides are compared.
+    given = eliminations(stated, lhs, rhs, definitions)
+    put = {se.sympify(v): se.sympify(value) for v, value in given}
+    needed = False
+    for k, num in enumerate(numerators):
+        if not out[k] and put:
+            out[k] = se.expand(num.subs(put)) == 0
+            needed |= out[k]
+    return out, given if needed else ()
 
 
 def first_failures(flags: Sequence[bool], cols: int, limit: int = 3) -> list[tuple[int, int]]:

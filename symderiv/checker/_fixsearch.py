@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import sympy
 
 from symderiv import symbols
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import DEFAULT_CONFIG, timed
+from symderiv.checker._lazy import numpy as np
 from symderiv.checker._prepare import Prepared, apply_log_base, prepare
 from symderiv.checker._setting import NO_NAMES, Names, Setting, concrete_facts, read_assumptions
 from symderiv.config import CheckConfig

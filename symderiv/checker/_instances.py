@@ -24,12 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv.checker import _densities
 from symderiv.checker._budget import timed
+from symderiv.checker._lazy import numpy as np
 from symderiv.checker._trial import Trial
 from symderiv.model import Assumption, Fact
 from symderiv.results import Counterexample, StepResult, Verdict

@@ -12,13 +12,13 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv.checker import _concrete as C
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
+from symderiv.checker._lazy import numpy as np
 from symderiv.checker._prepare import Prepared, lowered, sample_ns
 from symderiv.checker._setting import Setting, concrete_facts, over_own_count, read_assumptions
 from symderiv.checker._trial import Trial

@@ -23,11 +23,11 @@ from __future__ import annotations
 import decimal
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import numpy as np
 import sympy
 
 from symderiv.errors import ParseError
@@ -221,7 +221,11 @@ def judge_claim(value: Value, claimed_text: str | Sequence[str]) -> ClaimMatch:
     >>> judge_claim(-math.log(0.7), "0.155").holds
     False
     """
-    if isinstance(value, (sympy.MatrixBase, np.ndarray)):
+    # NOTE: an array is a NumPy one only if NumPy was imported; it is not imported to ask.
+    numpy = sys.modules.get("numpy")
+    if isinstance(value, sympy.MatrixBase) or (
+        numpy is not None and isinstance(value, numpy.ndarray)
+    ):
         value = tuple(complex(v) for v in value)
     if isinstance(claimed_text, str):
         if isinstance(value, Sequence):

@@ -39,7 +39,7 @@ from symderiv.spot._checks import (
 )
 from symderiv.spot._formula import Case, Claims, Definition, Formula, Targets
 from symderiv.spot._inputs import Points, make_points
-from symderiv.spot._lower import IndexedFunction, lambdify_indexed
+from symderiv.spot._lambdify import IndexedFunction, lambdify_indexed
 
 __all__ = [
     "Case",

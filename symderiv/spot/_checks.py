@@ -14,7 +14,7 @@ from symderiv import results
 from symderiv.results import SpotCheck
 from symderiv.spot._formula import Claims, Definition, Formula
 from symderiv.spot._inputs import Points, extreme_logits
-from symderiv.spot._lower import lambdify_indexed
+from symderiv.spot._lambdify import lambdify_indexed
 from symderiv.spot._reference import complex_step, richardson, taylor_order, taylor_values
 
 #: Entries of the naive (overflow-prone) form evaluated to show where it overflows.

@@ -11,7 +11,7 @@ from symderiv import symbols
 from symderiv.builders.derivations import softmax_ce
 from symderiv.builders.gradients import softmax_jacobian_matrix
 from symderiv.builders.softmax import concrete_symbols, softmax_vector
-from symderiv.checker import check, check_equal, equal
+from symderiv.checker import _fast, check, check_equal, equal
 from symderiv.model import Assumption, Derivation, Relation, Step
 from symderiv.results import Verdict
 from tests.support.notation import DEFS, FAST, SUM_Y, L, S, i, j, k, n, p, x, y
@@ -141,6 +141,39 @@ def test_concrete_gradient_table(size):
     one = Assumption(sympy.Eq(sympy.Add(*ys), 1), "sum(y) = 1")
     assert check_equal(lhs, simple, definitions=defs, assumptions=(one,), cfg=FAST).verdict.accepts
     assert check_equal(lhs, simple, definitions=defs, cfg=FAST).verdict is Verdict.FALSE
+
+
+@pytest.mark.parametrize(
+    ("rhs", "verdict"),
+    [
+        pytest.param(lambda ps, ys: ps[0] - ys[0], Verdict.PROVED, id="p-minus-y"),
+        pytest.param(lambda ps, ys: ps[0] - 2 * ys[0], Verdict.FALSE, id="twice-y"),
+        pytest.param(lambda ps, ys: ps[0] + ys[-1] - ys[0], Verdict.FALSE, id="the-solved-y"),
+    ],
+)
+def test_a_stated_sum_of_targets_is_put_in_for_concrete_entries(rhs, verdict):
+    # NOTE: the concrete fast path solves y_1 + ... + y_n = 1 for one y after differentiating.
+    size = 4
+    xs, ps, ys = (concrete_symbols(c, size) for c in "xpy")
+    loss = -sympy.Add(*[t * sympy.log(q) for t, q in zip(ys, ps)])
+    defs = tuple(zip(ps, softmax_vector(xs))) + ((L, loss),)
+    one = Assumption(sympy.Eq(sympy.Add(*ys), 1), "sum(y) = 1")
+    lhs = sympy.ImmutableMatrix([sympy.Derivative(L, xs[0]), sympy.Derivative(L, xs[1])])
+    other = ps[1] - ys[1]
+    r = check_equal(
+        lhs, sympy.ImmutableMatrix([rhs(ps, ys), other]), definitions=defs, assumptions=(one,),
+        cfg=FAST,
+    )
+    assert r.verdict is verdict, r.detail
+    if verdict is Verdict.PROVED:
+        assert "some under the stated sum(y) = 1" in r.detail
+
+
+def test_a_target_differentiated_by_is_not_solved_for():
+    a, b, c = sympy.symbols("a b c")
+    lhs = sympy.ImmutableMatrix([sympy.Derivative(a * c, c)])
+    assert _fast.eliminations([sympy.Eq(a + b + c, 1)], lhs, lhs, ()) == ((b, 1 - a - c),)
+    assert _fast.eliminations([sympy.Eq(a * b, 1)], lhs, lhs, ()) == ()
 
 
 def test_the_seed_derivation_is_proved_step_by_step():
