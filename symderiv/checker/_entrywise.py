@@ -31,48 +31,53 @@ def _listed_against_entry(
     unknowns: Names,
     judge: Judge,
 ) -> StepResult:
-    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry.
+    """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry, or a
+    listed matrix against a matrix read by its entry ``(i, j)`` (row i, column j).
 
-    NOTE: the entry side's one free index runs over the listed entries from 1 (or from 0);
+    NOTE: the entry side's free indices run over the listed entries from 1 (or from 0);
     which start the author meant is a guess, so a reading that holds decides the step and
     none holding leaves it undetermined, never false.
     """
     listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
     free = sorted(S.free_indices(entry), key=str)
+    rows: tuple[sympy.Basic, ...]
     if min(listed.shape) > 1 and set(free) == {symbols.i, symbols.j}:
-        # NOTE: a listed matrix against a matrix read by its entry (i, j): row i, column j.
-        return _listed_matrix(
-            listed,
-            entry,
-            lhs is listed,
-            definitions,
-            assumptions,
-            conditions,
-            n,
-            cfg,
-            unknowns,
-            judge,
-        )
-    if min(listed.shape) != 1 or len(free) != 1:
+        rows, cols = (symbols.i, symbols.j), listed.shape
+        listed_shape, what = listed, "matrix"
+    elif min(listed.shape) == 1 and len(free) == 1:
+        rows, cols = (free[0],), (len(listed), 1)
+        listed_shape, what = listed.reshape(len(listed), 1), "vector"
+    else:
         return StepResult(
             Verdict.UNDETERMINED,
             "shape",
             detail="one side is a matrix and the other is not: the step is not compared",
         )
-    entry, definitions, n = _at_size(entry, definitions, n, len(listed))
+    # NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
+    # so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
+    if isinstance(n, sympy.Symbol):
+        count = {n: sympy.Integer(cols[0])}
+        entry, n = entry.xreplace(count), count[n]
+        definitions = tuple((t, v.xreplace(count)) for t, v in definitions)
+    shown = ", ".join(map(str, rows))
     results = []
     for start in (1, 0):
-        column = sympy.ImmutableMatrix(
-            [entry.xreplace({free[0]: sympy.Integer(start + m)}) for m in range(len(listed))]
+        full = sympy.ImmutableMatrix(
+            [
+                [
+                    entry.xreplace(
+                        dict(zip(rows, (sympy.Integer(start + r), sympy.Integer(start + c))))
+                    )
+                    for c in range(cols[1])
+                ]
+                for r in range(cols[0])
+            ]
         )
-        pair = (listed.reshape(len(listed), 1), column)
-        if listed is rhs:
-            pair = pair[::-1]
+        pair = (listed_shape, full) if listed is lhs else (full, listed_shape)
         result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
         result = dataclasses.replace(
             result,
-            detail=f"{result.detail}; {free[0]} = {start}..{start + len(listed) - 1}, "
-            "entry by entry",
+            detail=f"{result.detail}; {shown} = {start}..{start + cols[0] - 1}, entry by entry",
         )
         if result.verdict.accepts:
             return result
@@ -82,72 +87,8 @@ def _listed_against_entry(
     return StepResult(
         Verdict.UNDETERMINED,
         "shape",
-        detail=f"a listed vector against entry {free[0]} of a vector: no reading of where "
-        f"{free[0]} starts decides the step",
-    )
-
-
-def _at_size(
-    entry: sympy.Basic, definitions: Definitions, n: sympy.Expr, size: int
-) -> tuple[sympy.Basic, Definitions, sympy.Expr]:
-    """The entry side and the definitions with the class count set to the listing's size.
-
-    NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
-    so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
-    """
-    if not isinstance(n, sympy.Symbol):
-        return entry, definitions, n
-    count = {n: sympy.Integer(size)}
-    return (
-        entry.xreplace(count),
-        tuple((t, v.xreplace(count)) for t, v in definitions),
-        count[n],
-    )
-
-
-def _listed_matrix(
-    listed: sympy.MatrixBase,
-    entry: sympy.Basic,
-    listed_left: bool,
-    definitions: Definitions,
-    assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption],
-    n: sympy.Expr,
-    cfg: CheckConfig,
-    unknowns: Names,
-    judge: Judge,
-) -> StepResult:
-    """A listed matrix against entry ``(i, j)`` of a matrix: as for a vector, the indices may
-    start at 1 or at 0, and only a reading that holds (or all failing) decides the step."""
-    entry, definitions, n = _at_size(entry, definitions, n, listed.rows)
-    results = []
-    for start in (1, 0):
-        full = sympy.ImmutableMatrix(
-            [
-                [
-                    entry.xreplace(
-                        {symbols.i: sympy.Integer(start + r), symbols.j: sympy.Integer(start + c)}
-                    )
-                    for c in range(listed.cols)
-                ]
-                for r in range(listed.rows)
-            ]
-        )
-        pair = (listed, full) if listed_left else (full, listed)
-        result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
-        result = dataclasses.replace(
-            result, detail=f"{result.detail}; i, j = {start}..{start + listed.rows - 1}"
-        )
-        if result.verdict.accepts:
-            return result
-        results.append(result)
-    if all(r.verdict is Verdict.FALSE for r in results):
-        return results[0]
-    return StepResult(
-        Verdict.UNDETERMINED,
-        "shape",
-        detail="a listed matrix against entry (i, j) of a matrix: no reading of where i and j "
-        "start decides the step",
+        detail=f"a listed {what} against entry {shown} of a {what}: no reading of where "
+        f"{shown} start decides the step",
     )
 
 

@@ -634,6 +634,11 @@ def test_an_unmatched_parenthesis_closing_a_braced_group_is_a_reported_typo() ->
     assert any("unmatched ')'" in w for w in s.warnings)
 
 
+BARS = [
+    pytest.param("t^2 \\big|_{t=3}", sympy.Subs(t**2, t, 3), id="big-bar"),
+    pytest.param("\\left. t^2 \\right|_{t=a+1}", sympy.Subs(t**2, t, a + 1), id="left-dot-right-bar"),
+    pytest.param("|t|_{t=1}", None, id="an-absolute-value-is-no-evaluation-bar"),
+]
 NORMS = [
     pytest.param("\\|\\mathbf x\\|^2", sympy.Sum(x[k] ** 2, (k, 1, n)), id="squared"),
     pytest.param(
@@ -644,34 +649,6 @@ NORMS = [
     pytest.param("\\|x\\|^2", None, id="of-a-name-not-known-as-a-vector"),
     pytest.param("\\|\\mathbf x\\|_1", None, id="another-norm"),
 ]
-
-
-@pytest.mark.parametrize(("latex", "expected"), NORMS)
-def test_norms_of_vectors(latex: str, expected: sympy.Basic | None) -> None:
-    if expected is None:
-        with pytest.raises(ParseError):
-            read(latex)
-    else:
-        assert read(latex) == expected
-
-
-BARS = [
-    pytest.param("x^2 \\big|_{x=3}", sympy.Subs(t**2, t, 3), "t", id="big-bar"),
-    pytest.param("\\left. x^2 \\right|_{x=a+1}", sympy.Subs(t**2, t, a + 1), "t", id="left-dot-right-bar"),
-    pytest.param("|x|_{x=1}", None, "", id="an-absolute-value-is-no-evaluation-bar"),
-]
-
-
-@pytest.mark.parametrize(("latex", "expected", "var"), BARS)
-def test_an_evaluation_bar_sets_its_variable(latex: str, expected: sympy.Basic | None, var: str) -> None:
-    if expected is None:
-        with pytest.raises(ParseError):
-            read(latex)
-        return
-    got = read(latex.replace("x", var)) if var != "x" else read(latex)
-    assert got == expected
-
-
 ELIDED_COLUMNS = [
     pytest.param(
         "\\begin{bmatrix} \\frac{y_1}{p_1} \\\\ \\vdots \\\\ \\frac{y_K}{p_K} \\end{bmatrix}",
@@ -695,13 +672,16 @@ ELIDED_COLUMNS = [
 ]
 
 
-@pytest.mark.parametrize(("latex", "entry"), ELIDED_COLUMNS)
-def test_a_column_with_entries_left_out_is_its_pattern(latex: str, entry: sympy.Basic | None) -> None:
-    if entry is None:
+@pytest.mark.parametrize(("latex", "expected"), [*BARS, *NORMS, *ELIDED_COLUMNS])
+def test_evaluation_bars_norms_and_columns_with_dots(
+    latex: str, expected: sympy.Basic | None
+) -> None:
+    """Read as the formula shown, or (None) not read: never guessed."""
+    if expected is None:
         with pytest.raises(ParseError):
             read(latex)
     else:
-        assert read(latex) == entry
+        assert read(latex) == expected
 
 
 UNCLOSED = [
