@@ -122,14 +122,9 @@ LONG = 500
 #: TODO(issue 14): long modules still to split (or, if they must stay long, to say why in
 #: their docstring); each says what should leave it.
 TO_SPLIT: dict[str, str] = {
-    "builders/entries.py": "a catalogue of plans, one function per derivation: by topic, or "
-    "a docstring paragraph saying why it stays one file",
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
     "checker/ and builders/",
     "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
-    "writer/latex.py": "one LaTeX printer per output target (three subclasses now)",
-    "writer/document.py": "one module per output format (text, LaTeX, Markdown, JSON)",
-    "run.py": "the progress display and the Ctrl-C handling apart from the scheduling",
 }
 
 
@@ -209,15 +204,6 @@ PIPELINES = {"api.py", "cli.py"}
 #: ``TypeError``s (``Mix of Matrix and Scalar symbols``) are named as ``errors.SymPyRefusal``
 #: through ``errors.sympy_refusals``, which lets the same errors raised in symderiv propagate.
 BROAD_CATCHES_ALLOWED: dict[tuple[str, str], str] = {
-    # NOTE: not errors.sympy_refusals here: the parser's vector values (reader/_vectors.Shaped)
-    # meet SymPy's operators, and Python raises the TypeError of an operator neither side
-    # defines (1 / a vector) in the parser's own frame. TODO(issue 14): a typed error from the
-    # vector values themselves.
-    ("reader/parser.py", "parse_math"): "a vector where SymPy wants a scalar is not read",
-    # TODO(issue 14): the fix search's catches, left to its work in progress (5db1080):
-    # checker._concrete.as_complex converts without a TypeError catch.
-    ("checker/_fixsearch.py", "left_side_oracle.value"): "TODO: TypeError around complex()",
-    ("checker/_fixsearch.py", "_number"): "TODO: TypeError around evalf()",
     # A dictionary lookup, not a SymPy call: a key holding a mutable matrix is unhashable.
     ("checker/_budget.py", "remembered.run"): "the memo of check_equal skips unhashable keys",
     ("checker/_budget.py", "prepared_once.run"): "the memo of prepare skips unhashable keys",

@@ -207,7 +207,7 @@ def test_the_budget_spent_between_steps_leaves_the_rest_not_judged(
         now[0] += 6.0
         return res
 
-    monkeypatch.setattr(run, "_clock", lambda: now[0])
+    monkeypatch.setattr(run._judge, "clock", lambda: now[0])
     monkeypatch.setattr(document, "check_equal", slow_step)
     path = write_doc(NOTE)
     code, out = _json(["check", "--json", "-j", "1", "--budget", "10", str(path)], capsys)

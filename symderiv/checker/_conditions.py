@@ -81,16 +81,8 @@ def with_unstated_conditions(result: StepResult, t: Trial) -> StepResult:
     for extra, text in tries:
         if refuted_at_points(prepared, (*assumptions, extra), conditions, n, cfg):
             continue
-        sub = t.judge(
-            q.lhs,
-            q.rhs,
-            definitions=q.definitions,
-            assumptions=tuple(assumptions) + (extra,),
-            conditions=conditions,
-            n=n,
-            cfg=cfg,
-            unknowns=q.unknowns,
-        )
+        with_extra = dataclasses.replace(q, assumptions=(*assumptions, extra))
+        sub = t.judge(q.lhs, q.rhs, **with_extra.keywords())
         if sub.verdict.accepts:
             if extra.source == "case":
                 # NOTE: an index case is the author's to state (contract): a step that holds

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import sympy
 
@@ -11,26 +10,14 @@ from symderiv import symbols
 from symderiv.checker import _fast
 from symderiv.checker import _symbolic as S
 from symderiv.checker._budget import timed
-from symderiv.checker._setting import Names
-from symderiv.checker._trial import Definitions, Judge
-from symderiv.config import CheckConfig
-from symderiv.model import Assumption, Fact
+from symderiv.checker._trial import Judge, Question
+from symderiv.model import Fact
 from symderiv.results import StepResult, Verdict
 
 __all__ = ["check_matrix"]
 
 
-def _listed_against_entry(
-    lhs: sympy.Basic,
-    rhs: sympy.Basic,
-    definitions: Definitions,
-    assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption],
-    n: sympy.Expr,
-    cfg: CheckConfig,
-    unknowns: Names,
-    judge: Judge,
-) -> StepResult:
+def _listed_against_entry(q: Question, judge: Judge) -> StepResult:
     """A listed vector ``[y_1 - a_1, y_2 - a_2]`` against a vector read by its entry, or a
     listed matrix against a matrix read by its entry ``(i, j)`` (row i, column j).
 
@@ -38,7 +25,7 @@ def _listed_against_entry(
     which start the author meant is a guess, so a reading that holds decides the step and
     none holding leaves it undetermined, never false.
     """
-    listed, entry = (lhs, rhs) if isinstance(lhs, sympy.MatrixBase) else (rhs, lhs)
+    listed, entry = (q.lhs, q.rhs) if isinstance(q.lhs, sympy.MatrixBase) else (q.rhs, q.lhs)
     free = sorted(S.free_indices(entry), key=str)
     rows: tuple[sympy.Basic, ...]
     if min(listed.shape) > 1 and set(free) == {symbols.i, symbols.j}:
@@ -55,10 +42,15 @@ def _listed_against_entry(
         )
     # NOTE: the listing is the whole vector (matrix): [s_1 - y_1, s_2 - y_2] has two classes,
     # so Σ_k e^{z_k} in s_i sums two terms (sampled with n = 1 the step was false).
-    if isinstance(n, sympy.Symbol):
-        count = {n: sympy.Integer(cols[0])}
-        entry, n = entry.xreplace(count), count[n]
-        definitions = tuple((t, v.xreplace(count)) for t, v in definitions)
+    sized = q
+    if isinstance(q.n, sympy.Symbol):
+        count = {q.n: sympy.Integer(cols[0])}
+        entry = entry.xreplace(count)
+        sized = dataclasses.replace(
+            q,
+            n=count[q.n],
+            definitions=tuple((t, v.xreplace(count)) for t, v in q.definitions),
+        )
     shown = ", ".join(map(str, rows))
     results = []
     for start in (1, 0):
@@ -73,8 +65,8 @@ def _listed_against_entry(
                 for r in range(cols[0])
             ]
         )
-        pair = (listed_shape, full) if listed is lhs else (full, listed_shape)
-        result = check_matrix(*pair, definitions, assumptions, conditions, n, cfg, unknowns, judge)
+        pair = (listed_shape, full) if listed is q.lhs else (full, listed_shape)
+        result = check_matrix(dataclasses.replace(sized, lhs=pair[0], rhs=pair[1]), judge)
         result = dataclasses.replace(
             result,
             detail=f"{result.detail}; {shown} = {start}..{start + cols[0] - 1}, entry by entry",
@@ -92,23 +84,12 @@ def _listed_against_entry(
     )
 
 
-def check_matrix(
-    lhs: sympy.Basic,
-    rhs: sympy.Basic,
-    definitions: Definitions,
-    assumptions: Sequence[Assumption],
-    conditions: Sequence[Assumption],
-    n: sympy.Expr,
-    cfg: CheckConfig,
-    unknowns: Names,
-    judge: Judge,
-) -> StepResult:
+def check_matrix(q: Question, judge: Judge) -> StepResult:
     """Matrices of one shape judged entry by entry (``judge`` is ``check_equal``): the weakest
     entry's verdict."""
+    lhs, rhs, cfg, definitions, assumptions = q.lhs, q.rhs, q.cfg, q.definitions, q.assumptions
     if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
-        return _listed_against_entry(
-            lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns, judge
-        )
+        return _listed_against_entry(q, judge)
     if lhs.shape == rhs.shape[::-1] and min(lhs.shape) == 1:
         # NOTE: a row written for a column (or back): notes rarely keep the orientation,
         # and the entries are what the step claims; compared in the column's layout.
@@ -153,16 +134,7 @@ def check_matrix(
     worst: StepResult | None = None
     where = ""
     for r, c in positions:
-        res = judge(
-            lhs[r, c],
-            rhs[r, c],
-            definitions=definitions,
-            assumptions=assumptions,
-            conditions=conditions,
-            n=n,
-            cfg=cfg,
-            unknowns=unknowns,
-        )
+        res = judge(lhs[r, c], rhs[r, c], **q.keywords())
         if worst is None or order.index(res.verdict) > order.index(worst.verdict):
             worst, where = res, f"entry ({r + 1}, {c + 1})"
         if worst.verdict is Verdict.FALSE:

@@ -27,6 +27,7 @@ from symderiv.checker._lazy import numpy as np
 from symderiv.checker._prepare import Prepared, apply_log_base, prepare
 from symderiv.checker._setting import NO_NAMES, Names, Setting, concrete_facts, read_assumptions
 from symderiv.config import CheckConfig
+from symderiv.errors import SymPyRefusal, sympy_refusals
 from symderiv.model import Assumption
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
@@ -89,8 +90,11 @@ def left_side_oracle(
         if not out.is_number:
             return None
         try:
-            c = complex(out.evalf(30))
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            with sympy_refusals():
+                c = C.as_complex(out.evalf(30))
+        except (SymPyRefusal, ValueError, ZeroDivisionError, OverflowError):
+            return None
+        if c is None:
             return None
         return None if math.isnan(c.real) or math.isnan(c.imag) else c
 
@@ -201,7 +205,8 @@ def _number(e: sympy.Basic, env: dict[sympy.Basic, sympy.Basic]) -> sympy.Basic 
     if not out.is_number or out.has(sympy.Derivative):
         return None
     try:
-        v = out.evalf(30)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        with sympy_refusals():
+            v = out.evalf(30)
+    except (SymPyRefusal, ValueError, ZeroDivisionError, OverflowError):
         return None
     return v if v.is_finite else None

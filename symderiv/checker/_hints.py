@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import sympy
 
@@ -47,21 +48,19 @@ def fix_hints(
     # right side works).
     assert step.lhs is not None and step.rhs is not None
     fixed: dict[str, Oracle | None] = {}
+    asked: dict[str, Any] = {
+        "definitions": definitions,
+        "assumptions": d.assumptions,
+        "conditions": step.conditions,
+        "n": d.n,
+        "unknowns": unknowns,
+    }
 
     def fast_oracle(side: str) -> Oracle | None:
         if side not in fixed:
             assert step.lhs is not None and step.rhs is not None
             a, b = (step.lhs, step.rhs) if side == "left" else (step.rhs, step.lhs)
-            fixed[side] = left_side_oracle(
-                a,
-                b,
-                definitions=definitions,
-                assumptions=d.assumptions,
-                conditions=step.conditions,
-                n=d.n,
-                unknowns=unknowns,
-                cfg=cfg,
-            )
+            fixed[side] = left_side_oracle(a, b, cfg=cfg, **asked)
         return fixed[side]
 
     def oracle(a: sympy.Expr, b: sympy.Expr) -> bool | None:
@@ -73,16 +72,7 @@ def fix_hints(
             return left(a, b)
         if b == step.rhs and (right := fast_oracle("right")) is not None:
             return right(b, a)
-        return equal(
-            a,
-            b,
-            definitions=definitions,
-            assumptions=d.assumptions,
-            conditions=step.conditions,
-            n=d.n,
-            cfg=cheap,
-            unknowns=unknowns,
-        )
+        return equal(a, b, cfg=cheap, **asked)
 
     indices = tuple(
         sorted(_symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs), key=str)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sympy
 
@@ -43,6 +43,17 @@ class Question:
     n: sympy.Expr
     cfg: CheckConfig
     unknowns: Names
+
+    def keywords(self) -> dict[str, Any]:
+        """Everything but the sides, as ``check_equal`` takes it."""
+        return {
+            "definitions": self.definitions,
+            "assumptions": self.assumptions,
+            "conditions": self.conditions,
+            "n": self.n,
+            "cfg": self.cfg,
+            "unknowns": self.unknowns,
+        }
 
 
 @dataclass

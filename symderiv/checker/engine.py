@@ -131,13 +131,11 @@ def check_equal(
             return StepResult(Verdict.FALSE, "shape", detail=str(e))
         except _matrixexpr.NoEntries as e:
             return StepResult(Verdict.UNDETERMINED, "shape", detail=str(e))
+    q = Question(lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns)
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
-        return check_matrix(
-            lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns, check_equal
-        )
+        return check_matrix(q, check_equal)
     if methods.first:
         S.reset_names()
-    q = Question(lhs, rhs, definitions, assumptions, conditions, n, cfg, unknowns)
     trial = _trial(q)
     if isinstance(trial, StepResult):
         return trial

@@ -6,18 +6,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import NoReturn, cast
 
 import sympy
 
 from symderiv import symbols
-from symderiv.errors import ParseError, UnstatedLayoutError, UnsupportedNotationError
+from symderiv.errors import (
+    ParseError,
+    SymderivError,
+    UnstatedLayoutError,
+    UnsupportedNotationError,
+)
 
 ROW, COL = symbols.i, symbols.j
 #: Contraction indices, one per nesting level of products.
 _BOUND = ("k", "l", "m", "q", "s", "u", "v", "w")
 
 Entry = Callable[..., sympy.Expr]
+
+
+class NotAScalar(SymderivError):
+    """A vector or matrix value met by arithmetic that wants a number (``x \\odot \\mathbf v``
+    with ``x`` a scalar, ``1 / \\mathbf v``).
+
+    NOTE: not a ``ParseError``: the parser's own alternatives (which catch those) are not
+    tried again; ``parser.parse_math`` reports the formula as vector notation it does not read.
+    """
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,16 @@ class Shaped:
     def entry(self) -> sympy.Expr:
         """The entry at ``i`` (vectors) or ``(i, j)`` (matrices)."""
         return self.fn(ROW, COL) if self.kind == "mat" else self.fn(ROW)
+
+    def _not_a_scalar(self, *_other: object) -> NoReturn:
+        """Python's arithmetic on a vector value (SymPy's operators hand it over when they
+        cannot convert it): the vector rules of this module are the only arithmetic on it."""
+        raise NotAScalar(f"a {_shape(self)} where a number is wanted")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _not_a_scalar
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _not_a_scalar
+    __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _not_a_scalar
+    __neg__ = __pos__ = __abs__ = _not_a_scalar
 
 
 def is_shaped(e: object) -> bool:

@@ -487,8 +487,9 @@ def parse_math(
         raise UnsupportedNotationError(
             f"matrix algebra in this place is not read: {err}", p.span_of(toks[0])
         ) from None
-    except (sympy.SympifyError, TypeError, AttributeError, NotImplementedError):
-        # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...)
+    except (sympy.SympifyError, _v.NotAScalar, NotImplementedError):
+        # a vector where SymPy wants a scalar (Sum of a vector, a vector's derivative, ...):
+        # SymPy cannot convert it, or a vector value refuses Python's arithmetic
         raise UnsupportedNotationError(
             "vector notation in this place is not read", p.span_of(toks[0])
         ) from None

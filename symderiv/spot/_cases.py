@@ -188,7 +188,7 @@ def _sigmoid(e: sympy.Expr) -> sympy.Expr:
 
 def _values(name: str) -> tuple[dict[sympy.Basic, sympy.Expr], Callable[[sympy.Expr], sympy.Expr]]:
     """Parameter values and the map of ``p_e`` (and ``q_e``) to functions of the logits."""
-    from symderiv.builders.entries import ALPHA, EPSILON, GAMMA, T
+    from symderiv.builders._plan import ALPHA, EPSILON, GAMMA, T
 
     params: dict[sympy.Basic, sympy.Expr] = {
         T: T_VALUE, EPSILON: EPSILON_VALUE, ALPHA: ALPHA_VALUE, GAMMA: GAMMA_VALUE,

@@ -17,12 +17,7 @@ import sympy
 from sympy.core.function import Derivative
 from sympy.printing.str import StrPrinter
 
-from symderiv.writer.latex import (
-    SymderivLatexPrinter,
-    _natural_key,
-    shown_terms,
-    split_fraction,
-)
+from symderiv.writer._terms import factor_rank, natural_key, shown_terms, split_fraction
 
 __all__ = ["PlainTextPrinter", "tex_to_text", "to_text"]
 
@@ -178,8 +173,7 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
 
     def _product(self, factors: list[sympy.Basic]) -> str:
         # NOTE: the factor order of the LaTeX page (numbers, entries, deltas, ..., sums last).
-        rank = SymderivLatexPrinter._factor_rank
-        factors = sorted(factors, key=lambda f: (rank(f), _natural_key(f)))
+        factors = sorted(factors, key=lambda f: (factor_rank(f), natural_key(f)))
         out = ""
         for pos, f in enumerate(factors):
             text = self._factor(f, last=pos == len(factors) - 1)

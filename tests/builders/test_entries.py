@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from symderiv import catalogue, symbols
-from symderiv.builders import _lowering, _matrix_form, entries
+from symderiv.builders import _lowering, _matrix_form, _plan, entries
 from symderiv.builders.strategy import (
     CHAIN_RULE,
     COLLECT,
@@ -89,7 +89,7 @@ RESULTS = [
                  (2 * y[i] - 1) * delta * p[i] * (1 - p[i]), id="focal-p_t-derivative"),
 ]
 
-ALPHA, GAMMA = entries.ALPHA, entries.GAMMA
+ALPHA, GAMMA = _plan.ALPHA, _plan.GAMMA
 # (case, its collected gradient): the binary focal loss's two cases
 FOCAL = [
     pytest.param("$y_{i} = 1$", ALPHA * (1 - p[i]) ** GAMMA

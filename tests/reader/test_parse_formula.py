@@ -315,9 +315,27 @@ def test_matrix_named_with_two_indices_elsewhere() -> None:
         pytest.param(r"\mathbf{p} + 1", "a vector added to a scalar", id="vector-plus-scalar"),
         pytest.param(r"\mathbf{p} \mathbf{y}", "a product of a vector and a vector", id="col-col"),
         pytest.param(r"\sum_k \mathbf{p}", "vector notation in this place is not read", id="sum"),
+        pytest.param(
+            r"a \odot \mathbf{h}",
+            "vector notation in this place is not read",
+            id="scalar-hadamard-vector",
+        ),
+        pytest.param(
+            r"2^{\mathbf{h}}", "vector notation in this place is not read", id="scalar-to-a-vector"
+        ),
     ],
 )
 def test_vector_notation_errors(latex: str, message: str) -> None:
     with pytest.raises(ParseError) as info:
         parse_formula(latex)
     assert info.value.message == message
+
+
+def test_a_vector_value_refuses_pythons_arithmetic_with_a_typed_error() -> None:
+    """SymPy hands a vector value back to Python's operators; the value names the refusal."""
+    from symderiv.reader import _vectors
+
+    h = _vectors.vector("h")
+    for op in (lambda: sympy.Symbol("a") * h, lambda: 1 / h, lambda: -h, lambda: h + 1):
+        with pytest.raises(_vectors.NotAScalar, match=r"^a vector where a number is wanted$"):
+            op()
