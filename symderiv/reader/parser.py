@@ -1923,6 +1923,8 @@ class _Parser:
             body = self.paren()
         finally:
             self.bound.pop()
+        if _v.is_shaped(body):
+            raise self.error("an expectation of a vector", at, unsupported=True)
         body = body.xreplace({symbols.scalar(words[0].text): x})
         return sympy.Sum(dist[x] * body, (x, 1, symbols.n))
 
