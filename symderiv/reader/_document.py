@@ -169,7 +169,18 @@ class _Reader:
         )
         self.ctx = replace(self.ctx, matrices=mats, columns=cols)
         case_directives = self.directives(scan)
-        self.assumptions.extend(prose_facts(self.src, scan))
+        # NOTE: a vector a directive already states a fact about keeps the directive's facts.
+        stated = {
+            str(t.label)
+            for a in self.assumptions
+            if isinstance(a.expr, sympy.Basic)
+            for t in a.expr.atoms(sympy.IndexedBase)
+        } | {str(a.expr) for a in self.assumptions if isinstance(a.expr, sympy.IndexedBase)}
+        self.assumptions.extend(
+            f
+            for f in prose_facts(self.src, scan)
+            if not ({str(t.label) for t in f.expr.atoms(sympy.IndexedBase)} | {str(f.expr)}) & stated
+        )
         for inline in scan.inlines:
             self.context.extend(
                 ctxmod.inline_values(self.src, inline.body_start, inline.body_end, self.ctx)
