@@ -10,6 +10,7 @@ reading and holds in this one rests on a reading, so it is undetermined, never f
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import sympy
 
@@ -67,6 +68,37 @@ def graph_reading(
     names = sorted(set(read_l + read_r))
     if not names:
         return None
+    shown = ", ".join(names)
+    return second_reading(
+        step,
+        d,
+        (lhs, rhs, definitions),
+        cfg,
+        unknowns,
+        lambda verdict: (
+            f"the readings disagree: with the derivatives of {shown} taken of their own "
+            f"formulas, the quantities defined in them held fixed (a computational graph), the "
+            f"step holds ({verdict}); with every quantity as defined in the document "
+            "(total derivatives) it does not"
+        ),
+    )
+
+
+def second_reading(
+    step: Step,
+    d: Derivation,
+    reading: tuple[sympy.Basic, sympy.Basic, Definitions],
+    cfg: CheckConfig,
+    unknowns: Names,
+    disagree: Callable[[str], str],
+) -> StepResult | None:
+    """``undetermined`` with ``disagree(verdict)`` as its detail when the step, already judged
+    not to hold as written, holds in another reading ``(lhs, rhs, definitions)``; else None.
+
+    NOTE: a second reading of a step already judged gets half its budget, and only whether it
+    holds matters: the cases under which it would hold (i = j, Σy = 1) are not looked for.
+    """
+    lhs, rhs, definitions = reading
     res = check_equal(
         lhs,
         rhs,
@@ -74,24 +106,13 @@ def graph_reading(
         assumptions=d.assumptions,
         conditions=step.conditions,
         n=d.n,
-        # NOTE: a second reading of a step already judged: half its budget.
         cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
         unknowns=unknowns,
         methods=AS_STATED,
     )
     if not res.verdict.accepts:
         return None
-    shown = ", ".join(names)
-    return StepResult(
-        Verdict.UNDETERMINED,
-        "readings",
-        detail=(
-            f"the readings disagree: with the derivatives of {shown} taken of their own "
-            f"formulas, the quantities defined in them held fixed (a computational graph), the "
-            f"step holds ({res.verdict.value}); with every quantity as defined in the document "
-            "(total derivatives) it does not"
-        ),
-    )
+    return StepResult(Verdict.UNDETERMINED, "readings", detail=disagree(res.verdict.value))
 
 
 def _head(t: sympy.Basic) -> sympy.Basic:

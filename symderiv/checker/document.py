@@ -21,9 +21,9 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
-from symderiv.checker._graphreading import graph_reading
+from symderiv.checker._graphreading import graph_reading, second_reading
 from symderiv.checker._standards import against_standard
-from symderiv.checker.engine import AS_STATED, DEFAULT_CONFIG, NO_NAMES, Names, check_equal
+from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases
 from symderiv.config import CheckConfig
@@ -465,29 +465,16 @@ def _partial_reading(
     if not held:
         return None
     kept = tuple((t, v) for t, v in definitions if _symbolic.name_of(_head(t)) not in held)
-    res = check_equal(
-        step.lhs,
-        step.rhs,
-        definitions=kept,
-        assumptions=d.assumptions,
-        conditions=step.conditions,
-        n=d.n,
-        # NOTE: a second reading of a step already judged: half its budget.
-        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
-        unknowns=unknowns,
-        # NOTE: only whether this reading holds matters; the cases under which it would hold
-        # (i = j, Σy = 1) are not looked for.
-        methods=AS_STATED,
-    )
-    if not res.verdict.accepts:
-        return None
     names = ", ".join(sorted(held))
-    return StepResult(
-        Verdict.UNDETERMINED,
-        "readings",
-        detail=(
+    return second_reading(
+        step,
+        d,
+        (step.lhs, step.rhs, kept),
+        cfg,
+        unknowns,
+        lambda verdict: (
             f"the readings disagree: with {names} held fixed (a partial derivative) the step "
-            f"holds ({res.verdict.value}); with {names} as defined in the document (a total "
+            f"holds ({verdict}); with {names} as defined in the document (a total "
             "derivative) it does not"
         ),
     )
