@@ -209,13 +209,13 @@ def neg(a: object) -> object:
 def add(a: object, b: object) -> object:
     if not isinstance(a, Shaped) and not isinstance(b, Shaped):
         return a + b  # type: ignore[operator]
-    for x in (a, b):
-        if not isinstance(x, Shaped) and x != 0:
-            raise ParseError("a vector added to a scalar")
     if not isinstance(a, Shaped):
-        return b
+        assert isinstance(b, Shaped)
+        # NOTE: a number added to a vector or matrix is added to every entry (1 + e^{-\mathbf
+        # h}, \mathbf x + c), as vector notation and array code mean it.
+        return b if a == 0 else _past(a, elementwise(b, lambda e: a + e))
     if not isinstance(b, Shaped):
-        return a
+        return a if b == 0 else _past(b, elementwise(a, lambda e: e + b))
     a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"a {_shape(a)} added to a {_shape(b)}")

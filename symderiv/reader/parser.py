@@ -908,6 +908,8 @@ class _Parser:
                 f"number too large: the power has more than {MAX_RESULT_DIGITS} digits", tok
             )
         if b == sympy.E:
+            if isinstance(e, _v.Shaped):
+                return _v.elementwise(e, sympy.exp)  # e^{-\mathbf h}: entry by entry
             return sympy.exp(e)
         return sympy.Pow(b, e)
 
@@ -1188,9 +1190,9 @@ class _Parser:
             if any(isinstance(v, sympy.MatrixBase) for v in a):
                 raise self.error(f"{name} of a matrix of matrices", t, unsupported=True)
             return a.applyfunc(lambda v: self.apply_scalar(name, v, base))
-        if _v.is_shaped(a) and name in ("exp", "log", "ln"):
-            f = sympy.exp if name == "exp" else sympy.log
-            return _v.elementwise(a, f)  # element-wise, as vector notation means
+        if isinstance(a, _v.Shaped) and (name in _ELEMENTARY or name == "sigmoid"):
+            # element-wise, as vector notation means (\tanh(\mathbf z), \log \mathbf p)
+            return _v.elementwise(a, lambda v: self.apply_scalar(name, v, base))
         return self.apply_scalar(name, a, base)
 
     def apply_scalar(self, name: str, a: sympy.Expr, base: sympy.Expr | None) -> sympy.Expr:
@@ -1442,7 +1444,7 @@ class _Parser:
                     e = self.superscript()
                     if isinstance(e, _Transpose):
                         raise self.error("e^T is not read", op)
-                    return sympy.exp(e)
+                    return self.make_pow(sympy.E, e, op)
                 sup.append((op, self.superscript()))
         if primes and not sup and not self.at_sym("(") and sample is None:
             # g'h - h'g: the derivative of g with respect to a variable the formula does not
@@ -1522,7 +1524,12 @@ class _Parser:
             # by its entry like s(\mathbf x)_i (never the sigmoid of a vector)
             return self.undefined_call(name, t, None)
         if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
-            return sympy.Function("sigma")(self.paren())
+            a = self.paren()
+            if isinstance(a, _v.Shaped):
+                # NOTE: \sigma(\mathbf h) with no entry index anywhere: the sigmoid entry by
+                # entry (a document defining \sigma(\mathbf z)_i reads it by entry above)
+                return _v.elementwise(a, sympy.Function("sigma"))
+            return sympy.Function("sigma")(a)
         if self.at_sym("(") and (
             applied
             or self.integration_variable_follows()

@@ -41,6 +41,11 @@ ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 NEVER_ACCEPTED = [
     pytest.param(
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$\\mathbf h + 1 = \\mathbf h$$\n",
+        id="a-function-of-a-vector-entry-by-entry-keeps-its-sign",
+    ),
+    pytest.param(
         "<!-- symderiv: assume sum(y) = 1 -->\n\n$$\\sum_j q_j = 1$$\n",
         id="a-sum-fact-about-y-says-nothing-of-q",
     ),
@@ -726,6 +731,15 @@ MEANING = [
         "\\end{bmatrix}$$\n",
         [D, D, P, F],
         id="a-gradient-with-entries-left-out-is-its-pattern",
+    ),
+    pytest.param(
+        "$$\\mathbf a = \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{\\mathbf h}}$$\n\n"
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$\\tanh(\\mathbf h) = \\frac{e^{\\mathbf h} - e^{-\\mathbf h}}"
+        "{e^{\\mathbf h} + e^{-\\mathbf h}}$$\n",
+        [D, P, P, F, P],
+        id="a-scalar-function-of-a-vector-acts-entry-by-entry",
     ),
     pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "

@@ -295,6 +295,14 @@ a_vec = symbols.vector("a")
         pytest.param(r"\nabla_{\mathbf{a}} L", Derivative(L, a_vec[i]), id="gradient"),
         pytest.param(r"2 \mathbf{p}", 2 * p[i], id="scaled"),
         pytest.param(r"\mathbf{0}", Integer(0), id="zero-vector"),
+        pytest.param(r"\mathbf{p} + 1", p[i] + 1, id="vector-plus-number"),
+        pytest.param(r"a - \mathbf{p}", a - p[i], id="scalar-minus-vector"),
+        pytest.param(r"e^{-\mathbf{p}}", sympy.exp(-p[i]), id="e-to-a-vector"),
+        pytest.param(r"\tanh(\mathbf{p})", sympy.tanh(p[i]), id="tanh-of-a-vector"),
+        pytest.param(r"\sigma(\mathbf{p})", 1 / (1 + sympy.exp(-p[i])), id="sigmoid-of-a-vector"),
+        pytest.param(
+            r"\frac{1}{1 + e^{-\mathbf{p}}}", 1 / (1 + sympy.exp(-p[i])), id="sigmoid-written-out"
+        ),
     ],
 )
 def test_vector_notation_reads_in_index_form(latex: str, expected: sympy.Basic) -> None:
@@ -312,7 +320,6 @@ def test_matrix_named_with_two_indices_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("latex", "message"),
     [
-        pytest.param(r"\mathbf{p} + 1", "a vector added to a scalar", id="vector-plus-scalar"),
         pytest.param(r"\mathbf{p} \mathbf{y}", "a product of a vector and a vector", id="col-col"),
         pytest.param(r"\sum_k \mathbf{p}", "vector notation in this place is not read", id="sum"),
         pytest.param(
