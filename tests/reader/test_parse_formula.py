@@ -320,6 +320,16 @@ def test_matrix_named_with_two_indices_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("latex", "message"),
     [
+        pytest.param(
+            r"\text{diag}(\mathbf{p}) - \mathbf{p}^\top \mathbf{p}",
+            "a matrix added to a scalar",
+            id="matrix-minus-inner-product",
+        ),
+        pytest.param(
+            r"\mathbf{y} - \mathbf{p}^\top \mathbf{p}",
+            "a vector added to a scalar",
+            id="vector-minus-inner-product",
+        ),
         pytest.param(r"\mathbf{p} \mathbf{y}", "a product of a vector and a vector", id="col-col"),
         pytest.param(r"\sum_k \mathbf{p}", "vector notation in this place is not read", id="sum"),
         pytest.param(
