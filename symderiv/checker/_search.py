@@ -175,6 +175,7 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                         len(matter) == 1
                         and not (
                             isinstance(matter[0], sympy.Derivative)
+                            and S.name_of(matter[0].expr) not in p.unread
                             and _only_where_zero(L, R, pt.values, matter[0], cfg)
                         )
                     )

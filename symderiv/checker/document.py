@@ -269,6 +269,15 @@ def _document_unknowns(d: Derivation) -> Names:
         for head in _symbolic.dependent_heads(everything)
         if _symbolic.kind_of(head) not in defined_kinds
     }
+    # NOTE: z = <a formula not read>: the document defines z, the reader could not say how.
+    # Its derivatives are unknown, never 0 (z held constant would be a guess).
+    unread = {
+        _symbolic.name_of(s.lhs)
+        for s in d.steps
+        if s.rhs is None
+        and isinstance(s.lhs, (sympy.Symbol, sympy.Indexed))
+        and _symbolic.kind_of(_head(s.lhs)) not in defined_kinds
+    }
     variables: set[str] = set()
     for lhs, rhs in sides:
         if lhs is None or rhs is None:
@@ -284,7 +293,11 @@ def _document_unknowns(d: Derivation) -> Names:
         if a.kind == Fact.DRAWN and isinstance(a.expr, sympy.Tuple):
             for param in a.expr.args[2:]:
                 variables |= _symbolic.names_in(param)
-    return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
+    return Names(
+        functions=frozenset(functions | unread),
+        variables=frozenset(variables - defined),
+        unread=frozenset(unread),
+    )
 
 
 def _entrywise(

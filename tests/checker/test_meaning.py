@@ -15,7 +15,7 @@ from symderiv.results import Verdict
 from tests.support.verdicts import assert_last_step_not_accepted
 from tests.support.verdicts import verdicts as verdicts_of
 
-P, F, U, D, C, X, N = (
+P, F, U, D, C, X, N, V = (
     Verdict.PROVED,
     Verdict.FALSE,
     Verdict.UNDETERMINED,
@@ -23,6 +23,7 @@ P, F, U, D, C, X, N = (
     Verdict.CONDITIONAL,
     Verdict.UNPARSED,
     Verdict.NUMERIC,
+    Verdict.VERIFIED,
 )
 PER_SAMPLE = (
     "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
@@ -40,6 +41,10 @@ ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 
 NEVER_ACCEPTED = [
+    pytest.param(
+        "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n",
+        id="a-name-whose-definition-is-not-read-is-no-constant",
+    ),
     pytest.param(
         "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
         "$$\\mathbf h + 1 = \\mathbf h$$\n",
@@ -740,6 +745,19 @@ MEANING = [
         "{e^{\\mathbf h} + e^{-\\mathbf h}}$$\n",
         [D, P, P, F, P],
         id="a-scalar-function-of-a-vector-acts-entry-by-entry",
+    ),
+    pytest.param(
+        "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n",
+        [X, D, U],
+        id="the-derivatives-of-a-name-whose-definition-is-not-read-are-unknown",
+    ),
+    pytest.param(
+        "$$z = w^T x + b$$\n\n$$\\hat y = \\sigma(z)$$\n\n"
+        "$$L = -[y \\log \\hat y + (1 - y) \\log(1 - \\hat y)]$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) x$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) w$$\n",
+        [D, D, D, V, F],
+        id="a-plain-name-transposed-beside-another-is-an-inner-product-of-vectors",
     ),
     pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
