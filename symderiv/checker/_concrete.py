@@ -178,7 +178,10 @@ def points(
     logits = [v for v in vs if v.role == "logit" and v.position is not None]
     targets = [v for v in vs if v.role == "target" and v.position is not None]
     tgroups = sorted({v.group for v in targets})
-    lgroups = sorted({v.group for v in logits} | (set(extra_logits) if n > 0 else set()))
+    # NOTE: a name the step differentiates by that is a scalar here (b in ∂E/∂b) is shown
+    # once, with its value, never also as a vector of logits.
+    scalars = {v.group for v in vs if v.position is None}
+    lgroups = sorted({v.group for v in logits} | (set(extra_logits) - scalars if n > 0 else set()))
     others = [v for v in vs if v.role in ("positive", "scalar") or v.position is None]
 
     def logit_patterns() -> list[dict[int, float]]:

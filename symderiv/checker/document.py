@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -277,6 +278,7 @@ def _document_unknowns(d: Derivation) -> Names:
         if s.rhs is None
         and isinstance(s.lhs, (sympy.Symbol, sympy.Indexed))
         and _symbolic.kind_of(_head(s.lhs)) not in defined_kinds
+        and _names_another(s.rhs_latex, _symbolic.name_of(s.lhs))
     }
     variables: set[str] = set()
     for lhs, rhs in sides:
@@ -298,6 +300,22 @@ def _document_unknowns(d: Derivation) -> Names:
         variables=frozenset(variables - defined),
         unread=frozenset(unread),
     )
+
+
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}")
+_SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _names_another(latex: str | None, name: str) -> bool:
+    r"""Whether a formula the reader could not read names something besides ``name``'s own
+    entries: ``x_1 \ x_2 \ ... \ x_n`` lists the entries of x (no dependence), ``w^T + b``
+    names w and b.  Unknown text (``None``) names anything."""
+    if latex is None:
+        return True
+    text = _COMMAND.sub(" ", _SUBSCRIPT.sub(" ", _ENVIRONMENT.sub(" ", latex)))
+    return bool(set(_LETTER.findall(text)) - {name[:1]})
 
 
 def _entrywise(

@@ -846,6 +846,18 @@ def test_a_counterexample_uses_the_documents_count() -> None:
     assert r.counterexample.text.startswith("m = "), r.counterexample.text
 
 
+def test_a_counterexample_names_each_name_once() -> None:
+    """A scalar the step differentiates by (b in ∂E/∂b) is one value, never also a vector."""
+    text = (
+        "$$E = \\frac{1}{N}\\sum_{i=1}^N (y_i - w x_i - b)^2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial b} = -\\frac{1}{N}\\sum_{i=1}^N (y_i - w x_i - b)$$\n"
+    )
+    r = check_text(text).steps[1].result
+    assert r.verdict is F and r.counterexample is not None
+    names = [name for name, _ in r.counterexample.values]
+    assert names.count("b") == 1, r.counterexample.text
+
+
 def test_a_report_shows_a_false_steps_evidence_as_html() -> None:
     report = check_text("$$\\sigma(-z) = \\sigma(z)$$\n")
     html = report._repr_html_()
