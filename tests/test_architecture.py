@@ -124,7 +124,6 @@ LONG = 500
 TO_SPLIT: dict[str, str] = {
     "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
     "checker/ and builders/",
-    "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
 }
 
 
