@@ -8,14 +8,12 @@ import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.printing.latex import LatexPrinter
 
-from symderiv import symbols
-from symderiv.indices import first_unused
 from symderiv.indices import free_symbols as _free
+from symderiv.indices import fresh_index
 
 __all__ = [
     "bound_indices",
     "free_indices",
-    "fresh_index",
     "index_symbols",
     "substitute_free",
     "to_text",
@@ -75,20 +73,6 @@ def bound_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
         if isinstance(node, ExprWithLimits)
         for lim in node.limits
     )
-
-
-def fresh_index(avoid: Iterable[sympy.Basic]) -> sympy.Symbol:
-    """An index symbol whose name no symbol in ``avoid`` uses.
-
-    >>> from symderiv.symbols import i, j, k
-    >>> fresh_index({i, j, k})
-    l
-    """
-    names = (*symbols.INDEX_LETTERS, *(f"k_{m}" for m in range(1, 1000)))
-    name = first_unused(names, avoid)
-    if name is None:  # pragma: no cover - 1000 names in use
-        raise ValueError("no fresh index name left")
-    return symbols.index(name)
 
 
 def substitute_free(expr: sympy.Basic, mapping: Mapping[sympy.Symbol, sympy.Basic]) -> sympy.Basic:
