@@ -120,7 +120,12 @@ def _subs(
 
 
 class _TextPrinter(LatexPrinter):  # type: ignore[misc]
-    """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``."""
+    """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``.
+
+    Not the writer's ``SymderivLatexPrinter``: the checker imports nothing of the writer (the
+    layers of ``tests/test_architecture.py``), and a hint is a string of the results. One
+    printer per target would need hints that carry SymPy data for the writer to print.
+    """
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         base = self._print(expr.base.label)
