@@ -44,6 +44,7 @@ class _NameReader(_ExprReader):
             if arity == 2
             and isinstance(params[0], sympy.IndexedBase)
             and isinstance(params[1], sympy.Symbol)
+            and bool(params[1].is_integer)  # s(\mathbf x)_i, not J(w, b)
             and f"{name}[]" not in self.defined
         }
         if not shorthand:

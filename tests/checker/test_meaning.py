@@ -760,6 +760,12 @@ MEANING = [
         id="a-plain-name-transposed-beside-another-is-an-inner-product-of-vectors",
     ),
     pytest.param(
+        "$$J(w,b) = -\\frac{1}{m}\\sum_{i=1}^m y_i \\log a_i$$\n\n$$z = w^T x + b$$\n\n"
+        "$$J(w) = -\\sum_{i=1}^N y_i \\log a_i$$\n",
+        [D, D, D],
+        id="a-function-of-a-vector-and-a-scalar-is-no-entry-shorthand",
+    ),
+    pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
         "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
         "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
