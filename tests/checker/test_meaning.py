@@ -15,7 +15,7 @@ from symderiv.results import Verdict
 from tests.support.verdicts import assert_last_step_not_accepted
 from tests.support.verdicts import verdicts as verdicts_of
 
-P, F, U, D, C, X, N, V = (
+P, F, U, D, C, X, N = (
     Verdict.PROVED,
     Verdict.FALSE,
     Verdict.UNDETERMINED,
@@ -23,7 +23,6 @@ P, F, U, D, C, X, N, V = (
     Verdict.CONDITIONAL,
     Verdict.UNPARSED,
     Verdict.NUMERIC,
-    Verdict.VERIFIED,
 )
 PER_SAMPLE = (
     "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
@@ -756,7 +755,7 @@ MEANING = [
         "$$L = -[y \\log \\hat y + (1 - y) \\log(1 - \\hat y)]$$\n\n"
         "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) x$$\n\n"
         "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) w$$\n",
-        [D, D, D, V, F],
+        [D, D, D, P, F],
         id="a-plain-name-transposed-beside-another-is-an-inner-product-of-vectors",
     ),
     pytest.param(
