@@ -834,7 +834,7 @@ class _Parser:
                 break
             if (t.kind == "cmd" and t.text in _MUL) or (t.kind == "sym" and t.text == "*"):
                 self.pos += 1
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             elif (
                 t.kind == "sym"
                 and t.text == "."
@@ -843,7 +843,7 @@ class _Parser:
                 and self.starts_primary(self.peek(1))
             ):
                 self.pos += 1  # p_j.p_i: a product written with a full stop
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.pos += 1
                 d = self.factor()
@@ -852,10 +852,29 @@ class _Parser:
                 self.pos += 1
                 f = _v.hadamard(f, self.factor(), divide=t.text == "oslash")
             elif self.starts_primary(t):
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             else:
                 break
         return f
+
+    def times(self, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        """``a b``; a written-out column before a square matrix of its length is read as a row.
+
+        NOTE: ``[y_1/a_1; y_2/a_2] J`` (a gradient written as a column, then the Jacobian):
+        as written the sizes do not fit, and the row is the only order-keeping product.
+        """
+        if (
+            isinstance(a, sympy.MatrixBase)
+            and isinstance(b, sympy.MatrixBase)
+            and a.shape[1] == 1
+            and a.shape[0] > 1
+            and b.shape == (a.shape[0], a.shape[0])
+        ):
+            self.warnings.append(
+                "read the column before the matrix as a row: as written the sizes do not fit"
+            )
+            return cast(sympy.Expr, sympy.ImmutableMatrix(a.T * b))
+        return cast(sympy.Expr, _v.mul(a, b))
 
     def factor(self) -> sympy.Expr:
         if self.at_sym("-"):

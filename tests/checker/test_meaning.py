@@ -24,6 +24,11 @@ P, F, U, D, C, X, N = (
     Verdict.UNPARSED,
     Verdict.NUMERIC,
 )
+#: a gradient written as a column, then the Jacobian (the column is meant as a row)
+GRADIENT_BEFORE_JACOBIAN = (
+    "-\\begin{bmatrix} \\frac{y_1}{a_1} \\\\ \\frac{y_2}{a_2} \\end{bmatrix} "
+    "\\begin{pmatrix} a_1(1 - a_1) & -a_1 a_2 \\\\ -a_2 a_1 & a_2(1 - a_2) \\end{pmatrix}"
+)
 PER_SAMPLE = (
     "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
     "$$J = -\\frac{1}{m}\\sum_{i=1}^m y^{(i)}\\log a^{(i)}$$\n\n"
@@ -763,6 +768,14 @@ MEANING = [
         "$$J(w) = -\\sum_{i=1}^N y_i \\log a_i$$\n",
         [D, D, D],
         id="a-function-of-a-vector-and-a-scalar-is-no-entry-shorthand",
+    ),
+    pytest.param(
+        f"$${GRADIENT_BEFORE_JACOBIAN} = -\\begin{{bmatrix}} y_1 - a_1(y_1 + y_2) & "
+        "y_2 - a_2(y_1 + y_2) \\end{bmatrix}$$\n\n"
+        f"$${GRADIENT_BEFORE_JACOBIAN} = -\\begin{{bmatrix}} y_1 - a_1(y_1 + y_2) & "
+        "y_2 + a_2(y_1 + y_2) \\end{bmatrix}$$\n",
+        [P, F],
+        id="a-written-out-column-before-a-square-matrix-is-a-row",
     ),
     pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
