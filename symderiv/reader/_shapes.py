@@ -36,6 +36,12 @@ _INNER = re.compile(
     rf"(?:\s*\}})?\s*{_PLAIN_NAME}(?:\s*_\s*(?:\{{\s*([A-Za-z0-9]+)\s*\}}|([A-Za-z0-9])))?"
     r"(?![A-Za-z(])"
 )
+#: ``X w``, ``X^T w``: a capital, then a plain lowercase letter standing alone (and a plain
+#: letter added to that product: ``X w - y``).
+_AFTER_MATRIX = re.compile(
+    rf"(?<![A-Za-z\\{{]){_NAME}{_SUB}(?:\s*\^\s*(?:\{{\s*)?(?:T|\\top)(?:\s*\}})?)?\s*"
+    r"([a-z])(?![A-Za-z(_^{])(?:\s*[-+]\s*([a-z])(?![A-Za-z(_^{]))?"
+)
 #: Control characters and the replacement character: binary data, never a formula to learn from.
 BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _DIMS = re.compile(r"\\times|×|,")
@@ -89,6 +95,8 @@ def column_names(text: str) -> frozenset[str]:
     ['g', 'zeta_4']
     >>> sorted(column_names(r"$w, b_1 \\in \\mathbb{R}^d$ $z = \\theta^T x^{(i)} + c$"))
     ['b_1', 'theta', 'w', 'x']
+    >>> sorted(column_names(r"$$\\nabla_w L = X^T (Xw - y)$$ $$N w$$"))
+    ['w', 'y']
     """
     out = {k for k, (rows, cols) in declared_shapes(text).items() if cols == "1" and rows != "1"}
     for m in _IN_ONE.finditer(text):
@@ -99,6 +107,13 @@ def column_names(text: str) -> frozenset[str]:
             out |= {_key(b.group(1), b.group(2) or b.group(3)) for b in bare if b}
     for m in _INNER.finditer(text):
         out |= {_key(m.group(1), m.group(2) or m.group(3)), _key(m.group(4), m.group(5) or m.group(6))}
+    if "^" in text or "\\in" in text:
+        # NOTE: X w with X a matrix of the document's (declared or transposed): w is a vector.
+        matrices = matrix_names(text)
+        for m in _AFTER_MATRIX.finditer(text):
+            if _key(m.group(1), m.group(2) or m.group(3)) in matrices:
+                # X w - y: y is added to a vector, a vector too
+                out |= {_key(g, None) for g in m.group(4, 5) if g}
     return frozenset(out)
 
 

@@ -40,6 +40,21 @@ def distribution_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def functions_of_vectors(text: str, columns: frozenset[str]) -> frozenset[str]:
+    """Capitals the document applies only to its vectors (``L(w)`` with ``w^T x`` elsewhere):
+    functions of a whole vector, never distributions read at an outcome.
+
+    >>> sorted(functions_of_vectors(r"$$L(w) = w^T w$$ $$P(x) = 1$$ $$J(w) + J(v)$$", frozenset("w")))
+    ['L']
+    """
+    args: dict[str, set[str]] = {}
+    for m in _APPLIED.finditer(text):
+        args.setdefault(m.group(1), set()).add(m.group(2))
+    used = {g for m in _INFO_ARGS.finditer(text) for g in m.groups() if g}
+    used |= {m.group(1) for m in _SIM.finditer(text)}
+    return frozenset(k for k, v in args.items() if v <= columns and k not in used | {"P", "Q"})
+
+
 _ENTRY = re.compile(r"(?<![A-Za-z\\])([a-z])_(?:\{\s*)?[a-z0-9]")
 
 

@@ -1830,6 +1830,16 @@ class _Parser:
             return cast(sympy.Expr, _v.matrix(name))
         save = self.pos
         toks = self.paren_tokens()
+        if (
+            len(toks) == 1
+            and toks[0].kind in ("word", "name")
+            and toks[0].text in self.ctx.columns
+            and name not in self.ctx.distributions
+        ):
+            # NOTE: L(w) with w a vector of the document's (w^T x, w \in \mathbb{R}^d): a
+            # function of the whole vector, never an entry of a distribution L.
+            self.pos = save
+            return self.undefined_call(name, t, None)
         if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
             letter = toks[0].text
             if letter.isupper():

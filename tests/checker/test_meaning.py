@@ -46,6 +46,10 @@ ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 NEVER_ACCEPTED = [
     pytest.param(
+        "$$L(w) = \\frac{1}{2}\\|Xw - y\\|^2$$\n\n$$\\nabla_w L = X (Xw - y)$$\n",
+        id="the-least-squares-gradient-keeps-its-transpose",
+    ),
+    pytest.param(
         "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n",
         id="a-name-whose-definition-is-not-read-is-no-constant",
     ),
@@ -776,6 +780,12 @@ MEANING = [
         "y_2 + a_2(y_1 + y_2) \\end{bmatrix}$$\n",
         [P, F],
         id="a-written-out-column-before-a-square-matrix-is-a-row",
+    ),
+    pytest.param(
+        "$$L(w) = \\frac{1}{2}\\|Xw - y\\|^2$$\n\n$$\\nabla_w L = X^T (Xw - y)$$\n\n"
+        "$$\\nabla_w L = X (Xw - y)$$\n",
+        [D, P, F],
+        id="a-plain-name-after-a-matrix-is-a-vector-and-the-function-of-it-no-distribution",
     ),
     pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
