@@ -279,6 +279,12 @@ def _document_unknowns(d: Derivation) -> Names:
         and isinstance(s.lhs, (sympy.Symbol, sympy.Indexed))
         and _symbolic.kind_of(_head(s.lhs)) not in defined_kinds
         and _names_another(s.rhs_latex, _symbolic.name_of(s.lhs))
+    } | {
+        _symbolic.name_of(a.expr)
+        for a in d.context
+        if a.kind == Fact.UNREAD
+        and _symbolic.kind_of(_head(a.expr)) not in defined_kinds
+        and _names_another(a.text, _symbolic.name_of(a.expr))
     }
     variables: set[str] = set()
     for lhs, rhs in sides:

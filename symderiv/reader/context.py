@@ -379,6 +379,35 @@ def inline_definitions(
     return out
 
 
+def unread_inline_definitions(
+    src: SourceText, start: int, end: int, ctx: ParseContext
+) -> list[tuple[sympy.Basic, str, SourceSpan]]:
+    """Definitions in inline math whose formula is not read (``$z = \\mathop{f}(x)$``):
+    ``(name, the formula as written, span)``.  The name is defined, how is not known: the
+    checker takes it as a function of unknown form, never as a constant."""
+    body = src.text[start:end]
+    if len(body) > MAX_INLINE_CHARS or "=" not in body:
+        return []
+    out: list[tuple[sympy.Basic, str, SourceSpan]] = []
+    for a0, b0 in _split_top_level(body, ","):
+        piece = body[a0:b0]
+        parts = _split_top_level_eq(piece)
+        if len(parts) != 2:
+            continue
+        (a, b), (c, d) = parts
+        try:
+            head = parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr
+        except ParseError:
+            continue
+        if not _bare_name(head) or isinstance(head, sympy.core.function.AppliedUndef):
+            continue
+        try:
+            parse_math(piece[c:d], base=start + a0 + c, src=src, ctx=ctx)
+        except ParseError:
+            out.append((head, piece[c:d], src.span(start + a0, start + b0)))
+    return out
+
+
 def _bare_name(e: sympy.Basic, *, target: bool = True) -> bool:
     """A name a formula can define: ``u``, ``S_i``, ``x_{ij}``, ``f(x)`` (not an index).
 

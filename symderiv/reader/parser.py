@@ -1277,6 +1277,17 @@ class _Parser:
         ):
             raise self.error("softmax of something that is not a vector name", t, unsupported=True)
         if not self.at_sym("_"):
+            if arg_toks[0].bold or arg_toks[0].text in self.ctx.columns:
+                # NOTE: \mathbf p = softmax(\mathbf z): the vector of the outputs, entry r
+                # being softmax(z)_r (a plain letter stays unread: a vector or a number?)
+                base = self.vector_base(arg_toks[0].text)
+                return cast(
+                    sympy.Expr,
+                    _v.Shaped(
+                        "row" if self.ctx.rows else "col",
+                        lambda r: sympy.Function("softmax")(base, r),
+                    ),
+                )
             raise self.error("softmax(x) without an entry index such as softmax(x)_i", t)
         self.pos += 1
         toks, at = self.group_tokens()

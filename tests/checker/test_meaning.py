@@ -46,6 +46,11 @@ ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 NEVER_ACCEPTED = [
     pytest.param(
+        "Let $\\mathbf{p} = \\mathop{smax}(\\mathbf{z})$ and $L = -\\log p_y$.\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = 0$$\n",
+        id="a-name-the-prose-defines-unreadably-is-no-constant",
+    ),
+    pytest.param(
         "$$L(w) = \\frac{1}{2}\\|Xw - y\\|^2$$\n\n$$\\nabla_w L = X (Xw - y)$$\n",
         id="the-least-squares-gradient-keeps-its-transpose",
     ),
@@ -786,6 +791,13 @@ MEANING = [
         "$$\\nabla_w L = X (Xw - y)$$\n",
         [D, P, F],
         id="a-plain-name-after-a-matrix-is-a-vector-and-the-function-of-it-no-distribution",
+    ),
+    pytest.param(
+        "Let $\\mathbf{p} = \\operatorname{softmax}(\\mathbf{z})$ and $L = -\\log p_y$.\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - \\mathbb{1}[j = y]$$\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - 1$$\n",
+        [P, F],
+        id="a-vector-named-as-the-softmax-of-a-vector-is-its-outputs",
     ),
     pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
