@@ -800,6 +800,11 @@ MEANING = [
         id="a-vector-named-as-the-softmax-of-a-vector-is-its-outputs",
     ),
     pytest.param(
+        "$$f(x) = x^3$$\n\n$$f'(2) = 12$$\n\n$$f'(2) = 8$$\n\n$$g'(0) = 1$$\n\n$$f''(1) = 6$$\n",
+        [D, P, F, U, P],
+        id="a-primed-function-at-a-number-is-its-derivative-there",
+    ),
+    pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
         "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
         "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
