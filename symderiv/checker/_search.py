@@ -45,7 +45,19 @@ class Search:
             t.notes.append(f"sampling: {err}")
         t.found = found
         if found is not None and found.unknowns:
-            return _undetermined(found.unknowns, t.notes)
+            unread = sorted(
+                u
+                for u in t.prepared.unread
+                if any(k == u or k.startswith(f"∂{u}/") for k in found.unknowns)
+            )
+            notes = list(t.notes)
+            if unread:
+                # NOTE: say why a name the document does define is still an unknown.
+                notes.append(
+                    f"the definition of {', '.join(unread)} is written but not read: "
+                    "its derivatives are unknowns"
+                )
+            return _undetermined(found.unknowns, notes)
         if found is not None and found.counterexample is not None:
             return StepResult(
                 Verdict.FALSE,

@@ -891,6 +891,13 @@ def test_a_counterexample_uses_the_documents_count() -> None:
     assert r.counterexample.text.startswith("m = "), r.counterexample.text
 
 
+def test_an_unknown_whose_definition_is_not_read_says_so() -> None:
+    text = "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n"
+    r = check_text(text).steps[-1].result
+    assert r.verdict is U
+    assert "the definition of z is written but not read" in r.detail, r.detail
+
+
 def test_a_counterexample_names_each_name_once() -> None:
     """A scalar the step differentiates by (b in ∂E/∂b) is one value, never also a vector."""
     text = (
