@@ -107,14 +107,16 @@ def variables(
     under_log = {
         f for e in exprs for g in e.atoms(sympy.log) for f in g.args[0].atoms(AppliedUndef)
     }
-    # NOTE: an entry inside a logarithm, outside any exp (log(p_x / q_x), not log Σ e^{z_k}).
+    # NOTE: an entry or a scalar inside a logarithm, outside any exp (log(p_x / q_x), log p;
+    # not log Σ e^{z_k}): its random values are drawn in (0.1, 1), where the formula means
+    # something.
     logged = {
         t
         for e in exprs
         for g in e.atoms(sympy.log)
-        for t in g.args[0].xreplace({x: sympy.Dummy() for x in g.args[0].atoms(sympy.exp)}).atoms(
-            sympy.Indexed
-        )
+        for t in g.args[0]
+        .xreplace({x: sympy.Dummy() for x in g.args[0].atoms(sympy.exp)})
+        .atoms(sympy.Indexed, sympy.Symbol)
     }
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
@@ -283,7 +285,7 @@ def points(
         tvs = {g: random_targets(g) for g in tgroups}
         ov = {
             v.atom: float(np.round(rng.uniform(0.1, 1.0), 3))
-            if v.role == "positive"
+            if v.role == "positive" or v.in_log
             else float(np.round(rng.normal(), 3))
             for v in others
         }

@@ -1917,6 +1917,11 @@ class _Parser:
                 elif letter in self.ctx.vectors or letter in self.ctx.outcome_functions:
                     args.append(self.vector_base(letter))  # H(p) of a probability vector p
                     continue
+                elif name == "H" and len(parts) == 1:
+                    # NOTE: H(p) with p no distribution, vector or random variable of the
+                    # document: a function of the number p, whose meaning is the document's
+                    # (H(p) = -p \log p - ..., the binary entropy) or unknown.
+                    return self.function_of_parts(name, parts, t)
                 else:
                     raise self.error(
                         f"{name}({letter}): the distribution of {letter} is not stated",
