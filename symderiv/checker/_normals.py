@@ -203,7 +203,9 @@ def closed_form(
         found: set[sympy.Basic] = set()
         values = [_term_value(t, x, found) for t in terms]
         if any(v is None for v in values):
-            return i
+            # NOTE: log(K e^A) = log K + A (A real): the logs of normal densities split even
+            # where the integral is not taken (an unknown density against it).
+            return sympy.Integral(_split_logs(i.function, x), *i.limits)
         scales.update(found | _scales_in(i.function, x))
         return sympy.Add(*values)
 
@@ -328,6 +330,22 @@ def _close(a: sympy.Expr, b: sympy.Expr, names: list[sympy.Basic], seed: int) ->
     return True
 
 
+def _free_of(
+    lhs0: sympy.Expr,
+    rhs0: sympy.Expr,
+    put: dict[sympy.Basic, sympy.Basic],
+    positive: dict[sympy.Basic, sympy.Basic],
+    mean: sympy.Basic,
+    sd: sympy.Basic,
+    names: list[sympy.Basic],
+    seed: int,
+) -> bool:
+    """Whether the step still holds with other values for one density's parameters."""
+    other = {**put, mean: sympy.Rational(3, 7), sd: sympy.Rational(13, 11)}
+    lhs, rhs = lhs0.xreplace(other).xreplace(positive), rhs0.xreplace(other).xreplace(positive)
+    return _close(lhs, rhs, names, seed + 1)
+
+
 @dataclass(frozen=True)
 class GuessedNormals:
     """In a document about normal densities, a step about densities whose parameters it
@@ -396,12 +414,21 @@ class GuessedNormals:
             r = t.judge(lhs, rhs, **q.keywords())
             if not r.verdict.accepts:
                 continue
+            # NOTE: a density whose parameters the step does not depend on is left out of the
+            # condition (the step holds for any normal in its place).
+            named = [
+                (d, m, sd)
+                for d, (m, sd) in zip(densities, combo)
+                if not _free_of(lhs0, rhs0, put, positive, means[d], sds[d], names, q.cfg.seed)
+            ]
             shown = "; ".join(
                 f"{d} is a normal with variance {sympy.sstr(sd**2)} (any mean)"
                 if m == any_mean[d]
                 else f"{d} is the normal N({sympy.sstr(m)}, {sympy.sstr(sd**2)})"
-                for d, (m, sd) in zip(densities, combo)
+                for d, m, sd in named
             )
+            if not shown:
+                return None
             return StepResult(
                 Verdict.CONDITIONAL,
                 self.name,

@@ -1800,6 +1800,11 @@ class _Parser:
         if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
             letter = toks[0].text
             if letter.isupper():
+                if name in self.ctx.densities and letter.lower() in self.integration:
+                    # NOTE: P(X) under an integral over x, P a density of the document: the
+                    # density at the value x of the random variable X.
+                    self.warnings.append(f"read {name}({letter}) as the density {name} at x")
+                    return sympy.Function(name)(symbols.scalar(letter.lower()))
                 letter = letter.lower()
             return _distribution(name)[_index(letter)]
         if len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit():

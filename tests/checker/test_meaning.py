@@ -330,6 +330,13 @@ MEANING = [
         id="no-normal-is-guessed-in-a-document-that-never-speaks-of-one",
     ),
     pytest.param(
+        "A Gaussian $q$. Draw $Y \\sim R(y)$.\n\n"
+        "$$\\int R(y) \\log \\left[ c \\, e^{-y^2} \\right] dy = \\int R(Y) (\\log c - y^2) \\, dy$$\n\n"
+        "$$\\int R(y) \\log \\left[ c \\, e^{-y^2} \\right] dy = \\int R(Y) (\\log c + y^2) \\, dy$$\n",
+        [P, U],
+        id="a-density-at-the-random-variable-under-its-integral-and-the-log-of-a-normal-split",
+    ),
+    pytest.param(
         "$$E_{y \\sim \\text{Bernoulli}(p)}[y \\log q + (1 - y) \\log(1 - q)] = "
         "p \\log q + (1 - p) \\log(1 - q)$$\n",
         [P],
