@@ -3,6 +3,7 @@
 ``check_equal`` prepares the step (definitions substituted, derivatives taken, ``_prepare``)
 and asks its methods in turn, strongest first, until one decides (``METHODS``):
 
+* ``_optima``: ``argmax_θ F = argmax_θ G`` when ``G`` is an increasing map of ``F``;
 * ``_normals``: integrals against normal densities in closed form, then judged again;
 * ``_integrands``: integral by integral, the integrands cancel (steps with integrals or
   declared densities);
@@ -43,6 +44,7 @@ from symderiv.checker._entrywise import check_matrix
 from symderiv.checker._instances import INSTANCES
 from symderiv.checker._integrands import INTEGRANDS
 from symderiv.checker._normals import GUESSED_NORMALS, NORMALS
+from symderiv.checker._optima import OPTIMA
 from symderiv.checker._prepare import prepare
 from symderiv.checker._prove import PROVE
 from symderiv.checker._sample import SAMPLE
@@ -85,7 +87,9 @@ class Methods:
     first: bool = True
 
 
-METHODS = Methods((NORMALS, INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE, GUESSED_NORMALS))
+METHODS = Methods(
+    (OPTIMA, NORMALS, INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE, GUESSED_NORMALS)
+)
 AS_STATED = Methods(METHODS.order, first=False)
 
 

@@ -91,6 +91,8 @@ FUNCTIONS = (
     "ln",
     "sqrt",
 )
+#: Optima over a variable written below them (``\\max_D``, ``\\argmax_\\theta``).
+_OPTIMA = frozenset({"max", "min", "argmax", "argmin"})
 _CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
@@ -2096,6 +2098,13 @@ class _Parser:
         if c == "pi":
             self.pos += 1
             return sympy.pi
+        if c == "Pi" and self.sigma_sum_follows():
+            self.pos += 1
+            return self.sum_(Token("cmd", "prod", t.start, t.end))  # \Pi_{i=1}^n: a product
+        if c in _OPTIMA or (c == "arg" and self.at("cmd", None, 1) and self.peek(1) is not None):
+            optimum = self.optimum(t)
+            if optimum is not None:
+                return optimum
         if c == "Sigma" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "sum", t.start, t.end))  # \Sigma^m_{i=1}: a sum
@@ -2495,6 +2504,33 @@ class _Parser:
         if not isinstance(v, sympy.Symbol | sympy.Indexed):
             raise self.error("a derivative with respect to something that is not a variable", t)
         return sympy.Derivative(f, v)
+
+    def optimum(self, t: Token) -> sympy.Expr | None:
+        """``\\arg\\max_\\theta F``, ``\\max_D V(D, G)``: ``argmax(F, theta)``, ``max(V, D)``
+        (undefined functions of the body and the variable); None when no subscript follows
+        (``\\max(a, b)`` is not this)."""
+        save = self.pos
+        self.pos += 1
+        name = t.text
+        if name == "arg":
+            nxt = self.peek()
+            if nxt is None or nxt.kind != "cmd" or nxt.text not in ("max", "min"):
+                self.pos = save
+                return None
+            self.pos += 1
+            name = f"arg{nxt.text}"
+        if not self.at_sym("_"):
+            self.pos = save
+            return None
+        self.pos += 1
+        toks, at = self.group_tokens()
+        var = self.sub_expr(toks, at)
+        if not isinstance(var, sympy.Symbol):
+            raise self.error(f"\\{name} over something other than one variable", at, unsupported=True)
+        if self.peek() is None:
+            raise self.error(f"\\{name} without a body", t)
+        body = self.term()
+        return sympy.Function(name)(body, var)
 
     def sum_(self, t: Token) -> sympy.Expr:
         sub: tuple[list[Token], Token] | None = None

@@ -215,6 +215,16 @@ NEVER_ACCEPTED = [
         id="the-divergence-of-two-normals-with-the-scales-swapped",
     ),
     pytest.param(
+        "$$w^* = \\arg\\max_w \\prod_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\max_w -\\sum_{k=1}^m \\log f(y_k; w)$$\n",
+        id="a-maximiser-of-the-negated-log-likelihood",
+    ),
+    pytest.param(
+        "$$w^* = \\arg\\max_w \\prod_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\min_w \\sum_{k=1}^m \\log f(y_k; w)$$\n",
+        id="a-maximiser-of-the-likelihood-is-no-minimiser-of-its-log",
+    ),
+    pytest.param(
         "$$E_{x \\sim \\mathcal{N}(\\mu, 1)}[x] = \\mu + 1$$\n",
         id="an-expectation-whose-value-is-a-bare-name-defines-nothing",
     ),
@@ -328,6 +338,13 @@ MEANING = [
         "Draw $x \\sim p(x)$.\n\n$$\\int p(x) \\, x^2 \\, dx = s^2 + m^2$$\n",
         [U],
         id="no-normal-is-guessed-in-a-document-that-never-speaks-of-one",
+    ),
+    pytest.param(
+        "$$w^* = \\arg\\max_w \\Pi_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\max_{w} \\sum_{k=1}^m \\log f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\min_w \\left(-\\frac{1}{m}\\sum_{k=1}^m \\log f(y_k; w) + c\\right)$$\n",
+        [D, P, P],
+        id="maximisers-of-a-likelihood-and-of-its-logarithm",
     ),
     pytest.param(
         "A Gaussian $q$. Draw $Y \\sim R(y)$.\n\n"
