@@ -21,6 +21,7 @@ not read (variance or standard deviation? a guess), as in the reader's expectati
 
 from __future__ import annotations
 
+import cmath
 import dataclasses
 import itertools
 import random
@@ -31,6 +32,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv.checker._trial import Trial
+from symderiv.errors import SymPyRefusal, sympy_refusals
 from symderiv.model import Assumption, Fact
 from symderiv.results import StepResult, Verdict
 
@@ -121,18 +123,24 @@ def _negative(a: sympy.Expr) -> bool:
 
 
 def _split_logs(e: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
-    """``log(K exp(A))`` as ``log K + A`` where ``x`` stands only in exponentials."""
+    """``log(R exp(A))`` as ``log R + A`` for the exponentials of ``x`` in a logarithm.
+
+    NOTE: ``|R e^A| = |R| e^A`` and the argument is ``R``'s for a real ``A``: the identity
+    holds for the principal logarithm whatever ``R`` is (``R`` may hold ``x``).
+    """
 
     def splits(f: sympy.Basic) -> bool:
         if not isinstance(f, sympy.log) or x not in f.free_symbols:
             return False
         parts = sympy.Mul.make_args(sympy.powsimp(f.args[0]))
-        return all(isinstance(u, sympy.exp) or x not in u.free_symbols for u in parts)
+        return any(isinstance(u, sympy.exp) and x in u.free_symbols for u in parts)
 
     def value(f: sympy.log) -> sympy.Expr:
         parts = sympy.Mul.make_args(sympy.powsimp(f.args[0]))
-        exps = [u.args[0] for u in parts if isinstance(u, sympy.exp)]
-        rest = sympy.Mul(*(u for u in parts if not isinstance(u, sympy.exp)))
+        exps = [u.args[0] for u in parts if isinstance(u, sympy.exp) and x in u.free_symbols]
+        rest = sympy.Mul(
+            *(u for u in parts if not (isinstance(u, sympy.exp) and x in u.free_symbols))
+        )
         return sympy.Add(*exps) + (sympy.log(rest) if rest != 1 else 0)
 
     return e.replace(splits, value)
@@ -321,11 +329,15 @@ def _close(a: sympy.Expr, b: sympy.Expr, names: list[sympy.Basic], seed: int) ->
     rng = random.Random(seed)
     for _ in range(2):
         point = {s: sympy.Float(rng.uniform(0.5, 1.5)) for s in names}
-        try:
-            u, v = complex(a.xreplace(point).evalf(20)), complex(b.xreplace(point).evalf(20))
-        except (TypeError, ValueError, ZeroDivisionError):
+        x, y = a.xreplace(point).evalf(20), b.xreplace(point).evalf(20)
+        if not (x.is_number and y.is_number):
             return False
-        if abs(u - v) > 1e-9 * max(1.0, abs(u), abs(v)):
+        try:
+            with sympy_refusals():
+                u, v = complex(x), complex(y)
+        except (SymPyRefusal, ValueError, ZeroDivisionError, OverflowError):
+            return False
+        if not all(map(cmath.isfinite, (u, v))) or abs(u - v) > 1e-9 * max(1.0, abs(u), abs(v)):
             return False
     return True
 

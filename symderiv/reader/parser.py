@@ -91,8 +91,10 @@ FUNCTIONS = (
     "ln",
     "sqrt",
 )
-#: Optima over a variable written below them (``\\max_D``, ``\\argmax_\\theta``).
-_OPTIMA = frozenset({"max", "min", "argmax", "argmin"})
+#: Optimisers over a variable written below them (``\\argmax_\\theta``; ``\\arg\\max_\\theta``).
+#: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
+#: would take the place of the document's explicit definition of the same name.
+_OPTIMA = frozenset({"argmax", "argmin"})
 _CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
@@ -1485,6 +1487,17 @@ class _Parser:
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
+            if name == "E" and self.at_sym("[") and self.density_name(sub_toks):
+                # E_q[log q(z|x)]: over the density as the body applies it (q(z|x)), its
+                # first argument the variable; a body that never applies it says no variable.
+                in_body = self.applied_in_brackets(sub_toks)
+                if in_body is None:
+                    raise self.error(
+                        "E_p[...] whose body does not write the density's variable",
+                        sub_at,
+                        unsupported=True,
+                    )
+                return self.density_expectation(in_body[len(sub_toks) + 1].text, in_body, sub_at)
             if name == "E" and self.at_sym("[") and self.density_subscript(sub_toks):
                 # E_{q(z|x)}[f(z)]: the expectation over the density's variable
                 k = next(m for m, u in enumerate(sub_toks) if _is_sym(u, ("(",)))
@@ -2007,6 +2020,41 @@ class _Parser:
             return False
         return q.pos == len(q.toks) and isinstance(e, sympy.Symbol) and e.name in self.ctx.densities
 
+    def applied_in_brackets(self, head: list[Token]) -> list[Token] | None:
+        """The first ``head(v ...)`` inside the brackets that open here, ``v`` one letter: the
+        head with its parenthesised arguments, or None."""
+        depth, m, end = 0, self.pos, None
+        while m < len(self.toks):
+            if _is_sym(self.toks[m], ("[",)):
+                depth += 1
+            elif _is_sym(self.toks[m], ("]",)):
+                depth -= 1
+                if depth == 0:
+                    end = m
+                    break
+            m += 1
+        if end is None:
+            return None
+        key = [(u.kind, u.text) for u in head]
+        for m in range(self.pos + 1, end - len(head)):
+            if [(u.kind, u.text) for u in self.toks[m : m + len(head)]] != key:
+                continue
+            k = m + len(head)
+            if not (_is_sym(self.toks[k], ("(",)) and self.toks[k + 1].kind == "word"):
+                continue
+            if len(self.toks[k + 1].text) != 1:
+                continue
+            inner, close = 0, k
+            while close < end:
+                if _is_sym(self.toks[close], ("(",)):
+                    inner += 1
+                elif _is_sym(self.toks[close], (")",)):
+                    inner -= 1
+                    if inner == 0:
+                        return [*head, *self.toks[k : close + 1]]
+                close += 1
+        return None
+
     def density_subscript(self, sub: list[Token]) -> bool:
         """``q_\\phi(z | x)``, ``p(x)``: a density of the document applied to one letter first."""
         k = next((m for m, u in enumerate(sub) if _is_sym(u, ("(",))), None)
@@ -2506,9 +2554,8 @@ class _Parser:
         return sympy.Derivative(f, v)
 
     def optimum(self, t: Token) -> sympy.Expr | None:
-        """``\\arg\\max_\\theta F``, ``\\max_D V(D, G)``: ``argmax(F, theta)``, ``max(V, D)``
-        (undefined functions of the body and the variable); None when no subscript follows
-        (``\\max(a, b)`` is not this)."""
+        """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
+        (undefined functions of the body and the variable); None when no subscript follows."""
         save = self.pos
         self.pos += 1
         name = t.text

@@ -225,6 +225,11 @@ NEVER_ACCEPTED = [
         id="a-maximiser-of-the-likelihood-is-no-minimiser-of-its-log",
     ),
     pytest.param(
+        "Let $r(u|v)$ be the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v)] = -\\int r(u|v) \\log r(u|v) \\, du$$\n",
+        id="an-expectation-under-a-density-named-alone-with-its-sign-flipped",
+    ),
+    pytest.param(
         "$$E_{x \\sim \\mathcal{N}(\\mu, 1)}[x] = \\mu + 1$$\n",
         id="an-expectation-whose-value-is-a-bare-name-defines-nothing",
     ),
@@ -345,6 +350,20 @@ MEANING = [
         "$$w^* = \\arg\\min_w \\left(-\\frac{1}{m}\\sum_{k=1}^m \\log f(y_k; w) + c\\right)$$\n",
         [D, P, P],
         id="maximisers-of-a-likelihood-and-of-its-logarithm",
+    ),
+    pytest.param(
+        "Let $r(u|v)$ be the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v)] = \\int r(u|v) \\log r(u|v) \\, du$$\n\n"
+        "$$\\mathbb{E}_{r}[u^2] = \\int r(u|v) u^2 \\, du$$\n",
+        [P, X],
+        id="an-expectation-under-a-density-named-alone-is-over-the-variable-its-body-gives-it",
+    ),
+    pytest.param(
+        "Here $g$ is normal with mean $a$ and variance $b^2$, and $r(u|v)$ the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v) - \\log g(u)] = "
+        "\\int r(u|v) \\log \\frac{r(u|v)}{g(u)} \\, du$$\n",
+        [N],
+        id="the-log-of-a-stated-normal-splits-next-to-an-unknown-density",
     ),
     pytest.param(
         "A Gaussian $q$. Draw $Y \\sim R(y)$.\n\n"
