@@ -28,7 +28,7 @@ from sympy.matrices.exceptions import MatrixError, ShapeError
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 from sympy.tensor.indexed import IndexException
 
-from symderiv import symbols
+from symderiv import indices, symbols
 from symderiv.errors import ParseError, UnclosedBracketError, UnsupportedNotationError
 from symderiv.model import SourceSpan
 from symderiv.reader import _distributions
@@ -745,7 +745,7 @@ class _Parser:
         if found is None:
             raise self.error("terms left out with '...' in a pattern that is not read", t)
         pattern, k, start, bound = found
-        index = _index(self.fresh_index_name(terms))
+        index = _index(self.fresh_index_name(terms, t))
         return [sympy.Sum(pattern.xreplace({k: index}), (index, start, bound))]
 
     def at_count(self, last: sympy.Expr) -> sympy.Expr:
@@ -775,12 +775,19 @@ class _Parser:
             }
         )
 
-    def fresh_index_name(self, terms: list[sympy.Expr]) -> str:
+    def fresh_index_name(self, terms: list[sympy.Expr], t: Token | None) -> str:
         """The bound index of terms left out with ``...``: the first of ``k j m l r s u v``
-        neither free in ``terms`` nor bound around them (as :func:`symderiv.indices.first_unused`
-        reads it, but a step with all eight in use has no reading)."""
+        neither free in ``terms`` nor bound around them, by :func:`symderiv.indices.first_unused`.
+
+        Unlike :func:`symderiv.indices.fresh_index` there are no numbered names after the
+        letters: the reader's indices are single letters (:func:`is_index`), so a step with all
+        eight in use has no reading (a ``ParseError``).
+        """
         used = {str(u) for e in terms for u in e.free_symbols} | set(self.bound)
-        return next(c for c in "kjmlrsuv" if c not in used)
+        name = indices.first_unused("kjmlrsuv", used)
+        if name is None:
+            raise self.error("terms left out with '...' leave no letter for the summation index", t)
+        return name
 
     def starts_primary(self, t: Token | None) -> bool:
         if t is None:
