@@ -1373,6 +1373,10 @@ class _Parser:
             args, bar = self.call_args_given(t)
             self.warnings.append(f"read {key}(...) as an undefined function")
             return sympy.Function(conditional_name(key, bar))(*args)
+        if key in self.ctx.functions:
+            # NOTE: \partial \mathrm{LSE} / \partial x_k: the document's function named
+            # without its arguments (it is defined, or applied, elsewhere).
+            return self.bare(key)
         raise self.error(f"prose '{t.text}' inside the math", t)
 
     def call_args(self, at: Token) -> list[sympy.Expr]:

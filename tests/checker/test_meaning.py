@@ -921,6 +921,13 @@ MEANING = [
         id="a-primed-function-at-a-number-is-its-derivative-there",
     ),
     pytest.param(
+        "$$\\mathrm{LSE}(\\mathbf{x}) = \\log \\sum_{i=1}^n e^{x_i}$$\n\n"
+        "$$\\frac{\\partial \\mathrm{LSE}}{\\partial x_k} = \\frac{e^{x_k}}{\\sum_{i=1}^n e^{x_i}}$$\n\n"
+        "$$\\frac{\\partial \\mathrm{LSE}}{\\partial x_k} = e^{x_k}$$\n",
+        [D, P, F],
+        id="a-named-function-written-without-its-arguments-is-the-documents-function",
+    ),
+    pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
         "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
         "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
