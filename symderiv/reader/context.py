@@ -128,6 +128,8 @@ _NOT_FUNCTIONS = frozenset(
         "D",
         "frac",
         "dfrac",
+        "tfrac",
+        "cfrac",
         "sqrt",
         "left",
         "right",

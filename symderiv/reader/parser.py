@@ -1125,6 +1125,8 @@ class _Parser:
             "Sigma",
             "frac",
             "dfrac",
+            "tfrac",
+            "cfrac",
             "partial",
             "nabla",
         ):
@@ -2177,7 +2179,7 @@ class _Parser:
         if c in _NORM_OPEN:
             self.pos += 1
             return self.norm(t)
-        if c in ("frac", "dfrac", "tfrac"):
+        if c in ("frac", "dfrac", "tfrac", "cfrac"):
             self.pos += 1
             return self.frac(t)
         if c in ("sum", "prod"):

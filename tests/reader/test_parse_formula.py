@@ -356,3 +356,8 @@ def test_a_vector_value_refuses_pythons_arithmetic_with_a_typed_error() -> None:
     for op in (lambda: sympy.Symbol("a") * h, lambda: 1 / h, lambda: -h, lambda: h + 1):
         with pytest.raises(_vectors.NotAScalar, match=r"^a vector where a number is wanted$"):
             op()
+
+
+@pytest.mark.parametrize("command", ["frac", "dfrac", "tfrac", "cfrac"])
+def test_every_fraction_command_is_a_fraction(command: str) -> None:
+    assert parse_formula(rf"\{command}{{1}}{{1 + \{command}{{1}}{{a}}}}") == 1 / (1 + 1 / a)
