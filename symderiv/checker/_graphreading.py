@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import sympy
 
-from symderiv.checker import _definitions, _symbolic
+from symderiv.checker import _definitions, _ranges, _symbolic
 from symderiv.checker._setting import Names
 from symderiv.checker.engine import AS_STATED, check_equal
 from symderiv.config import CheckConfig
@@ -23,7 +23,7 @@ from symderiv.results import StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
-__all__ = ["graph_reading", "node_partials"]
+__all__ = ["graph_reading", "node_partials", "origin_reading"]
 
 
 def node_partials(expr: sympy.Basic, definitions: Definitions) -> tuple[sympy.Basic, list[str]]:
@@ -82,6 +82,34 @@ def graph_reading(
             "(total derivatives) it does not"
         ),
     )
+
+
+def origin_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """``undetermined`` (readings disagree) when the step, with its definitions written out,
+    holds once its sums over one vector's entries run over one range (:mod:`._ranges`)."""
+    assert step.lhs is not None and step.rhs is not None
+    sides = (
+        _definitions.substitute_definitions(step.lhs, definitions),
+        _definitions.substitute_definitions(step.rhs, definitions),
+    )
+    for lhs, rhs in _ranges.origin_readings(sides):
+        held = second_reading(
+            step,
+            d,
+            (lhs, rhs, ()),
+            cfg,
+            unknowns,
+            lambda verdict: (
+                "the readings disagree: the step sums the entries of one vector over 1..n (the "
+                "range a standard object is read with) and over another range the document "
+                f"writes; with one range for both it holds ({verdict})"
+            ),
+        )
+        if held is not None:
+            return held
+    return None
 
 
 def second_reading(
