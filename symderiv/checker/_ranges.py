@@ -67,8 +67,9 @@ def origin_readings(
     sides: tuple[sympy.Basic, sympy.Basic],
 ) -> list[tuple[sympy.Basic, sympy.Basic]]:
     """The step read with every sum over one vector's entries on one range, where it sums
-    them over ``1..n`` (the range a standard object such as ``softmax(z)_i`` is read with) and
-    over one other range the document writes (``\\sum_{i=0}^{n}``): one reading per range.
+    them over ``1..n`` (the range a standard object such as ``softmax(z)_i`` is read with
+    where the document names no count) and over one other range (``\\sum_{i=0}^{n}``): one
+    reading per range.
 
     NOTE: ``1 - \\operatorname{softmax}(z)_i = 1 - e^{LS(z)_i}`` with ``LS`` defined by sums
     over ``0..n`` mixes the two ranges only because the standard object's range is a guess;

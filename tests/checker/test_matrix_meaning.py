@@ -58,8 +58,12 @@ _GRAPH = (
 )
 #: a function of a vector written with the bare vector where it acts entry-wise
 _ENTRYWISE = "$$\\phi(u) = \\log \\frac{e^{2u}}{\\sum_{b=1}^n e^{2u_b}}$$\n\n"
-#: the same, its sums over 0..n (a standard object's sums run over 1..n)
+#: the same, its sums over 0..n (a standard object's sums run over 1..n where no range is said)
 _FROM_ZERO = "$$\\phi(u) = u - \\log \\sum_{b=0}^{n} e^{u_b}$$\n\n"
+#: a vector summed over two ranges: a standard object of it keeps 1..n
+_TWO_RANGES = _FROM_ZERO + "$$t = \\sum_{b=0}^{m} u_b^2$$\n\n"
+#: scores counted from 0
+_ZERO_BASED = "$$s = \\sum_{k=0}^{K-1} e^{u_k}$$\n\n"
 #: a right product of matrices, both transposed somewhere in the prose
 _RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
@@ -198,6 +202,15 @@ NEVER_ACCEPTED = [
     pytest.param(
         _FROM_ZERO + "$$e^{\\phi(u)_a} = 1 - \\operatorname{softmax}(u)_a$$\n",
         id="an-other-range-of-a-standard-object-does-not-make-a-wrong-step-hold",
+    ),
+    pytest.param(
+        _TWO_RANGES + "$$e^{\\phi(u)_a} = 1 - \\operatorname{softmax}(u)_a$$\n",
+        id="two-readings-of-a-range-do-not-make-a-wrong-step-hold",
+    ),
+    pytest.param(
+        _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}"
+        "{\\sum_{j=1}^{K-1} e^{u_j}}$$\n",
+        id="a-softmax-over-entries-from-zero-misses-none",
     ),
     pytest.param(
         "$$\\phi(u) = \\frac{u^2}{\\sum_{b=1}^n u_b^2}$$\n\n"
@@ -383,8 +396,18 @@ MEANING = [
     ),
     pytest.param(
         _FROM_ZERO + "$$e^{\\phi(u)_a} = \\operatorname{softmax}(u)_a$$\n",
-        [D, U],
-        id="a-standard-object-summed-over-another-range-is-a-reading",
+        [D, P],
+        id="a-standard-object-sums-over-the-range-the-document-sums-over",
+    ),
+    pytest.param(
+        _TWO_RANGES + "$$e^{\\phi(u)_a} = \\operatorname{softmax}(u)_a$$\n",
+        [D, D, U],
+        id="a-standard-object-beside-two-ranges-is-a-reading",
+    ),
+    pytest.param(
+        _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}{s}$$\n",
+        [D, P],
+        id="a-softmax-over-entries-counted-from-zero",
     ),
     pytest.param(
         "$$\\phi(u) = \\frac{u^2}{\\sum_{b=1}^n u_b^2}$$\n\n"
