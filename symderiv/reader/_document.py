@@ -163,15 +163,10 @@ def read_document(
     named_by_derivative = frozenset(k for k in first.differentiated if _letter(k) not in letters)
     # NOTE: softmax(z)_i sums over the range the document sums z over (0..n), read again.
     ranged = _origins.ranged_rules(rules, _origins.vector_ranges(d))
-    if (
-        not later
-        and not first.functions
-        and not entries
-        and not scalars
-        and not named_by_derivative
-        and ranged is rules
-    ):
-        return d
+    if not later and not first.functions and not entries and not scalars and not named_by_derivative:
+        if ranged is rules:
+            return d
+        return _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=ranged).read()
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
     # standard meaning before that, and a function defined anywhere is applied everywhere.
