@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symderiv.checker import _definitions, _ranges, _symbolic
 from symderiv.checker._setting import Names
@@ -23,7 +24,7 @@ from symderiv.results import StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
-__all__ = ["graph_reading", "node_partials", "origin_reading"]
+__all__ = ["entry_reading", "graph_reading", "node_partials", "origin_reading"]
 
 
 def node_partials(expr: sympy.Basic, definitions: Definitions) -> tuple[sympy.Basic, list[str]]:
@@ -110,6 +111,69 @@ def origin_reading(
         if held is not None:
             return held
     return None
+
+
+def entry_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """``undetermined`` (readings disagree) when the step holds with its bare vectors read at
+    its one free index: ``\\partial LS / \\partial z_i`` as the derivative of the entry
+    ``LS(z)_i``, a bare ``z`` as ``z_i``.
+
+    NOTE: a function of a vector written bare (``LS``, defined with the bare ``z`` acting
+    entry-wise) is a vector; read as a number whose ``z`` does not change with ``z_i``, the
+    step is judged on a guess.  Notes write ``\\partial LS / \\partial z_i`` for the diagonal
+    entry ``\\partial LS_i / \\partial z_i``: where that reading holds the step is not false.
+    """
+    assert step.lhs is not None and step.rhs is not None
+    free = _symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs)
+    if len(free) != 1:
+        return None
+    (at,) = free
+    entry_functions = {
+        _symbolic.name_of(sympy.Symbol(t.func.__name__)): t
+        for t, _ in definitions
+        if isinstance(t, AppliedUndef) and len(t.args) == 2 and _symbolic_index(t.args[1])
+    }
+    vectors = {
+        str(e.base.label): e.base for side in (step.lhs, step.rhs) for e in side.atoms(sympy.Indexed)
+    }
+    # NOTE: an entry u_a holds the name u as its base's label: entries are masked while the
+    # bare names are looked for and replaced.
+    holders = {
+        e: sympy.Dummy("entry") for side in (step.lhs, step.rhs) for e in side.atoms(sympy.Indexed)
+    }
+    back = {u: e for e, u in holders.items()}
+    masked = [side.xreplace(holders) for side in (step.lhs, step.rhs)]
+    swap: dict[sympy.Basic, sympy.Basic] = {}
+    for side in masked:
+        for s in side.free_symbols:
+            if not isinstance(s, sympy.Symbol) or s.is_integer:
+                continue
+            if s.name in entry_functions:
+                t = entry_functions[s.name]
+                swap[s] = t.func(t.args[0], at)
+            elif s.name in vectors:
+                swap[s] = vectors[s.name][at]
+    if not swap:
+        return None
+    lhs, rhs = (side.xreplace(swap).xreplace(back) for side in masked)
+    shown = ", ".join(sorted(str(s) for s in swap))
+    return second_reading(
+        step,
+        d,
+        (lhs, rhs, definitions),
+        cfg,
+        unknowns,
+        lambda verdict: (
+            f"the readings disagree: with {shown} read at the entry {at} (a vector written bare), "
+            f"the step holds ({verdict}); read as a number it does not"
+        ),
+    )
+
+
+def _symbolic_index(a: sympy.Basic) -> bool:
+    return isinstance(a, sympy.Symbol) and bool(a.is_integer)
 
 
 def second_reading(

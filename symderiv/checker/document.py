@@ -21,7 +21,12 @@ from sympy.core.function import AppliedUndef
 from symderiv import symbols
 from symderiv.checker import _claims, _elementwise, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
-from symderiv.checker._graphreading import graph_reading, origin_reading, second_reading
+from symderiv.checker._graphreading import (
+    entry_reading,
+    graph_reading,
+    origin_reading,
+    second_reading,
+)
 from symderiv.checker._standards import against_standard
 from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
@@ -398,6 +403,7 @@ def _check_step(
             _partial_reading(step, d, definitions, cfg, unknowns)
             or graph_reading(step, d, definitions, cfg, unknowns)
             or origin_reading(step, d, definitions, cfg, unknowns)
+            or entry_reading(step, d, definitions, cfg, unknowns)
         )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)

@@ -208,6 +208,11 @@ NEVER_ACCEPTED = [
         id="two-readings-of-a-range-do-not-make-a-wrong-step-hold",
     ),
     pytest.param(
+        _FROM_ZERO + "$$\\frac{\\partial \\phi}{\\partial u_a} = 1 + \\frac{e^{u_a}}"
+        "{\\sum_{b=0}^{n} e^{u_b}}$$\n",
+        id="a-vector-function-written-bare-is-wrong-at-its-entry-too",
+    ),
+    pytest.param(
         _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}"
         "{\\sum_{j=1}^{K-1} e^{u_j}}$$\n",
         id="a-softmax-over-entries-from-zero-misses-none",
@@ -403,6 +408,12 @@ MEANING = [
         _TWO_RANGES + "$$e^{\\phi(u)_a} = \\operatorname{softmax}(u)_a$$\n",
         [D, D, U],
         id="a-standard-object-beside-two-ranges-is-a-reading",
+    ),
+    pytest.param(
+        _FROM_ZERO + "$$\\frac{\\partial \\phi}{\\partial u_a} = 1 - \\frac{e^{u_a}}"
+        "{\\sum_{b=0}^{n} e^{u_b}} = 1 + \\frac{e^{u_a}}{\\sum_{b=0}^{n} e^{u_b}}$$\n",
+        [D, U, F],
+        id="a-vector-function-written-bare-is-read-at-its-entry-too",
     ),
     pytest.param(
         _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}{s}$$\n",
