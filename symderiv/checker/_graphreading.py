@@ -91,6 +91,8 @@ def origin_reading(
     """``undetermined`` (readings disagree) when the step, with its definitions written out,
     holds once its sums over one vector's entries run over one range (:mod:`._ranges`)."""
     assert step.lhs is not None and step.rhs is not None
+    if not _ranges.mixed_ranges([step.lhs, step.rhs, *(v for _, v in definitions)]):
+        return None  # NOTE: the definitions are written out only where two ranges meet
     sides = (
         _definitions.substitute_definitions(step.lhs, definitions),
         _definitions.substitute_definitions(step.rhs, definitions),
@@ -116,9 +118,9 @@ def origin_reading(
 def entry_reading(
     step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
 ) -> StepResult | None:
-    """``undetermined`` (readings disagree) when the step holds with its bare vectors read at
-    its one free index: ``\\partial LS / \\partial z_i`` as the derivative of the entry
-    ``LS(z)_i``, a bare ``z`` as ``z_i``.
+    """``undetermined`` (readings disagree) when the step holds with the bare names of vector
+    functions read at its one free index: ``\\partial LS / \\partial z_i`` as the derivative of
+    the entry ``LS(z)_i``.
 
     NOTE: a function of a vector written bare (``LS``, defined with the bare ``z`` acting
     entry-wise) is a vector; read as a number whose ``z`` does not change with ``z_i``, the
@@ -135,29 +137,18 @@ def entry_reading(
         for t, _ in definitions
         if isinstance(t, AppliedUndef) and len(t.args) == 2 and _symbolic_index(t.args[1])
     }
-    vectors = {
-        str(e.base.label): e.base for side in (step.lhs, step.rhs) for e in side.atoms(sympy.Indexed)
-    }
-    # NOTE: an entry u_a holds the name u as its base's label: entries are masked while the
-    # bare names are looked for and replaced.
-    holders = {
-        e: sympy.Dummy("entry") for side in (step.lhs, step.rhs) for e in side.atoms(sympy.Indexed)
-    }
-    back = {u: e for e, u in holders.items()}
-    masked = [side.xreplace(holders) for side in (step.lhs, step.rhs)]
+    # NOTE: only names of functions with an entry definition are read at the index: a bare
+    # name that is also a vector's label (σ_B beside σ_B²) is often a reading of its own, and
+    # each second reading costs a false step half its budget again.
     swap: dict[sympy.Basic, sympy.Basic] = {}
-    for side in masked:
+    for side in (step.lhs, step.rhs):
         for s in side.free_symbols:
-            if not isinstance(s, sympy.Symbol) or s.is_integer:
-                continue
-            if s.name in entry_functions:
+            if isinstance(s, sympy.Symbol) and not s.is_integer and s.name in entry_functions:
                 t = entry_functions[s.name]
                 swap[s] = t.func(t.args[0], at)
-            elif s.name in vectors:
-                swap[s] = vectors[s.name][at]
     if not swap:
         return None
-    lhs, rhs = (side.xreplace(swap).xreplace(back) for side in masked)
+    lhs, rhs = step.lhs.xreplace(swap), step.rhs.xreplace(swap)
     shown = ", ".join(sorted(str(s) for s in swap))
     return second_reading(
         step,

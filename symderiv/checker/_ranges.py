@@ -63,6 +63,25 @@ def entry_ranges(
     return out
 
 
+def mixed_ranges(exprs: Iterable[sympy.Basic]) -> dict[sympy.Basic, set[Range]]:
+    """The vectors whose entries ``exprs`` sum over ``1..n`` and over other ranges.
+
+    >>> k = sympy.Symbol("k", integer=True)
+    >>> z, n = sympy.IndexedBase("z"), sympy.Symbol("n", integer=True, positive=True)
+    >>> mixed_ranges([sympy.Sum(z[k], (k, 0, n)), sympy.Sum(z[k], (k, 1, n))])
+    {z: {(0, n), (1, n)}}
+    """
+    ranges: dict[sympy.Basic, set[Range]] = {}
+    for side in exprs:
+        for sm in side.atoms(sympy.Sum):
+            for var, lo, hi in sm.limits:
+                for e in sm.function.atoms(sympy.Indexed):
+                    if var in e.indices:
+                        ranges.setdefault(e.base, set()).add((lo, hi))
+    default = (sympy.Integer(1), symbols.n)
+    return {b: r for b, r in ranges.items() if len(r) >= 2 and default in r}
+
+
 def origin_readings(
     sides: tuple[sympy.Basic, sympy.Basic],
 ) -> list[tuple[sympy.Basic, sympy.Basic]]:
@@ -80,15 +99,7 @@ def origin_readings(
     >>> origin_readings((sympy.Sum(z[k], (k, 0, n)), sympy.Sum(z[i], (i, 1, n))))
     [(Sum(z[k], (k, 0, n)), Sum(z[i], (i, 0, n))), (Sum(z[k], (k, 1, n)), Sum(z[i], (i, 1, n)))]
     """
-    ranges: dict[sympy.Basic, set[Range]] = {}
-    for side in sides:
-        for sm in side.atoms(sympy.Sum):
-            for var, lo, hi in sm.limits:
-                for e in sm.function.atoms(sympy.Indexed):
-                    if var in e.indices:
-                        ranges.setdefault(e.base, set()).add((lo, hi))
-    default = (sympy.Integer(1), symbols.n)
-    mixed = {b: r for b, r in ranges.items() if len(r) == 2 and default in r}
+    mixed = {b: r for b, r in mixed_ranges(sides).items() if len(r) == 2}
     if len(mixed) != 1:
         return []
     ((base, pair),) = mixed.items()
