@@ -119,13 +119,9 @@ def test_no_module_calls_eval_or_exec() -> None:
 #: A module longer than this says why in its docstring, in a paragraph starting "Long because".
 LONG = 500
 
-#: TODO(issue 14): long modules still to split (or, if they must stay long, to say why in
-#: their docstring); each says what should leave it.
-TO_SPLIT: dict[str, str] = {
-    "spot/_lower.py": "the index kernel (free indices, sum expansion, fresh names) shared with "
-    "checker/ and builders/",
-    "reader/_document.py": "the document pass (names, definitions) apart from the block reading",
-}
+#: Long modules still to split (or, if they must stay long, to say why in their docstring),
+#: each with what should leave it; none left.
+TO_SPLIT: dict[str, str] = {}
 
 
 def _docstring(path: Path) -> str:
