@@ -293,11 +293,7 @@ def _document_unknowns(d: Derivation) -> Names:
 
 def _key(e: sympy.Basic) -> object:
     """``e`` itself as a dictionary key; an unhashable one (a mutable matrix) by its identity."""
-    try:
-        hash(e)
-    except TypeError:
-        return id(e)
-    return e
+    return id(e) if type(e).__hash__ is None else e
 
 
 def _entrywise(
