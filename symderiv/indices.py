@@ -22,6 +22,7 @@ __all__ = [
     "expand_sums",
     "first_unused",
     "free_symbols",
+    "fresh_index",
     "is_count",
     "rename_bound",
     "split_entry",
@@ -68,6 +69,27 @@ def first_unused(candidates: Iterable[str], taken: Iterable[object]) -> str | No
     """
     used = {str(t) for t in taken}
     return next((c for c in candidates if c not in used), None)
+
+
+#: How many numbered names (``k_1``, ``k_2``, ...) follow a pass's letters in :func:`fresh_index`.
+MAX_NUMBERED = 999
+
+
+def fresh_index(
+    avoid: Iterable[object], letters: Iterable[str] = symbols.INDEX_LETTERS
+) -> sympy.Symbol:
+    """An index symbol (``1..n``) whose name no name in ``avoid`` uses: the first free one of
+    ``letters`` (a pass's own order), then ``k_1``, ``k_2``, ... (see :func:`first_unused`).
+
+    >>> from symderiv.symbols import i, j, k
+    >>> fresh_index({i, j, k}), fresh_index({"k", "j"}, letters="kj")
+    (l, k_1)
+    """
+    names = (*letters, *(f"k_{m}" for m in range(1, MAX_NUMBERED + 1)))
+    name = first_unused(names, avoid)
+    if name is None:  # pragma: no cover - every numbered name in use
+        raise ValueError("no fresh index name left")
+    return symbols.index(name)
 
 
 def rename_bound(

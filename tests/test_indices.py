@@ -66,3 +66,18 @@ def test_rename_bound_leaves_free_indices_alone() -> None:
 def test_split_entry(name: str, entry: tuple[str, int] | None) -> None:
     assert indices.split_entry(name) == entry
     assert indices.entry_base(name) == (entry[0] if entry else name)
+
+
+@pytest.mark.parametrize(
+    ("avoid", "letters", "name"),
+    [
+        pytest.param({i, j}, "ijk", "k", id="first-free-letter"),
+        pytest.param({"k", "j"}, "kj", "k_1", id="numbered-after-the-letters"),
+        pytest.param({"k", "j", "k_1"}, "kj", "k_2", id="numbered-skips-a-taken-one"),
+        pytest.param(set(), "kj", "k", id="nothing-taken"),
+    ],
+)
+def test_fresh_index_is_never_a_taken_name(avoid: set[object], letters: str, name: str) -> None:
+    fresh = indices.fresh_index(avoid, letters=letters)
+    assert fresh.name == name and fresh.is_integer and fresh.is_positive
+    assert fresh.name not in {str(a) for a in avoid}

@@ -12,7 +12,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv import indices
 from symderiv.checker._lazy import numpy as np
-from symderiv.checker._symbolic import free_symbols
+from symderiv.indices import free_symbols
 
 _LN2 = math.log(2.0)
 

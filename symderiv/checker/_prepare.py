@@ -124,7 +124,7 @@ def prepare(
     names |= {
         indices.entry_base(s.name)
         for e in (L, R)
-        for s in S.free_symbols(e)
+        for s in indices.free_symbols(e)
         if isinstance(s, sympy.Symbol) and not s.is_integer
     }
     one_sided = {

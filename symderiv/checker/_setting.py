@@ -208,7 +208,7 @@ def used_here(
     names |= {
         s.name
         for e in (p.lhs, p.rhs)
-        for s in S.free_symbols(e)
+        for s in indices.free_symbols(e)
         if isinstance(s, sympy.Symbol) and not s.is_integer
     }
     has_log = any(e.has(sympy.log) for e in (p.lhs, p.rhs))

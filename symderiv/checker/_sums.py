@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symderiv.checker._symbolic import expand_logs, free_symbols
+from symderiv.checker._symbolic import expand_logs
+from symderiv.indices import free_symbols
 
 __all__ = [
     "Facts",

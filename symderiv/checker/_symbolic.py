@@ -69,10 +69,11 @@ def private_names() -> Iterator[None]:
 def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
     """Free integer symbols used as indices (in ``Indexed``, deltas, derivative variables).
 
-    Differs from ``checker._exprtools.free_indices``: a symbol that bounds a sum (``n`` of
-    ``Σ_{k=1}^n``) is never an index here, even where it also indexes an entry.
+    Free as :func:`symderiv.indices.free_symbols` reads it (a sum, an integral binds its
+    variable). Differs from ``checker._exprtools.free_indices``: a symbol that bounds a sum
+    (``n`` of ``Σ_{k=1}^n``) is never an index here, even where it also indexes an entry.
     """
-    free = _really_free(e)
+    free = indices.free_symbols(e)
     out: set[sympy.Symbol] = set()
     uppers: set[sympy.Basic] = set()
     # NOTE: one walk for the four kinds of node (this runs several times per step).
@@ -87,39 +88,6 @@ def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
         for a in args:
             out |= {s for s in a.free_symbols if s.is_integer and s in free}
     return out - uppers
-
-
-def _really_free(e: sympy.Basic) -> set[sympy.Basic]:
-    """Free symbols, where a derivative's variables count (``∂/∂x_i`` uses ``i``).
-
-    Differs from :func:`symderiv.indices.free_symbols`: only a ``Sum`` binds here (an
-    ``Integral``'s variable counts as free) and a derivative's counts are not read.
-    """
-    if isinstance(e, sympy.Symbol):
-        return {e}
-    if isinstance(e, sympy.Sum):
-        out = _really_free(e.function)
-        for var, lo, hi in e.limits:
-            out.discard(var)
-            out |= _really_free(lo) | _really_free(hi)
-        return out
-    if isinstance(e, sympy.Indexed):
-        out = {e.base.label}
-        for a in e.indices:
-            out |= _really_free(a)
-        return out
-    if isinstance(e, sympy.IndexedBase):
-        return {e.label}
-    out = set()
-    for a in e.args:
-        if isinstance(a, sympy.Tuple) and isinstance(e, sympy.Derivative):
-            out |= _really_free(a[0])
-        else:
-            out |= _really_free(a)
-    return out
-
-
-free_symbols = _really_free
 
 
 def fresh_bound(expr: sympy.Basic) -> sympy.Basic:
@@ -192,7 +160,7 @@ def _names_in(e: sympy.Basic) -> set[str]:
     """Names an expression depends on: indexed bases and plain real symbols."""
     out = {str(t.base.label) for t in e.atoms(sympy.Indexed)}
     labels = {t.base.label for t in e.atoms(sympy.Indexed)}
-    for s in _really_free(e):
+    for s in indices.free_symbols(e):
         if isinstance(s, sympy.Symbol) and not s.is_integer and s not in labels:
             out.add(s.name)
     return out

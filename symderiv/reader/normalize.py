@@ -43,9 +43,8 @@ def _outcome() -> sympy.Symbol:
 
 def _fresh_index(*taken: sympy.Basic) -> sympy.Symbol:
     """The bound variable of a standard object's sum: the first of ``k j l m c t`` not free in
-    ``taken`` (else ``q``), by :func:`symderiv.indices.first_unused`."""
-    used = (s for t in taken for s in t.free_symbols)
-    return symbols.index(indices.first_unused(("k", "j", "l", "m", "c", "t"), used) or "q")
+    ``taken``, by :func:`symderiv.indices.fresh_index`."""
+    return indices.fresh_index((s for t in taken for s in t.free_symbols), letters="kjlmct")
 
 
 def _softmax(x: sympy.IndexedBase, i: sympy.Expr) -> sympy.Expr:

@@ -39,6 +39,8 @@ WORDS = {
 }
 _ACCENT_NAME = re.compile(r"^\\(hat|bar|tilde|vec|dot)\s*\{?\s*(\\?\w+)\s*\}?$")
 # A name with one subscript, as the concrete-n builders make them (``x_1``, ``\hat{y}_{10}``).
+# Wider than an entry name (:data:`symderiv.indices.ENTRY_NAME`, digits only), as the LaTeX
+# printer's; braces are read here, where the LaTeX printer leaves ``x_{10}`` as it is written.
 _SUBSCRIPT = re.compile(r"^(.+)_\{?([A-Za-z0-9]+)\}?$")
 
 

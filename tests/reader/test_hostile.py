@@ -46,6 +46,12 @@ GUARD_S = 60.0
         pytest.param("\x00\x01\ufffd\ufffe", "unexpected character '\\x00'", id="binary"),
         pytest.param("\\", "a lone backslash ends the formula", id="lone-backslash"),
         pytest.param("x" * 30_000, "formula longer than 20000 characters", id="too-long"),
+        pytest.param(
+            r"a_1 z_k z_j z_m z_l z_r z_s z_u z_v + a_2 z_k z_j z_m z_l z_r z_s z_u z_v + \dots"
+            r" + a_n z_k z_j z_m z_l z_r z_s z_u z_v",
+            "terms left out with '...' leave no letter for the summation index",
+            id="elision-with-every-bound-letter-in-use",
+        ),
     ],
 )
 def test_hostile_formula_ends_in_a_parse_error(latex: str, message: str | None) -> None:
