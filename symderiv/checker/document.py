@@ -274,7 +274,10 @@ def _document_unknowns(d: Derivation) -> Names:
     defined = {k.removesuffix("[]") for k in defined_kinds}
     everything = [e for pair in sides for e in pair if e is not None]
     # NOTE: a chain writes each side twice (the right side of a step is the left of the next):
-    # each distinct side is walked once.
+    # each distinct side is walked once (an unhashable one, a mutable matrix, by its identity).
+    def _key(e: sympy.Basic) -> object:
+        return id(e) if type(e).__hash__ is None else e
+
     distinct = list({_key(e): e for e in everything}.values())
     functions = {
         _symbolic.name_of(head)
@@ -298,11 +301,6 @@ def _document_unknowns(d: Derivation) -> Names:
             for param in a.expr.args[2:]:
                 variables |= _symbolic.names_in(param)
     return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
-
-
-def _key(e: sympy.Basic) -> object:
-    """``e`` itself as a dictionary key; an unhashable one (a mutable matrix) by its identity."""
-    return id(e) if type(e).__hash__ is None else e
 
 
 def _entrywise(
