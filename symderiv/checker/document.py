@@ -17,9 +17,14 @@ from collections.abc import Callable
 import sympy
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
+from symderiv.checker import _claims, _elementwise, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
-from symderiv.checker._graphreading import graph_reading, second_reading
+from symderiv.checker._graphreading import (
+    entry_reading,
+    graph_reading,
+    origin_reading,
+    second_reading,
+)
 from symderiv.checker._records import (
     Record,
     bare_names,
@@ -120,6 +125,10 @@ def check(
         results[pos] = result
         definitions.append((step.lhs, value))
         records.append(Record(float(pos), step.lhs, value))
+        entry = _elementwise.entry_definition(step.lhs, value)
+        if entry is not None:
+            definitions.append(entry)
+            records.append(Record(float(pos), *entry))
     records.extend(bare_names(records, indexed_names(d)))
     # NOTE: most steps share the definitions in effect; what they imply is worked out once
     # per set of definitions, not once per step (a walk of the whole document each time).
@@ -248,8 +257,11 @@ def _check_step(
             f"used: {result.detail}",
         )
     if result.verdict is Verdict.FALSE:
-        held = _partial_reading(step, d, definitions, cfg, unknowns) or graph_reading(
-            step, d, definitions, cfg, unknowns
+        held = (
+            _partial_reading(step, d, definitions, cfg, unknowns)
+            or graph_reading(step, d, definitions, cfg, unknowns)
+            or origin_reading(step, d, definitions, cfg, unknowns)
+            or entry_reading(step, d, definitions, cfg, unknowns)
         )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)
