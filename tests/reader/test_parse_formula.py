@@ -227,12 +227,6 @@ def test_log_of_a_number_is_not_evaluated() -> None:
         pytest.param(
             r"p_i \text{if } i = j", r"^prose 'if' inside the math$", 11, id="prose-inside"
         ),
-        pytest.param(
-            r"H(x)",
-            r"^H\(x\): the distribution of x is not stated$",
-            3,
-            id="entropy-of-a-variable-without-distribution",
-        ),
         pytest.param(r"(\sum_k y_k)'", r"^primes \(f'\) are not read$", 13, id="prime"),
     ],
 )
@@ -361,3 +355,10 @@ def test_a_vector_value_refuses_pythons_arithmetic_with_a_typed_error() -> None:
 @pytest.mark.parametrize("command", ["frac", "dfrac", "tfrac", "cfrac"])
 def test_every_fraction_command_is_a_fraction(command: str) -> None:
     assert parse_formula(rf"\{command}{{1}}{{1 + \{command}{{1}}{{a}}}}") == 1 / (1 + 1 / a)
+
+
+def test_h_of_a_number_is_a_function_of_it() -> None:
+    """H(x), x no distribution, vector or random variable: the document's function of x (the
+    binary entropy H(p) = -p log p - ...), unknown until it says; never an entropy guessed."""
+    e = parse_formula(r"H(x)")
+    assert e.func.__name__ == "H" and e.args == (sympy.Symbol("x", real=True),), sympy.srepr(e)
