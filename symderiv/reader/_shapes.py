@@ -42,6 +42,11 @@ _AFTER_MATRIX = re.compile(
     rf"(?<![A-Za-z\\{{]){_NAME}{_SUB}(?:\s*\^\s*(?:\{{\s*)?(?:T|\\top)(?:\s*\}})?)?\s*"
     r"([a-z])(?![A-Za-z(_^{])(?:\s*[-+]\s*([a-z])(?![A-Za-z(_^{]))?"
 )
+#: ``d x`` closing an ordinary derivative, or the argument of a primed function (``\\sigma'(x)``).
+_SCALAR_USE = re.compile(
+    r"\}\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)\s*([a-z])\s*\}"
+    r"|(?<![A-Za-z])(?:\\[A-Za-z]+|[A-Za-z])\s*(?:'|\^\s*\{\s*'\s*\}|\^\s*\\prime)+\s*\(\s*([a-z])\s*\)"
+)
 #: Control characters and the replacement character: binary data, never a formula to learn from.
 BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _DIMS = re.compile(r"\\times|×|,")
@@ -105,8 +110,11 @@ def column_names(text: str) -> frozenset[str]:
         bare = [_PLAIN.match(member) for member in listed]
         if all(bare):
             out |= {_key(b.group(1), b.group(2) or b.group(3)) for b in bare if b}
+    scalars = scalar_names(text)
     for m in _INNER.finditer(text):
-        out |= {_key(m.group(1), m.group(2) or m.group(3)), _key(m.group(4), m.group(5) or m.group(6))}
+        partner = _key(m.group(4), m.group(5) or m.group(6))
+        if partner not in scalars:
+            out |= {_key(m.group(1), m.group(2) or m.group(3)), partner}
     if "^" in text or "\\in" in text:
         # NOTE: X w with X a matrix of the document's (declared or transposed): w is a vector.
         matrices = matrix_names(text)
@@ -115,6 +123,20 @@ def column_names(text: str) -> frozenset[str]:
                 # X w - y: y is added to a vector, a vector too
                 out |= {_key(g, None) for g in m.group(4, 5) if g}
     return frozenset(out)
+
+
+def scalar_names(text: str) -> frozenset[str]:
+    """Plain names the document uses as numbers: the variable of an ordinary derivative
+    (``\\frac{d\\sigma}{dx}``) or of a primed function (``\\sigma'(x)``).
+
+    NOTE: such a name beside a transposed vector (``w^T x`` in another section) is not made a
+    vector: the document uses the letter both ways, and a vector reading would unread its
+    scalar steps.
+
+    >>> sorted(scalar_names(r"$\\sigma'(x) = 1$ $$\\frac{d f}{d t} = 1$$ $$J(w) = 0$$"))
+    ['t', 'x']
+    """
+    return frozenset(m.group(1) or m.group(2) for m in _SCALAR_USE.finditer(text))
 
 
 def matrix_names(text: str) -> frozenset[str]:

@@ -889,6 +889,14 @@ MEANING = [
         id="a-plain-name-transposed-beside-another-is-an-inner-product-of-vectors",
     ),
     pytest.param(
+        "The sigmoid is $\\sigma(x) = \\frac{1}{1+e^{-x}}$ and\n\n"
+        "$$\\frac{d\\sigma}{dx} = \\sigma(x)(1 - \\sigma(x))$$\n\n"
+        "$$\\frac{d\\sigma}{dx} = \\sigma(x)(1 + \\sigma(x))$$\n\n"
+        "For logistic regression $z = w^T x + b$.\n",
+        [P, F],
+        id="a-letter-used-as-a-number-stays-one-beside-a-transposed-vector",
+    ),
+    pytest.param(
         "$$J(w,b) = -\\frac{1}{m}\\sum_{i=1}^m y_i \\log a_i$$\n\n$$z = w^T x + b$$\n\n"
         "$$J(w) = -\\sum_{i=1}^N y_i \\log a_i$$\n",
         [D, D, D],
