@@ -100,6 +100,9 @@ class Fact(ValueEnum):
     #: ``Symbol(name)``: the document states which distribution the density ``name`` is (a
     #: family in the prose, or a formula with numbers as parameters): not an arbitrary density.
     STATED_DENSITY = "stated_density"
+    #: ``Tuple(name, mean, variance)``: the document states that the density ``name`` is the
+    #: normal ``N(mean, variance)`` (``$p$ is Gaussian with mean $\mu$ and variance $s^2$``).
+    NORMAL = "normal"
     #: ``Tuple(v, w, ...)``: the document writes the variable ``v`` as an expression of the
     #: variables ``w, ...`` (``$z = g(\epsilon, x)$``): ``v`` is not free next to them.
     RELATED = "related"

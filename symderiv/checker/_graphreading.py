@@ -13,8 +13,9 @@ import dataclasses
 from collections.abc import Callable
 
 import sympy
+from sympy.core.function import AppliedUndef
 
-from symderiv.checker import _definitions, _symbolic
+from symderiv.checker import _definitions, _ranges, _symbolic
 from symderiv.checker._setting import Names
 from symderiv.checker.engine import AS_STATED, check_equal
 from symderiv.config import CheckConfig
@@ -23,7 +24,7 @@ from symderiv.results import StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
 
-__all__ = ["graph_reading", "node_partials"]
+__all__ = ["entry_reading", "graph_reading", "node_partials", "origin_reading"]
 
 
 def node_partials(expr: sympy.Basic, definitions: Definitions) -> tuple[sympy.Basic, list[str]]:
@@ -82,6 +83,88 @@ def graph_reading(
             "(total derivatives) it does not"
         ),
     )
+
+
+def origin_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """``undetermined`` (readings disagree) when the step, with its definitions written out,
+    holds once its sums over one vector's entries run over one range (:mod:`._ranges`)."""
+    assert step.lhs is not None and step.rhs is not None
+    if not _ranges.mixed_ranges([step.lhs, step.rhs, *(v for _, v in definitions)]):
+        return None  # NOTE: the definitions are written out only where two ranges meet
+    sides = (
+        _definitions.substitute_definitions(step.lhs, definitions),
+        _definitions.substitute_definitions(step.rhs, definitions),
+    )
+    for lhs, rhs in _ranges.origin_readings(sides):
+        held = second_reading(
+            step,
+            d,
+            (lhs, rhs, ()),
+            cfg,
+            unknowns,
+            lambda verdict: (
+                "the readings disagree: the step sums the entries of one vector over 1..n (the "
+                "range a standard object is read with) and over another range the document "
+                f"writes; with one range for both it holds ({verdict})"
+            ),
+        )
+        if held is not None:
+            return held
+    return None
+
+
+def entry_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """``undetermined`` (readings disagree) when the step holds with the bare names of vector
+    functions read at its one free index: ``\\partial LS / \\partial z_i`` as the derivative of
+    the entry ``LS(z)_i``.
+
+    NOTE: a function of a vector written bare (``LS``, defined with the bare ``z`` acting
+    entry-wise) is a vector; read as a number whose ``z`` does not change with ``z_i``, the
+    step is judged on a guess.  Notes write ``\\partial LS / \\partial z_i`` for the diagonal
+    entry ``\\partial LS_i / \\partial z_i``: where that reading holds the step is not false.
+    """
+    assert step.lhs is not None and step.rhs is not None
+    free = _symbolic.free_indices(step.lhs) | _symbolic.free_indices(step.rhs)
+    if len(free) != 1:
+        return None
+    (at,) = free
+    entry_functions = {
+        _symbolic.name_of(sympy.Symbol(t.func.__name__)): t
+        for t, _ in definitions
+        if isinstance(t, AppliedUndef) and len(t.args) == 2 and _symbolic_index(t.args[1])
+    }
+    # NOTE: only names of functions with an entry definition are read at the index: a bare
+    # name that is also a vector's label (σ_B beside σ_B²) is often a reading of its own, and
+    # each second reading costs a false step half its budget again.
+    swap: dict[sympy.Basic, sympy.Basic] = {}
+    for side in (step.lhs, step.rhs):
+        for s in side.free_symbols:
+            if isinstance(s, sympy.Symbol) and not s.is_integer and s.name in entry_functions:
+                t = entry_functions[s.name]
+                swap[s] = t.func(t.args[0], at)
+    if not swap:
+        return None
+    lhs, rhs = step.lhs.xreplace(swap), step.rhs.xreplace(swap)
+    shown = ", ".join(sorted(str(s) for s in swap))
+    return second_reading(
+        step,
+        d,
+        (lhs, rhs, definitions),
+        cfg,
+        unknowns,
+        lambda verdict: (
+            f"the readings disagree: with {shown} read at the entry {at} (a vector written bare), "
+            f"the step holds ({verdict}); read as a number it does not"
+        ),
+    )
+
+
+def _symbolic_index(a: sympy.Basic) -> bool:
+    return isinstance(a, sympy.Symbol) and bool(a.is_integer)
 
 
 def second_reading(

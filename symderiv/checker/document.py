@@ -19,9 +19,14 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
-from symderiv.checker import _claims, _hints, _lossmodel, _squares, _symbolic
+from symderiv.checker import _claims, _elementwise, _hints, _lossmodel, _squares, _symbolic
 from symderiv.checker._chainrule import intermediates, through_intermediates
-from symderiv.checker._graphreading import graph_reading, second_reading
+from symderiv.checker._graphreading import (
+    entry_reading,
+    graph_reading,
+    origin_reading,
+    second_reading,
+)
 from symderiv.checker._standards import against_standard
 from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
@@ -113,6 +118,10 @@ def check(
         results[pos] = result
         definitions.append((step.lhs, value))
         records.append(_Record(float(pos), step.lhs, value))
+        entry = _elementwise.entry_definition(step.lhs, value)
+        if entry is not None:
+            definitions.append(entry)
+            records.append(_Record(float(pos), *entry))
     records.extend(_bare_names(records, _indexed_names(d)))
     # NOTE: most steps share the definitions in effect; what they imply is worked out once
     # per set of definitions, not once per step (a walk of the whole document each time).
@@ -390,8 +399,11 @@ def _check_step(
             f"used: {result.detail}",
         )
     if result.verdict is Verdict.FALSE:
-        held = _partial_reading(step, d, definitions, cfg, unknowns) or graph_reading(
-            step, d, definitions, cfg, unknowns
+        held = (
+            _partial_reading(step, d, definitions, cfg, unknowns)
+            or graph_reading(step, d, definitions, cfg, unknowns)
+            or origin_reading(step, d, definitions, cfg, unknowns)
+            or entry_reading(step, d, definitions, cfg, unknowns)
         )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)

@@ -3,6 +3,8 @@
 ``check_equal`` prepares the step (definitions substituted, derivatives taken, ``_prepare``)
 and asks its methods in turn, strongest first, until one decides (``METHODS``):
 
+* ``_optima``: ``argmax_θ F = argmax_θ G`` when ``G`` is an increasing map of ``F``;
+* ``_normals``: integrals against normal densities in closed form, then judged again;
 * ``_integrands``: integral by integral, the integrands cancel (steps with integrals or
   declared densities);
 * ``_prove``: a symbolic proof for every n (rewrite rules, then a rational-function zero test);
@@ -10,7 +12,9 @@ and asks its methods in turn, strongest first, until one decides (``METHODS``):
 * ``_search``: a counterexample at small concrete n (logits 0 and ln 2, one-hot targets,
   then seeded random points);
 * ``_verify``: symbolically equal for each concrete n of ``cfg.concrete_n``;
-* ``_sample``: agreement at the points the search sampled.
+* ``_sample``: agreement at the points the search sampled;
+* ``_normals`` again: in a document about normals, the normals for which a step about
+  densities of unstated parameters holds (``conditional``, the normals named).
 
 A false step that holds under an index relation or ``sum_j y_j = 1`` that was not stated is
 ``conditional`` (``_conditions``).  Matrices are judged entry by entry (``_entrywise``); the
@@ -39,6 +43,8 @@ from symderiv.checker._conditions import with_unstated_conditions
 from symderiv.checker._entrywise import check_matrix
 from symderiv.checker._instances import INSTANCES
 from symderiv.checker._integrands import INTEGRANDS
+from symderiv.checker._normals import GUESSED_NORMALS, NORMALS
+from symderiv.checker._optima import OPTIMA
 from symderiv.checker._prepare import prepare
 from symderiv.checker._prove import PROVE
 from symderiv.checker._sample import SAMPLE
@@ -81,7 +87,9 @@ class Methods:
     first: bool = True
 
 
-METHODS = Methods((INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE))
+METHODS = Methods(
+    (OPTIMA, NORMALS, INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE, GUESSED_NORMALS)
+)
 AS_STATED = Methods(METHODS.order, first=False)
 
 

@@ -105,6 +105,7 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
         )
         for name in sorted(family_names(text))
     ]
+    normals = stated_normals(text)
     facts += [
         Assumption(
             expr=sympy.Symbol(name),
@@ -112,9 +113,127 @@ def density_facts(text: str) -> tuple[Assumption, ...]:
             source="reader",
             kind=Fact.STATED_DENSITY,
         )
-        for name in sorted(stated_names(text) & density_names(text))
+        for name in sorted(stated_names(text) & density_names(text) | {n for n, _, _ in normals})
     ]
+    facts += [
+        Assumption(
+            expr=sympy.Tuple(sympy.Symbol(name), mean, var),
+            text=f"{name} is the normal N({sympy.sstr(mean)}, {sympy.sstr(var)})",
+            source="document",
+            kind=Fact.NORMAL,
+        )
+        for name, mean, var in normals
+    ]
+    if _SPEAKS_OF_NORMALS.search(text):
+        # NOTE: ``Tuple(*)``: the document is about normal densities (a word or N(...)); the
+        # checker may then name the normals for which a step about unstated densities holds.
+        facts.append(
+            Assumption(
+                expr=sympy.Tuple(sympy.Symbol("*")),
+                text="the document speaks of normal densities",
+                source="reader",
+                kind=Fact.NORMAL,
+            )
+        )
     return tuple(facts)
+
+
+_SPEAKS_OF_NORMALS = re.compile(
+    r"(?i:\b(?:normals?|gaussians?)\b)|\\mathcal\s*\{?\s*N\s*\}?\s*\("
+)
+
+
+#: An inline formula that is a density's name alone, or applied (``$p$``, ``$q(x)$``).
+_MENTION = re.compile(r"^\s*" + _HEAD + r"\s*(?:\([^()]*\))?\s*$")
+#: ``p = N(m, v)``, ``p(x) = \mathcal{N}(x; m, v)``: the name and the parameters as written.
+_EQUALS_NORMAL = re.compile(
+    r"^\s*" + _HEAD + r"\s*(?:\([^()]*\))?\s*=\s*(?:\\mathcal\s*\{?\s*N\s*\}?|N)\s*"
+    r"(?:\\left)?\(([^()]*)(?:\\right)?\)\s*$"
+)
+_NORMAL_WORD = re.compile(r"(?i:\b(?:normal|gaussian)\b)|\\mathcal\s*\{?\s*N\b")
+_PARAMETER = re.compile(
+    r"(?i:\b(mean|variance|standard\s+deviation)\s+(?:of\s+)?(?:is\s+|equal\s+to\s+)?)\$([^$]+)\$"
+)
+
+
+def _normal_parameters(params: str) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``m, v`` or ``x; m, v`` (``x | m, v``) read as a mean and a variance; None when the
+    second parameter is not a square or a positive number (a bare ``s`` may be a standard
+    deviation: a guess)."""
+    parts = re.split(r";|\\mid|\|", params)
+    values = parts[-1].split(",")
+    if len(parts) > 2 or len(values) != 2:
+        return None
+    try:
+        mean, var = (parse_math(v).expr for v in values)
+    except ParseError:
+        return None
+    if not isinstance(mean, sympy.Expr) or not isinstance(var, sympy.Expr):
+        return None
+    if not ((var.is_number and var.is_positive) or (isinstance(var, sympy.Pow) and var.exp == 2)):
+        return None
+    return mean, var
+
+
+def _parameters_in_words(segment: str) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``with mean $m$ and variance $v$`` (or ``standard deviation $s$``) in ``segment``."""
+    found: dict[str, sympy.Expr] = {}
+    for m in _PARAMETER.finditer(segment):
+        word = m.group(1).lower().split()[0]
+        try:
+            value = parse_math(m.group(2)).expr
+        except ParseError:
+            return None
+        if word in found or not isinstance(value, sympy.Expr):
+            return None
+        found[word] = value
+    if "mean" not in found or ("variance" in found) == ("standard" in found):
+        return None
+    var = found["variance"] if "variance" in found else found["standard"] ** 2
+    return found["mean"], var
+
+
+def stated_normals(text: str) -> tuple[tuple[str, sympy.Expr, sympy.Expr], ...]:
+    r"""``(name, mean, variance)`` for each density the prose states is a normal: in inline
+    math (``$p(x) = \mathcal{N}(x; \mu, \sigma^2)$``, ``$q = N(0, 1)$``), or in words, a
+    density named in a sentence that says normal or Gaussian, followed (before the next name)
+    by its mean and its variance or standard deviation.  A name stated twice differently is
+    left out.
+
+    >>> [(n, str(m), str(v)) for n, m, v in stated_normals(
+    ...     r"Here $p$ is Gaussian with mean $\mu_1$ and variance $\sigma_1^2$, "
+    ...     r"and $q(x)$ is Gaussian with mean $0$ and standard deviation $s$.")]
+    [('p', 'mu[1]', 'sigma[1]**2'), ('q', '0', 's**2')]
+    """
+    found: dict[str, set[tuple[sympy.Expr, sympy.Expr]]] = {}
+    names = _Names(limit=64)
+    try:
+        for sentence in _sentences(text)[1]:
+            if not _NORMAL_WORD.search(sentence):
+                continue
+            pieces = list(re.finditer(r"\$([^$]+)\$", sentence))
+            for m in pieces:
+                eq = _EQUALS_NORMAL.match(m.group(1))
+                if eq is not None:
+                    name, params = names(eq.group(1)), _normal_parameters(eq.group(2))
+                    if name is not None and params is not None:
+                        found.setdefault(name, set()).add(params)
+            values = {v.start(2) for v in _PARAMETER.finditer(sentence)}
+            mentions = [
+                (m, names(mm.group(1)))
+                for m in pieces
+                if (mm := _MENTION.match(m.group(1))) is not None and m.start(1) not in values
+            ]
+            for k, (m, name) in enumerate(mentions):
+                if name is None:
+                    continue
+                end = mentions[k + 1][0].start() if k + 1 < len(mentions) else len(sentence)
+                params = _parameters_in_words(sentence[m.end() : end])
+                if params is not None:
+                    found.setdefault(name, set()).add(params)
+    except _TooMany:
+        return ()
+    return tuple((n, *next(iter(v))) for n, v in sorted(found.items()) if len(v) == 1)
 
 
 _DISPLAY = re.compile(

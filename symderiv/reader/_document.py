@@ -14,7 +14,7 @@ import sympy
 from symderiv import symbols
 from symderiv.config import ReadConfig
 from symderiv.model import Derivation, Step
-from symderiv.reader import _shapes
+from symderiv.reader import _origins, _shapes
 from symderiv.reader import context as ctxmod
 from symderiv.reader._block_reading import MAX_STEPS, _BlockReader
 from symderiv.reader._densities import drawn_facts
@@ -161,12 +161,16 @@ def read_document(
     # a step about E_n stays a claim).
     letters = {_letter(k) for k in first.defined}
     named_by_derivative = frozenset(k for k in first.differentiated if _letter(k) not in letters)
+    # NOTE: softmax(z)_i sums over the range the document sums z over (0..n), read again.
+    ranged = _origins.ranged_rules(rules, _origins.vector_ranges(d))
     if not later and not first.functions and not entries and not scalars and not named_by_derivative:
-        return d
+        if ranged is rules:
+            return d
+        return _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=ranged).read()
     # NOTE: a name means what the document makes it mean, wherever the definition stands:
     # a standard name (sigma) that the document defines further down is not read with its
     # standard meaning before that, and a function defined anywhere is applied everywhere.
-    second = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=rules)
+    second = _Reader(text, markdown=markdown, source=source, cfg=cfg, rules=ranged)
     second.predefined = later
     second.functions = dict(first.functions)
     # NOTE: C_2 = ... names the entry C_2 only where the document never defines C itself.

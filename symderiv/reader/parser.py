@@ -91,6 +91,10 @@ FUNCTIONS = (
     "ln",
     "sqrt",
 )
+#: Optimisers over a variable written below them (``\\argmax_\\theta``; ``\\arg\\max_\\theta``).
+#: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
+#: would take the place of the document's explicit definition of the same name.
+_OPTIMA = frozenset({"argmax", "argmin"})
 _CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
@@ -1490,6 +1494,17 @@ class _Parser:
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
+            if name == "E" and self.at_sym("[") and self.density_name(sub_toks):
+                # E_q[log q(z|x)]: over the density as the body applies it (q(z|x)), its
+                # first argument the variable; a body that never applies it says no variable.
+                in_body = self.applied_in_brackets(sub_toks)
+                if in_body is None:
+                    raise self.error(
+                        "E_p[...] whose body does not write the density's variable",
+                        sub_at,
+                        unsupported=True,
+                    )
+                return self.density_expectation(in_body[len(sub_toks) + 1].text, in_body, sub_at)
             if name == "E" and self.at_sym("[") and self.density_subscript(sub_toks):
                 # E_{q(z|x)}[f(z)]: the expectation over the density's variable
                 k = next(m for m, u in enumerate(sub_toks) if _is_sym(u, ("(",)))
@@ -1807,6 +1822,11 @@ class _Parser:
         if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
             letter = toks[0].text
             if letter.isupper():
+                if name in self.ctx.densities and letter.lower() in self.integration:
+                    # NOTE: P(X) under an integral over x, P a density of the document: the
+                    # density at the value x of the random variable X.
+                    self.warnings.append(f"read {name}({letter}) as the density {name} at x")
+                    return sympy.Function(name)(symbols.scalar(letter.lower()))
                 letter = letter.lower()
             return _distribution(name)[_index(letter)]
         if len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit():
@@ -2007,6 +2027,41 @@ class _Parser:
             return False
         return q.pos == len(q.toks) and isinstance(e, sympy.Symbol) and e.name in self.ctx.densities
 
+    def applied_in_brackets(self, head: list[Token]) -> list[Token] | None:
+        """The first ``head(v ...)`` inside the brackets that open here, ``v`` one letter: the
+        head with its parenthesised arguments, or None."""
+        depth, m, end = 0, self.pos, None
+        while m < len(self.toks):
+            if _is_sym(self.toks[m], ("[",)):
+                depth += 1
+            elif _is_sym(self.toks[m], ("]",)):
+                depth -= 1
+                if depth == 0:
+                    end = m
+                    break
+            m += 1
+        if end is None:
+            return None
+        key = [(u.kind, u.text) for u in head]
+        for m in range(self.pos + 1, end - len(head)):
+            if [(u.kind, u.text) for u in self.toks[m : m + len(head)]] != key:
+                continue
+            k = m + len(head)
+            if not (_is_sym(self.toks[k], ("(",)) and self.toks[k + 1].kind == "word"):
+                continue
+            if len(self.toks[k + 1].text) != 1:
+                continue
+            inner, close = 0, k
+            while close < end:
+                if _is_sym(self.toks[close], ("(",)):
+                    inner += 1
+                elif _is_sym(self.toks[close], (")",)):
+                    inner -= 1
+                    if inner == 0:
+                        return [*head, *self.toks[k : close + 1]]
+                close += 1
+        return None
+
     def density_subscript(self, sub: list[Token]) -> bool:
         """``q_\\phi(z | x)``, ``p(x)``: a density of the document applied to one letter first."""
         k = next((m for m, u in enumerate(sub) if _is_sym(u, ("(",))), None)
@@ -2072,6 +2127,13 @@ class _Parser:
         if c == "langle" and self.ctx.draws:
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
+        if c == "Pi" and self.sigma_sum_follows():
+            self.pos += 1
+            return self.sum_(Token("cmd", "prod", t.start, t.end))  # \Pi_{i=1}^n: a product
+        if c in _OPTIMA or (c == "arg" and self.at("cmd", None, 1) and self.peek(1) is not None):
+            optimum = self.optimum(t)
+            if optimum is not None:
+                return optimum
         if c == "Sigma" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "sum", t.start, t.end))  # \Sigma^m_{i=1}: a sum
@@ -2481,6 +2543,32 @@ class _Parser:
             raise self.error("a derivative with respect to something that is not a variable", t)
         return sympy.Derivative(f, v)
 
+    def optimum(self, t: Token) -> sympy.Expr | None:
+        """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
+        (undefined functions of the body and the variable); None when no subscript follows."""
+        save = self.pos
+        self.pos += 1
+        name = t.text
+        if name == "arg":
+            nxt = self.peek()
+            if nxt is None or nxt.kind != "cmd" or nxt.text not in ("max", "min"):
+                self.pos = save
+                return None
+            self.pos += 1
+            name = f"arg{nxt.text}"
+        if not self.at_sym("_"):
+            self.pos = save
+            return None
+        self.pos += 1
+        toks, at = self.group_tokens()
+        var = self.sub_expr(toks, at)
+        if not isinstance(var, sympy.Symbol):
+            raise self.error(f"\\{name} over something other than one variable", at, unsupported=True)
+        if self.peek() is None:
+            raise self.error(f"\\{name} without a body", t)
+        body = self.term()
+        return sympy.Function(name)(body, var)
+
     def sum_(self, t: Token) -> sympy.Expr:
         sub: tuple[list[Token], Token] | None = None
         sup: tuple[list[Token], Token] | None = None
@@ -2683,9 +2771,10 @@ class _Parser:
 
 
 #: A command read the same way wherever it stands: its name → the reading after it (the
-#: parser stands past the command). Commands read only in some places (``\\Sigma`` before a
-#: range, ``\\langle`` where the document states draws, ``\\delta{ij}``), the elementary
-#: functions, Greek letters and accents are decided in :meth:`_Parser.command`.
+#: parser stands past the command). Commands read only in some places (``\\Sigma``, ``\\Pi``
+#: before a range, ``\\langle`` where the document states draws, ``\\delta{ij}``, an optimiser
+#: with its variable below), the elementary functions, Greek letters and accents are decided
+#: in :meth:`_Parser.command`.
 COMMANDS: dict[str, Callable[[_Parser, Token], sympy.Expr]] = {
     "frac": _Parser.frac,
     "dfrac": _Parser.frac,

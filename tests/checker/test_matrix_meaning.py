@@ -56,6 +56,14 @@ _GRAPH = (
     "\\frac{\\partial v_i}{\\partial u_i} + \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j}"
     "\\frac{\\partial v_j}{\\partial \\mu}\\frac{\\partial \\mu}{\\partial u_i}$$\n"
 )
+#: a function of a vector written with the bare vector where it acts entry-wise
+_ENTRYWISE = "$$\\phi(u) = \\log \\frac{e^{2u}}{\\sum_{b=1}^n e^{2u_b}}$$\n\n"
+#: the same, its sums over 0..n (a standard object's sums run over 1..n where no range is said)
+_FROM_ZERO = "$$\\phi(u) = u - \\log \\sum_{b=0}^{n} e^{u_b}$$\n\n"
+#: a vector summed over two ranges: a standard object of it keeps 1..n
+_TWO_RANGES = _FROM_ZERO + "$$t = \\sum_{b=0}^{m} u_b^2$$\n\n"
+#: scores counted from 0
+_ZERO_BASED = "$$s = \\sum_{k=0}^{K-1} e^{u_k}$$\n\n"
 #: a right product of matrices, both transposed somewhere in the prose
 _RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
@@ -186,6 +194,33 @@ NEVER_ACCEPTED = [
         "\\left[ m \\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} "
         "\\right]$$\n",
         id="a-total-derivative-keeps-the-path-through-the-variance",
+    ),
+    pytest.param(
+        _ENTRYWISE + "$$e^{\\phi(u)_a} = \\frac{e^{u_a}}{\\sum_{b=1}^n e^{u_b}}$$\n",
+        id="an-entry-of-a-vector-function-is-the-formula-at-that-entry",
+    ),
+    pytest.param(
+        _FROM_ZERO + "$$e^{\\phi(u)_a} = 1 - \\operatorname{softmax}(u)_a$$\n",
+        id="an-other-range-of-a-standard-object-does-not-make-a-wrong-step-hold",
+    ),
+    pytest.param(
+        _TWO_RANGES + "$$e^{\\phi(u)_a} = 1 - \\operatorname{softmax}(u)_a$$\n",
+        id="two-readings-of-a-range-do-not-make-a-wrong-step-hold",
+    ),
+    pytest.param(
+        _FROM_ZERO + "$$\\frac{\\partial \\phi}{\\partial u_a} = 1 + \\frac{e^{u_a}}"
+        "{\\sum_{b=0}^{n} e^{u_b}}$$\n",
+        id="a-vector-function-written-bare-is-wrong-at-its-entry-too",
+    ),
+    pytest.param(
+        _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}"
+        "{\\sum_{j=1}^{K-1} e^{u_j}}$$\n",
+        id="a-softmax-over-entries-from-zero-misses-none",
+    ),
+    pytest.param(
+        "$$\\phi(u) = \\frac{u^2}{\\sum_{b=1}^n u_b^2}$$\n\n"
+        "$$1 + \\phi(u)_a = 1 + \\frac{u_a}{\\sum_{b=1}^n u_b^2}$$\n",
+        id="a-power-of-a-bare-vector-is-not-read-entry-wise",
     ),
 ]
 
@@ -357,6 +392,39 @@ MEANING = [
         "\\frac{\\partial v_i}{\\partial u_i}$$\n",
         [D, D, D, P, F],
         id="a-chain-rule-through-one-sample-is-false-either-way",
+    ),
+    pytest.param(
+        _ENTRYWISE + "$$e^{\\phi(u)_a} = \\frac{e^{2u_a}}{\\sum_{b=1}^n e^{2u_b}} "
+        "= \\frac{e^{u_a}}{\\sum_{b=1}^n e^{u_b}}$$\n",
+        [D, P, F],
+        id="an-entry-of-a-vector-function-is-the-formula-at-that-entry",
+    ),
+    pytest.param(
+        _FROM_ZERO + "$$e^{\\phi(u)_a} = \\operatorname{softmax}(u)_a$$\n",
+        [D, P],
+        id="a-standard-object-sums-over-the-range-the-document-sums-over",
+    ),
+    pytest.param(
+        _TWO_RANGES + "$$e^{\\phi(u)_a} = \\operatorname{softmax}(u)_a$$\n",
+        [D, D, U],
+        id="a-standard-object-beside-two-ranges-is-a-reading",
+    ),
+    pytest.param(
+        _FROM_ZERO + "$$\\frac{\\partial \\phi}{\\partial u_a} = 1 - \\frac{e^{u_a}}"
+        "{\\sum_{b=0}^{n} e^{u_b}} = 1 + \\frac{e^{u_a}}{\\sum_{b=0}^{n} e^{u_b}}$$\n",
+        [D, U, F],
+        id="a-vector-function-written-bare-is-read-at-its-entry-too",
+    ),
+    pytest.param(
+        _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}{s}$$\n",
+        [D, P],
+        id="a-softmax-over-entries-counted-from-zero",
+    ),
+    pytest.param(
+        "$$\\phi(u) = \\frac{u^2}{\\sum_{b=1}^n u_b^2}$$\n\n"
+        "$$1 + \\phi(u)_a = 1 + \\frac{u_a^2}{\\sum_{b=1}^n u_b^2}$$\n",
+        [D, U],
+        id="a-power-of-a-bare-vector-has-two-readings",
     ),
 ]
 

@@ -184,6 +184,52 @@ NEVER_ACCEPTED = [
         id="a-normal-whose-second-parameter-may-be-a-standard-deviation",
     ),
     pytest.param(
+        "Let $p$ be Gaussian with mean $m$ and variance $s^2$.\n\n"
+        "$$\\int p(x) x^2 \\, dx = s^2 - m^2$$\n",
+        id="an-integral-against-a-normal-stated-in-words-with-the-sign-of-the-mean-flipped",
+    ),
+    pytest.param(
+        "Here $p$ is normal with mean $m$ and standard deviation $s$.\n\n"
+        "$$\\int p(x) x^2 \\, dx = m^2 + s$$\n",
+        id="a-standard-deviation-in-words-is-not-the-variance",
+    ),
+    pytest.param(
+        "$$\\int \\mathcal{N}(x; m, s) \\, x^2 \\, dx = m^2 + s$$\n",
+        id="a-normal-density-whose-second-parameter-may-be-a-standard-deviation",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $m$ and variance $s^2$, and draw $z \\sim q(z)$.\n\n"
+        "$$\\int q(z) z^2 \\, dz = s^2 + m^2$$\n",
+        id="a-normal-stated-for-one-density-says-nothing-of-another",
+    ),
+    pytest.param(
+        "$$f(x) = \\frac{1}{\\sqrt{2\\pi a^2}} e^{-\\frac{(x-u)^2}{2a^2}}$$\n\n"
+        "$$\\int f(x) \\log f(x) \\, dx = -\\frac{1}{2}\\log(2\\pi a^2)$$\n",
+        id="the-entropy-of-a-normal-written-out-without-its-half",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $u$ and variance $a^2$, and $q$ Gaussian with mean $w$ "
+        "and variance $b^2$.\n\n"
+        "$$\\int p(x) \\log \\frac{p(x)}{q(x)} dx = \\log\\frac{a}{b} + "
+        "\\frac{a^2 + (u - w)^2}{2 b^2} - \\frac{1}{2}$$\n",
+        id="the-divergence-of-two-normals-with-the-scales-swapped",
+    ),
+    pytest.param(
+        "$$w^* = \\arg\\max_w \\prod_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\max_w -\\sum_{k=1}^m \\log f(y_k; w)$$\n",
+        id="a-maximiser-of-the-negated-log-likelihood",
+    ),
+    pytest.param(
+        "$$w^* = \\arg\\max_w \\prod_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\min_w \\sum_{k=1}^m \\log f(y_k; w)$$\n",
+        id="a-maximiser-of-the-likelihood-is-no-minimiser-of-its-log",
+    ),
+    pytest.param(
+        "Let $r(u|v)$ be the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v)] = -\\int r(u|v) \\log r(u|v) \\, du$$\n",
+        id="an-expectation-under-a-density-named-alone-with-its-sign-flipped",
+    ),
+    pytest.param(
         "$$E_{x \\sim \\mathcal{N}(\\mu, 1)}[x] = \\mu + 1$$\n",
         id="an-expectation-whose-value-is-a-bare-name-defines-nothing",
     ),
@@ -255,6 +301,76 @@ MEANING = [
         "$$\\mathbb{E}_{x \\sim N(\\mu, \\sigma^2)}[x^2] = \\sigma^2 - \\mu^2$$\n",
         [P, F],
         id="moments-of-a-normal-the-document-names",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $\\mu_1$ and variance $\\sigma_1^2$, and let $q$ be "
+        "Gaussian with mean $\\mu_2$ and variance $\\sigma_2^2$.\n\n"
+        "$$\\int p(x) \\log p(x) \\, dx = -\\frac{1}{2}(1 + \\log 2\\pi\\sigma_1^2)$$\n\n"
+        "$$-\\int p(x) \\log q(x) \\, dx = \\frac{1}{2}\\log(2\\pi\\sigma_2^2) + "
+        "\\frac{\\sigma_1^2 + (\\mu_1 - \\mu_2)^2}{2\\sigma_2^2}$$\n\n"
+        "$$\\int p(x) x^2 \\, dx = \\sigma_1^2 - \\mu_1^2$$\n",
+        [P, P, F],
+        id="integrals-against-normals-stated-by-their-parameters-in-words",
+    ),
+    pytest.param(
+        "The density is $p(x) = \\mathcal{N}(x; m, s^2)$.\n\n"
+        "$$\\int_{-\\infty}^{\\infty} p(x) (x - m)^2 \\, dx = s^2$$\n\n"
+        "$$\\int p(x) \\, x \\, dx = m + 1$$\n",
+        [P, F],
+        id="integrals-against-a-normal-stated-by-its-density-function",
+    ),
+    pytest.param(
+        "$$g(x) = \\frac{1}{\\sqrt{2\\pi}\\,b} \\exp\\left(-\\frac{(x-w)^2}{2b^2}\\right)$$\n\n"
+        "$$\\int g(x) (x - w)^3 \\, dx = 0$$\n\n"
+        "$$\\int g(x) x^2 \\, dx = b^2 + w^2$$\n",
+        [D, P, P],
+        id="integrals-against-a-normal-written-out",
+    ),
+    pytest.param(
+        "Both densities $q(z)$ and $r(z)$ are Gaussian.\n\n"
+        "$$\\int r(z) z^2 \\, dz = s^2 + m^2$$\n",
+        [C],
+        id="a-normal-of-unknown-parameters-has-the-moments-of-the-normal-the-condition-names",
+    ),
+    pytest.param(
+        "# Two Gaussians\n\nDraw $x \\sim p(x)$.\n\n$$\\int p(x) \\, x^2 \\, dx = s^2 + m^2$$\n\n"
+        "$$\\int p(x) \\log p(x) \\, dx = -\\frac{1}{2}\\log(2 \\pi e s^2)$$\n\n"
+        "$$\\int p(x) \\, x^2 \\, dx = s^2 - m^2$$\n",
+        [C, C, U],
+        id="a-step-about-a-normal-of-unstated-parameters-names-the-normals-it-holds-for",
+    ),
+    pytest.param(
+        "Draw $x \\sim p(x)$.\n\n$$\\int p(x) \\, x^2 \\, dx = s^2 + m^2$$\n",
+        [U],
+        id="no-normal-is-guessed-in-a-document-that-never-speaks-of-one",
+    ),
+    pytest.param(
+        "$$w^* = \\arg\\max_w \\Pi_{k=1}^m f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\max_{w} \\sum_{k=1}^m \\log f(y_k; w)$$\n\n"
+        "$$w^* = \\arg\\min_w \\left(-\\frac{1}{m}\\sum_{k=1}^m \\log f(y_k; w) + c\\right)$$\n",
+        [D, P, P],
+        id="maximisers-of-a-likelihood-and-of-its-logarithm",
+    ),
+    pytest.param(
+        "Let $r(u|v)$ be the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v)] = \\int r(u|v) \\log r(u|v) \\, du$$\n\n"
+        "$$\\mathbb{E}_{r}[u^2] = \\int r(u|v) u^2 \\, du$$\n",
+        [P, X],
+        id="an-expectation-under-a-density-named-alone-is-over-the-variable-its-body-gives-it",
+    ),
+    pytest.param(
+        "Here $g$ is normal with mean $a$ and variance $b^2$, and $r(u|v)$ the encoder.\n\n"
+        "$$\\mathbb{E}_{r}[\\log r(u|v) - \\log g(u)] = "
+        "\\int r(u|v) \\log \\frac{r(u|v)}{g(u)} \\, du$$\n",
+        [N],
+        id="the-log-of-a-stated-normal-splits-next-to-an-unknown-density",
+    ),
+    pytest.param(
+        "A Gaussian $q$. Draw $Y \\sim R(y)$.\n\n"
+        "$$\\int R(y) \\log \\left[ c \\, e^{-y^2} \\right] dy = \\int R(Y) (\\log c - y^2) \\, dy$$\n\n"
+        "$$\\int R(y) \\log \\left[ c \\, e^{-y^2} \\right] dy = \\int R(Y) (\\log c + y^2) \\, dy$$\n",
+        [P, U],
+        id="a-density-at-the-random-variable-under-its-integral-and-the-log-of-a-normal-split",
     ),
     pytest.param(
         "$$E_{y \\sim \\text{Bernoulli}(p)}[y \\log q + (1 - y) \\log(1 - q)] = "

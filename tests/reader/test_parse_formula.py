@@ -371,4 +371,5 @@ def test_every_command_of_the_table_reads(command: str, latex: str, expected: sy
 def test_a_command_of_the_table_is_none_read_only_in_some_places() -> None:
     from symderiv.reader import parser
 
-    assert not set(parser.COMMANDS) & (parser._CMD_FUNCS | parser._NORM_OPEN | {"Sigma", "langle"})
+    conditional = {"Sigma", "Pi", "langle", "arg", "delta"} | parser._OPTIMA
+    assert not set(parser.COMMANDS) & (parser._CMD_FUNCS | parser._NORM_OPEN | conditional)
