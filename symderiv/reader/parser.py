@@ -17,7 +17,7 @@ import functools
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
@@ -2179,42 +2179,16 @@ class _Parser:
         if c in _NORM_OPEN:
             self.pos += 1
             return self.norm(t)
-        if c in ("frac", "dfrac", "tfrac", "cfrac"):
+        read = COMMANDS.get(c)
+        if read is not None:
             self.pos += 1
-            return self.frac(t)
-        if c in ("sum", "prod"):
-            self.pos += 1
-            return self.sum_(t)
-        if c == "partial":
-            self.pos += 1
-            return self.partial(t)
+            return read(self, t)
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
         if c == "langle" and self.ctx.draws:
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
-        if c == "sqrt":
-            self.pos += 1
-            if self.at_sym("["):
-                raise self.error("\\sqrt[k] is not read", t, unsupported=True)
-            return sympy.sqrt(self.fn_argument())
-        if c == "nabla":
-            self.pos += 1
-            if not self.at_sym("_"):
-                raise self.error("\\nabla without a variable", t, unsupported=True)
-            self.pos += 1
-            toks, at = self.group_tokens()
-            var = self.sub_expr(toks, at)
-            if self.peek() is None:
-                raise self.error("\\nabla without an operand", t)
-            return self.nabla(var, t)
-        if c == "infty":
-            self.pos += 1
-            return sympy.oo
-        if c == "pi":
-            self.pos += 1
-            return sympy.pi
         if c == "Pi" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "prod", t.start, t.end))  # \Pi_{i=1}^n: a product
@@ -2225,12 +2199,6 @@ class _Parser:
         if c == "Sigma" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "sum", t.start, t.end))  # \Sigma^m_{i=1}: a sum
-        if c == "lim":
-            self.pos += 1
-            return self.limit(t)
-        if c == "int":
-            self.pos += 1
-            return self.integral(t)
         if c == "delta" and self.at_sym("{", 1):
             pair = [u for u in self.toks[self.pos + 2 : self.pos + 6] if not _is_sym(u, (",",))]
             if (
@@ -2263,14 +2231,29 @@ class _Parser:
                 )
             inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
             return self.letter(f"\\{c}{{{inner}}}", t)
-        if c == "{":
-            self.pos += 1
-            e = self.expr()
-            if not self.at("cmd", "}"):
-                raise self.error("'\\{' is never closed", t)
-            self.pos += 1
-            return e
         raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def sqrt(self, t: Token) -> sympy.Expr:
+        if self.at_sym("["):
+            raise self.error("\\sqrt[k] is not read", t, unsupported=True)
+        return sympy.sqrt(self.fn_argument())
+
+    def nabla_operator(self, t: Token) -> sympy.Expr:
+        if not self.at_sym("_"):
+            raise self.error("\\nabla without a variable", t, unsupported=True)
+        self.pos += 1
+        toks, at = self.group_tokens()
+        var = self.sub_expr(toks, at)
+        if self.peek() is None:
+            raise self.error("\\nabla without an operand", t)
+        return self.nabla(var, t)
+
+    def braced(self, t: Token) -> sympy.Expr:
+        e = self.expr()
+        if not self.at("cmd", "}"):
+            raise self.error("'\\{' is never closed", t)
+        self.pos += 1
+        return e
 
     def nabla(self, var: sympy.Expr, t: Token) -> sympy.Expr:
         """``\\nabla_{\\mathbf s} f g``: the gradient of the next factor or of the whole product.
@@ -2847,6 +2830,29 @@ class _Parser:
             value = sympy.Sum(body, (var, lower, upper)) - body.xreplace({var: other})
             e = e.xreplace({d: value})
         return e
+
+
+#: A command read the same way wherever it stands: its name → the reading after it (the
+#: parser stands past the command). Commands read only in some places (``\\Sigma``, ``\\Pi``
+#: before a range, ``\\langle`` where the document states draws, ``\\delta{ij}``, an optimiser
+#: with its variable below), the elementary functions, Greek letters and accents are decided
+#: in :meth:`_Parser.command`.
+COMMANDS: dict[str, Callable[[_Parser, Token], sympy.Expr]] = {
+    "frac": _Parser.frac,
+    "dfrac": _Parser.frac,
+    "tfrac": _Parser.frac,
+    "cfrac": _Parser.frac,
+    "sum": _Parser.sum_,
+    "prod": _Parser.sum_,
+    "partial": _Parser.partial,
+    "sqrt": _Parser.sqrt,
+    "nabla": _Parser.nabla_operator,
+    "infty": lambda p, t: sympy.oo,
+    "pi": lambda p, t: sympy.pi,
+    "lim": _Parser.limit,
+    "int": _Parser.integral,
+    "{": _Parser.braced,
+}
 
 
 def _d_marker(toks: list[Token]) -> bool:

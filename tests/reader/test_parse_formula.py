@@ -352,6 +352,40 @@ def test_a_vector_value_refuses_pythons_arithmetic_with_a_typed_error() -> None:
             op()
 
 
+@pytest.mark.parametrize(
+    ("command", "latex", "expected"),
+    [
+        pytest.param("frac", r"\frac{1}{a}", 1 / a, id="frac"),
+        pytest.param("dfrac", r"\dfrac{1}{a}", 1 / a, id="dfrac"),
+        pytest.param("tfrac", r"\tfrac{1}{a}", 1 / a, id="tfrac"),
+        pytest.param("cfrac", r"\cfrac{1}{a}", 1 / a, id="cfrac"),
+        pytest.param("sum", r"\sum_{k=1}^{n} x_k", Sum(x[k], (k, 1, n)), id="sum"),
+        pytest.param("prod", r"\prod_{k=1}^{n} x_k", sympy.Product(x[k], (k, 1, n)), id="prod"),
+        pytest.param("partial", r"\partial L / \partial a", Derivative(L, a), id="partial"),
+        pytest.param("sqrt", r"\sqrt{a}", sympy.sqrt(a), id="sqrt"),
+        pytest.param("nabla", r"\nabla_{a} L", Derivative(L, a), id="nabla"),
+        pytest.param("infty", r"\infty", sympy.oo, id="infty"),
+        pytest.param("pi", r"\pi", sympy.pi, id="pi"),
+        pytest.param("lim", r"\lim_{a \to 0} a", Integer(0), id="lim"),
+        pytest.param("int", r"\int_0^1 a \, da", Rational(1, 2), id="int"),
+        pytest.param("{", r"\{ a \}", a, id="braced"),
+    ],
+)
+def test_every_command_of_the_table_reads(command: str, latex: str, expected: sympy.Basic) -> None:
+    from symderiv.reader.parser import COMMANDS
+
+    assert command in COMMANDS
+    got = parse_formula(latex)
+    assert got == expected or sympy.simplify(got - expected) == 0
+
+
+def test_a_command_of_the_table_is_none_read_only_in_some_places() -> None:
+    from symderiv.reader import parser
+
+    conditional = {"Sigma", "Pi", "langle", "arg", "delta"} | parser._OPTIMA
+    assert not set(parser.COMMANDS) & (parser._CMD_FUNCS | parser._NORM_OPEN | conditional)
+
+
 @pytest.mark.parametrize("command", ["frac", "dfrac", "tfrac", "cfrac"])
 def test_every_fraction_command_is_a_fraction(command: str) -> None:
     assert parse_formula(rf"\{command}{{1}}{{1 + \{command}{{1}}{{a}}}}") == 1 / (1 + 1 / a)
