@@ -42,6 +42,11 @@ class UnsupportedNotationError(ParseError):
         super().__init__(message, span)
 
 
+class UnknownCommandError(UnsupportedNotationError):
+    """A control word the reader does not know (``\\foo``): the one refusal the latex2sympy2
+    fallback may read instead."""
+
+
 class UnstatedLayoutError(UnsupportedNotationError):
     """``\\partial \\mathbf s / \\partial \\mathbf z`` of a vector that is not element-wise: which
     layout (``\\partial s_i / \\partial z_j`` or its transpose) the document means is not stated."""

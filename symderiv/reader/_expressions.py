@@ -17,6 +17,7 @@ from symderiv.config import ReadConfig
 from symderiv.errors import (
     ParseError,
     UnclosedBracketError,
+    UnknownCommandError,
     UnstatedLayoutError,
     UnsupportedNotationError,
 )
@@ -145,7 +146,7 @@ class _ExprReader:
             e.parsed = parse_math(e.text, base=e.a, src=self.src, ctx=ctx)
         except UnsupportedNotationError as err:
             e.error = err
-            if err.message.startswith("unknown command"):
+            if isinstance(err, UnknownCommandError):
                 try:
                     expr = latex2sympy_adapter.parse_expr(" ".join(e.text.split()))
                 except ParseError:

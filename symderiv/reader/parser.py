@@ -29,7 +29,12 @@ from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 from sympy.tensor.indexed import IndexException
 
 from symderiv import indices, symbols
-from symderiv.errors import ParseError, UnclosedBracketError, UnsupportedNotationError
+from symderiv.errors import (
+    ParseError,
+    UnclosedBracketError,
+    UnknownCommandError,
+    UnsupportedNotationError,
+)
 from symderiv.model import SourceSpan
 from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
@@ -2231,7 +2236,7 @@ class _Parser:
                 )
             inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
             return self.letter(f"\\{c}{{{inner}}}", t)
-        raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+        raise UnknownCommandError(f"unknown command {_show(t)}", self.span_of(t))
 
     def sqrt(self, t: Token) -> sympy.Expr:
         if self.at_sym("["):

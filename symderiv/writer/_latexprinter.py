@@ -16,7 +16,14 @@ from sympy.core.function import Derivative
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
-from symderiv.writer._terms import factor_rank, is_atom, natural_key, shown_terms, split_fraction
+from symderiv.writer._terms import (
+    factor_rank,
+    is_atom,
+    natural_key,
+    shown_terms,
+    signed_terms,
+    split_fraction,
+)
 
 __all__ = ["SymderivLatexPrinter"]
 
@@ -197,24 +204,15 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         # NOTE: many like terms (x_1 + ... + x_12) are cut short in the corner of a matrix.
         terms = list(self._as_ordered_terms(expr, order=order))
-        shown = shown_terms(terms, self._settings["max_terms"])
         tex = ""
-        for pos, term in enumerate(shown):
+        for sign, term in signed_terms(shown_terms(terms, self._settings["max_terms"])):
             if term is None:
-                after = shown[pos + 1]
-                minus = after is not None and after.could_extract_minus_sign()
-                tex += (" - " if minus else " + ") + r"\cdots"
+                tex += sign + r"\cdots"
                 continue
-            if pos > 0:
-                if term.could_extract_minus_sign():
-                    tex += " - "
-                    term = -term
-                else:
-                    tex += " + "
             term_tex = self._print(term)
             if self._needs_add_brackets(term):
                 term_tex = rf"\left({term_tex}\right)"
-            tex += term_tex
+            tex += sign + term_tex
         return tex
 
     def _juxtapose(self, factors: list[sympy.Basic]) -> str:

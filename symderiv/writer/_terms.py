@@ -88,6 +88,28 @@ def shown_terms(terms: list[sympy.Basic], most: int | None) -> list[sympy.Basic 
     return elided(terms, most)
 
 
+def signed_terms(shown: list[sympy.Basic | None]) -> list[tuple[str, sympy.Basic | None]]:
+    """The shown terms of a sum (:func:`shown_terms`) with the sign written before each, as
+    both printers join them: ``""`` before the first, ``" - "`` before a term made positive,
+    and ``None`` (terms left out) with the sign of the term after it.
+
+    >>> x1, x2, x3 = sympy.symbols("x_1 x_2 x_3")
+    >>> signed_terms([x1, None, -x3])
+    [('', x_1), (' - ', None), (' - ', x_3)]
+    """
+    out: list[tuple[str, sympy.Basic | None]] = []
+    for pos, term in enumerate(shown):
+        if term is None:
+            after = shown[pos + 1]
+            minus = after is not None and after.could_extract_minus_sign()
+            out.append((" - " if minus else " + ", None))
+        elif pos and term.could_extract_minus_sign():
+            out.append((" - ", -term))
+        else:
+            out.append((" + " if pos else "", term))
+    return out
+
+
 def split_fraction(expr: sympy.Basic) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
     """Numerator and denominator factors of a product, as written on paper (both printers).
 

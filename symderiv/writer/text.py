@@ -17,7 +17,13 @@ import sympy
 from sympy.core.function import Derivative
 from sympy.printing.str import StrPrinter
 
-from symderiv.writer._terms import factor_rank, natural_key, shown_terms, split_fraction
+from symderiv.writer._terms import (
+    factor_rank,
+    natural_key,
+    shown_terms,
+    signed_terms,
+    split_fraction,
+)
 
 __all__ = ["PlainTextPrinter", "tex_to_text", "to_text"]
 
@@ -144,23 +150,15 @@ class PlainTextPrinter(StrPrinter):  # type: ignore[misc]
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         terms = list(self._as_ordered_terms(expr, order=order))
-        shown = shown_terms(terms, self._settings["max_terms"])
         out = ""
-        for pos, term in enumerate(shown):
+        for sign, term in signed_terms(shown_terms(terms, self._settings["max_terms"])):
             if term is None:
-                after = shown[pos + 1]
-                minus = after is not None and after.could_extract_minus_sign()
-                out += (" - " if minus else " + ") + "⋯"
+                out += sign + "⋯"
                 continue
-            if pos and term.could_extract_minus_sign():
-                out += " - "
-                term = -term
-            elif pos:
-                out += " + "
             text = self._print(term)
-            if term.is_Add or (pos and isinstance(term, sympy.Piecewise)):
+            if term.is_Add or (sign and isinstance(term, sympy.Piecewise)):
                 text = f"({text})"
-            out += text
+            out += sign + text
         return out
 
     def _factor(self, f: sympy.Basic, *, last: bool) -> str:
