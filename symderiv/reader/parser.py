@@ -1178,10 +1178,10 @@ class _Parser:
     def primed(self, body: sympy.Expr, arg: sympy.Expr, order: int, t: Token) -> sympy.Expr:
         """The ``order``-th derivative of ``body``, a function applied to ``arg``.
 
-        ``f'(x)`` with a variable ``x`` is ``Derivative(f(x), x)``; a prime on a function of an
-        expression (``f'(2x)``) is not read.
+        ``f'(x)`` with a variable ``x`` (or an entry ``x_j``) is ``Derivative(f(x), x)``; a prime
+        on a function of an expression (``f'(2x)``) is not read.
         """
-        if not isinstance(arg, sympy.Symbol) or is_index(arg):
+        if not (isinstance(arg, sympy.Symbol) and not is_index(arg)) and not _v.is_entry(arg):
             raise self.error(
                 "a prime on a function of something that is not a variable", t, unsupported=True
             )
