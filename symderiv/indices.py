@@ -146,7 +146,7 @@ def expand_sums(expr: sympy.Basic, *, max_terms: int | None = None) -> sympy.Bas
 
     prev = None
     e = expr
-    while prev != e:
+    while prev != e and e.has(sympy.Sum):
         prev = e
         e = e.replace(lambda t: isinstance(t, sympy.Sum), rule)
     return e
@@ -173,7 +173,9 @@ def at_n(
     sub.update({s: sympy.Integer(v) for s, v in values.items()})
     # NOTE: a free index that also names a sum's variable elsewhere (E_n beside Σ_n): the
     # bound one is renamed first, so that only the free one takes the value.
-    expr = rename_bound(expr, lambda v: sympy.Dummy(v.name) if v in sub else v)
+    # (only a sum whose variable is such an index is rebuilt: rebuilding a Sum is costly)
+    if any(lim[0] in sub for s in expr.atoms(sympy.Sum) for lim in s.limits):
+        expr = rename_bound(expr, lambda v: sympy.Dummy(v.name) if v in sub else v)
     return expand_sums(expr.xreplace(sub), max_terms=max_terms)
 
 

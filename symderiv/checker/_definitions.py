@@ -190,7 +190,14 @@ def _substitute_once(
             if isinstance(t, AppliedUndef) and t.has(sympy.Indexed) and out.has(t)
         }
         out = out.xreplace(calls) if calls else out
-        entries = {e: sympy.Dummy("entry") for e in out.atoms(sympy.Indexed)}
+        # NOTE: only an entry that holds a defined name (the p of p_t) is masked: xreplace
+        # leaves any other untouched, and masking rebuilds the whole expression twice.
+        targets = set(by_symbol)
+        entries = {
+            e: sympy.Dummy("entry")
+            for e in out.atoms(sympy.Indexed)
+            if any(node in targets for node in sympy.preorder_traversal(e))
+        }
         masked = out.xreplace(entries) if entries else out
         # NOTE: only the names that occur: renaming bound variables of every definition is costly.
         masked = masked.xreplace(

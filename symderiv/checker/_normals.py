@@ -365,7 +365,8 @@ class GuessedNormals:
     ``p``'s mean and variance) is ``conditional`` when it holds for normals whose means and
     standard deviations are names of the step: the condition says which normals.
 
-    NOTE: the last method: only a step no other method decides.  Holding for some normals is
+    NOTE: after the proofs and the refutation for every density; before the search, which
+    calls such a step undetermined (its densities unknown).  Holding for some normals is
     no proof (the condition is reported, never assumed); failing for every candidate is no
     counterexample (the densities are unknown), so it never makes a step false.
     """

@@ -48,7 +48,8 @@ def prove(p: Prepared, facts: Facts) -> tuple[bool, str]:
     described = []
     for renaming, unequal in cases(e, facts):
         c = apply_case(e, renaming, unequal)
-        c = normalize(c, facts)
+        # NOTE: a case that renames nothing is ``e`` itself, already in normal form.
+        c = normalize(c, facts) if c is not e else c
         if not rational_zero(c):
             return False, ""
         described.append(_case_text(renaming, unequal))

@@ -75,14 +75,18 @@ def free_indices(e: sympy.Basic) -> set[sympy.Symbol]:
     """
     free = indices.free_symbols(e)
     out: set[sympy.Symbol] = set()
-    for t in e.atoms(sympy.Indexed, sympy.KroneckerDelta):
-        args = t.indices if isinstance(t, sympy.Indexed) else t.args
+    uppers: set[sympy.Basic] = set()
+    # NOTE: one walk for the four kinds of node (this runs several times per step).
+    for t in e.atoms(sympy.Indexed, sympy.KroneckerDelta, sympy.Derivative, sympy.Sum):
+        if isinstance(t, sympy.Sum):
+            uppers |= {u for _, _, hi in t.limits for u in hi.free_symbols}
+            continue
+        if isinstance(t, sympy.Derivative):
+            args = t.variables
+        else:
+            args = t.indices if isinstance(t, sympy.Indexed) else t.args
         for a in args:
             out |= {s for s in a.free_symbols if s.is_integer and s in free}
-    for d in e.atoms(sympy.Derivative):
-        for v in d.variables:
-            out |= {s for s in v.free_symbols if s.is_integer and s in free}
-    uppers = {u for s in e.atoms(sympy.Sum) for _, _, hi in s.limits for u in hi.free_symbols}
     return out - uppers
 
 

@@ -273,21 +273,28 @@ def _document_unknowns(d: Derivation) -> Names:
     } | {str(r.target) for r in _bare_names(calls, _indexed_names(d))}
     defined = {k.removesuffix("[]") for k in defined_kinds}
     everything = [e for pair in sides for e in pair if e is not None]
+    # NOTE: a chain writes each side twice (the right side of a step is the left of the next):
+    # each distinct side is walked once (an unhashable one, a mutable matrix, by its identity).
+    def _key(e: sympy.Basic) -> object:
+        return id(e) if type(e).__hash__ is None else e
+
+    distinct = list({_key(e): e for e in everything}.values())
     functions = {
         _symbolic.name_of(head)
-        for head in _symbolic.dependent_heads(everything)
+        for head in _symbolic.dependent_heads(distinct)
         if _symbolic.kind_of(head) not in defined_kinds
     }
+    complete = [(lhs, rhs) for lhs, rhs in sides if lhs is not None and rhs is not None]
+    walked = {_key(e): e for pair in complete for e in pair}
+    names = {k: _symbolic.names_in(e) for k, e in walked.items()}
     variables: set[str] = set()
-    for lhs, rhs in sides:
-        if lhs is None or rhs is None:
-            continue
-        variables |= _symbolic.names_in(lhs) & _symbolic.names_in(rhs)
-        for e in (lhs, rhs):
-            for der in e.atoms(sympy.Derivative):
-                variables |= {_symbolic.name_of(v) for v in der.variables}
-            for lim in e.atoms(sympy.Limit):
-                variables |= {_symbolic.name_of(lim.args[1])}
+    for lhs, rhs in complete:
+        variables |= names[_key(lhs)] & names[_key(rhs)]
+    for e in walked.values():
+        for der in e.atoms(sympy.Derivative):
+            variables |= {_symbolic.name_of(v) for v in der.variables}
+        for lim in e.atoms(sympy.Limit):
+            variables |= {_symbolic.name_of(lim.args[1])}
     # NOTE: the parameters of a stated distribution (X ~ N(mu, sigma^2)) are given variables.
     for a in d.assumptions:
         if a.kind == Fact.DRAWN and isinstance(a.expr, sympy.Tuple):

@@ -9,12 +9,13 @@ and asks its methods in turn, strongest first, until one decides (``METHODS``):
   declared densities);
 * ``_prove``: a symbolic proof for every n (rewrite rules, then a rational-function zero test);
 * ``_instances``: a counterexample with normal densities to a claim about every density;
+* ``_normals`` again: in a document about normals, the normals for which a step about
+  densities of unstated parameters holds (``conditional``, the normals named; before the
+  search, which would call the step undetermined for its unknown densities);
 * ``_search``: a counterexample at small concrete n (logits 0 and ln 2, one-hot targets,
   then seeded random points);
 * ``_verify``: symbolically equal for each concrete n of ``cfg.concrete_n``;
-* ``_sample``: agreement at the points the search sampled;
-* ``_normals`` again: in a document about normals, the normals for which a step about
-  densities of unstated parameters holds (``conditional``, the normals named).
+* ``_sample``: agreement at the points the search sampled.
 
 A false step that holds under an index relation or ``sum_j y_j = 1`` that was not stated is
 ``conditional`` (``_conditions``).  Matrices are judged entry by entry (``_entrywise``); the
@@ -88,7 +89,7 @@ class Methods:
 
 
 METHODS = Methods(
-    (OPTIMA, NORMALS, INTEGRANDS, PROVE, INSTANCES, SEARCH, CONCRETE, SAMPLE, GUESSED_NORMALS)
+    (OPTIMA, NORMALS, INTEGRANDS, PROVE, INSTANCES, GUESSED_NORMALS, SEARCH, CONCRETE, SAMPLE)
 )
 AS_STATED = Methods(METHODS.order, first=False)
 

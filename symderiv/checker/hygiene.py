@@ -9,6 +9,7 @@ themselves: whether an ill-formed expression changes the value is the equality e
 from __future__ import annotations
 
 import sympy
+from sympy.concrete.expr_with_limits import ExprWithLimits
 
 from symderiv.checker._exprtools import free_indices, index_symbols, to_text
 
@@ -77,7 +78,8 @@ def index_warnings(
         sympy.ImmutableMatrix(s) if isinstance(s, sympy.MatrixBase) else s for s in (lhs, rhs)
     )
     sides = [s for s in (lhs, rhs) if s is not None]
-    if not sides:
+    # NOTE: without entries, deltas and sums there is no index (a concrete-n matrix): one walk.
+    if not any(s.has(sympy.Indexed, sympy.KroneckerDelta, ExprWithLimits) for s in sides):
         return ()
     every = frozenset().union(*(index_symbols(s) for s in sides))
     free_by_side = [free_indices(s, every) for s in sides]
