@@ -109,6 +109,9 @@ class Fact(ValueEnum):
     #: ``Symbol(index)``: the prose calls this index another one ("another index, called
     #: $z$"); the reader turns it into ``Ne`` cases against each step's other free indices.
     OTHER_INDEX = "other_index"
+    #: ``Symbol(name)`` or an entry: the prose defines it by a formula the reader could not
+    #: read (``text`` holds the formula); a function of unknown form, never a constant.
+    UNREAD = "unread"
 
 
 @dataclass(frozen=True)

@@ -107,14 +107,16 @@ def variables(
     under_log = {
         f for e in exprs for g in e.atoms(sympy.log) for f in g.args[0].atoms(AppliedUndef)
     }
-    # NOTE: an entry inside a logarithm, outside any exp (log(p_x / q_x), not log Σ e^{z_k}).
+    # NOTE: an entry or a scalar inside a logarithm, outside any exp (log(p_x / q_x), log p;
+    # not log Σ e^{z_k}): its random values are drawn in (0.1, 1), where the formula means
+    # something.
     logged = {
         t
         for e in exprs
         for g in e.atoms(sympy.log)
-        for t in g.args[0].xreplace({x: sympy.Dummy() for x in g.args[0].atoms(sympy.exp)}).atoms(
-            sympy.Indexed
-        )
+        for t in g.args[0]
+        .xreplace({x: sympy.Dummy() for x in g.args[0].atoms(sympy.exp)})
+        .atoms(sympy.Indexed, sympy.Symbol)
     }
     out = []
     for a in sorted(atoms, key=sympy.default_sort_key):
@@ -178,7 +180,10 @@ def points(
     logits = [v for v in vs if v.role == "logit" and v.position is not None]
     targets = [v for v in vs if v.role == "target" and v.position is not None]
     tgroups = sorted({v.group for v in targets})
-    lgroups = sorted({v.group for v in logits} | (set(extra_logits) if n > 0 else set()))
+    # NOTE: a name the step differentiates by that is a scalar here (b in ∂E/∂b) is shown
+    # once, with its value, never also as a vector of logits.
+    scalars = {v.group for v in vs if v.position is None}
+    lgroups = sorted({v.group for v in logits} | (set(extra_logits) - scalars if n > 0 else set()))
     others = [v for v in vs if v.role in ("positive", "scalar") or v.position is None]
 
     def logit_patterns() -> list[dict[int, float]]:
@@ -280,7 +285,7 @@ def points(
         tvs = {g: random_targets(g) for g in tgroups}
         ov = {
             v.atom: float(np.round(rng.uniform(0.1, 1.0), 3))
-            if v.role == "positive"
+            if v.role == "positive" or v.in_log
             else float(np.round(rng.normal(), 3))
             for v in others
         }

@@ -47,6 +47,8 @@ class Prepared:
     # undefined names written on one side only, outside any derivative (y_0 in
     # "exp(a_0)/u (1 - exp(a_0)/u) = y_0 (1 - y_0)"): quantities the author names, not variables
     one_sided: frozenset[str] = frozenset()
+    #: names whose definition is written but not read (Names.unread)
+    unread: frozenset[str] = frozenset()
 
 
 @prepared_once
@@ -142,6 +144,7 @@ def prepare(
         frozenset(logit_names),
         frozenset(names - logit_names),
         frozenset(one_sided),
+        unknowns.unread,
     )
 
 

@@ -29,6 +29,9 @@ def atomize(expr: sympy.Basic) -> sympy.Basic:
         return table[e]
 
     def walk(e: sympy.Basic) -> sympy.Basic:
+        if isinstance(e, sympy.Product) and isinstance(e.function, sympy.exp):
+            # NOTE: the rewriting leaves ∏_k e^{f_k} beside e^{-Σ_k f_k}: one atom for both.
+            return walk(sympy.exp(sympy.Sum(e.function.args[0], *e.limits)))
         if isinstance(e, sympy.Sum):
             c = canonical_sums(e)
             return atom(c, positive(e))

@@ -45,7 +45,19 @@ class Search:
             t.notes.append(f"sampling: {err}")
         t.found = found
         if found is not None and found.unknowns:
-            return _undetermined(found.unknowns, t.notes)
+            unread = sorted(
+                u
+                for u in t.prepared.unread
+                if any(k == u or k.startswith(f"∂{u}/") for k in found.unknowns)
+            )
+            notes = list(t.notes)
+            if unread:
+                # NOTE: say why a name the document does define is still an unknown.
+                notes.append(
+                    f"the definition of {', '.join(unread)} is written but not read: "
+                    "its derivatives are unknowns"
+                )
+            return _undetermined(found.unknowns, notes)
         if found is not None and found.counterexample is not None:
             return StepResult(
                 Verdict.FALSE,
@@ -161,6 +173,12 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                 if C.close(a, b, cfg.rtol, cfg.atol):
                     agreed += 1
                     continue
+                if not (_real(a) and _real(b)):
+                    # NOTE: a point where a side leaves the reals (a log of a negative number)
+                    # is outside what the formula means: log(1 - p) - log(p) = log((1 - p)/p)
+                    # fails at p < 0 only on the complex branch.
+                    undefined += 1
+                    continue
                 unknown = [v.atom for v in vs if v.unknown or v.group in p.one_sided]
                 matter = (
                     _unknowns_that_matter(L, R, pt.values, unknown, a - b, rng, cfg)
@@ -175,6 +193,7 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                         len(matter) == 1
                         and not (
                             isinstance(matter[0], sympy.Derivative)
+                            and S.name_of(matter[0].expr) not in p.unread
                             and _only_where_zero(L, R, pt.values, matter[0], cfg)
                         )
                     )
@@ -227,6 +246,10 @@ def _one_gradient(matter: Sequence[sympy.Basic], unknown: Sequence[sympy.Basic])
     if len(heads) != 1:
         return False
     return all(isinstance(u, sympy.Derivative) for u in matter)
+
+
+def _real(v: complex) -> bool:
+    return abs(v.imag) <= 1e-9 * (1.0 + abs(v.real))
 
 
 def _unknown_name(u: sympy.Basic) -> str:

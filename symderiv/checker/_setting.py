@@ -43,10 +43,13 @@ class Names:
     functions of unknown form.  ``variables``: names it uses as variables (on both sides of a
     step, or as what a derivative or a limit is taken by): written on one side of a step only,
     such a name is still a variable of the identity, not a quantity the author is naming.
+    ``unread``: names whose definition the reader could not read (``z = <not read>``): among
+    the functions, and nothing is concluded from their derivatives vanishing or not.
     """
 
     functions: frozenset[str] = frozenset()
     variables: frozenset[str] = frozenset()
+    unread: frozenset[str] = frozenset()
 
 
 NO_NAMES = Names()

@@ -13,10 +13,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import sympy
-from sympy.core.function import AppliedUndef
 
 from symderiv import symbols
 from symderiv.checker import _claims, _elementwise, _hints, _lossmodel, _squares, _symbolic
@@ -27,7 +25,16 @@ from symderiv.checker._graphreading import (
     origin_reading,
     second_reading,
 )
+from symderiv.checker._records import (
+    Record,
+    bare_names,
+    context_definitions,
+    head,
+    in_effect,
+    indexed_names,
+)
 from symderiv.checker._standards import against_standard
+from symderiv.checker._unknowns import document_unknowns
 from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases
@@ -68,14 +75,14 @@ def check(
     # it stands: the latest one before it, or, for a name defined only further down, the first
     # one after it (notes often name a quantity after using it).
     definitions: list[tuple[sympy.Basic, sympy.Basic]] = []
-    records: list[_Record] = list(_context_definitions(d))
+    records: list[Record] = list(context_definitions(d))
     results: dict[int, StepResult] = {}
     standards = {
         a.expr.lhs: a.expr.rhs
         for a in d.context
         if a.kind == Fact.STANDARD and isinstance(a.expr, sympy.Eq)
     }
-    unknowns = _document_unknowns(d)
+    unknowns = document_unknowns(d)
     squares: list[tuple[sympy.Pow, sympy.Basic]] = []
     for pos, step in enumerate(d.steps):
         if not step.is_definition:
@@ -91,8 +98,8 @@ def check(
                 detail=f"names {sympy.sstr(step.lhs)} = {sympy.sstr(step.rhs)} (not substituted)",
             )
             continue
-        in_effect = tuple(definitions)
-        judge_one = functools.partial(_check_step, step, d, in_effect, cfg, unknowns)
+        so_far = tuple(definitions)
+        judge_one = functools.partial(_check_step, step, d, so_far, cfg, unknowns)
         result = judge_one() if around is None else around(pos, step, judge_one)
         results[pos] = result
         if not (step.is_parsed and result.verdict is Verdict.DEFINITION):
@@ -104,7 +111,7 @@ def check(
             if not all(e.is_number for e in step.rhs):
                 entries = _entrywise(step.lhs, step.rhs)
                 definitions.extend(entries)
-                records.extend(_Record(float(pos), t, v) for t, v in entries)
+                records.extend(Record(float(pos), t, v) for t, v in entries)
             continue
         value = step.rhs
         repaired = repair_definition(step.lhs, step.rhs)
@@ -117,18 +124,18 @@ def check(
             )
         results[pos] = result
         definitions.append((step.lhs, value))
-        records.append(_Record(float(pos), step.lhs, value))
+        records.append(Record(float(pos), step.lhs, value))
         entry = _elementwise.entry_definition(step.lhs, value)
         if entry is not None:
             definitions.append(entry)
-            records.append(_Record(float(pos), *entry))
-    records.extend(_bare_names(records, _indexed_names(d)))
+            records.append(Record(float(pos), *entry))
+    records.extend(bare_names(records, indexed_names(d)))
     # NOTE: most steps share the definitions in effect; what they imply is worked out once
     # per set of definitions, not once per step (a walk of the whole document each time).
     through: dict[Definitions, dict[str, list[sympy.Basic]]] = {}
     for pos, step in enumerate(d.steps):
         if pos not in results:
-            defs = _in_effect(records, pos)
+            defs = in_effect(records, pos)
             if defs not in through:
                 through[defs] = intermediates(d, defs, unknowns)
 
@@ -151,158 +158,6 @@ def check(
     )
 
 
-@dataclass(frozen=True)
-class _Record:
-    """A definition and where it stands: the position of its step (x.5 between steps)."""
-
-    position: float
-    target: sympy.Basic
-    value: sympy.Basic
-
-
-def _context_definitions(d: Derivation) -> list[_Record]:
-    """Definitions stated in the prose's inline math (``$u = \\exp(a_0) + \\exp(a_1)$``)."""
-    lines = [s.span.line if s.span is not None else None for s in d.steps]
-    out = []
-    for a in d.context:
-        if a.kind != Fact.DEFINITION or not isinstance(a.expr, sympy.Tuple) or a.span is None:
-            continue
-        after = next(
-            (k for k, line in enumerate(lines) if line is not None and line > a.span.line),
-            len(lines),
-        )
-        out.append(_Record(after - 0.5, a.expr[0], a.expr[1]))
-    return out
-
-
-def _of_names(a: sympy.Basic) -> bool:
-    """``t``, ``\\mathbf o``, ``A_i``, ``\\sigma(A)``: what a function is written with."""
-    if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
-        return not (isinstance(a, sympy.Symbol) and a.is_integer)
-    if isinstance(a, sympy.Indexed):
-        return all(isinstance(i, sympy.Symbol) for i in a.indices)
-    return isinstance(a, AppliedUndef) and all(
-        isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args
-    )
-
-
-def _indexed_names(d: Derivation) -> set[str]:
-    """Names the document writes with a subscript index somewhere (``E_n``)."""
-    return {
-        str(t.base.label)
-        for s in d.steps
-        if s.is_parsed
-        for side in (s.lhs, s.rhs)
-        if side is not None
-        for t in side.atoms(sympy.Indexed)
-    }
-
-
-def _bare_names(records: list[_Record], indexed: set[str]) -> list[_Record]:
-    """``E(t, o) := ...`` also gives the bare ``E`` of ``∂E/∂o_j`` its meaning.
-
-    NOTE: a function defined of names is, written without them, that function of those very
-    names (the document's own habit); only when the bare name has no definition of its own and
-    the function one arity, and never for a name also written as a vector (E and E_n).
-    """
-    by_function: dict[str, list[_Record]] = {}
-    for r in records:
-        t = r.target
-        if isinstance(t, AppliedUndef) and t.args and all(_of_names(a) for a in t.args):
-            by_function.setdefault(t.func.__name__, []).append(r)
-    own = {_symbolic.name_of(_head(r.target)) for r in records}
-    out: list[_Record] = []
-    for name, group in by_function.items():
-        if name in own or name in indexed or len({len(r.target.args) for r in group}) != 1:
-            continue
-        out.extend(_Record(r.position, symbols.scalar(name), r.value) for r in group)
-    return out
-
-
-def _in_effect(records: list[_Record], pos: int) -> Definitions:
-    """Per name: its definitions before ``pos``; with none before, the first one after."""
-    by_name: dict[str, list[_Record]] = {}
-    for r in sorted(records, key=lambda r: r.position):
-        by_name.setdefault(_symbolic.name_of(_head(r.target)), []).append(r)
-    out: list[_Record] = []
-    for group in by_name.values():
-        before = [r for r in group if r.position < pos]
-        if before:
-            out.extend(before)
-        elif not all(_is_value(r.value) for r in group if r.position == group[0].position):
-            # NOTE: a formula names a quantity for the whole document; a value (T = 1, "at
-            # deployment") is a setting from where it stands on, never backwards.
-            first = group[0].position
-            out.extend(r for r in group if r.position == first)
-    out.sort(key=lambda r: r.position)
-    return tuple((r.target, r.value) for r in out)
-
-
-def _is_value(e: sympy.Basic) -> bool:
-    if isinstance(e, sympy.MatrixBase):
-        return all(v.is_number for v in e)
-    return bool(e.is_number)
-
-
-def _document_unknowns(d: Derivation) -> Names:
-    r"""The document's undefined names: the functions it differentiates, the variables it uses.
-
-    NOTE: a name is a function of what the document differentiates it by, wherever that is
-    written; inside another step's derivative (``∂/∂a_0 (-t_0 \log y_0)``) it is then no
-    constant, and its derivative stays an unknown.  A name on both sides of some step, or one
-    that a derivative or a limit is taken by, is a variable of the document's identities.
-    """
-    sides = [(s.lhs, s.rhs) for s in d.steps if s.is_parsed and s.lhs is not None]
-    own = [
-        s
-        for s in d.steps
-        if s.is_definition and s.lhs is not None and _symbolic.defines_every_entry(s.lhs)
-    ]
-    # NOTE: G(q) := ... and G(y, p) := ... define G of arguments; the bare G of ∂G/∂z means
-    # one of them only where _bare_names says which, and is otherwise an unknown function,
-    # never a constant whose derivative is 0.
-    calls = [
-        _Record(float(pos), s.lhs, s.rhs)
-        for pos, s in enumerate(own)
-        if isinstance(s.lhs, AppliedUndef) and s.rhs is not None
-    ]
-    # NOTE: G[q] := ... (a capital applied to a letter reads as an entry) defines the entries
-    # of G, not the scalar G of ∂G/∂z: the two are told apart by their kind.
-    defined_kinds = {
-        _symbolic.kind_of(_head(s.lhs)) for s in own if not isinstance(s.lhs, AppliedUndef)
-    } | {str(r.target) for r in _bare_names(calls, _indexed_names(d))}
-    defined = {k.removesuffix("[]") for k in defined_kinds}
-    everything = [e for pair in sides for e in pair if e is not None]
-    # NOTE: a chain writes each side twice (the right side of a step is the left of the next):
-    # each distinct side is walked once (an unhashable one, a mutable matrix, by its identity).
-    def _key(e: sympy.Basic) -> object:
-        return id(e) if type(e).__hash__ is None else e
-
-    distinct = list({_key(e): e for e in everything}.values())
-    functions = {
-        _symbolic.name_of(head)
-        for head in _symbolic.dependent_heads(distinct)
-        if _symbolic.kind_of(head) not in defined_kinds
-    }
-    complete = [(lhs, rhs) for lhs, rhs in sides if lhs is not None and rhs is not None]
-    walked = {_key(e): e for pair in complete for e in pair}
-    names = {k: _symbolic.names_in(e) for k, e in walked.items()}
-    variables: set[str] = set()
-    for lhs, rhs in complete:
-        variables |= names[_key(lhs)] & names[_key(rhs)]
-    for e in walked.values():
-        for der in e.atoms(sympy.Derivative):
-            variables |= {_symbolic.name_of(v) for v in der.variables}
-        for lim in e.atoms(sympy.Limit):
-            variables |= {_symbolic.name_of(lim.args[1])}
-    # NOTE: the parameters of a stated distribution (X ~ N(mu, sigma^2)) are given variables.
-    for a in d.assumptions:
-        if a.kind == Fact.DRAWN and isinstance(a.expr, sympy.Tuple):
-            for param in a.expr.args[2:]:
-                variables |= _symbolic.names_in(param)
-    return Names(functions=frozenset(functions), variables=frozenset(variables - defined))
-
-
 def _entrywise(
     target: sympy.Basic, value: sympy.MatrixBase
 ) -> list[tuple[sympy.Basic, sympy.Basic]]:
@@ -319,10 +174,6 @@ def _entrywise(
 def _where(step: Step) -> str:
     span = step.problem_span or step.span
     return f" at {span}" if span is not None else ""
-
-
-def _head(t: sympy.Basic) -> sympy.Basic:
-    return t.base if isinstance(t, sympy.Indexed) else t
 
 
 def _check_step(
@@ -352,7 +203,7 @@ def _check_step(
             "on the data): not used as a definition",
         )
     if step.is_definition:
-        earlier = [v for t, v in definitions if _head(t) == _head(step.lhs)]
+        earlier = [v for t, v in definitions if head(t) == head(step.lhs)]
         if not earlier:
             return StepResult(
                 Verdict.DEFINITION,
@@ -467,7 +318,7 @@ def _partial_reading(
     """
     assert step.lhs is not None and step.rhs is not None
     inside: set[str] = set()
-    values = {_symbolic.name_of(_head(t)): v for t, v in definitions}
+    values = {_symbolic.name_of(head(t)): v for t, v in definitions}
     for side in (step.lhs, step.rhs):
         for der in side.atoms(sympy.Derivative):
             wrt = {_symbolic.name_of(v) for v in der.variables}
@@ -479,11 +330,11 @@ def _partial_reading(
             inside |= {_symbolic.name_of(t) for t in f.atoms(sympy.Indexed)} - wrt
             inside |= {s.name for s in f.free_symbols if isinstance(s, sympy.Symbol)} - wrt
     held = {
-        _symbolic.name_of(_head(t)) for t, _ in definitions if _symbolic.name_of(_head(t)) in inside
+        _symbolic.name_of(head(t)) for t, _ in definitions if _symbolic.name_of(head(t)) in inside
     }
     if not held:
         return None
-    kept = tuple((t, v) for t, v in definitions if _symbolic.name_of(_head(t)) not in held)
+    kept = tuple((t, v) for t, v in definitions if _symbolic.name_of(head(t)) not in held)
     names = ", ".join(sorted(held))
     return second_reading(
         step,

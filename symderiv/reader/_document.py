@@ -45,7 +45,12 @@ class _Reader(_BlockReader):
             _shapes.column_names(joined),
             self.shape_of,
         )
-        self.ctx = replace(self.ctx, matrices=mats, columns=cols)
+        self.ctx = replace(
+            self.ctx,
+            matrices=mats,
+            columns=cols,
+            distributions=self.ctx.distributions - ctxmod.functions_of_vectors(joined, cols),
+        )
         case_directives = self.directives(scan)
         # NOTE: a vector a directive already states a fact about keeps the directive's facts.
         stated = {

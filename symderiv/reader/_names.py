@@ -44,6 +44,7 @@ class _NameReader(_ExprReader):
             if arity == 2
             and isinstance(params[0], sympy.IndexedBase)
             and isinstance(params[1], sympy.Symbol)
+            and bool(params[1].is_integer)  # s(\mathbf x)_i, not J(w, b)
             and f"{name}[]" not in self.defined
         }
         if not shorthand:
@@ -194,6 +195,12 @@ class _NameReader(_ExprReader):
 
     def inline_definitions(self, start: int, end: int) -> None:
         """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
+        for name, written, span in ctxmod.unread_inline_definitions(
+            self.src, start, end, self.ctx
+        ):
+            self.context.append(
+                Assumption(expr=name, text=written, source="document", kind="unread", span=span)
+            )
         for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
             defined = frozenset(self.defined) | self.predefined
             value = self.apply_functions(normalize(value, self.rules, defined=defined))

@@ -19,6 +19,34 @@ _TRANSPOSED = re.compile(
     r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})(?![A-Za-z])"
 )
 _HADAMARD = re.compile(rf"(?<![A-Za-z\\]){_NAME}{_SUB}\s*\\odot\s*{_NAME}{_SUB}(?![A-Za-z_^])")
+_GREEK = (
+    r"alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|kappa|lambda|mu|nu|xi"
+    r"|pi|rho|tau|upsilon|phi|varphi|chi|psi|omega"
+)
+_PLAIN_NAME = rf"(\\(?:{_GREEK})(?![A-Za-z])|[a-z])"
+#: A plain (not bold) lowercase or Greek name, alone: ``w``, ``b_1``, ``\\theta``.
+_PLAIN = re.compile(rf"^\s*{_PLAIN_NAME}{_SUB}\s*$")
+#: ``\\in \\mathbb{R}^d``: one dimension, a vector.
+_IN_ONE = re.compile(
+    r"\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9])"
+)
+#: ``w^T x``: a plain name transposed, then a plain name (an inner product of two vectors).
+_INNER = re.compile(
+    rf"(?<![A-Za-z\\{{}}]){_PLAIN_NAME}{_SUB}\s*\^\s*(?:\{{\s*)?(?:T|\\top|\\intercal)"
+    rf"(?:\s*\}})?\s*{_PLAIN_NAME}(?:\s*_\s*(?:\{{\s*([A-Za-z0-9]+)\s*\}}|([A-Za-z0-9])))?"
+    r"(?![A-Za-z(])"
+)
+#: ``X w``, ``X^T w``: a capital, then a plain lowercase letter standing alone (and a plain
+#: letter added to that product: ``X w - y``).
+_AFTER_MATRIX = re.compile(
+    rf"(?<![A-Za-z\\{{]){_NAME}{_SUB}(?:\s*\^\s*(?:\{{\s*)?(?:T|\\top)(?:\s*\}})?)?\s*"
+    r"([a-z])(?![A-Za-z(_^{])(?:\s*[-+]\s*([a-z])(?![A-Za-z(_^{]))?"
+)
+#: ``d x`` closing an ordinary derivative, or the argument of a primed function (``\\sigma'(x)``).
+_SCALAR_USE = re.compile(
+    r"\}\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)\s*([a-z])\s*\}"
+    r"|(?<![A-Za-z])(?:\\[A-Za-z]+|[A-Za-z])\s*(?:'|\^\s*\{\s*'\s*\}|\^\s*\\prime)+\s*\(\s*([a-z])\s*\)"
+)
 #: Control characters and the replacement character: binary data, never a formula to learn from.
 BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _DIMS = re.compile(r"\\times|×|,")
@@ -63,14 +91,52 @@ def declared_shapes(text: str) -> dict[str, tuple[str, str]]:
 
 
 def column_names(text: str) -> frozenset[str]:
-    """Names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``).
+    """Names declared as columns (``\\zeta_4 \\in \\mathbb{R}^{n \\times 1}``), and plain
+    (not bold) names the document uses as vectors whatever their font: declared with one
+    dimension (``w, x \\in \\mathbb{R}^d``) or transposed with a partner (``w^T x``,
+    ``\\theta^T x^{(i)}``: an inner product; a number has no transpose).
 
     >>> sorted(column_names(r"$$g = \\zeta_4 \\in \\mathbb{R}^{n \\times 1}$$"))
     ['g', 'zeta_4']
+    >>> sorted(column_names(r"$w, b_1 \\in \\mathbb{R}^d$ $z = \\theta^T x^{(i)} + c$"))
+    ['b_1', 'theta', 'w', 'x']
+    >>> sorted(column_names(r"$$\\nabla_w L = X^T (Xw - y)$$ $$N w$$"))
+    ['w', 'y']
     """
-    return frozenset(
-        k for k, (rows, cols) in declared_shapes(text).items() if cols == "1" and rows != "1"
-    )
+    out = {k for k, (rows, cols) in declared_shapes(text).items() if cols == "1" and rows != "1"}
+    for m in _IN_ONE.finditer(text):
+        starts = [b.end() for b in _LINE_START.finditer(text, 0, m.start())]
+        listed = text[(starts[-1] if starts else 0) : m.start()].split("=")[-1].split(",")
+        bare = [_PLAIN.match(member) for member in listed]
+        if all(bare):
+            out |= {_key(b.group(1), b.group(2) or b.group(3)) for b in bare if b}
+    scalars = scalar_names(text)
+    for m in _INNER.finditer(text):
+        partner = _key(m.group(4), m.group(5) or m.group(6))
+        if partner not in scalars:
+            out |= {_key(m.group(1), m.group(2) or m.group(3)), partner}
+    if "^" in text or "\\in" in text:
+        # NOTE: X w with X a matrix of the document's (declared or transposed): w is a vector.
+        matrices = matrix_names(text)
+        for m in _AFTER_MATRIX.finditer(text):
+            if _key(m.group(1), m.group(2) or m.group(3)) in matrices:
+                # X w - y: y is added to a vector, a vector too
+                out |= {_key(g, None) for g in m.group(4, 5) if g}
+    return frozenset(out)
+
+
+def scalar_names(text: str) -> frozenset[str]:
+    """Plain names the document uses as numbers: the variable of an ordinary derivative
+    (``\\frac{d\\sigma}{dx}``) or of a primed function (``\\sigma'(x)``).
+
+    NOTE: such a name beside a transposed vector (``w^T x`` in another section) is not made a
+    vector: the document uses the letter both ways, and a vector reading would unread its
+    scalar steps.
+
+    >>> sorted(scalar_names(r"$\\sigma'(x) = 1$ $$\\frac{d f}{d t} = 1$$ $$J(w) = 0$$"))
+    ['t', 'x']
+    """
+    return frozenset(m.group(1) or m.group(2) for m in _SCALAR_USE.finditer(text))
 
 
 def matrix_names(text: str) -> frozenset[str]:

@@ -219,13 +219,11 @@ def neg(a: object) -> object:
 def add(a: object, b: object) -> object:
     if not isinstance(a, Shaped) and not isinstance(b, Shaped):
         return a + b  # type: ignore[operator]
-    for x in (a, b):
-        if not isinstance(x, Shaped) and x != 0:
-            raise ParseError("a vector added to a scalar")
     if not isinstance(a, Shaped):
-        return b
+        assert isinstance(b, Shaped)
+        return b if a == 0 else _past(a, elementwise(_broadcast(a, b), lambda e: a + e))
     if not isinstance(b, Shaped):
-        return a
+        return a if b == 0 else _past(b, elementwise(_broadcast(b, a), lambda e: e + b))
     a, b = _fit(a, b)
     if a.kind != b.kind:
         raise ParseError(f"a {_shape(a)} added to a {_shape(b)}")
@@ -233,6 +231,19 @@ def add(a: object, b: object) -> object:
     if a.kind == "mat":
         return Shaped("mat", lambda r, c: a.fn(r, c) + b.fn(r, c), depth=depth)
     return Shaped(a.kind, lambda r: a.fn(r) + b.fn(r), depth=depth)
+
+
+def _broadcast(x: object, v: Shaped) -> Shaped:
+    """``v``, to which the scalar ``x`` is added entry by entry (``1 + e^{-\\mathbf h}``,
+    ``\\mathbf x + c``), as vector notation and array code mean it.
+
+    NOTE: never to a matrix, and never a contraction of vectors: ``\\text{diag}(\\mathbf s) -
+    \\mathbf s^\\top \\mathbf s`` with columns is a slip of layout (the rows reading fits), not
+    a number taken from every entry.
+    """
+    if v.kind == "mat" or (isinstance(x, sympy.Basic) and x.has(sympy.Sum)):
+        raise ParseError(f"a {_shape(v)} added to a scalar")
+    return v
 
 
 def mul(a: object, b: object) -> object:

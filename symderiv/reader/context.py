@@ -40,6 +40,21 @@ def distribution_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def functions_of_vectors(text: str, columns: frozenset[str]) -> frozenset[str]:
+    """Capitals the document applies only to its vectors (``L(w)`` with ``w^T x`` elsewhere):
+    functions of a whole vector, never distributions read at an outcome.
+
+    >>> sorted(functions_of_vectors(r"$$L(w) = w^T w$$ $$P(x) = 1$$ $$J(w) + J(v)$$", frozenset("w")))
+    ['L']
+    """
+    args: dict[str, set[str]] = {}
+    for m in _APPLIED.finditer(text):
+        args.setdefault(m.group(1), set()).add(m.group(2))
+    used = {g for m in _INFO_ARGS.finditer(text) for g in m.groups() if g}
+    used |= {m.group(1) for m in _SIM.finditer(text)}
+    return frozenset(k for k, v in args.items() if v <= columns and k not in used | {"P", "Q"})
+
+
 _ENTRY = re.compile(r"(?<![A-Za-z\\])([a-z])_(?:\{\s*)?[a-z0-9]")
 
 
@@ -113,6 +128,8 @@ _NOT_FUNCTIONS = frozenset(
         "D",
         "frac",
         "dfrac",
+        "tfrac",
+        "cfrac",
         "sqrt",
         "left",
         "right",
@@ -361,6 +378,35 @@ def inline_definitions(
             continue
         span = src.span(start + a0, start + b0)
         out.extend((t, value, span) for t in names if not value.has(t))
+    return out
+
+
+def unread_inline_definitions(
+    src: SourceText, start: int, end: int, ctx: ParseContext
+) -> list[tuple[sympy.Basic, str, SourceSpan]]:
+    """Definitions in inline math whose formula is not read (``$z = \\mathop{f}(x)$``):
+    ``(name, the formula as written, span)``.  The name is defined, how is not known: the
+    checker takes it as a function of unknown form, never as a constant."""
+    body = src.text[start:end]
+    if len(body) > MAX_INLINE_CHARS or "=" not in body:
+        return []
+    out: list[tuple[sympy.Basic, str, SourceSpan]] = []
+    for a0, b0 in _split_top_level(body, ","):
+        piece = body[a0:b0]
+        parts = _split_top_level_eq(piece)
+        if len(parts) != 2:
+            continue
+        (a, b), (c, d) = parts
+        try:
+            head = parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr
+        except ParseError:
+            continue
+        if not _bare_name(head) or isinstance(head, sympy.core.function.AppliedUndef):
+            continue
+        try:
+            parse_math(piece[c:d], base=start + a0 + c, src=src, ctx=ctx)
+        except ParseError:
+            out.append((head, piece[c:d], src.span(start + a0, start + b0)))
     return out
 
 

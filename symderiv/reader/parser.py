@@ -17,7 +17,7 @@ import functools
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
@@ -838,7 +838,7 @@ class _Parser:
                 break
             if (t.kind == "cmd" and t.text in _MUL) or (t.kind == "sym" and t.text == "*"):
                 self.pos += 1
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             elif (
                 t.kind == "sym"
                 and t.text == "."
@@ -847,7 +847,7 @@ class _Parser:
                 and self.starts_primary(self.peek(1))
             ):
                 self.pos += 1  # p_j.p_i: a product written with a full stop
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.pos += 1
                 d = self.factor()
@@ -856,10 +856,29 @@ class _Parser:
                 self.pos += 1
                 f = _v.hadamard(f, self.factor(), divide=t.text == "oslash")
             elif self.starts_primary(t):
-                f = _v.mul(f, self.factor())
+                f = self.times(f, self.factor())
             else:
                 break
         return f
+
+    def times(self, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        """``a b``; a written-out column before a square matrix of its length is read as a row.
+
+        NOTE: ``[y_1/a_1; y_2/a_2] J`` (a gradient written as a column, then the Jacobian):
+        as written the sizes do not fit, and the row is the only order-keeping product.
+        """
+        if (
+            isinstance(a, sympy.MatrixBase)
+            and isinstance(b, sympy.MatrixBase)
+            and a.shape[1] == 1
+            and a.shape[0] > 1
+            and b.shape == (a.shape[0], a.shape[0])
+        ):
+            self.warnings.append(
+                "read the column before the matrix as a row: as written the sizes do not fit"
+            )
+            return cast(sympy.Expr, sympy.ImmutableMatrix(a.T * b))
+        return cast(sympy.Expr, _v.mul(a, b))
 
     def factor(self) -> sympy.Expr:
         if self.at_sym("-"):
@@ -919,6 +938,8 @@ class _Parser:
                 f"number too large: the power has more than {MAX_RESULT_DIGITS} digits", tok
             )
         if b == sympy.E:
+            if isinstance(e, _v.Shaped):
+                return _v.elementwise(e, sympy.exp)  # e^{-\mathbf h}: entry by entry
             return sympy.exp(e)
         return sympy.Pow(b, e)
 
@@ -1104,6 +1125,8 @@ class _Parser:
             "Sigma",
             "frac",
             "dfrac",
+            "tfrac",
+            "cfrac",
             "partial",
             "nabla",
         ):
@@ -1178,9 +1201,13 @@ class _Parser:
     def primed(self, body: sympy.Expr, arg: sympy.Expr, order: int, t: Token) -> sympy.Expr:
         """The ``order``-th derivative of ``body``, a function applied to ``arg``.
 
-        ``f'(x)`` with a variable ``x`` (or an entry ``x_j``) is ``Derivative(f(x), x)``; a prime
-        on a function of an expression (``f'(2x)``) is not read.
+        ``f'(x)`` with a variable ``x`` (or an entry ``x_j``) is ``Derivative(f(x), x)``;
+        ``\\sigma'(0)``, a function of one argument at a number, is the derivative there; a prime
+        on a function of another expression (``f'(2x)``) is not read.
         """
+        if isinstance(body, AppliedUndef) and len(body.args) == 1 and arg.is_number:
+            at = sympy.Dummy("t")
+            return cast(sympy.Expr, sympy.Subs(sympy.Derivative(body.func(at), (at, order)), at, arg))
         if not (isinstance(arg, sympy.Symbol) and not is_index(arg)) and not _v.is_entry(arg):
             raise self.error(
                 "a prime on a function of something that is not a variable", t, unsupported=True
@@ -1199,9 +1226,9 @@ class _Parser:
             if any(isinstance(v, sympy.MatrixBase) for v in a):
                 raise self.error(f"{name} of a matrix of matrices", t, unsupported=True)
             return a.applyfunc(lambda v: self.apply_scalar(name, v, base))
-        if _v.is_shaped(a) and name in ("exp", "log", "ln"):
-            f = sympy.exp if name == "exp" else sympy.log
-            return _v.elementwise(a, f)  # element-wise, as vector notation means
+        if isinstance(a, _v.Shaped) and (name in _ELEMENTARY or name == "sigmoid"):
+            # element-wise, as vector notation means (\tanh(\mathbf z), \log \mathbf p)
+            return _v.elementwise(a, lambda v: self.apply_scalar(name, v, base))
         return self.apply_scalar(name, a, base)
 
     def apply_scalar(self, name: str, a: sympy.Expr, base: sympy.Expr | None) -> sympy.Expr:
@@ -1260,6 +1287,17 @@ class _Parser:
         ):
             raise self.error("softmax of something that is not a vector name", t, unsupported=True)
         if not self.at_sym("_"):
+            if arg_toks[0].bold or arg_toks[0].text in self.ctx.columns:
+                # NOTE: \mathbf p = softmax(\mathbf z): the vector of the outputs, entry r
+                # being softmax(z)_r (a plain letter stays unread: a vector or a number?)
+                base = self.vector_base(arg_toks[0].text)
+                return cast(
+                    sympy.Expr,
+                    _v.Shaped(
+                        "row" if self.ctx.rows else "col",
+                        lambda r: sympy.Function("softmax")(base, r),
+                    ),
+                )
             raise self.error("softmax(x) without an entry index such as softmax(x)_i", t)
         self.pos += 1
         toks, at = self.group_tokens()
@@ -1337,6 +1375,10 @@ class _Parser:
             args, bar = self.call_args_given(t)
             self.warnings.append(f"read {key}(...) as an undefined function")
             return sympy.Function(conditional_name(key, bar))(*args)
+        if key in self.ctx.functions:
+            # NOTE: \partial \mathrm{LSE} / \partial x_k: the document's function named
+            # without its arguments (it is defined, or applied, elsewhere).
+            return self.bare(key)
         raise self.error(f"prose '{t.text}' inside the math", t)
 
     def call_args(self, at: Token) -> list[sympy.Expr]:
@@ -1453,7 +1495,7 @@ class _Parser:
                     e = self.superscript()
                     if isinstance(e, _Transpose):
                         raise self.error("e^T is not read", op)
-                    return sympy.exp(e)
+                    return self.make_pow(sympy.E, e, op)
                 sup.append((op, self.superscript()))
         if primes and not sup and not self.at_sym("(") and sample is None:
             # g'h - h'g: the derivative of g with respect to a variable the formula does not
@@ -1544,7 +1586,12 @@ class _Parser:
             # by its entry like s(\mathbf x)_i (never the sigmoid of a vector)
             return self.undefined_call(name, t, None)
         if name == "sigma" and idx is None and self.at_sym("(") and not self.comma_list_follows():
-            return sympy.Function("sigma")(self.paren())
+            a = self.paren()
+            if isinstance(a, _v.Shaped):
+                # NOTE: \sigma(\mathbf h) with no entry index anywhere: the sigmoid entry by
+                # entry (a document defining \sigma(\mathbf z)_i reads it by entry above)
+                return _v.elementwise(a, sympy.Function("sigma"))
+            return sympy.Function("sigma")(a)
         if self.at_sym("(") and (
             applied
             or self.integration_variable_follows()
@@ -1819,6 +1866,16 @@ class _Parser:
             return cast(sympy.Expr, _v.matrix(name))
         save = self.pos
         toks = self.paren_tokens()
+        if (
+            len(toks) == 1
+            and toks[0].kind in ("word", "name")
+            and toks[0].text in self.ctx.columns
+            and name not in self.ctx.distributions
+        ):
+            # NOTE: L(w) with w a vector of the document's (w^T x, w \in \mathbb{R}^d): a
+            # function of the whole vector, never an entry of a distribution L.
+            self.pos = save
+            return self.undefined_call(name, t, None)
         if len(toks) == 1 and toks[0].kind in ("word", "name") and len(toks[0].text) == 1:
             letter = toks[0].text
             if letter.isupper():
@@ -1886,6 +1943,11 @@ class _Parser:
                 elif letter in self.ctx.vectors or letter in self.ctx.outcome_functions:
                     args.append(self.vector_base(letter))  # H(p) of a probability vector p
                     continue
+                elif name == "H" and len(parts) == 1:
+                    # NOTE: H(p) with p no distribution, vector or random variable of the
+                    # document: a function of the number p, whose meaning is the document's
+                    # (H(p) = -p \log p - ..., the binary entropy) or unknown.
+                    return self.function_of_parts(name, parts, t)
                 else:
                     raise self.error(
                         f"{name}({letter}): the distribution of {letter} is not stated",
@@ -2117,42 +2179,16 @@ class _Parser:
         if c in _NORM_OPEN:
             self.pos += 1
             return self.norm(t)
-        if c in ("frac", "dfrac", "tfrac"):
+        read = COMMANDS.get(c)
+        if read is not None:
             self.pos += 1
-            return self.frac(t)
-        if c in ("sum", "prod"):
-            self.pos += 1
-            return self.sum_(t)
-        if c == "partial":
-            self.pos += 1
-            return self.partial(t)
+            return read(self, t)
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
         if c == "langle" and self.ctx.draws:
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
-        if c == "sqrt":
-            self.pos += 1
-            if self.at_sym("["):
-                raise self.error("\\sqrt[k] is not read", t, unsupported=True)
-            return sympy.sqrt(self.fn_argument())
-        if c == "nabla":
-            self.pos += 1
-            if not self.at_sym("_"):
-                raise self.error("\\nabla without a variable", t, unsupported=True)
-            self.pos += 1
-            toks, at = self.group_tokens()
-            var = self.sub_expr(toks, at)
-            if self.peek() is None:
-                raise self.error("\\nabla without an operand", t)
-            return self.nabla(var, t)
-        if c == "infty":
-            self.pos += 1
-            return sympy.oo
-        if c == "pi":
-            self.pos += 1
-            return sympy.pi
         if c == "Pi" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "prod", t.start, t.end))  # \Pi_{i=1}^n: a product
@@ -2163,12 +2199,6 @@ class _Parser:
         if c == "Sigma" and self.sigma_sum_follows():
             self.pos += 1
             return self.sum_(Token("cmd", "sum", t.start, t.end))  # \Sigma^m_{i=1}: a sum
-        if c == "lim":
-            self.pos += 1
-            return self.limit(t)
-        if c == "int":
-            self.pos += 1
-            return self.integral(t)
         if c == "delta" and self.at_sym("{", 1):
             pair = [u for u in self.toks[self.pos + 2 : self.pos + 6] if not _is_sym(u, (",",))]
             if (
@@ -2201,14 +2231,29 @@ class _Parser:
                 )
             inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
             return self.letter(f"\\{c}{{{inner}}}", t)
-        if c == "{":
-            self.pos += 1
-            e = self.expr()
-            if not self.at("cmd", "}"):
-                raise self.error("'\\{' is never closed", t)
-            self.pos += 1
-            return e
         raise self.error(f"unknown command {_show(t)}", t, unsupported=True)
+
+    def sqrt(self, t: Token) -> sympy.Expr:
+        if self.at_sym("["):
+            raise self.error("\\sqrt[k] is not read", t, unsupported=True)
+        return sympy.sqrt(self.fn_argument())
+
+    def nabla_operator(self, t: Token) -> sympy.Expr:
+        if not self.at_sym("_"):
+            raise self.error("\\nabla without a variable", t, unsupported=True)
+        self.pos += 1
+        toks, at = self.group_tokens()
+        var = self.sub_expr(toks, at)
+        if self.peek() is None:
+            raise self.error("\\nabla without an operand", t)
+        return self.nabla(var, t)
+
+    def braced(self, t: Token) -> sympy.Expr:
+        e = self.expr()
+        if not self.at("cmd", "}"):
+            raise self.error("'\\{' is never closed", t)
+        self.pos += 1
+        return e
 
     def nabla(self, var: sympy.Expr, t: Token) -> sympy.Expr:
         """``\\nabla_{\\mathbf s} f g``: the gradient of the next factor or of the whole product.
@@ -2785,6 +2830,29 @@ class _Parser:
             value = sympy.Sum(body, (var, lower, upper)) - body.xreplace({var: other})
             e = e.xreplace({d: value})
         return e
+
+
+#: A command read the same way wherever it stands: its name → the reading after it (the
+#: parser stands past the command). Commands read only in some places (``\\Sigma``, ``\\Pi``
+#: before a range, ``\\langle`` where the document states draws, ``\\delta{ij}``, an optimiser
+#: with its variable below), the elementary functions, Greek letters and accents are decided
+#: in :meth:`_Parser.command`.
+COMMANDS: dict[str, Callable[[_Parser, Token], sympy.Expr]] = {
+    "frac": _Parser.frac,
+    "dfrac": _Parser.frac,
+    "tfrac": _Parser.frac,
+    "cfrac": _Parser.frac,
+    "sum": _Parser.sum_,
+    "prod": _Parser.sum_,
+    "partial": _Parser.partial,
+    "sqrt": _Parser.sqrt,
+    "nabla": _Parser.nabla_operator,
+    "infty": lambda p, t: sympy.oo,
+    "pi": lambda p, t: sympy.pi,
+    "lim": _Parser.limit,
+    "int": _Parser.integral,
+    "{": _Parser.braced,
+}
 
 
 def _d_marker(toks: list[Token]) -> bool:

@@ -24,6 +24,11 @@ P, F, U, D, C, X, N = (
     Verdict.UNPARSED,
     Verdict.NUMERIC,
 )
+#: a gradient written as a column, then the Jacobian (the column is meant as a row)
+GRADIENT_BEFORE_JACOBIAN = (
+    "-\\begin{bmatrix} \\frac{y_1}{a_1} \\\\ \\frac{y_2}{a_2} \\end{bmatrix} "
+    "\\begin{pmatrix} a_1(1 - a_1) & -a_1 a_2 \\\\ -a_2 a_1 & a_2(1 - a_2) \\end{pmatrix}"
+)
 PER_SAMPLE = (
     "With $a = \\sigma(z)$ and $z = wx + b$:\n\n"
     "$$J = -\\frac{1}{m}\\sum_{i=1}^m y^{(i)}\\log a^{(i)}$$\n\n"
@@ -40,6 +45,24 @@ ENTRYWISE = "$$f(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
 
 
 NEVER_ACCEPTED = [
+    pytest.param(
+        "Let $\\mathbf{p} = \\mathop{smax}(\\mathbf{z})$ and $L = -\\log p_y$.\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = 0$$\n",
+        id="a-name-the-prose-defines-unreadably-is-no-constant",
+    ),
+    pytest.param(
+        "$$L(w) = \\frac{1}{2}\\|Xw - y\\|^2$$\n\n$$\\nabla_w L = X (Xw - y)$$\n",
+        id="the-least-squares-gradient-keeps-its-transpose",
+    ),
+    pytest.param(
+        "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n",
+        id="a-name-whose-definition-is-not-read-is-no-constant",
+    ),
+    pytest.param(
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$\\mathbf h + 1 = \\mathbf h$$\n",
+        id="a-function-of-a-vector-entry-by-entry-keeps-its-sign",
+    ),
     pytest.param(
         "<!-- symderiv: assume sum(y) = 1 -->\n\n$$\\sum_j q_j = 1$$\n",
         id="a-sum-fact-about-y-says-nothing-of-q",
@@ -844,6 +867,75 @@ MEANING = [
         id="a-gradient-with-entries-left-out-is-its-pattern",
     ),
     pytest.param(
+        "$$\\mathbf a = \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{\\mathbf h}}$$\n\n"
+        "$$1 - \\sigma(\\mathbf h) = \\frac{1}{1 + e^{-\\mathbf h}}$$\n\n"
+        "$$\\tanh(\\mathbf h) = \\frac{e^{\\mathbf h} - e^{-\\mathbf h}}"
+        "{e^{\\mathbf h} + e^{-\\mathbf h}}$$\n",
+        [D, P, P, F, P],
+        id="a-scalar-function-of-a-vector-acts-entry-by-entry",
+    ),
+    pytest.param(
+        "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n",
+        [X, D, U],
+        id="the-derivatives-of-a-name-whose-definition-is-not-read-are-unknown",
+    ),
+    pytest.param(
+        "$$z = w^T x + b$$\n\n$$\\hat y = \\sigma(z)$$\n\n"
+        "$$L = -[y \\log \\hat y + (1 - y) \\log(1 - \\hat y)]$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) x$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (\\hat y - y) w$$\n",
+        [D, D, D, P, F],
+        id="a-plain-name-transposed-beside-another-is-an-inner-product-of-vectors",
+    ),
+    pytest.param(
+        "The sigmoid is $\\sigma(x) = \\frac{1}{1+e^{-x}}$ and\n\n"
+        "$$\\frac{d\\sigma}{dx} = \\sigma(x)(1 - \\sigma(x))$$\n\n"
+        "$$\\frac{d\\sigma}{dx} = \\sigma(x)(1 + \\sigma(x))$$\n\n"
+        "For logistic regression $z = w^T x + b$.\n",
+        [P, F],
+        id="a-letter-used-as-a-number-stays-one-beside-a-transposed-vector",
+    ),
+    pytest.param(
+        "$$J(w,b) = -\\frac{1}{m}\\sum_{i=1}^m y_i \\log a_i$$\n\n$$z = w^T x + b$$\n\n"
+        "$$J(w) = -\\sum_{i=1}^N y_i \\log a_i$$\n",
+        [D, D, D],
+        id="a-function-of-a-vector-and-a-scalar-is-no-entry-shorthand",
+    ),
+    pytest.param(
+        f"$${GRADIENT_BEFORE_JACOBIAN} = -\\begin{{bmatrix}} y_1 - a_1(y_1 + y_2) & "
+        "y_2 - a_2(y_1 + y_2) \\end{bmatrix}$$\n\n"
+        f"$${GRADIENT_BEFORE_JACOBIAN} = -\\begin{{bmatrix}} y_1 - a_1(y_1 + y_2) & "
+        "y_2 + a_2(y_1 + y_2) \\end{bmatrix}$$\n",
+        [P, F],
+        id="a-written-out-column-before-a-square-matrix-is-a-row",
+    ),
+    pytest.param(
+        "$$L(w) = \\frac{1}{2}\\|Xw - y\\|^2$$\n\n$$\\nabla_w L = X^T (Xw - y)$$\n\n"
+        "$$\\nabla_w L = X (Xw - y)$$\n",
+        [D, P, F],
+        id="a-plain-name-after-a-matrix-is-a-vector-and-the-function-of-it-no-distribution",
+    ),
+    pytest.param(
+        "Let $\\mathbf{p} = \\operatorname{softmax}(\\mathbf{z})$ and $L = -\\log p_y$.\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - \\mathbb{1}[j = y]$$\n\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - 1$$\n",
+        [P, F],
+        id="a-vector-named-as-the-softmax-of-a-vector-is-its-outputs",
+    ),
+    pytest.param(
+        "$$f(x) = x^3$$\n\n$$f'(2) = 12$$\n\n$$f'(2) = 8$$\n\n$$g'(0) = 1$$\n\n$$f''(1) = 6$$\n",
+        [D, P, F, U, P],
+        id="a-primed-function-at-a-number-is-its-derivative-there",
+    ),
+    pytest.param(
+        "$$\\mathrm{LSE}(\\mathbf{x}) = \\log \\sum_{i=1}^n e^{x_i}$$\n\n"
+        "$$\\frac{\\partial \\mathrm{LSE}}{\\partial x_k} = \\frac{e^{x_k}}{\\sum_{i=1}^n e^{x_i}}$$\n\n"
+        "$$\\frac{\\partial \\mathrm{LSE}}{\\partial x_k} = e^{x_k}$$\n",
+        [D, P, F],
+        id="a-named-function-written-without-its-arguments-is-the-documents-function",
+    ),
+    pytest.param(
         "$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}\\|\\mathbf w\\|^2 = "
         "\\lambda \\mathbf w$$\n\n$$\\frac{\\partial}{\\partial \\mathbf w}\\frac{\\lambda}{2}"
         "\\|\\mathbf w\\|^2 = \\frac{\\lambda}{2} \\mathbf w$$\n",
@@ -928,6 +1020,25 @@ def test_a_counterexample_uses_the_documents_count() -> None:
     r = check_text(text).steps[1].result
     assert r.verdict is F and r.counterexample is not None
     assert r.counterexample.text.startswith("m = "), r.counterexample.text
+
+
+def test_an_unknown_whose_definition_is_not_read_says_so() -> None:
+    text = "$$z = b^{2} \\in \\in$$\n\n$$L = z^2$$\n\n$$\\frac{\\partial L}{\\partial b} = 0$$\n"
+    r = check_text(text).steps[-1].result
+    assert r.verdict is U
+    assert "the definition of z is written but not read" in r.detail, r.detail
+
+
+def test_a_counterexample_names_each_name_once() -> None:
+    """A scalar the step differentiates by (b in ∂E/∂b) is one value, never also a vector."""
+    text = (
+        "$$E = \\frac{1}{N}\\sum_{i=1}^N (y_i - w x_i - b)^2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial b} = -\\frac{1}{N}\\sum_{i=1}^N (y_i - w x_i - b)$$\n"
+    )
+    r = check_text(text).steps[1].result
+    assert r.verdict is F and r.counterexample is not None
+    names = [name for name, _ in r.counterexample.values]
+    assert names.count("b") == 1, r.counterexample.text
 
 
 def test_a_report_shows_a_false_steps_evidence_as_html() -> None:

@@ -227,12 +227,6 @@ def test_log_of_a_number_is_not_evaluated() -> None:
         pytest.param(
             r"p_i \text{if } i = j", r"^prose 'if' inside the math$", 11, id="prose-inside"
         ),
-        pytest.param(
-            r"H(x)",
-            r"^H\(x\): the distribution of x is not stated$",
-            3,
-            id="entropy-of-a-variable-without-distribution",
-        ),
         pytest.param(r"(\sum_k y_k)'", r"^primes \(f'\) are not read$", 13, id="prime"),
     ],
 )
@@ -295,6 +289,14 @@ a_vec = symbols.vector("a")
         pytest.param(r"\nabla_{\mathbf{a}} L", Derivative(L, a_vec[i]), id="gradient"),
         pytest.param(r"2 \mathbf{p}", 2 * p[i], id="scaled"),
         pytest.param(r"\mathbf{0}", Integer(0), id="zero-vector"),
+        pytest.param(r"\mathbf{p} + 1", p[i] + 1, id="vector-plus-number"),
+        pytest.param(r"a - \mathbf{p}", a - p[i], id="scalar-minus-vector"),
+        pytest.param(r"e^{-\mathbf{p}}", sympy.exp(-p[i]), id="e-to-a-vector"),
+        pytest.param(r"\tanh(\mathbf{p})", sympy.tanh(p[i]), id="tanh-of-a-vector"),
+        pytest.param(r"\sigma(\mathbf{p})", 1 / (1 + sympy.exp(-p[i])), id="sigmoid-of-a-vector"),
+        pytest.param(
+            r"\frac{1}{1 + e^{-\mathbf{p}}}", 1 / (1 + sympy.exp(-p[i])), id="sigmoid-written-out"
+        ),
     ],
 )
 def test_vector_notation_reads_in_index_form(latex: str, expected: sympy.Basic) -> None:
@@ -312,7 +314,16 @@ def test_matrix_named_with_two_indices_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("latex", "message"),
     [
-        pytest.param(r"\mathbf{p} + 1", "a vector added to a scalar", id="vector-plus-scalar"),
+        pytest.param(
+            r"\text{diag}(\mathbf{p}) - \mathbf{p}^\top \mathbf{p}",
+            "a matrix added to a scalar",
+            id="matrix-minus-inner-product",
+        ),
+        pytest.param(
+            r"\mathbf{y} - \mathbf{p}^\top \mathbf{p}",
+            "a vector added to a scalar",
+            id="vector-minus-inner-product",
+        ),
         pytest.param(r"\mathbf{p} \mathbf{y}", "a product of a vector and a vector", id="col-col"),
         pytest.param(r"\sum_k \mathbf{p}", "vector notation in this place is not read", id="sum"),
         pytest.param(
@@ -339,3 +350,49 @@ def test_a_vector_value_refuses_pythons_arithmetic_with_a_typed_error() -> None:
     for op in (lambda: sympy.Symbol("a") * h, lambda: 1 / h, lambda: -h, lambda: h + 1):
         with pytest.raises(_vectors.NotAScalar, match=r"^a vector where a number is wanted$"):
             op()
+
+
+@pytest.mark.parametrize(
+    ("command", "latex", "expected"),
+    [
+        pytest.param("frac", r"\frac{1}{a}", 1 / a, id="frac"),
+        pytest.param("dfrac", r"\dfrac{1}{a}", 1 / a, id="dfrac"),
+        pytest.param("tfrac", r"\tfrac{1}{a}", 1 / a, id="tfrac"),
+        pytest.param("cfrac", r"\cfrac{1}{a}", 1 / a, id="cfrac"),
+        pytest.param("sum", r"\sum_{k=1}^{n} x_k", Sum(x[k], (k, 1, n)), id="sum"),
+        pytest.param("prod", r"\prod_{k=1}^{n} x_k", sympy.Product(x[k], (k, 1, n)), id="prod"),
+        pytest.param("partial", r"\partial L / \partial a", Derivative(L, a), id="partial"),
+        pytest.param("sqrt", r"\sqrt{a}", sympy.sqrt(a), id="sqrt"),
+        pytest.param("nabla", r"\nabla_{a} L", Derivative(L, a), id="nabla"),
+        pytest.param("infty", r"\infty", sympy.oo, id="infty"),
+        pytest.param("pi", r"\pi", sympy.pi, id="pi"),
+        pytest.param("lim", r"\lim_{a \to 0} a", Integer(0), id="lim"),
+        pytest.param("int", r"\int_0^1 a \, da", Rational(1, 2), id="int"),
+        pytest.param("{", r"\{ a \}", a, id="braced"),
+    ],
+)
+def test_every_command_of_the_table_reads(command: str, latex: str, expected: sympy.Basic) -> None:
+    from symderiv.reader.parser import COMMANDS
+
+    assert command in COMMANDS
+    got = parse_formula(latex)
+    assert got == expected or sympy.simplify(got - expected) == 0
+
+
+def test_a_command_of_the_table_is_none_read_only_in_some_places() -> None:
+    from symderiv.reader import parser
+
+    conditional = {"Sigma", "Pi", "langle", "arg", "delta"} | parser._OPTIMA
+    assert not set(parser.COMMANDS) & (parser._CMD_FUNCS | parser._NORM_OPEN | conditional)
+
+
+@pytest.mark.parametrize("command", ["frac", "dfrac", "tfrac", "cfrac"])
+def test_every_fraction_command_is_a_fraction(command: str) -> None:
+    assert parse_formula(rf"\{command}{{1}}{{1 + \{command}{{1}}{{a}}}}") == 1 / (1 + 1 / a)
+
+
+def test_h_of_a_number_is_a_function_of_it() -> None:
+    """H(x), x no distribution, vector or random variable: the document's function of x (the
+    binary entropy H(p) = -p log p - ...), unknown until it says; never an entropy guessed."""
+    e = parse_formula(r"H(x)")
+    assert e.func.__name__ == "H" and e.args == (sympy.Symbol("x", real=True),), sympy.srepr(e)
