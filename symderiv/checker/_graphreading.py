@@ -136,6 +136,10 @@ def entry_reading(
         _symbolic.name_of(sympy.Symbol(t.func.__name__)): t
         for t, _ in definitions
         if isinstance(t, AppliedUndef) and len(t.args) == 2 and _symbolic_index(t.args[1])
+        # NOTE: only the entries of a function the document defines of the bare vector (the
+        # entry definition read from it); an entry formula of the document's own (s(x)_i)
+        # says nothing about what its bare name means.
+        and any(isinstance(u, AppliedUndef) and u == t.func(t.args[0]) for u, _ in definitions)
     }
     # NOTE: only names of functions with an entry definition are read at the index: a bare
     # name that is also a vector's label (σ_B beside σ_B²) is often a reading of its own, and

@@ -69,6 +69,16 @@ def is_shaped(e: object) -> bool:
     return isinstance(e, Shaped)
 
 
+def is_entry(e: object) -> bool:
+    """An entry of a named vector or matrix at indices (``b_j``, ``W_{ij}``, ``a_1``): a variable
+    a function can be differentiated by, like a plain name."""
+    return (
+        isinstance(e, sympy.Indexed)
+        and isinstance(e.base.label, sympy.Symbol)
+        and all(isinstance(i, (sympy.Symbol, sympy.Integer)) for i in e.indices)
+    )
+
+
 def _bound(depth: int) -> sympy.Symbol:
     return symbols.index(_BOUND[min(depth, len(_BOUND) - 1)])
 

@@ -1206,14 +1206,14 @@ class _Parser:
     def primed(self, body: sympy.Expr, arg: sympy.Expr, order: int, t: Token) -> sympy.Expr:
         """The ``order``-th derivative of ``body``, a function applied to ``arg``.
 
-        ``f'(x)`` with a variable ``x`` is ``Derivative(f(x), x)``; ``\\sigma'(0)``, a function
-        of one argument at a number, is the derivative there; a prime on a function of another
-        expression (``f'(2x)``) is not read.
+        ``f'(x)`` with a variable ``x`` (or an entry ``x_j``) is ``Derivative(f(x), x)``;
+        ``\\sigma'(0)``, a function of one argument at a number, is the derivative there; a prime
+        on a function of another expression (``f'(2x)``) is not read.
         """
         if isinstance(body, AppliedUndef) and len(body.args) == 1 and arg.is_number:
             at = sympy.Dummy("t")
             return cast(sympy.Expr, sympy.Subs(sympy.Derivative(body.func(at), (at, order)), at, arg))
-        if not isinstance(arg, sympy.Symbol) or is_index(arg):
+        if not (isinstance(arg, sympy.Symbol) and not is_index(arg)) and not _v.is_entry(arg):
             raise self.error(
                 "a prime on a function of something that is not a variable", t, unsupported=True
             )

@@ -213,6 +213,14 @@ NEVER_ACCEPTED = [
         id="a-vector-function-written-bare-is-wrong-at-its-entry-too",
     ),
     pytest.param(
+        "$$\\sigma'(u_c) = \\sigma(u_c)(1 + \\sigma(u_c))$$\n",
+        id="a-prime-on-a-function-of-an-entry-is-its-derivative",
+    ),
+    pytest.param(
+        "$$\\frac{\\partial}{\\partial q_c} \\left(g(q_c)\\right)^2 = 2 g'(q_c)$$\n",
+        id="a-prime-on-an-unknown-function-of-an-entry-is-not-its-square",
+    ),
+    pytest.param(
         _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}"
         "{\\sum_{j=1}^{K-1} e^{u_j}}$$\n",
         id="a-softmax-over-entries-from-zero-misses-none",
@@ -414,6 +422,13 @@ MEANING = [
         "{\\sum_{b=0}^{n} e^{u_b}} = 1 + \\frac{e^{u_a}}{\\sum_{b=0}^{n} e^{u_b}}$$\n",
         [D, U, F],
         id="a-vector-function-written-bare-is-read-at-its-entry-too",
+    ),
+    pytest.param(
+        "$$\\sigma'(u_c) = \\sigma(u_c)(1 - \\sigma(u_c))$$\n\n"
+        "$$\\frac{\\partial}{\\partial q_c} \\left(g(q_c)\\right)^2 = 2 g(q_c) g'(q_c)$$\n\n"
+        "$$g'(W_{ab}) = \\frac{\\partial g(W_{ab})}{\\partial W_{ab}}$$\n",
+        [P, P, P],
+        id="a-prime-on-a-function-of-an-entry-is-its-derivative",
     ),
     pytest.param(
         _ZERO_BASED + "$$1 - \\operatorname{softmax}(u)_c = 1 - \\frac{e^{u_c}}{s}$$\n",
