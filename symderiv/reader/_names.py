@@ -195,13 +195,12 @@ class _NameReader(_ExprReader):
 
     def inline_definitions(self, start: int, end: int) -> None:
         """``$S_i = \\mathrm{softmax}(z)_i$`` in the prose: a definition the checker may use."""
-        for name, written, span in ctxmod.unread_inline_definitions(
-            self.src, start, end, self.ctx
-        ):
+        found = ctxmod.inline_definitions(self.src, start, end, self.ctx)
+        for name, written, span in found.unread:
             self.context.append(
                 Assumption(expr=name, text=written, source="document", kind="unread", span=span)
             )
-        for target, value, span in ctxmod.inline_definitions(self.src, start, end, self.ctx):
+        for target, value, span in found.read:
             defined = frozenset(self.defined) | self.predefined
             value = self.apply_functions(normalize(value, self.rules, defined=defined))
             # NOTE: $\zeta(x) = \log(1 + e^x)$ in the prose defines the function: \zeta(-x)

@@ -4,6 +4,7 @@ it states are read by :mod:`symderiv.reader.cases`)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sympy
 
@@ -330,19 +331,28 @@ def inline_values(src: SourceText, start: int, end: int, ctx: ParseContext) -> l
     return out
 
 
-def inline_definitions(
-    src: SourceText, start: int, end: int, ctx: ParseContext
-) -> list[tuple[sympy.Basic, sympy.Basic, SourceSpan]]:
+@dataclass(frozen=True)
+class InlineDefinitions:
+    """What the inline math of one span defines: ``read`` as ``(target, value, span)`` before
+    normalisation, and ``unread`` as ``(name, the formula as written, span)`` where the name is
+    clear and its formula is not (``$z = \\mathop{f}(x)$``): the name is defined, how is not
+    known, and the checker takes it as a function of unknown form, never as a constant."""
+
+    read: list[tuple[sympy.Basic, sympy.Basic, SourceSpan]]
+    unread: list[tuple[sympy.Basic, str, SourceSpan]]
+
+
+def inline_definitions(src: SourceText, start: int, end: int, ctx: ParseContext) -> InlineDefinitions:
     """Definitions stated in inline math: ``$u = \\exp(a_0) + \\exp(a_1)$``, ``$S_i = ...$``.
 
     Each comma-separated part whose first member is a bare name (``u``, ``S_i``, ``f(x)``) and
     whose last member is a formula (not a number: values are :func:`inline_values`) defines
-    that name; ``(target, value, span)`` as read, before normalisation.
+    that name.
     """
+    out = InlineDefinitions([], [])
     body = src.text[start:end]
     if len(body) > MAX_INLINE_CHARS or "=" not in body:
-        return []
-    out: list[tuple[sympy.Basic, sympy.Basic, SourceSpan]] = []
+        return out
     for a0, b0 in _split_top_level(body, ","):
         piece = body[a0:b0]
         parts = _split_top_level_eq(piece)
@@ -351,6 +361,10 @@ def inline_definitions(
         try:
             read = [parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx) for a, b in parts]
         except ParseError:
+            if len(parts) == 2:
+                unread = _unread(src, start + a0, piece, parts, ctx)
+                if unread is not None:
+                    out.unread.append(unread)
             continue
         if len({p.shape for p in read}) > 1:
             continue  # $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read
@@ -377,37 +391,23 @@ def inline_definitions(
         if isinstance(value, sympy.MatrixBase) or (value.is_number and not every_entry):
             continue
         span = src.span(start + a0, start + b0)
-        out.extend((t, value, span) for t in names if not value.has(t))
+        out.read.extend((t, value, span) for t in names if not value.has(t))
     return out
 
 
-def unread_inline_definitions(
-    src: SourceText, start: int, end: int, ctx: ParseContext
-) -> list[tuple[sympy.Basic, str, SourceSpan]]:
-    """Definitions in inline math whose formula is not read (``$z = \\mathop{f}(x)$``):
-    ``(name, the formula as written, span)``.  The name is defined, how is not known: the
-    checker takes it as a function of unknown form, never as a constant."""
-    body = src.text[start:end]
-    if len(body) > MAX_INLINE_CHARS or "=" not in body:
-        return []
-    out: list[tuple[sympy.Basic, str, SourceSpan]] = []
-    for a0, b0 in _split_top_level(body, ","):
-        piece = body[a0:b0]
-        parts = _split_top_level_eq(piece)
-        if len(parts) != 2:
-            continue
-        (a, b), (c, d) = parts
-        try:
-            head = parse_math(piece[a:b], base=start + a0 + a, src=src, ctx=ctx).expr
-        except ParseError:
-            continue
-        if not _bare_name(head) or isinstance(head, sympy.core.function.AppliedUndef):
-            continue
-        try:
-            parse_math(piece[c:d], base=start + a0 + c, src=src, ctx=ctx)
-        except ParseError:
-            out.append((head, piece[c:d], src.span(start + a0, start + b0)))
-    return out
+def _unread(
+    src: SourceText, at: int, piece: str, parts: list[tuple[int, int]], ctx: ParseContext
+) -> tuple[sympy.Basic, str, SourceSpan] | None:
+    """``name = <a formula not read>``: the name, the formula as written and the span; None
+    when the name itself is not read or is no bare name (a function's head is its own)."""
+    (a, b), (c, d) = parts
+    try:
+        head = parse_math(piece[a:b], base=at + a, src=src, ctx=ctx).expr
+    except ParseError:
+        return None
+    if not _bare_name(head) or isinstance(head, sympy.core.function.AppliedUndef):
+        return None
+    return head, piece[c:d], src.span(at, at + len(piece))
 
 
 def _bare_name(e: sympy.Basic, *, target: bool = True) -> bool:
