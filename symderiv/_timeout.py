@@ -13,6 +13,9 @@ from types import FrameType
 from symderiv.errors import CheckTimeout
 
 _local = threading.local()
+#: Seconds between further raises once a limit has fired: an exception raised where Python
+#: swallows it (a garbage-collector callback, a ``__del__``) is raised again shortly after.
+_AGAIN = 0.05
 #: The limit that fired, per thread id: the message of the exception raised there.
 _fired: dict[int, float] = {}
 
@@ -23,7 +26,9 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     In the main thread the limit is ``SIGALRM``; in any other thread (a worker of a thread
     pool, a notebook kernel's) a timer thread raises the exception asynchronously in the
-    limited thread.  Nested limits keep the earlier deadline.  C code that never returns to
+    limited thread.  Nested limits keep the earlier deadline.  Once the limit has fired the
+    exception is raised again every ``_AGAIN`` seconds until the block ends: one raised inside
+    a garbage-collector callback is swallowed there.  C code that never returns to
     the interpreter (a huge integer power) is not interrupted: readers bound such input first.
 
     >>> with time_limit(1.0):
@@ -43,23 +48,30 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_REAL)
     if outer_remaining and outer_remaining < seconds:
         yield
         return
 
+    armed = [True]
+
     def _raise(signum: int, frame: FrameType | None) -> None:
-        raise CheckTimeout(f"gave up after {seconds:g} s")
+        # NOTE: a repeat that lands as the block ends raises nothing
+        if armed[0]:
+            raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
     try:
         yield
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
-            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3))
+            signal.setitimer(
+                signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
+            )
 
 
 class _ThreadTimeout(CheckTimeout):
@@ -87,6 +99,8 @@ def _thread_limit(seconds: float) -> Iterator[None]:
     lock = threading.Lock()
     state = {"done": False, "fired": False}
 
+    timers: list[threading.Timer] = []
+
     def fire() -> None:
         with lock:
             if state["done"]:
@@ -94,9 +108,14 @@ def _thread_limit(seconds: float) -> Iterator[None]:
             state["fired"] = True
             _fired[target] = seconds
             _set_async_exc(target, id(_ThreadTimeout))
+            again = threading.Timer(_AGAIN, fire)
+            again.daemon = True
+            timers.append(again)
+            again.start()
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
+    timers.append(timer)
     deadlines.append(deadline)
     timer.start()
     try:
@@ -107,5 +126,7 @@ def _thread_limit(seconds: float) -> Iterator[None]:
             if state["fired"]:
                 # NOTE: fired as the block ended: an exception not yet raised is withdrawn.
                 _set_async_exc(target, None)
-        timer.cancel()
+                _fired.pop(target, None)
+            for t in timers:
+                t.cancel()
         deadlines.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -62,3 +63,46 @@ def test_a_limit_that_was_not_reached_leaves_the_thread_alone() -> None:
             total += k
 
     assert _in_a_thread(quick) == {"returned": True}
+
+
+def _swallow_then_spin() -> None:
+    # NOTE: the first raise lands where it is swallowed (as in a garbage-collector callback)
+    try:
+        _spin()
+    except CheckTimeout:
+        pass
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        pass
+
+
+def test_a_swallowed_limit_is_raised_again_in_the_main_thread() -> None:
+    with pytest.raises(CheckTimeout), time_limit(0.2):
+        _swallow_then_spin()
+
+
+def test_a_swallowed_limit_is_raised_again_in_another_thread() -> None:
+    def limited() -> None:
+        with time_limit(0.2):
+            _swallow_then_spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+
+
+def test_a_limit_that_fired_is_not_raised_after_its_block() -> None:
+    def caught() -> None:
+        try:
+            with time_limit(0.05):
+                _spin()
+        except CheckTimeout:
+            pass
+        total = 0
+        for k in range(2_000_000):
+            total += k
+
+    assert _in_a_thread(caught) == {"returned": True}
+    with pytest.raises(CheckTimeout), time_limit(0.05):
+        _spin()
+    total = 0
+    for k in range(2_000_000):
+        total += k

@@ -68,8 +68,9 @@ def mixed_ranges(exprs: Iterable[sympy.Basic]) -> dict[sympy.Basic, set[Range]]:
 
     >>> k = sympy.Symbol("k", integer=True)
     >>> z, n = sympy.IndexedBase("z"), sympy.Symbol("n", integer=True, positive=True)
-    >>> mixed_ranges([sympy.Sum(z[k], (k, 0, n)), sympy.Sum(z[k], (k, 1, n))])
-    {z: {(0, n), (1, n)}}
+    >>> found = mixed_ranges([sympy.Sum(z[k], (k, 0, n)), sympy.Sum(z[k], (k, 1, n))])
+    >>> {b: sorted(r, key=str) for b, r in found.items()}
+    {z: [(0, n), (1, n)]}
     """
     ranges: dict[sympy.Basic, set[Range]] = {}
     for side in exprs:
