@@ -1,7 +1,10 @@
 """Informal-notation rules: standard ML objects expanded to canonical SymPy, as a tuple of values.
 
 Each rule names one undefined function the parser leaves for it (``H``, ``D_KL``, ``softmax``,
-``sigma``) and rewrites its applications, unless the document defines that name itself.
+``sigma``, ``sigmoid``) and rewrites its applications, unless the document defines that name
+itself.  An alias (``sigmoid`` for ``sigma``) rewrites to the name it stands for, so a document's
+own definition of that name still applies.  The softmax of a written-out vector is a rule too; the
+parser applies it as it reads (:func:`standard_form`), since a vector's value has its shape there.
 Users extend the reading by passing a longer tuple to :func:`normalize`.
 """
 
@@ -22,9 +25,10 @@ class Rule:
     name: str
     arity: int
     description: str
-    rewrite: Callable[..., sympy.Expr]
-    #: How many leading arguments must be vectors (IndexedBase): H(P) yes, H(p_1) no.
-    vector_args: int = 0
+    rewrite: Callable[..., sympy.Basic]
+    #: The types the leading arguments must have: ``(IndexedBase,)`` for a vector name (H(P)
+    #: yes, H(p_1) no), ``(MatrixBase,)`` for a vector written out entry by entry.
+    kinds: tuple[type, ...] = ()
 
     @property
     def key(self) -> str:
@@ -52,8 +56,20 @@ def _softmax(x: sympy.IndexedBase, i: sympy.Expr) -> sympy.Expr:
     return sympy.exp(x[i]) / sympy.Sum(sympy.exp(x[k]), (k, 1, symbols.n))
 
 
+def _softmax_of_entries(v: sympy.MatrixBase) -> sympy.ImmutableMatrix:
+    """``softmax((a, b))``: each entry's exponential over their sum (a number stays exact unless
+    written with a decimal point)."""
+    exps = [sympy.exp(e, evaluate=not e.has(sympy.Float)) for e in v]
+    total = sympy.Add(*exps)
+    return sympy.ImmutableMatrix(v.shape[0], v.shape[1], [e / total for e in exps])
+
+
 def _sigmoid(a: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-a))
+
+
+def _sigma(a: sympy.Expr) -> sympy.Expr:
+    return sympy.Function("sigma")(a)
 
 
 def _entropy(p: sympy.IndexedBase) -> sympy.Expr:
@@ -71,14 +87,27 @@ def _kl(p: sympy.IndexedBase, q: sympy.IndexedBase) -> sympy.Expr:
     return sympy.Sum(p[x] * (sympy.log(p[x]) - sympy.log(q[x])), (x, 1, symbols.n))
 
 
-softmax_rule = Rule("softmax", 2, "softmax(x)_i = exp(x_i) / sum_k exp(x_k)", _softmax, 1)
+_VECTOR = (sympy.IndexedBase,)
+softmax_rule = Rule("softmax", 2, "softmax(x)_i = exp(x_i) / sum_k exp(x_k)", _softmax, _VECTOR)
+softmax_of_entries_rule = Rule(
+    "softmax",
+    1,
+    "softmax((a_1, ..., a_m)) = (exp(a_r) / (exp(a_1) + ... + exp(a_m)))_r",
+    _softmax_of_entries,
+    (sympy.MatrixBase,),
+)
+sigmoid_alias_rule = Rule("sigmoid", 1, "sigmoid(a) = sigma(a)", _sigma)
 sigmoid_rule = Rule("sigma", 1, "sigma(a) = 1 / (1 + exp(-a))", _sigmoid)
-entropy_rule = Rule("H", 1, "H(P) = -sum_x P(x) log P(x)", _entropy, 1)
-cross_entropy_rule = Rule("H", 2, "H(P, Q) = -sum_x P(x) log Q(x)", _cross_entropy, 2)
-kl_rule = Rule("D_KL", 2, "D_KL(P || Q) = sum_x P(x) (log P(x) - log Q(x))", _kl, 2)
+entropy_rule = Rule("H", 1, "H(P) = -sum_x P(x) log P(x)", _entropy, _VECTOR)
+cross_entropy_rule = Rule("H", 2, "H(P, Q) = -sum_x P(x) log Q(x)", _cross_entropy, _VECTOR * 2)
+kl_rule = Rule("D_KL", 2, "D_KL(P || Q) = sum_x P(x) (log P(x) - log Q(x))", _kl, _VECTOR * 2)
 
+#: NOTE: an alias comes before the rule of the name it stands for (normalize applies the rules
+#: in order).
 DEFAULT_RULES: tuple[Rule, ...] = (
     softmax_rule,
+    softmax_of_entries_rule,
+    sigmoid_alias_rule,
     sigmoid_rule,
     entropy_rule,
     cross_entropy_rule,
@@ -86,15 +115,30 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
-def standard_form(expr: sympy.Basic, rules: tuple[Rule, ...] = DEFAULT_RULES) -> sympy.Expr | None:
-    """The standard meaning of ``expr`` when it is one application a rule knows, else None.
+def standard_names(rules: tuple[Rule, ...] = DEFAULT_RULES) -> tuple[str, ...]:
+    """The names the rules give a standard meaning, in order, each once.
 
-    >>> standard_form(sympy.Function("sigma")(symbols.scalar("a")))
+    >>> standard_names()
+    ('softmax', 'sigmoid', 'sigma', 'H', 'D_KL')
+    """
+    return tuple(dict.fromkeys(r.name for r in rules))
+
+
+def standard_form(expr: sympy.Basic, rules: tuple[Rule, ...] = DEFAULT_RULES) -> sympy.Basic | None:
+    """The standard meaning of ``expr`` when it is one application a rule knows, else None
+    (an alias's is that of the name it stands for).
+
+    >>> a = symbols.scalar("a")
+    >>> standard_form(sympy.Function("sigmoid")(a))
     1/(1 + exp(-a))
+    >>> standard_form(sympy.Function("softmax")(sympy.ImmutableMatrix([0, a]))).T
+    Matrix([[1/(exp(a) + 1), exp(a)/(exp(a) + 1)]])
     """
     for rule in rules:
         if _matches(expr, rule):
-            return rule.rewrite(*expr.args)
+            out = rule.rewrite(*expr.args)
+            further = standard_form(out, rules) if out != expr else None
+            return out if further is None else further
     return None
 
 
@@ -103,7 +147,7 @@ def _matches(e: sympy.Basic, rule: Rule) -> bool:
         isinstance(e, sympy.core.function.AppliedUndef)
         and e.func.__name__ == rule.name
         and len(e.args) == rule.arity
-        and all(isinstance(a, sympy.IndexedBase) for a in e.args[: rule.vector_args])
+        and all(isinstance(a, k) for a, k in zip(e.args, rule.kinds, strict=False))
     )
 
 

@@ -40,6 +40,7 @@ from symderiv.reader import _distributions
 from symderiv.reader import _vectors as _v
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import Token, tokenize
+from symderiv.reader.normalize import standard_form, standard_names
 
 GREEK = frozenset(
     [
@@ -127,7 +128,7 @@ _RELATIONS = {
     "ge": sympy.Ge,
 }
 #: Standard objects kept as undefined functions until normalisation.
-STANDARD_FUNCS = ("H", "D_KL", "softmax", "sigma")
+STANDARD_FUNCS = standard_names()
 #: Control characters and the replacement character: binary data, never a formula.
 _BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 MAX_NUMBER_DIGITS = 100
@@ -1249,10 +1250,10 @@ class _Parser:
             if base is not None:
                 return sympy.log(a, evaluate=ev) / sympy.log(base, evaluate=ev)
             return sympy.log(a, evaluate=ev)
-        if name == "sigmoid":
-            return sympy.Function("sigma")(a)
         if name == "sqrt":
             return sympy.sqrt(a)
+        if name in STANDARD_FUNCS:
+            return sympy.Function(name)(a)  # sigmoid(a): its meaning is a rule of normalize
         return _ELEMENTARY[name](a, evaluate=ev)
 
     def group_tokens_after_sub(self) -> tuple[list[Token], Token]:
@@ -1267,11 +1268,10 @@ class _Parser:
         if arg_toks and arg_toks[0].kind == "begin":
             self.pos = save
             vec = self.paren()
-            if not isinstance(vec, sympy.MatrixBase):
+            written = standard_form(sympy.Function("softmax")(vec))
+            if not isinstance(written, sympy.MatrixBase):
                 raise self.error("softmax of something that is not a vector", t, unsupported=True)
-            exps = [sympy.exp(v, evaluate=not v.has(sympy.Float)) for v in vec]
-            total = sympy.Add(*exps)
-            return sympy.ImmutableMatrix(vec.shape[0], vec.shape[1], [e / total for e in exps])
+            return cast(sympy.Expr, written)
         if (
             len(arg_toks) > 2
             and arg_toks[0].kind == "word"

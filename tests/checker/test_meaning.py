@@ -303,6 +303,15 @@ NEVER_ACCEPTED = [
     pytest.param(
         "$$g'(x)\\big|_{x=0} = 0$$\n", id="an-unknown-function-at-a-point-is-no-number"
     ),
+    pytest.param(
+        "$$\\operatorname{sigmoid}(-t) = \\operatorname{sigmoid}(t)$$\n",
+        id="the-sigmoid-spelled-out-is-no-even-function",
+    ),
+    pytest.param(
+        "$$\\mathrm{softmax}\\left(\\begin{bmatrix} 2 \\\\ 0 \\end{bmatrix}\\right) = "
+        "\\begin{bmatrix} 0.5 \\\\ 0.5 \\end{bmatrix}$$\n",
+        id="the-softmax-of-a-written-out-vector-weighs-its-entries",
+    ),
 ]
 
 
@@ -548,6 +557,18 @@ MEANING = [
         "$$\\frac{d\\sigma(z)}{dz} = -\\sigma(z)(1-\\sigma(z))$$\n",
         [D, P],
         id="the-documents-own-sigmoid-is-the-one-used",
+    ),
+    pytest.param(
+        "$$\\sigma(t) = \\frac{1}{1+e^{t}}$$\n\n"
+        "$$\\frac{d}{dt} \\operatorname{sigmoid}(t) = -\\sigma(t)(1-\\sigma(t))$$\n",
+        [D, P],
+        id="sigmoid-spelled-out-is-the-documents-own-sigma",
+    ),
+    pytest.param(
+        "$$\\operatorname{softmax}\\left(\\begin{pmatrix} u \\\\ u \\end{pmatrix}\\right) = "
+        "\\begin{pmatrix} 1/2 \\\\ 1/2 \\end{pmatrix}$$\n",
+        [P],
+        id="the-softmax-of-a-written-out-vector-entry-by-entry",
     ),
     pytest.param(
         "$$\\frac{\\partial \\sigma(A_i)}{\\partial A_i} = \\sigma(A_i)(1 - \\sigma(A_i))$$\n\n"

@@ -6,11 +6,18 @@ import pytest
 import sympy
 
 from symderiv import symbols
-from symderiv.reader.normalize import DEFAULT_RULES, Rule, normalize, standard_form
+from symderiv.reader.normalize import (
+    DEFAULT_RULES,
+    Rule,
+    normalize,
+    standard_form,
+    standard_names,
+)
 
 P, Q = symbols.distribution("P"), symbols.distribution("Q")
 X = symbols.index("x")
 H, DKL = sympy.Function("H"), sympy.Function("D_KL")
+SIGMA, SIGMOID, SOFTMAX = sympy.Function("sigma"), sympy.Function("sigmoid"), sympy.Function("softmax")
 a = symbols.scalar("a")
 
 
@@ -32,6 +39,17 @@ a = symbols.scalar("a")
         ),
         pytest.param(H(a), frozenset(), H(a), id="not-a-distribution-argument"),
         pytest.param(DKL(P, Q) + 1, frozenset({"D_KL/2"}), DKL(P, Q) + 1, id="kl-defined"),
+        pytest.param(SIGMOID(a), frozenset(), 1 / (1 + sympy.exp(-a)), id="sigmoid-is-sigma"),
+        pytest.param(
+            SIGMOID(a), frozenset({"sigma/1"}), SIGMA(a), id="sigmoid-is-the-documents-sigma"
+        ),
+        pytest.param(SIGMOID(a), frozenset({"sigmoid/1"}), SIGMOID(a), id="sigmoid-defined"),
+        pytest.param(
+            SOFTMAX(sympy.ImmutableMatrix([a, 0])),
+            frozenset(),
+            sympy.ImmutableMatrix([sympy.exp(a) / (sympy.exp(a) + 1), 1 / (sympy.exp(a) + 1)]),
+            id="softmax-of-a-written-out-vector",
+        ),
     ],
 )
 def test_normalize(expr: sympy.Basic, defined: frozenset[str], expected: sympy.Basic) -> None:
@@ -47,3 +65,27 @@ def test_a_longer_rule_tuple_extends_the_reading() -> None:
 
 def test_standard_form_of_something_else_is_none() -> None:
     assert standard_form(a) is None
+
+
+def test_an_alias_has_the_standard_form_of_the_name_it_stands_for() -> None:
+    assert standard_form(SIGMOID(a)) == standard_form(SIGMA(a)) == 1 / (1 + sympy.exp(-a))
+
+
+def test_the_softmax_of_written_out_numbers_keeps_decimals_unevaluated() -> None:
+    half = sympy.Float(0.5)
+    out = standard_form(SOFTMAX(sympy.ImmutableMatrix([half, 0])))
+    assert isinstance(out, sympy.MatrixBase)
+    assert out.shape == (2, 1)
+    assert out[0].has(sympy.exp(half, evaluate=False))
+
+
+def test_a_softmax_of_a_name_and_an_index_is_not_one_of_written_out_entries() -> None:
+    x = symbols.vector("x")
+    assert standard_form(SOFTMAX(x, symbols.i)) == normalize(SOFTMAX(x, symbols.i))
+    assert standard_form(SOFTMAX(a)) is None
+
+
+def test_every_rule_name_is_a_standard_name_once() -> None:
+    names = standard_names()
+    assert sorted(names) == sorted({r.name for r in DEFAULT_RULES})
+    assert names.index("sigmoid") < names.index("sigma")
