@@ -81,17 +81,20 @@ __all__ = [
 ]
 
 
-#: How the model objects show themselves in Jupyter (their ``_repr_latex_``/``_repr_html_``):
-#: the writer's renderers, named here like the public names and loaded on first use.
-#: NOTE: the core calls ``_display`` and never imports the writer; the writer imports the core.
+#: How the model objects show themselves in Jupyter (their ``_repr_latex_``/``_repr_html_``),
+#: and how the checker writes a formula into a hint or a warning (``margin``): the writer's
+#: renderers, named here like the public names and loaded on first use.
+#: NOTE: the core and the checker call ``_display`` and never import the writer; the writer
+#: imports the core.
 _DISPLAY = {
     "latex": ("symderiv.writer.latex", "repr_latex"),
     "html": ("symderiv.writer.report", "report_html"),
+    "margin": ("symderiv.writer._latexprinter", "margin_latex"),
 }
 
 
 def _display(kind: str, obj: object) -> str:
-    """``obj`` rendered by the writer as ``kind`` (``"latex"`` or ``"html"``)."""
+    """``obj`` rendered by the writer as ``kind`` (``"latex"``, ``"html"`` or ``"margin"``)."""
     module, name = _DISPLAY[kind]
     text: str = getattr(importlib.import_module(module), name)(obj)
     return text

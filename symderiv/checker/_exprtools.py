@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 
 import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
-from sympy.printing.latex import LatexPrinter
 
+import symderiv
 from symderiv.indices import free_symbols as _free
 from symderiv.indices import fresh_index
 
@@ -15,6 +15,7 @@ __all__ = [
     "bound_indices",
     "free_indices",
     "index_symbols",
+    "subscript",
     "substitute_free",
     "to_text",
 ]
@@ -119,67 +120,19 @@ def _subs(
     return e.func(*args)
 
 
-class _TextPrinter(LatexPrinter):  # type: ignore[misc]
-    """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``.
-
-    Not the writer's ``SymderivLatexPrinter``: the checker imports nothing of the writer (the
-    layers of ``tests/test_architecture.py``), and a hint is a string of the results. One
-    printer per target would need hints that carry SymPy data for the writer to print.
-    """
-
-    def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        base = self._print(expr.base.label)
-        idx = "".join(self._print(a) for a in expr.indices)
-        return f"{base}_{idx}" if len(idx) == 1 else f"{base}_{{{idx}}}"
-
-    def _print_Mul(self, expr: sympy.Mul) -> str:
-        if not isinstance(expr, sympy.Mul):  # LatexPrinter prints 1/x through _print_Mul
-            return str(super()._print_Mul(expr))
-
-        def rank(f: sympy.Basic) -> int:
-            b = f.as_base_exp()[0]
-            if f.is_Number:
-                return 0
-            if isinstance(b, (sympy.Indexed, sympy.Symbol)):
-                return 1
-            if isinstance(b, sympy.KroneckerDelta):
-                return 2
-            return 3
-
-        ordered = sorted(expr.args, key=rank)
-        if ordered == list(expr.args):
-            return str(super()._print_Mul(expr))
-        return str(super()._print_Mul(sympy.Mul(*ordered, evaluate=False)))
-
-    def _print_log(self, expr: sympy.log, exp: object = None) -> str:
-        arg = expr.args[0]
-        inner = self._print(arg)
-        if isinstance(arg, (sympy.Indexed, sympy.Symbol, sympy.Number)):
-            body = f"\\log {inner}"
-        else:
-            body = f"\\log\\left({inner}\\right)"
-        return body if exp is None else f"\\left({body}\\right)^{{{exp}}}"
-
-    def _print_Sum(self, expr: sympy.Sum) -> str:
-        if all(lim[1] == 1 and lim[2].is_Symbol for lim in expr.limits):
-            subs = "".join(f"\\sum_{self._brace(lim[0])} " for lim in expr.limits)
-            body = expr.function
-            text = str(self._print(body))
-            if isinstance(body, sympy.Add):
-                text = f"\\left({text}\\right)"
-            return subs + text
-        return str(super()._print_Sum(expr))
-
-    def _brace(self, s: sympy.Basic) -> str:
-        t = self._print(s)
-        return t if len(t) == 1 else f"{{{t}}}"
-
-
 def to_text(expr: sympy.Basic) -> str:
-    """Compact LaTeX for messages: entries as ``p_i``, ``\\log p_j``, sums as ``\\sum_j``.
+    """Compact LaTeX for messages (``p_i``, ``\\log p_j``, ``\\sum_j``), by the writer's printer
+    of hints and warnings (:func:`symderiv.writer._latexprinter.margin_latex`, asked for through
+    ``symderiv._display``: the checker imports nothing of the writer).
 
     >>> from symderiv.symbols import i, j, n, p, y
     >>> to_text(sympy.Sum(y[j] * sympy.log(p[j]), (i, 1, n)))
     '\\\\sum_i y_j \\\\log p_j'
     """
-    return str(_TextPrinter({"order": "none"}).doprint(expr))
+    return symderiv._display("margin", expr)
+
+
+def subscript(expr: sympy.Basic) -> str:
+    """``expr`` as a subscript: ``k``, or ``{ik}`` braced when longer than one character."""
+    t = to_text(expr)
+    return t if len(t) == 1 else f"{{{t}}}"

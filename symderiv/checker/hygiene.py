@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
-from symderiv.checker._exprtools import free_indices, index_symbols, to_text
+from symderiv.checker._exprtools import free_indices, index_symbols, subscript, to_text
 
 __all__ = ["index_warnings", "repair_definition"]
 
@@ -25,12 +25,7 @@ def _sums(expr: sympy.Basic) -> list[sympy.Sum]:
 
 
 def _sum_head(s: sympy.Sum) -> str:
-    return "".join(f"\\sum_{_brace(lim[0])}" for lim in s.limits)
-
-
-def _brace(s: sympy.Basic) -> str:
-    t = to_text(s)
-    return t if len(t) == 1 else f"{{{t}}}"
+    return "".join(f"\\sum_{subscript(lim[0])}" for lim in s.limits)
 
 
 def _names(indices: frozenset[sympy.Symbol]) -> str:

@@ -22,7 +22,13 @@ from itertools import permutations
 import sympy
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
-from symderiv.checker._exprtools import free_indices, index_symbols, substitute_free, to_text
+from symderiv.checker._exprtools import (
+    free_indices,
+    index_symbols,
+    subscript,
+    substitute_free,
+    to_text,
+)
 
 __all__ = ["MAX_MUTANTS", "Mutant", "detailed_mutants", "mutants"]
 
@@ -148,7 +154,7 @@ def _edits(e: sympy.Basic, scope: frozenset[sympy.Symbol], ctx: str | None) -> I
     elif isinstance(e, ExprWithLimits):
         var = e.limits[0][0]
         inner = scope | {lim[0] for lim in e.limits}
-        label = f"the terms of \\sum_{_brace(var)}"
+        label = f"the terms of \\sum_{subscript(var)}"
         for m in _edits(e.function, inner, label):
             yield _wrap(m, e.func(m.expr, *e.limits))
     elif isinstance(e, sympy.Derivative):
@@ -169,11 +175,6 @@ def _edits(e: sympy.Basic, scope: frozenset[sympy.Symbol], ctx: str | None) -> I
 
 def _wrap(m: Mutant, expr: sympy.Basic) -> Mutant:
     return Mutant(m.description, expr, m.fix, m.hint)
-
-
-def _brace(s: sympy.Basic) -> str:
-    t = to_text(s)
-    return t if len(t) == 1 else f"{{{t}}}"
 
 
 def _excluded_pairs(

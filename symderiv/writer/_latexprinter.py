@@ -25,7 +25,7 @@ from symderiv.writer._terms import (
     split_fraction,
 )
 
-__all__ = ["SymderivLatexPrinter"]
+__all__ = ["MarginLatexPrinter", "SymderivLatexPrinter", "margin_latex"]
 
 # A user's symbol name such as ``\hat y`` or ``\hat{y}``: an accent command and one letter.
 _ACCENT_NAME = re.compile(
@@ -317,4 +317,71 @@ class SymderivLatexPrinter(LatexPrinter):  # type: ignore[misc]
         return rf"{tex}^\top"
 
 
-# --- objects of the model ----------------------------------------------------------------
+# --- formulas in hints and warnings --------------------------------------------------------
+
+
+class MarginLatexPrinter(LatexPrinter):  # type: ignore[misc]
+    """LaTeX the way a reviewer writes it in a margin: ``y_j \\log p_j``, ``\\sum_k e^{x_k}``.
+
+    The printer of the formulas inside a hint or a warning (strings of the results, in the JSON
+    and text reports alike); the checker asks for it by name (``symderiv._display("margin", e)``)
+    and imports nothing of the writer.  SymPy's own LaTeX but for entries, the order of a
+    product's factors, ``\\log`` and sums over ``1..n``; pages use :class:`SymderivLatexPrinter`.
+    """
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = self._print(expr.base.label)
+        idx = "".join(self._print(a) for a in expr.indices)
+        return f"{base}_{idx}" if len(idx) == 1 else f"{base}_{{{idx}}}"
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        if not isinstance(expr, sympy.Mul):  # LatexPrinter prints 1/x through _print_Mul
+            return str(super()._print_Mul(expr))
+
+        def rank(f: sympy.Basic) -> int:
+            b = f.as_base_exp()[0]
+            if f.is_Number:
+                return 0
+            if isinstance(b, (sympy.Indexed, sympy.Symbol)):
+                return 1
+            if isinstance(b, sympy.KroneckerDelta):
+                return 2
+            return 3
+
+        ordered = sorted(expr.args, key=rank)
+        if ordered == list(expr.args):
+            return str(super()._print_Mul(expr))
+        return str(super()._print_Mul(sympy.Mul(*ordered, evaluate=False)))
+
+    def _print_log(self, expr: sympy.log, exp: object = None) -> str:
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if isinstance(arg, (sympy.Indexed, sympy.Symbol, sympy.Number)):
+            body = f"\\log {inner}"
+        else:
+            body = f"\\log\\left({inner}\\right)"
+        return body if exp is None else f"\\left({body}\\right)^{{{exp}}}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        if all(lim[1] == 1 and lim[2].is_Symbol for lim in expr.limits):
+            subs = "".join(f"\\sum_{self._brace(lim[0])} " for lim in expr.limits)
+            body = expr.function
+            text = str(self._print(body))
+            if isinstance(body, sympy.Add):
+                text = f"\\left({text}\\right)"
+            return subs + text
+        return str(super()._print_Sum(expr))
+
+    def _brace(self, s: sympy.Basic) -> str:
+        t = self._print(s)
+        return t if len(t) == 1 else f"{{{t}}}"
+
+
+def margin_latex(expr: sympy.Basic) -> str:
+    """Compact LaTeX for a hint or a warning: entries as ``p_i``, ``\\log p_j``, sums as ``\\sum_j``.
+
+    >>> from symderiv.symbols import i, j, n, p, y
+    >>> margin_latex(sympy.Sum(y[j] * sympy.log(p[j]), (i, 1, n)))
+    '\\\\sum_i y_j \\\\log p_j'
+    """
+    return str(MarginLatexPrinter({"order": "none"}).doprint(expr))

@@ -7,6 +7,7 @@ import sympy
 
 from symderiv import symbols as s
 from symderiv.model import Assumption, Derivation, Step
+from symderiv.writer._latexprinter import margin_latex
 from symderiv.writer.latex import (
     SymderivLatexPrinter,
     estimated_width,
@@ -353,3 +354,46 @@ def test_sum_over_j_not_i_reads_back_equal(body: sympy.Expr) -> None:
     back = parse_formula(to_latex(written))
     assert equal(back, written) is True
     assert equal(back, sympy.Sum(body, (s.j, 1, s.n))) is False
+
+
+MU_B, M_, D_ = sympy.Symbol("mu_B"), s.count("m"), s.count("D")
+
+
+@pytest.mark.parametrize(
+    ("expr", "tex"),
+    [
+        pytest.param(
+            sympy.Sum(s.y[s.j] * sympy.log(s.p[s.j]), (s.j, 1, s.n)),
+            r"\sum_j y_j \log p_j",
+            id="a-sum-over-1-to-n-names-its-index-alone",
+        ),
+        pytest.param(
+            sympy.Sum((s.x[s.i] - MU_B) ** 2, (s.i, 1, M_)),
+            r"\sum_i \left(- \mu_{B} + x_i\right)^{2}",
+            id="sympys-latex-inside",
+        ),
+        pytest.param(
+            sympy.Sum(s.x[s.i] * s.vector("w")[s.j, s.i], (s.i, 0, D_)),
+            r"\sum_{i=0}^{D} x_i w_{ji}",
+            id="a-sum-from-0-keeps-its-limits",
+        ),
+        pytest.param(
+            2 * KD(s.i, s.j) * s.p[s.i], r"2 p_i \delta_{i j}", id="entries-before-deltas"
+        ),
+        pytest.param(sympy.log(1 - s.p[s.j]), r"\log\left(1 - p_j\right)", id="log-of-a-sum"),
+        pytest.param(
+            sympy.Sum(s.p[s.i] + s.y[s.i], (s.i, 1, s.n)),
+            r"\sum_i \left(p_i + y_i\right)",
+            id="a-summand-that-is-a-sum-in-brackets",
+        ),
+    ],
+)
+def test_the_formulas_of_hints_and_warnings(expr: sympy.Basic, tex: str) -> None:
+    assert margin_latex(expr) == tex
+
+
+def test_the_checker_writes_its_formulas_with_the_writers_printer() -> None:
+    from symderiv.checker._exprtools import to_text
+
+    e = sympy.Sum(sympy.exp(s.x[s.k]), (s.k, 1, s.n))
+    assert to_text(e) == margin_latex(e) == r"\sum_k e^{x_k}"
