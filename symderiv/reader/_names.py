@@ -22,7 +22,14 @@ from symderiv.errors import (
 from symderiv.model import Assumption
 from symderiv.reader import context as ctxmod
 from symderiv.reader._expressions import _Expr, _ExprReader
-from symderiv.reader.normalize import definition_key, normalize, standard_form
+from symderiv.reader.normalize import (
+    DEFAULT_RULES,
+    Rule,
+    defined_name,
+    definition_key,
+    normalize,
+    standard_form,
+)
 from symderiv.reader.parser import (
     STANDARD_FUNCS,
     parse_math,
@@ -117,7 +124,7 @@ class _NameReader(_ExprReader):
                 return None
         elif not isinstance(name, (sympy.Symbol, sympy.Indexed)):
             return None
-        key = _definition_key(name, self.ctx.functions) or self.entry_key(name)
+        key = _definition_key(name, self.ctx.functions, self.rules) or self.entry_key(name)
         if (
             key is None
             or standard_form(name, self.rules) is not None
@@ -340,7 +347,11 @@ def _numeric(e: sympy.Basic) -> bool:
     return bool(e.is_number)
 
 
-def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> str | None:
+def _definition_key(
+    e: sympy.Basic,
+    functions: frozenset[str] = frozenset(),
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
+) -> str | None:
     if isinstance(e, sympy.Pow) and e.exp == 2 and isinstance(e.base, sympy.Symbol):
         return f"{e.base.name}^2"  # \sigma^2 = ...: a variance named
     if isinstance(e, sympy.Symbol) and not isinstance(e, sympy.Dummy):
@@ -362,7 +373,8 @@ def _definition_key(e: sympy.Basic, functions: frozenset[str] = frozenset()) -> 
         if not all(_bare_argument(a) or (elided and _sequence_end(a)) for a in e.args):
             return None
         if name in STANDARD_FUNCS or name[:1].isupper() or name in functions:
-            return definition_key(name, len(e.args))
+            # NOTE: sigmoid(x) := ... defines sigma, the name the alias stands for.
+            return definition_key(defined_name(name, len(e.args), rules), len(e.args))
     return None
 
 

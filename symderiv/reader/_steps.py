@@ -14,7 +14,7 @@ from symderiv.reader._distributions import EXPECTATION_VALUE
 from symderiv.reader._expressions import _Expr, _RowInfo
 from symderiv.reader._names import _definition_key, _named_entries, _NameReader, _numeric
 from symderiv.reader.blocks import Block
-from symderiv.reader.normalize import definition_key, standard_form
+from symderiv.reader.normalize import defined_form, definition_key, standard_form
 
 
 class _StepReader(_NameReader):
@@ -131,7 +131,7 @@ class _StepReader(_NameReader):
                     "it, and the document defines it nowhere else"
                 )
                 restate = True
-            key = _definition_key(lhs_e, self.ctx.functions) or (
+            key = _definition_key(lhs_e, self.ctx.functions, self.rules) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )
             if (
@@ -186,7 +186,7 @@ class _StepReader(_NameReader):
                 if std is not None:
                     self.context.append(
                         Assumption(
-                            expr=sympy.Eq(lhs_e, std, evaluate=False),
+                            expr=sympy.Eq(defined_form(lhs_e, self.rules), std, evaluate=False),
                             text=f"standard definition of {lhs.text.strip()}",
                             source="reader",
                             kind="standard",

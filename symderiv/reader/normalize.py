@@ -10,6 +10,7 @@ Users extend the reading by passing a longer tuple to :func:`normalize`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,10 @@ class Rule:
     #: The types the leading arguments must have: ``(IndexedBase,)`` for a vector name (H(P)
     #: yes, H(p_1) no), ``(MatrixBase,)`` for a vector written out entry by entry.
     kinds: tuple[type, ...] = ()
+    #: An alias's rule: the name it stands for (``sigmoid`` for ``sigma``).  A document's
+    #: definition of the alias defines that name (:func:`defined_name`), so the alias is never
+    #: skipped: it always rewrites to the name, whose own rule the document's definition decides.
+    stands_for: str | None = None
 
     @property
     def key(self) -> str:
@@ -68,8 +73,14 @@ def _sigmoid(a: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-a))
 
 
-def _sigma(a: sympy.Expr) -> sympy.Expr:
-    return sympy.Function("sigma")(a)
+def _applied(name: str, *args: sympy.Expr) -> sympy.Expr:
+    return sympy.Function(name)(*args)
+
+
+def alias(name: str, stands_for: str, arity: int = 1) -> Rule:
+    """The rule of ``name``, another name for ``stands_for``: ``alias("sigmoid", "sigma")``."""
+    rewrite = functools.partial(_applied, stands_for)
+    return Rule(name, arity, f"{name} = {stands_for}", rewrite, stands_for=stands_for)
 
 
 def _entropy(p: sympy.IndexedBase) -> sympy.Expr:
@@ -96,7 +107,7 @@ softmax_of_entries_rule = Rule(
     _softmax_of_entries,
     (sympy.MatrixBase,),
 )
-sigmoid_alias_rule = Rule("sigmoid", 1, "sigmoid(a) = sigma(a)", _sigma)
+sigmoid_alias_rule = alias("sigmoid", "sigma")
 sigmoid_rule = Rule("sigma", 1, "sigma(a) = 1 / (1 + exp(-a))", _sigmoid)
 entropy_rule = Rule("H", 1, "H(P) = -sum_x P(x) log P(x)", _entropy, _VECTOR)
 cross_entropy_rule = Rule("H", 2, "H(P, Q) = -sum_x P(x) log Q(x)", _cross_entropy, _VECTOR * 2)
@@ -113,6 +124,31 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     cross_entropy_rule,
     kl_rule,
 )
+
+
+def defined_name(name: str, arity: int, rules: tuple[Rule, ...] = DEFAULT_RULES) -> str:
+    """The name a document's definition of ``name`` (with ``arity`` arguments) defines: the
+    name an alias stands for, else ``name`` itself.
+
+    >>> defined_name("sigmoid", 1), defined_name("sigma", 1), defined_name("f", 1)
+    ('sigma', 'sigma', 'f')
+    """
+    for rule in rules:
+        if rule.stands_for is not None and (rule.name, rule.arity) == (name, arity):
+            return rule.stands_for
+    return name
+
+
+def defined_form(expr: sympy.Basic, rules: tuple[Rule, ...] = DEFAULT_RULES) -> sympy.Basic:
+    """``expr`` under the name its definition defines: ``sigma(a)`` for ``sigmoid(a)``.
+
+    >>> defined_form(sympy.Function("sigmoid")(symbols.scalar("a")))
+    sigma(a)
+    """
+    if not isinstance(expr, sympy.core.function.AppliedUndef):
+        return expr
+    name = defined_name(expr.func.__name__, len(expr.args), rules)
+    return expr if name == expr.func.__name__ else sympy.Function(name)(*expr.args)
 
 
 def standard_names(rules: tuple[Rule, ...] = DEFAULT_RULES) -> tuple[str, ...]:

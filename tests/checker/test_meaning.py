@@ -565,6 +565,12 @@ MEANING = [
         id="sigmoid-spelled-out-is-the-documents-own-sigma",
     ),
     pytest.param(
+        "$$\\operatorname{sigmoid}(t) = \\frac{1}{1+e^{t}}$$\n\n"
+        "$$\\frac{d}{dt}\\sigma(t) = -\\sigma(t)(1-\\sigma(t))$$\n",
+        [D, P],
+        id="a-definition-of-sigmoid-defines-sigma",
+    ),
+    pytest.param(
         "$$\\operatorname{softmax}\\left(\\begin{pmatrix} u \\\\ u \\end{pmatrix}\\right) = "
         "\\begin{pmatrix} 1/2 \\\\ 1/2 \\end{pmatrix}$$\n",
         [P],

@@ -9,6 +9,9 @@ from symderiv import symbols
 from symderiv.reader.normalize import (
     DEFAULT_RULES,
     Rule,
+    alias,
+    defined_form,
+    defined_name,
     normalize,
     standard_form,
     standard_names,
@@ -89,3 +92,18 @@ def test_every_rule_name_is_a_standard_name_once() -> None:
     names = standard_names()
     assert sorted(names) == sorted({r.name for r in DEFAULT_RULES})
     assert names.index("sigmoid") < names.index("sigma")
+
+
+def test_a_definition_of_an_alias_defines_the_name_it_stands_for() -> None:
+    assert defined_name("sigmoid", 1) == "sigma"
+    assert defined_name("sigmoid", 2) == "sigmoid"  # no alias of two arguments
+    assert defined_form(SIGMOID(a)) == SIGMA(a)
+    assert defined_form(H(P)) == H(P)
+
+
+def test_an_alias_of_the_users_own() -> None:
+    logistic = alias("logistic", "sigma")
+    e = sympy.Function("logistic")(a)
+    assert normalize(e) == e
+    assert normalize(e, (logistic, *DEFAULT_RULES)) == 1 / (1 + sympy.exp(-a))
+    assert defined_name("logistic", 1, (logistic,)) == "sigma"
