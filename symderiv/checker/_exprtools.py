@@ -1,4 +1,4 @@
-"""Index bookkeeping and compact reader-facing LaTeX for the reviewer's tools."""
+"""Index bookkeeping for the reviewer's tools, and their formulas as compact LaTeX (by the writer)."""
 
 from __future__ import annotations
 
