@@ -253,3 +253,19 @@ def test_no_catch_of_type_or_attribute_errors_around_sympy() -> None:
                 continue
             bad.append(f"{_rel(path)}:{line} in {func}")
     assert not bad, bad
+
+
+def test_the_printers_are_the_writers() -> None:
+    """One SymPy printer per output target, all in the writer: the other layers hand it SymPy
+    (the checker asks for the formulas of its hints through ``symderiv._display``)."""
+    outside = []
+    for path in MODULES:
+        if _layer(path) == "writer":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                (b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")).endswith("Printer")
+                for b in node.bases
+            ):
+                outside.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert outside == []
