@@ -1,4 +1,4 @@
-"""The time limit of a computation, in the main thread (SIGALRM) and in any other thread."""
+"""The time limits of a computation (wall clock, CPU time), in the main thread and in others."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from symderiv._timeout import time_limit
+from symderiv._timeout import cpu_limit, time_limit
 from symderiv.errors import CheckTimeout
 
 
@@ -106,3 +106,45 @@ def test_a_limit_that_fired_is_not_raised_after_its_block() -> None:
     total = 0
     for k in range(2_000_000):
         total += k
+
+
+def test_a_cpu_limit_stops_a_loop_in_the_main_thread() -> None:
+    with (
+        pytest.raises(CheckTimeout, match=r"^gave up after 0.2 s of CPU time$"),
+        cpu_limit(0.2) as spent,
+    ):
+        _spin()
+    assert spent.fired
+
+
+def test_a_cpu_limit_stops_a_loop_in_another_thread() -> None:
+    def limited() -> None:
+        with cpu_limit(0.2):
+            _spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+
+
+def _sleep_under_a_cpu_limit() -> None:
+    # NOTE: waiting uses no CPU time: six times the limit passes on the wall clock, unlimited.
+    with cpu_limit(0.05) as spent:
+        time.sleep(0.3)
+    assert not spent.fired
+
+
+def test_waiting_does_not_spend_a_cpu_limit_in_the_main_thread() -> None:
+    _sleep_under_a_cpu_limit()
+
+
+def test_waiting_does_not_spend_a_cpu_limit_in_another_thread() -> None:
+    assert _in_a_thread(_sleep_under_a_cpu_limit) == {"returned": True}
+
+
+def test_a_swallowed_cpu_limit_is_raised_again() -> None:
+    def limited() -> None:
+        with cpu_limit(0.2):
+            _swallow_then_spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+    with pytest.raises(CheckTimeout), cpu_limit(0.2):
+        _swallow_then_spin()
