@@ -7,6 +7,7 @@ what it allows does not depend on the machine's load.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import signal
 import threading
@@ -63,7 +64,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
     def _raise(signum: int, frame: FrameType | None) -> None:
         # NOTE: a repeat that lands as the block ends raises nothing
-        if armed[0]:
+        if armed[0] and not _leaving(frame):
             raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
@@ -78,6 +79,26 @@ def _alarm(seconds: float) -> Iterator[None]:
             signal.setitimer(
                 signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
             )
+
+
+def _leaving(frame: FrameType | None) -> bool:
+    """Whether ``frame`` is a limit's block being left (its exit, or the limit's clean-up).
+
+    NOTE: a repeat raised there would skip the clean-up that stops the timer, and the timer
+    would then raise in whatever runs next (pytest itself, a garbage-collector callback); the
+    block is being left anyway, so the repeat is not needed.
+    """
+    while frame is not None:
+        code = frame.f_code
+        if code in _CLEANUP:
+            return True
+        if code is _EXIT:
+            manager = frame.f_locals.get("self")
+            gen = getattr(manager, "gen", None)
+            if getattr(gen, "gi_code", None) in _CLEANUP:
+                return True
+        frame = frame.f_back
+    return False
 
 
 class _ThreadTimeout(CheckTimeout):
@@ -194,7 +215,7 @@ def _profile_alarm(seconds: float, spent: Spent) -> Iterator[None]:
     armed = [True]
 
     def _raise(signum: int, frame: FrameType | None) -> None:
-        if armed[0]:
+        if armed[0] and not _leaving(frame):
             spent.fired = True
             raise CheckTimeout(f"gave up after {seconds:g} s of CPU time")
 
@@ -259,3 +280,13 @@ def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None
                 _fired.pop(target, None)
             for t in timers:
                 t.cancel()
+
+
+#: The code of the limits that raise by signal and of those that wrap them (a generator running
+#: it is entering or leaving its block, since during the block it is suspended), and of the
+#: exit of a ``contextmanager``.
+_CLEANUP = frozenset(
+    f.__wrapped__.__code__  # type: ignore[union-attr]
+    for f in (time_limit, cpu_limit, _alarm, _profile_alarm)
+)
+_EXIT = contextlib._GeneratorContextManager.__exit__.__code__

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -148,3 +150,52 @@ def test_a_swallowed_cpu_limit_is_raised_again() -> None:
     assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
     with pytest.raises(CheckTimeout), cpu_limit(0.2):
         _swallow_then_spin()
+
+
+_LATE_AT_THE_EXIT = """
+import contextlib, signal, sys, time
+from symderiv._timeout import cpu_limit, time_limit
+from symderiv.errors import CheckTimeout
+
+limit, signum = {"wall": (time_limit, signal.SIGALRM), "cpu": (cpu_limit, signal.SIGPROF)}[sys.argv[1]]
+exit_code = contextlib._GeneratorContextManager.__exit__.__code__
+landed, kept = [], []
+
+def repeat_lands(frame, event, arg):
+    # the signal's handler run at the entry of the block's exit
+    if event == "call" and frame.f_code is exit_code and not landed:
+        landed.append(True)
+        signal.getsignal(signum)(signum, frame)
+
+sys.setprofile(repeat_lands)
+try:
+    try:
+        with limit(0.05):
+            while True:
+                pass
+    except CheckTimeout as e:
+        kept.append(e)  # the traceback keeps the limit's generator alive
+    finally:
+        sys.setprofile(None)
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:
+        pass
+    print("left cleanly" if landed else "the exit was not reached")
+except CheckTimeout:
+    print("the limit raised after its block")
+"""
+
+
+@pytest.mark.parametrize("kind", ["wall", "cpu"])
+def test_a_repeat_that_lands_as_the_block_is_left_does_not_escape(kind: str) -> None:
+    # NOTE: a limit that fired, and a repeat that lands as its block is left (as when the
+    # process was not scheduled just then): it must not skip the limit's clean-up, else the
+    # timer raises in whatever runs next.  In a fresh interpreter: no other limit, no profiler.
+    done = subprocess.run(
+        [sys.executable, "-c", _LATE_AT_THE_EXIT, kind],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.strip() == "left cleanly", done.stderr[-2000:]
