@@ -23,6 +23,7 @@ from symderiv.checker import (
     _hints,
     _lossmodel,
     _namedvalues,
+    _softmaxaxis,
     _squares,
     _symbolic,
 )
@@ -271,6 +272,7 @@ def _check_step(
             or origin_reading(step, d, definitions, cfg, unknowns)
             or entry_reading(step, d, definitions, cfg, unknowns)
             or _named_reading(step, d, definitions, cfg, unknowns)
+            or _columns_reading(step, d, definitions, cfg, unknowns)
         )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)
@@ -348,6 +350,45 @@ def _named_reading(
             "the readings disagree: with the names given to a chain's value read as its left "
             f"end the step holds ({res.verdict.value}); with {names} the formula before the "
             "name it does not"
+        ),
+    )
+
+
+def _columns_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """The other axis of a softmax of a matrix (:mod:`._softmaxaxis`): by columns."""
+    assert step.lhs is not None and step.rhs is not None
+    rows = _softmaxaxis.read_by_rows(d)
+    if not rows and _softmaxaxis.ROWS_WARNING not in step.warnings:
+        return None
+    alt = tuple((t, _softmaxaxis.by_columns(v) if v in rows else v) for t, v in definitions)
+    lhs, rhs = step.lhs, step.rhs
+    if _softmaxaxis.ROWS_WARNING in step.warnings:
+        lhs, rhs = _softmaxaxis.by_columns(lhs), _softmaxaxis.by_columns(rhs)
+    if alt == definitions and (lhs, rhs) == (step.lhs, step.rhs):
+        return None
+    read = dataclasses.replace(step, lhs=lhs, rhs=rhs)
+    res = check_equal(
+        lhs,
+        rhs,
+        definitions=alt,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
+        unknowns=unknowns,
+    )
+    if res.verdict is Verdict.UNDETERMINED and res.method == "unknowns":
+        res = _through_loss(read, d, alt, cfg, unknowns) or res
+    if not res.verdict.accepts:
+        return None
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            "the readings disagree: with the softmax of a matrix taken by columns the step "
+            f"holds ({res.verdict.value}); taken by rows (as read) it does not"
         ),
     )
 

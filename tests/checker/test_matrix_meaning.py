@@ -118,6 +118,14 @@ NEVER_ACCEPTED = [
         id="the-rows-of-a-softmax-sum-to-one",
     ),
     pytest.param(
+        _ROWS + "$$\\mathbf{1}^T P = 2 \\mathbf{1}^T$$\n",
+        id="the-columns-of-a-softmax-sum-to-one-too",
+    ),
+    pytest.param(
+        _ROWS + "$$P = \\frac{2 e^{S}}{\\mathbf{1} \\mathbf{1}^T e^{S}}$$\n",
+        id="a-softmax-of-a-matrix-fails-by-both-axes",
+    ),
+    pytest.param(
         _ROWS + "$$\\frac{\\partial L}{\\partial G} = P \\frac{\\partial L}{\\partial O}$$\n",
         id="backprop-through-a-softmax-product-needs-the-transpose",
     ),
@@ -472,6 +480,11 @@ MEANING = [
         "$$P \\mathbf{1} = \\mathbf{1}$$\n",
         [D, D, D, P, P, P],
         id="a-softmax-of-a-matrix-is-taken-row-by-row",
+    ),
+    pytest.param(
+        _ROWS + "$$P = \\frac{e^{S}}{\\mathbf{1} \\mathbf{1}^T e^{S}}$$\n",
+        [D, D, D, U],
+        id="a-softmax-of-a-matrix-by-columns-is-the-other-reading",
     ),
     pytest.param(
         _NAMED + "$$\\frac{\\partial L}{\\partial U} = \\eta_1 M^T$$\n",
