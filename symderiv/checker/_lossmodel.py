@@ -25,9 +25,16 @@ def loss_definition(
     """``(L, value, note)``: the undefined loss of the step as a linear function of the one
     quantity all others it is differentiated by lead to; ``None`` when there is no such loss
     or no such quantity."""
-    if _symbolic.free_indices(lhs) != _symbolic.free_indices(rhs):
-        # NOTE: ∂L/∂Q_{ij} = ... / \sqrt{d_k} with k free on one side only: an entry formula
-        # whose sides are not entries of one matrix; the model is not the reading it lacks.
+    by = {
+        i
+        for e in (lhs, rhs)
+        for d in e.atoms(sympy.Derivative)
+        for v in d.variables
+        for i in _symbolic.free_indices(v)
+    }
+    if not _symbolic.free_indices(lhs) | _symbolic.free_indices(rhs) <= by:
+        # NOTE: ∂L/∂Q_{ij} = ... / \sqrt{d_k}: k is free and indexes no variable of the step;
+        # the model, a function of the variables' entries, is not the reading it lacks.
         return None
     defined = {_symbolic.name_of(_head(t)) for t, _ in definitions}
     # NOTE: the undefined names differentiated as such stay unknown functions while the
