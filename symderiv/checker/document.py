@@ -326,19 +326,8 @@ def _named_reading(
     alt = _namedvalues.chain_heads(d, definitions, set(used))
     if alt is None:
         return None
-    res = check_equal(
-        step.lhs,
-        step.rhs,
-        definitions=alt,
-        assumptions=d.assumptions,
-        conditions=step.conditions,
-        n=d.n,
-        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
-        unknowns=unknowns,
-    )
-    if res.verdict is Verdict.UNDETERMINED and res.method == "unknowns":
-        res = _through_loss(step, d, alt, cfg, unknowns) or res
-    if not res.verdict.accepts:
+    held = _holds_in(step, d, alt, cfg, unknowns)
+    if held is None:
         return None
     names = ", ".join(
         sorted({sympy.sstr(head(t)) for (t, v), (_, w) in zip(definitions, alt) if v != w})
@@ -348,8 +337,8 @@ def _named_reading(
         "readings",
         detail=(
             "the readings disagree: with the names given to a chain's value read as its left "
-            f"end the step holds ({res.verdict.value}); with {names} the formula before the "
-            "name it does not"
+            f"end the step holds ({held.value}); with {names} the formula before the name it "
+            "does not"
         ),
     )
 
@@ -360,19 +349,40 @@ def _columns_reading(
     """The other axis of a softmax of a matrix (:mod:`._softmaxaxis`): by columns."""
     assert step.lhs is not None and step.rhs is not None
     rows = _softmaxaxis.read_by_rows(d)
-    if not rows and _softmaxaxis.ROWS_WARNING not in step.warnings:
+    here = _softmaxaxis.ROWS_WARNING in step.warnings
+    if not rows and not here:
         return None
     alt = tuple((t, _softmaxaxis.by_columns(v) if v in rows else v) for t, v in definitions)
-    lhs, rhs = step.lhs, step.rhs
-    if _softmaxaxis.ROWS_WARNING in step.warnings:
-        lhs, rhs = _softmaxaxis.by_columns(lhs), _softmaxaxis.by_columns(rhs)
-    if alt == definitions and (lhs, rhs) == (step.lhs, step.rhs):
+    read = step
+    if here:
+        read = dataclasses.replace(
+            step, lhs=_softmaxaxis.by_columns(step.lhs), rhs=_softmaxaxis.by_columns(step.rhs)
+        )
+    if alt == definitions and read == step:
         return None
-    read = dataclasses.replace(step, lhs=lhs, rhs=rhs)
+    held = _holds_in(read, d, alt, cfg, unknowns)
+    if held is None:
+        return None
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            "the readings disagree: with the softmax of a matrix taken by columns the step "
+            f"holds ({held.value}); taken by rows (as read) it does not"
+        ),
+    )
+
+
+def _holds_in(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> Verdict | None:
+    """The accepting verdict of ``step`` read with ``definitions`` (the loss model too, as the
+    first reading has it), at half the step budget; None when it does not hold."""
+    assert step.lhs is not None and step.rhs is not None
     res = check_equal(
-        lhs,
-        rhs,
-        definitions=alt,
+        step.lhs,
+        step.rhs,
+        definitions=definitions,
         assumptions=d.assumptions,
         conditions=step.conditions,
         n=d.n,
@@ -380,17 +390,8 @@ def _columns_reading(
         unknowns=unknowns,
     )
     if res.verdict is Verdict.UNDETERMINED and res.method == "unknowns":
-        res = _through_loss(read, d, alt, cfg, unknowns) or res
-    if not res.verdict.accepts:
-        return None
-    return StepResult(
-        Verdict.UNDETERMINED,
-        "readings",
-        detail=(
-            "the readings disagree: with the softmax of a matrix taken by columns the step "
-            f"holds ({res.verdict.value}); taken by rows (as read) it does not"
-        ),
-    )
+        res = _through_loss(step, d, definitions, cfg, unknowns) or res
+    return res.verdict if res.verdict.accepts else None
 
 
 def _partial_reading(
