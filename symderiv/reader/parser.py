@@ -1271,10 +1271,9 @@ class _Parser:
         if arg_toks and arg_toks[0].kind == "begin":
             self.pos = save
             vec = self.paren()
-            written = standard_form(sympy.Function("softmax")(vec))
-            if not isinstance(written, sympy.MatrixBase):
+            if not isinstance(vec, sympy.MatrixBase):
                 raise self.error("softmax of something that is not a vector", t, unsupported=True)
-            return cast(sympy.Expr, written)
+            return cast(sympy.Expr, standard_form(sympy.Function("softmax")(vec)))
         if (
             len(arg_toks) > 2
             and arg_toks[0].kind == "word"

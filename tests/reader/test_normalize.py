@@ -107,3 +107,15 @@ def test_an_alias_of_the_users_own() -> None:
     assert normalize(e) == e
     assert normalize(e, (logistic, *DEFAULT_RULES)) == 1 / (1 + sympy.exp(-a))
     assert defined_name("logistic", 1, (logistic,)) == "sigma"
+
+
+def test_the_parser_reads_the_softmax_of_written_out_entries_by_the_rule() -> None:
+    from symderiv.errors import UnsupportedNotationError
+    from symderiv.reader import parse_formula
+
+    zero = r"\begin{pmatrix} 0 \\ 0 \end{pmatrix}"
+    assert parse_formula(rf"\operatorname{{softmax}}\left({zero}\right)") == sympy.ImmutableMatrix(
+        [sympy.Rational(1, 2), sympy.Rational(1, 2)]
+    )
+    with pytest.raises(UnsupportedNotationError):
+        parse_formula(rf"\operatorname{{softmax}}\left({zero} + \mathbf x\right)")
