@@ -983,6 +983,19 @@ MEANING = [
     pytest.param(
         "For another value, say $k$:\n\n" + OFF_DIAGONAL, [F], id="another-value-is-no-index-case"
     ),
+    pytest.param(
+        "$$u = 3t, \\qquad v = u^2, \\quad E = \\frac{1}{2} v$$\n\n"
+        "$$\\frac{dE}{dt} = 9t$$\n\n$$\\frac{dE}{dt} = 3t$$\n",
+        [D, D, D, P, F],
+        id="definitions-side-by-side-on-one-line",
+    ),
+    pytest.param(
+        "$$E = \\frac{1}{K}\\sum_{k=1}^{K} w_k \\\\ \\text{where} \\quad w_k = r_k^2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial r_j} = \\frac{2 r_j}{K}$$\n\n"
+        "$$\\frac{\\partial E}{\\partial r_j} = \\frac{r_j}{K}$$\n",
+        [D, D, P, F],
+        id="a-definition-after-where-on-its-own-row",
+    ),
 ]
 
 
