@@ -88,6 +88,9 @@ FUNCTIONS = (
     "tanh",
     "sinh",
     "cosh",
+    "sech",
+    "csch",
+    "coth",
     "exp",
     "log",
     "sin",
@@ -100,7 +103,9 @@ FUNCTIONS = (
 #: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
 #: would take the place of the document's explicit definition of the same name.
 _OPTIMA = frozenset({"argmax", "argmin"})
-_CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
+_CMD_FUNCS = frozenset(
+    {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "coth", "sec", "csc", "cot", "lg"}
+)
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
     "sin": sympy.sin,
@@ -109,6 +114,12 @@ _ELEMENTARY = {
     "tanh": sympy.tanh,
     "sinh": sympy.sinh,
     "cosh": sympy.cosh,
+    "sech": sympy.sech,
+    "csch": sympy.csch,
+    "coth": sympy.coth,
+    "sec": sympy.sec,
+    "csc": sympy.csc,
+    "cot": sympy.cot,
     "exp": sympy.exp,
     "log": sympy.log,
     "ln": sympy.log,

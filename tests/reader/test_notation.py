@@ -186,6 +186,11 @@ def test_sample_index_in_a_function() -> None:
         pytest.param("exp\\{t/u\\}", sympy.exp(t / u), id="exp-braces"),
         pytest.param("\\tanh^2(t)", sympy.tanh(t) ** 2, id="power-on-function"),
         pytest.param("cosh(t)^{2}", sympy.cosh(t) ** 2, id="power-after-call"),
+        pytest.param("\\operatorname{sech}^2 t", sympy.sech(t) ** 2, id="operatorname-sech"),
+        pytest.param("\\mathrm{csch}(t)", sympy.csch(t), id="mathrm-csch"),
+        pytest.param("\\coth t", sympy.coth(t), id="coth"),
+        pytest.param("\\sec^2 t", sympy.sec(t) ** 2, id="sec"),
+        pytest.param("\\csc t + \\cot t", sympy.csc(t) + sympy.cot(t), id="csc-cot"),
     ],
 )
 def test_named_functions(latex: str, expected: sympy.Basic) -> None:
