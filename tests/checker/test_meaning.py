@@ -996,6 +996,16 @@ MEANING = [
         [D, D, P, F],
         id="a-definition-after-where-on-its-own-row",
     ),
+    pytest.param(
+        "The model is $h_w(x) = w^T x$.\n\n"
+        "$$J(w) = \\frac{1}{2m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})^2$$\n\n"
+        "$$\\frac{\\partial J(w)}{\\partial w_j} = "
+        "\\frac{1}{m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})x_j^{(i)}$$\n\n"
+        "$$\\frac{\\partial J(w)}{\\partial w_j} = "
+        "\\frac{1}{2m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})x_j^{(i)}$$\n",
+        [D, P, F],
+        id="a-function-of-a-vector-at-a-sample",
+    ),
 ]
 
 
