@@ -2831,6 +2831,10 @@ class _Parser:
             if d not in e.free_symbols:
                 continue
             body, a, b, lower, upper = self.placeholders[d]
+            if not isinstance(body, sympy.Expr) or body.is_Matrix:
+                raise self.error(
+                    f"a sum over {a} \\neq {b} of a matrix is not read", None, unsupported=True
+                )
             rest = free_indices(e.xreplace({d: sympy.Integer(0)}))
             var, other = a, b
             if a in rest and b not in rest:
