@@ -373,7 +373,13 @@ def inline_definitions(src: SourceText, start: int, end: int, ctx: ParseContext)
                     out.unread.append(unread)
             continue
         if len({p.shape for p in read}) > 1:
-            continue  # $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read
+            # NOTE: $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read, and
+            # so Y_1 is not taken for a quantity of its own either.
+            if len(parts) == 2:
+                unread = _unread(src, start + a0, piece, parts, ctx)
+                if unread is not None:
+                    out.unread.append(unread)
+            continue
         members = [p.expr for p in read]
         # NOTE: in "h_i = \\sum_k e^{a_k} = \\Sigma" the formula is the value; the bare names
         # around it (h_i, \\Sigma) are both names for it.

@@ -1620,7 +1620,7 @@ class _Parser:
             return self.vector_base(name)[tuple(idx)]
         if name in self.ctx.columns and not call:
             return _v.vector(name)
-        if t.bold and len(name) == 1 and name.islower():
+        if t.bold and _plain_letter(name).islower():
             return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
         if name in self.ctx.matrices and not call:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
@@ -2246,7 +2246,9 @@ class _Parser:
                     f"\\{c} over something that is not one letter", t, unsupported=True
                 )
             inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
-            return self.letter(f"\\{c}{{{inner}}}", t)
+            # NOTE: \hat{\mathbf y} (and \mathbf{\hat y}) is the bold vector \hat{y}
+            bold = t.bold or toks[0].bold
+            return self.letter(f"\\{c}{{{inner}}}", Token(t.kind, t.text, t.start, t.end, bold=bold))
         raise UnknownCommandError(f"unknown command {_show(t)}", self.span_of(t))
 
     def sqrt(self, t: Token) -> sympy.Expr:
@@ -2935,6 +2937,21 @@ def _top_level(toks: list[Token]) -> Iterator[tuple[int, Token]]:
             depth -= 1
         elif depth == 0:
             yield m, u
+
+
+#: ``\\hat{y}``: an accented letter, named as the parser names it.
+_ACCENTED = re.compile(r"\\(?:hat|bar|tilde|dot|widehat|overline)\{(\\?[A-Za-z]+)\}")
+
+
+def _plain_letter(name: str) -> str:
+    """The one letter a name is written with (``y`` for ``y`` and ``\\hat{y}``), or ``""``.
+
+    >>> _plain_letter("y"), _plain_letter("\\hat{y}"), _plain_letter("\\hat{\\beta}"), _plain_letter("ab")
+    ('y', 'y', '', '')
+    """
+    m = _ACCENTED.fullmatch(name)
+    letter = m.group(1) if m else name
+    return letter if len(letter) == 1 else ""
 
 
 def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:

@@ -8,6 +8,8 @@ may ever be accepted again.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from symderiv.api import check_text
@@ -1006,6 +1008,21 @@ MEANING = [
         [D, P, F],
         id="a-function-of-a-vector-at-a-sample",
     ),
+    pytest.param(
+        "Let $\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf z)$ and let $\\mathbf y$ be one-hot.\n\n"
+        "$$\\mathcal L = -\\sum_{k=1}^{n} y_k \\log \\hat y_k$$\n\n"
+        "$$\\frac{\\partial \\mathcal L}{\\partial z_k} = \\hat y_k - y_k$$\n\n"
+        "$$\\frac{\\partial \\mathcal L}{\\partial z_k} = y_k - \\hat y_k$$\n",
+        [D, P, F],
+        id="an-accented-bold-vector-defined-inline",
+    ),
+    pytest.param(
+        "For $\\mathbf a = \\sigma(\\mathbf z)$ applied elementwise,\n\n"
+        "$$\\frac{\\partial a_i}{\\partial z_j} = \\delta_{ij}\\, a_i (1 - a_i)$$\n\n"
+        "$$\\frac{\\partial a_i}{\\partial z_j} = a_i (1 - a_j)$$\n",
+        [P, F],
+        id="a-bold-vector-without-braces-defined-inline",
+    ),
 ]
 
 
@@ -1082,3 +1099,19 @@ def test_a_rounded_numeric_claim_is_numeric_and_says_so(text, verdict, said) -> 
     (r,) = check_text(text).steps
     assert r.result.verdict is verdict
     assert (said in r.result.warnings) if said else not r.result.warnings
+
+
+def test_a_counterexample_shows_the_values_it_was_found_at() -> None:
+    # NOTE: sigma_2 is drawn positive (a logarithm of it is taken): the point shows it so
+    text = (
+        "$$D = \\log\\frac{\\sigma_2}{\\sigma_1} + \\frac{\\sigma_1^2}{2\\sigma_2^2}$$\n\n"
+        "$$D = -\\log\\sigma_1 + \\frac{\\sigma_1^2}{2}$$\n"
+    )
+    r = check_text(text).steps[1].result
+    assert r.verdict is F and r.counterexample is not None
+    values = dict(r.counterexample.values)
+    s1, s2 = values["sigma"]  # type: ignore[misc]
+    assert s1 > 0 and s2 > 0, r.counterexample.text
+    assert r.counterexample.lhs_value == pytest.approx(
+        math.log(s2 / s1) + s1**2 / (2 * s2**2), rel=1e-6
+    )
