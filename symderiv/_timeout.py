@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,9 +15,13 @@ from types import FrameType
 from symderiv.errors import CheckTimeout
 
 _local = threading.local()
-#: Seconds between further raises once a limit has fired: an exception raised where Python
-#: swallows it (a garbage-collector callback, a ``__del__``) is raised again shortly after.
-_AGAIN = 0.05
+#: Seconds by which a limit that falls inside a callback Python runs on its own (a
+#: garbage-collector callback, the hook for unraisable exceptions) is put off: an exception
+#: raised there is swallowed, and the computation would run on past its limit.
+_AGAIN = 0.01
+#: Seconds between further raises once a limit has fired: one raised where Python swallows
+#: it all the same (a weak reference's callback, a ``__del__``) is raised again.
+_REPEAT = 0.05
 #: The limit that fired, per thread id: the message of the exception raised there.
 _fired: dict[int, float] = {}
 
@@ -26,10 +32,11 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     In the main thread the limit is ``SIGALRM``; in any other thread (a worker of a thread
     pool, a notebook kernel's) a timer thread raises the exception asynchronously in the
-    limited thread.  Nested limits keep the earlier deadline.  Once the limit has fired the
-    exception is raised again every ``_AGAIN`` seconds until the block ends: one raised inside
-    a garbage-collector callback is swallowed there.  C code that never returns to
-    the interpreter (a huge integer power) is not interrupted: readers bound such input first.
+    limited thread.  Nested limits keep the earlier deadline.  A limit that falls inside a
+    garbage-collector callback is raised as the callback returns (raised inside it, it would be
+    swallowed), and a limit that fired is raised again every ``_REPEAT`` seconds until the
+    block ends (a weak reference's callback swallows it too).  C code that never returns to the interpreter (a huge integer power) is not
+    interrupted: readers bound such input first.
 
     >>> with time_limit(1.0):
     ...     1 + 1
@@ -48,7 +55,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_REAL)
+    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     if outer_remaining and outer_remaining < seconds:
         yield
         return
@@ -56,12 +63,15 @@ def _alarm(seconds: float) -> Iterator[None]:
     armed = [True]
 
     def _raise(signum: int, frame: FrameType | None) -> None:
-        # NOTE: a repeat that lands as the block ends raises nothing
-        if armed[0]:
-            raise CheckTimeout(f"gave up after {seconds:g} s")
+        if not armed[0]:
+            return  # NOTE: a put-off limit that lands as the block ends raises nothing
+        if _in_callback(frame):
+            signal.setitimer(signal.ITIMER_REAL, _AGAIN, _REPEAT)
+            return
+        raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
     try:
         yield
     finally:
@@ -69,9 +79,7 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
-            signal.setitimer(
-                signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
-            )
+            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3))
 
 
 class _ThreadTimeout(CheckTimeout):
@@ -105,10 +113,12 @@ def _thread_limit(seconds: float) -> Iterator[None]:
         with lock:
             if state["done"]:
                 return
-            state["fired"] = True
-            _fired[target] = seconds
-            _set_async_exc(target, id(_ThreadTimeout))
-            again = threading.Timer(_AGAIN, fire)
+            put_off = _in_callback(sys._current_frames().get(target))
+            if not put_off:
+                state["fired"] = True
+                _fired[target] = seconds
+                _set_async_exc(target, id(_ThreadTimeout))
+            again = threading.Timer(_AGAIN if put_off else _REPEAT, fire)
             again.daemon = True
             timers.append(again)
             again.start()
@@ -130,3 +140,18 @@ def _thread_limit(seconds: float) -> Iterator[None]:
             for t in timers:
                 t.cancel()
         deadlines.pop()
+
+
+def _in_callback(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside a callback whose exceptions Python swallows: a
+    garbage-collector callback (``gc.callbacks``) or ``sys.unraisablehook``."""
+    codes = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    codes.add(getattr(sys.unraisablehook, "__code__", None))
+    codes.discard(None)
+    if not codes:
+        return False
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -65,8 +67,50 @@ def test_a_limit_that_was_not_reached_leaves_the_thread_alone() -> None:
     assert _in_a_thread(quick) == {"returned": True}
 
 
+def _slow_callback(phase: str, info: dict[str, int]) -> None:
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:
+        pass
+
+
+def _collect_then_spin() -> None:
+    # NOTE: the limit falls inside the slow gc callback, where a raise would be swallowed
+    gc.collect()
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.fixture
+def slow_gc_callback() -> Iterator[None]:
+    gc.callbacks.append(_slow_callback)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(_slow_callback)
+
+
+@pytest.mark.usefixtures("slow_gc_callback")
+def test_a_limit_that_falls_in_a_gc_callback_is_raised_after_it() -> None:
+    start = time.monotonic()
+    with pytest.raises(CheckTimeout), time_limit(0.1):
+        _collect_then_spin()
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.usefixtures("slow_gc_callback")
+def test_a_limit_that_falls_in_a_gc_callback_is_raised_after_it_in_another_thread() -> None:
+    def limited() -> None:
+        with time_limit(0.1):
+            _collect_then_spin()
+
+    start = time.monotonic()
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.1 s"}
+    assert time.monotonic() - start < 5
+
+
 def _swallow_then_spin() -> None:
-    # NOTE: the first raise lands where it is swallowed (as in a garbage-collector callback)
+    # NOTE: the first raise lands where it is swallowed (as in a weak reference's callback)
     try:
         _spin()
     except CheckTimeout:

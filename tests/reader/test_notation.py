@@ -349,7 +349,9 @@ def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
             id="with-a-colon",
         ),
         pytest.param("$$\\text{upper bound} \\ u = a + b$$", [("u", "a + b")], id="words"),
-        pytest.param("$$\\text{where } u = a + b$$", [], id="a-where-clause-is-no-label"),
+        pytest.param(
+            "$$\\text{where } u = a + b$$", [("u", "a + b")], id="an-equation-after-where-is-a-step"
+        ),
         pytest.param("$$\\text{for } i = j$$", [], id="a-case-is-no-label"),
         pytest.param("$$\\text{total} = a + b$$", [], id="no-left-side-after-it"),
     ],
