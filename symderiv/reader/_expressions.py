@@ -104,6 +104,7 @@ class _ExprReader:
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
         self.index_letters = ctxmod.index_letters(text)
+        self.subscript_letters = ctxmod.subscript_letters(text)
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         #: names used as densities: p(x) and p(z) are two densities, never one function
         self.densities = density_facts(text)

@@ -81,8 +81,16 @@ def index_letters(text: str) -> frozenset[str]:
     >>> sorted(index_letters(r"$$\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
     ['a', 'b']
     """
-    found = {c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1)}
-    return frozenset(symbols.INDEX_LETTERS) | found
+    return frozenset(symbols.INDEX_LETTERS) | subscript_letters(text)
+
+
+def subscript_letters(text: str) -> frozenset[str]:
+    r"""Letters the document writes as a subscript (``x_a``, ``\delta_{ab}``): its indices.
+
+    >>> sorted(subscript_letters(r"$$\delta_{ab} = o_a + t$$"))
+    ['a', 'b']
+    """
+    return frozenset(c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1))
 
 
 def vector_names(text: str) -> frozenset[str]:

@@ -1023,6 +1023,21 @@ MEANING = [
         [P, F],
         id="a-bold-vector-without-braces-defined-inline",
     ),
+    pytest.param(
+        "$$L = \\frac{1}{2}(w x - t)^2$$\n\nWith $x = 2$ and $t = 1$:\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = 2(2w - 1)$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = 2(2w - 1)$$\n\n"
+        "For $x = 2$, $t = 1$:\n\n$$\\frac{\\partial L}{\\partial w} = 2(2w + 1)$$\n",
+        [D, P, F, F],
+        id="values-stated-just-before-a-block-hold-in-that-block",
+    ),
+    pytest.param(
+        "$$D = \\log\\frac{s_2}{s_1} + \\frac{s_1^2 + (m_1 - m_2)^2}{2 s_2^2} - \\frac{1}{2}$$\n\n"
+        "Against a standard normal ($m_2 = 0$, $s_2 = 1$):\n\n"
+        "$$D = -\\log s_1 + \\frac{s_1^2 + m_1^2}{2} - \\frac{1}{2}$$\n",
+        [D, N],
+        id="values-of-entries-stated-in-parentheses",
+    ),
 ]
 
 
