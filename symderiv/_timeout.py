@@ -19,9 +19,6 @@ _local = threading.local()
 #: garbage-collector callback, the hook for unraisable exceptions) is put off: an exception
 #: raised there is swallowed, and the computation would run on past its limit.
 _AGAIN = 0.01
-#: Seconds between further raises once a limit has fired: one raised where Python swallows
-#: it all the same (a weak reference's callback, a ``__del__``) is raised again.
-_REPEAT = 0.05
 #: The limit that fired, per thread id: the message of the exception raised there.
 _fired: dict[int, float] = {}
 
@@ -34,8 +31,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     pool, a notebook kernel's) a timer thread raises the exception asynchronously in the
     limited thread.  Nested limits keep the earlier deadline.  A limit that falls inside a
     garbage-collector callback is raised as the callback returns (raised inside it, it would be
-    swallowed), and a limit that fired is raised again every ``_REPEAT`` seconds until the
-    block ends (a weak reference's callback swallows it too).  C code that never returns to the interpreter (a huge integer power) is not
+    swallowed).  C code that never returns to the interpreter (a huge integer power) is not
     interrupted: readers bound such input first.
 
     >>> with time_limit(1.0):
@@ -64,15 +60,16 @@ def _alarm(seconds: float) -> Iterator[None]:
 
     def _raise(signum: int, frame: FrameType | None) -> None:
         if not armed[0]:
-            return  # NOTE: a put-off limit that lands as the block ends raises nothing
+            return  # NOTE: a limit put off that lands as the block ends raises nothing
         if _in_callback(frame):
-            signal.setitimer(signal.ITIMER_REAL, _AGAIN, _REPEAT)
+            signal.setitimer(signal.ITIMER_REAL, _AGAIN)
             return
         raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
     try:
+        # NOTE: armed inside the try: a limit that fires at once still restores the handler
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         armed[0] = False
@@ -113,22 +110,22 @@ def _thread_limit(seconds: float) -> Iterator[None]:
         with lock:
             if state["done"]:
                 return
-            put_off = _in_callback(sys._current_frames().get(target))
-            if not put_off:
-                state["fired"] = True
-                _fired[target] = seconds
-                _set_async_exc(target, id(_ThreadTimeout))
-            again = threading.Timer(_AGAIN if put_off else _REPEAT, fire)
-            again.daemon = True
-            timers.append(again)
-            again.start()
+            if _in_callback(sys._current_frames().get(target)):
+                again = threading.Timer(_AGAIN, fire)
+                again.daemon = True
+                timers.append(again)
+                again.start()
+                return
+            state["fired"] = True
+            _fired[target] = seconds
+            _set_async_exc(target, id(_ThreadTimeout))
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
     timers.append(timer)
     deadlines.append(deadline)
-    timer.start()
     try:
+        timer.start()
         yield
     finally:
         with lock:
