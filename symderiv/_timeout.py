@@ -1,7 +1,13 @@
-"""A wall-clock budget for SymPy computations that may run away, in any thread."""
+"""Time limits for SymPy computations that may run away, in any thread.
+
+:func:`time_limit` counts wall-clock seconds; :func:`cpu_limit` counts the CPU seconds the
+computation uses (the process's in the main thread, the thread's own in another), so that
+what it allows does not depend on the machine's load.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import signal
@@ -10,15 +16,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 from symderiv.errors import CheckTimeout
 
 _local = threading.local()
-#: Seconds by which a limit that falls inside a callback Python runs on its own (a
-#: garbage-collector callback, the hook for unraisable exceptions) is put off: an exception
-#: raised there is swallowed, and the computation would run on past its limit.
-_AGAIN = 0.01
+#: Seconds between further raises once a limit has fired: an exception raised where Python
+#: swallows it (a weak reference's callback, a ``__del__``) is raised again shortly after.
+#: Inside a garbage-collector callback or the unraisable hook nothing is raised (it would
+#: leave the callback's own state half-updated): the next raise comes after it returns.
+_AGAIN = 0.05
 #: The limit that fired, per thread id: the message of the exception raised there.
 _fired: dict[int, float] = {}
 
@@ -29,10 +37,10 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     In the main thread the limit is ``SIGALRM``; in any other thread (a worker of a thread
     pool, a notebook kernel's) a timer thread raises the exception asynchronously in the
-    limited thread.  Nested limits keep the earlier deadline.  A limit that falls inside a
-    garbage-collector callback is raised as the callback returns (raised inside it, it would be
-    swallowed).  C code that never returns to the interpreter (a huge integer power) is not
-    interrupted: readers bound such input first.
+    limited thread.  Nested limits keep the earlier deadline.  Once the limit has fired the
+    exception is raised again every ``_AGAIN`` seconds until the block ends: one raised inside
+    a garbage-collector callback is swallowed there.  C code that never returns to
+    the interpreter (a huge integer power) is not interrupted: readers bound such input first.
 
     >>> with time_limit(1.0):
     ...     1 + 1
@@ -51,7 +59,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_REAL)
     if outer_remaining and outer_remaining < seconds:
         yield
         return
@@ -59,24 +67,58 @@ def _alarm(seconds: float) -> Iterator[None]:
     armed = [True]
 
     def _raise(signum: int, frame: FrameType | None) -> None:
-        if not armed[0]:
-            return  # NOTE: a limit put off that lands as the block ends raises nothing
-        if _in_callback(frame):
-            signal.setitimer(signal.ITIMER_REAL, _AGAIN)
-            return
-        raise CheckTimeout(f"gave up after {seconds:g} s")
+        # NOTE: a repeat that lands as the block ends raises nothing
+        if armed[0] and not _leaving(frame) and not _in_callback(frame):
+            raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
     try:
-        # NOTE: armed inside the try: a limit that fires at once still restores the handler
-        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
-            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3))
+            signal.setitimer(
+                signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
+            )
+
+
+def _leaving(frame: FrameType | None) -> bool:
+    """Whether ``frame`` is a limit's block being left (its exit, or the limit's clean-up).
+
+    NOTE: a repeat raised there would skip the clean-up that stops the timer, and the timer
+    would then raise in whatever runs next (pytest itself, a garbage-collector callback); the
+    block is being left anyway, so the repeat is not needed.
+    """
+    while frame is not None:
+        code = frame.f_code
+        if code in _CLEANUP:
+            return True
+        if code is _EXIT:
+            manager = frame.f_locals.get("self")
+            gen = getattr(manager, "gen", None)
+            if getattr(gen, "gi_code", None) in _CLEANUP:
+                return True
+        frame = frame.f_back
+    return False
+
+
+def _in_callback(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside a callback whose exceptions Python swallows and whose state
+    an exception would leave half-updated: a garbage-collector callback (``gc.callbacks``) or
+    ``sys.unraisablehook``."""
+    codes = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    codes.add(getattr(sys.unraisablehook, "__code__", None))
+    codes.discard(None)
+    if not codes:
+        return False
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 class _ThreadTimeout(CheckTimeout):
@@ -110,22 +152,21 @@ def _thread_limit(seconds: float) -> Iterator[None]:
         with lock:
             if state["done"]:
                 return
-            if _in_callback(sys._current_frames().get(target)):
-                again = threading.Timer(_AGAIN, fire)
-                again.daemon = True
-                timers.append(again)
-                again.start()
-                return
-            state["fired"] = True
-            _fired[target] = seconds
-            _set_async_exc(target, id(_ThreadTimeout))
+            if not _in_callback(sys._current_frames().get(target)):
+                state["fired"] = True
+                _fired[target] = seconds
+                _set_async_exc(target, id(_ThreadTimeout))
+            again = threading.Timer(_AGAIN, fire)
+            again.daemon = True
+            timers.append(again)
+            again.start()
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
     timers.append(timer)
     deadlines.append(deadline)
+    timer.start()
     try:
-        timer.start()
         yield
     finally:
         with lock:
@@ -139,16 +180,135 @@ def _thread_limit(seconds: float) -> Iterator[None]:
         deadlines.pop()
 
 
-def _in_callback(frame: FrameType | None) -> bool:
-    """Whether ``frame`` runs inside a callback whose exceptions Python swallows: a
-    garbage-collector callback (``gc.callbacks``) or ``sys.unraisablehook``."""
-    codes = {getattr(cb, "__code__", None) for cb in gc.callbacks}
-    codes.add(getattr(sys.unraisablehook, "__code__", None))
-    codes.discard(None)
-    if not codes:
-        return False
-    while frame is not None:
-        if frame.f_code in codes:
-            return True
-        frame = frame.f_back
-    return False
+@dataclass
+class Spent:
+    """Whether a :func:`cpu_limit` fired (its exception may have been caught inside the block)."""
+
+    fired: bool = False
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[Spent]:
+    """Raise :class:`CheckTimeout` inside the block once it has used ``seconds`` of CPU time.
+
+    In the main thread the limit is ``SIGPROF`` (``ITIMER_PROF`` counts the process's CPU
+    time); in any other thread a timer thread wakes when the wall clock says the time could be
+    spent, reads the limited thread's own CPU clock, and raises the exception there if it is
+    spent, else sleeps again for what is left (CPU time never runs ahead of the wall clock).
+    As with :func:`time_limit`, a limit that fired is raised again every ``_AGAIN`` seconds
+    until the block ends, and nested limits keep the earlier deadline.  The value of the
+    ``with`` says whether the limit fired.
+
+    >>> with cpu_limit(5.0) as spent:
+    ...     _ = sum(range(10))
+    >>> spent.fired
+    False
+    """
+    spent = Spent()
+    if seconds <= 0:
+        yield spent
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _profile_alarm(seconds, spent):
+            yield spent
+        return
+    clock = _thread_cpu_clock()
+    if clock is None:
+        # NOTE: no per-thread CPU clock here: the wall clock bounds the CPU time from above.
+        with time_limit(seconds):
+            try:
+                yield spent
+            except CheckTimeout:
+                spent.fired = True
+                raise
+        return
+    with _thread_cpu_limit(seconds, clock, spent):
+        yield spent
+
+
+@contextmanager
+def _profile_alarm(seconds: float, spent: Spent) -> Iterator[None]:
+    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_PROF)
+    if outer_remaining and outer_remaining < seconds:
+        yield
+        return
+
+    armed = [True]
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        if armed[0] and not _leaving(frame) and not _in_callback(frame):
+            spent.fired = True
+            raise CheckTimeout(f"gave up after {seconds:g} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, _raise)
+    signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN)
+    try:
+        yield
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
+        if outer_remaining:
+            signal.setitimer(
+                signal.ITIMER_PROF, max(outer_remaining - seconds, 1e-3), outer_again
+            )
+
+
+def _thread_cpu_clock() -> int | None:
+    """The CPU clock of the calling thread, where the platform has one."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
+        return None
+
+
+@contextmanager
+def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None]:
+    target = threading.get_ident()
+    deadline = time.clock_gettime(clock) + seconds
+    lock = threading.Lock()
+    done = [False]
+    timers: list[threading.Timer] = []
+
+    def wake(after: float) -> None:
+        t = threading.Timer(after, check)
+        t.daemon = True
+        timers.append(t)
+        t.start()
+
+    def check() -> None:
+        with lock:
+            if done[0]:
+                return
+            left = deadline - time.clock_gettime(clock)
+            if left > 0:
+                wake(left)
+                return
+            if not _in_callback(sys._current_frames().get(target)):
+                spent.fired = True
+                _fired[target] = seconds
+                _set_async_exc(target, id(_ThreadTimeout))
+            wake(_AGAIN)
+
+    wake(seconds)
+    try:
+        yield
+    finally:
+        with lock:
+            done[0] = True
+            if spent.fired:
+                # NOTE: fired as the block ended: an exception not yet raised is withdrawn.
+                _set_async_exc(target, None)
+                _fired.pop(target, None)
+            for t in timers:
+                t.cancel()
+
+
+#: The code of the limits that raise by signal and of those that wrap them (a generator running
+#: it is entering or leaving its block, since during the block it is suspended), and of the
+#: exit of a ``contextmanager``.
+_CLEANUP = frozenset(
+    f.__wrapped__.__code__  # type: ignore[union-attr]
+    for f in (time_limit, cpu_limit, _alarm, _profile_alarm)
+)
+_EXIT = contextlib._GeneratorContextManager.__exit__.__code__
