@@ -383,9 +383,12 @@ def _sequence_end(a: sympy.Basic) -> bool:
 
 
 def _bare_argument(a: sympy.Basic) -> bool:
-    """``x``, ``\\mathbf{x}``, ``A_i``: what a function can be defined of (not ``-z``, ``2x``)."""
+    """``x``, ``\\mathbf{x}``, ``A_i``, ``\\sigma^2``: what a function can be defined of (not
+    ``-z``, ``2x``)."""
     if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
         return True
+    if isinstance(a, sympy.Pow) and isinstance(a.base, sympy.Symbol) and a.exp == 2:
+        return True  # NOTE: l(\mu, \sigma^2): a function of the variance
     if isinstance(a, AppliedUndef):
         # H(Y, \sigma(A)): a function of a function of names
         return all(isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args)

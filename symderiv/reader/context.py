@@ -104,7 +104,8 @@ def vector_names(text: str) -> frozenset[str]:
 
 _ARG = (
     r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde|vec)\s*\{?\s*)?\\?[A-Za-z]+\s*\}?"
-    r"(?:\s*_\s*\{?\s*\\?[A-Za-z0-9]+\s*\}?)?(?:\s*\^\s*\{?\s*\(\s*[a-z0-9]\s*\)\s*\}?)?"
+    r"(?:\s*_\s*\{?\s*\\?[A-Za-z0-9]+\s*\}?)?(?:\s*\^\s*\{?\s*\(\s*[a-z0-9]\s*\)\s*\}?"
+    r"|\s*\^\s*\{?\s*2\s*\}?)?"
 )
 _FUNCTION_HEAD = re.compile(
     r"(?:^|[$&\n]|\\\\|\\\[|\\begin\{[^{}]*\}|\\cr\b|\\newline\b)\s*"

@@ -1549,6 +1549,14 @@ class _Parser:
         idx: list[sympy.Expr] | None = None
         if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
             return self.drawn_expectation(t, "]")
+        if name == "E" and sub_toks is None and self.at_sym("[") and not self.ctx.draws:
+            # NOTE: E[X^2] is an expectation, never E times [X^2]: of a variable whose
+            # distribution the document does not state, its value is not known.
+            raise self.error(
+                "an expectation E[...] under a distribution the document does not state",
+                t,
+                unsupported=True,
+            )
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)

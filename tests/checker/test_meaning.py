@@ -308,6 +308,14 @@ NEVER_ACCEPTED = [
 ]
 
 
+NEVER_ACCEPTED += [
+    pytest.param(
+        "$$V(X) = \\mathbb{E}[(X - \\mathbb{E}[X])^2]$$\n\n$$V(aX + b) = a V(X) + b$$\n",
+        id="an-expectation-under-no-stated-distribution-is-no-product",
+    ),
+]
+
+
 @pytest.mark.parametrize("text", NEVER_ACCEPTED)
 def test_false_steps_are_never_accepted(text: str) -> None:
     assert_last_step_not_accepted(text)
@@ -1037,6 +1045,20 @@ MEANING = [
         "$$D = -\\log s_1 + \\frac{s_1^2 + m_1^2}{2} - \\frac{1}{2}$$\n",
         [D, N],
         id="values-of-entries-stated-in-parentheses",
+    ),
+    pytest.param(
+        "$$\\ell(\\mu, \\sigma^2) = -\\frac{N}{2}\\log(2\\pi\\sigma^2) - "
+        "\\frac{1}{2\\sigma^2}\\sum_{i=1}^{N}(x_i - \\mu)^2$$\n\n"
+        "$$\\frac{\\partial \\ell}{\\partial \\sigma^2} = -\\frac{N}{2\\sigma^2} + "
+        "\\frac{1}{2\\sigma^4}\\sum_{i=1}^{N}(x_i - \\mu)^2$$\n\n"
+        "$$\\frac{\\partial \\ell}{\\partial \\mu} = \\frac{1}{2\\sigma^2}\\sum_{i=1}^{N}(x_i - \\mu)$$\n",
+        [D, P, F],
+        id="a-function-of-the-variance-named-bare",
+    ),
+    pytest.param(
+        "$$V(X) = \\mathbb{E}[(X - \\mathbb{E}[X])^2]$$\n\n$$V(aX + b) = a^2 V(X)$$\n",
+        [X, U],
+        id="an-expectation-under-no-stated-distribution-is-not-read",
     ),
 ]
 
