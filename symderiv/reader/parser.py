@@ -2443,6 +2443,15 @@ class _Parser:
                 ):
                     found = (m, m + 2, nxt.text)
                     break
+                if (
+                    u.text == "d"
+                    and nxt is not None
+                    and nxt.kind == "cmd"
+                    and nxt.text in GREEK
+                    and m > self.pos
+                ):
+                    found = (m, m + 2, nxt.text)  # d\epsilon: a Greek variable
+                    break
             m += 1
         if found is None:
             raise self.error("an integral without its differential (dx)", t, unsupported=True)

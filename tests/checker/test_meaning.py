@@ -303,6 +303,8 @@ NEVER_ACCEPTED = [
     pytest.param(
         "$$g'(x)\\big|_{x=0} = 0$$\n", id="an-unknown-function-at-a-point-is-no-number"
     ),
+    pytest.param("$$\\cos h \\approx 1 + \\frac{h^2}{2}$$\n", id="a-wrong-approximation"),
+    pytest.param("$$\\sqrt{3} \\approx 1.8$$\n", id="an-approximation-to-wrong-digits"),
 ]
 
 
@@ -973,6 +975,17 @@ MEANING = [
     pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
     pytest.param(
         "For another index, called $k$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-another-index"
+    ),
+    pytest.param(
+        "$$\\cos h \\approx 1 - \\frac{h^2}{2}$$\n\n$$\\sqrt{3} \\approx 1.73$$\n\n"
+        "$$\\sqrt{3} \\approx 1.8$$\n\n$$(a - b)^2 \\approx a^2 - 2ab + b^2$$\n",
+        [U, N, F, P],
+        id="an-approximation-is-judged-exactly-or-by-its-digits-never-refuted",
+    ),
+    pytest.param(
+        "$$\\int_0^2 \\lambda \\, d\\lambda = 2$$\n\n$$\\int_0^2 \\lambda \\, d\\lambda = 1$$\n",
+        [P, F],
+        id="an-integral-over-a-greek-variable",
     ),
     pytest.param(
         "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"

@@ -466,6 +466,16 @@ xs = symbols.scalar("x")
             sympy.Integral(q_(xs), xs) + sympy.Integral(xs * q_(xs), xs),
             id="two-integrals",
         ),
+        pytest.param(
+            "\\int_0^1 \\lambda^2 \\, d\\lambda",
+            sympy.Integral(symbols.scalar("lambda") ** 2, (symbols.scalar("lambda"), 0, 1)),
+            id="a-greek-variable",
+        ),
+        pytest.param(
+            "\\int q(\\eta) d\\eta",
+            sympy.Integral(q_(symbols.scalar("eta")), symbols.scalar("eta")),
+            id="a-greek-variable-applied",
+        ),
     ],
 )
 def test_integrals(latex: str, expected: sympy.Basic) -> None:
