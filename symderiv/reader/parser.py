@@ -315,6 +315,9 @@ class ParseContext:
     #: ``(X, family, parameters)``: the document draws X from a named distribution
     #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
     draws: tuple[tuple[str, str, str], ...] = ()
+    #: ``(x, p)``: the prose says expectations are under the density ``p`` of ``x``, so
+    #: ``\\langle f \\rangle`` and ``E[f]`` are ``∫ p(x) f dx``.
+    averaged: tuple[tuple[str, str], ...] = ()
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
@@ -1536,7 +1539,12 @@ class _Parser:
         # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
         call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
-        if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
+        if (
+            name == "E"
+            and sub_toks is None
+            and (self.ctx.draws or self.ctx.averaged)
+            and self.at_sym("[")
+        ):
             return self.drawn_expectation(t, "]")
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
@@ -2066,6 +2074,15 @@ class _Parser:
             body = cast(sympy.Expr, self.sub_expr(self.toks[self.pos : end], at))
             self.pos = end + 1
         drawn = [d for d in self.ctx.draws if symbols.scalar(d[0]) in body.free_symbols]
+        averaged = [a for a in self.ctx.averaged if symbols.scalar(a[0]) in body.free_symbols]
+        if not drawn and len(averaged) == 1:
+            var, name = averaged[0]
+            x = symbols.scalar(var)
+            self.warnings.append(
+                f"read the expectation as the integral against {name}({var}) (the prose takes "
+                f"expectations under {name})"
+            )
+            return sympy.Integral(sympy.Function(name)(x) * body, x)
         if len(drawn) != 1:
             raise self.error(
                 "an expectation whose distribution the document does not state", at, unsupported=True
@@ -2191,7 +2208,7 @@ class _Parser:
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
-        if c == "langle" and self.ctx.draws:
+        if c == "langle" and (self.ctx.draws or self.ctx.averaged):
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
         if c == "Pi" and self.sigma_sum_follows():
