@@ -99,7 +99,7 @@ FUNCTIONS = (
 #: Optimisers over a variable written below them (``\\argmax_\\theta``; ``\\arg\\max_\\theta``).
 #: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
 #: would take the place of the document's explicit definition of the same name.
-_OPTIMA = frozenset({"argmax", "argmin"})
+_OPTIMA = frozenset({"argmax", "argmin", "max", "min"})
 _CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
@@ -2637,8 +2637,9 @@ class _Parser:
         return sympy.Derivative(f, v)
 
     def optimum(self, t: Token) -> sympy.Expr | None:
-        """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
-        (undefined functions of the body and the variable); None when no subscript follows."""
+        """``\\arg\\max_\\theta F``, ``\\argmin_w F``, ``\\max_D F``: ``argmax(F, theta)``,
+        ``argmin(F, w)``, ``max(F, D)`` (undefined functions of the body and the variable, never
+        the body alone); None when no subscript follows."""
         save = self.pos
         self.pos += 1
         name = t.text

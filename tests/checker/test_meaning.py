@@ -314,6 +314,11 @@ NEVER_ACCEPTED = [
         "$p(t)$.\n\n$$\\langle t^2 \\rangle = b^2 - a^2$$\n",
         id="an-expectation-under-a-normal-the-prose-names",
     ),
+    pytest.param("$$\\max_t (1 - t^2) = 1 - t^2$$\n", id="an-optimum-is-never-dropped"),
+    pytest.param(
+        "$$V(D) = \\log D + 1$$\n\n$$\\max_D V(D) = \\log D + 2$$\n",
+        id="a-game-restated-with-another-objective",
+    ),
 ]
 
 
@@ -1009,6 +1014,13 @@ MEANING = [
         "$$\\langle u^2 \\rangle = s^2 + m^2$$\n",
         [C],
         id="expectations-under-a-density-whose-parameters-are-not-stated",
+    ),
+    pytest.param(
+        "$$\\min_G \\max_D W(D, G) = \\int r(u) \\log D(u) du + \\int s(v) \\log(1 - D(G(v))) dv$$"
+        "\n\n$$W(D, G) = \\int r(u) \\log D(u) du + \\int s(v) \\log(1 - D(G(v))) dv$$\n\n"
+        "$$\\max_t (1 - t^2) = 1$$\n",
+        [D, P, U],
+        id="a-game-stated-with-its-objective-and-an-optimum-claimed",
     ),
     pytest.param(
         "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"

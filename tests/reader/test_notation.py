@@ -835,3 +835,10 @@ def test_the_entry_of_a_bracketed_call_is_the_calls_entry(
 def test_a_subscript_on_a_bracketed_expression_stays_unread(latex: str) -> None:
     with pytest.raises(ParseError):
         read(latex)
+
+
+# -- optima --------------------------------------------------------------------------------------
+def test_an_optimum_over_a_variable_keeps_its_body_and_variable() -> None:
+    mx, mn = sympy.Function("max"), sympy.Function("min")
+    assert read("\\min_u \\max_t g(t, u)") == mn(mx(g(t, u), t), u)
+    assert read("\\max_t (1 - t^2)") == mx(1 - t**2, t)
