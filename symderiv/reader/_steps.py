@@ -13,7 +13,6 @@ from symderiv.reader import _shapes
 from symderiv.reader._distributions import EXPECTATION_VALUE
 from symderiv.reader._expressions import _Expr, _RowInfo
 from symderiv.reader._names import _definition_key, _named_entries, _NameReader, _numeric
-from symderiv.reader._objective import objective_of_game
 from symderiv.reader.blocks import Block
 from symderiv.reader.normalize import definition_key, standard_form
 
@@ -132,13 +131,6 @@ class _StepReader(_NameReader):
                     "it, and the document defines it nowhere else"
                 )
                 restate = True
-            game = objective_of_game(lhs_e, rhs_e) if rel == "=" else None
-            if game is not None:
-                warnings.append(
-                    f"read as the objective {sympy.sstr(game)} of the game on the left: the right "
-                    "side depends on the variables optimised over, so it is not the optimum's value"
-                )
-                lhs_e = game
             key = _definition_key(lhs_e, self.ctx.functions) or (
                 None if _numeric(rhs_e) else self.entry_key(lhs_e)
             )

@@ -2637,12 +2637,16 @@ class _Parser:
         return sympy.Derivative(f, v)
 
     def optimum(self, t: Token) -> sympy.Expr | None:
-        """``\\arg\\max_\\theta F``, ``\\argmin_w F``, ``\\max_D F``: ``argmax(F, theta)``,
-        ``argmin(F, w)``, ``max(F, D)`` (undefined functions of the body and the variable, never
-        the body alone); None when no subscript follows."""
+        """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
+        (undefined functions of the body and the variable); None when no subscript follows.
+        ``\\max_D F`` is not read (an error), never read as ``F``."""
         save = self.pos
         self.pos += 1
         name = t.text
+        if name in ("max", "min") and self.at_sym("_"):
+            # NOTE: \max_D F is read by no rule of its own yet; never as F (which the fallback
+            # reader made of it): unread.
+            raise self.error(f"\\{name} over a variable is not read", t, unsupported=True)
         if name == "arg":
             nxt = self.peek()
             if nxt is None or nxt.kind != "cmd" or nxt.text not in ("max", "min"):

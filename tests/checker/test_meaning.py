@@ -1016,11 +1016,9 @@ MEANING = [
         id="expectations-under-a-density-whose-parameters-are-not-stated",
     ),
     pytest.param(
-        "$$\\min_G \\max_D W(D, G) = \\int r(u) \\log D(u) du + \\int s(v) \\log(1 - D(G(v))) dv$$"
-        "\n\n$$W(D, G) = \\int r(u) \\log D(u) du + \\int s(v) \\log(1 - D(G(v))) dv$$\n\n"
-        "$$\\max_t (1 - t^2) = 1$$\n",
-        [D, P, U],
-        id="a-game-stated-with-its-objective-and-an-optimum-claimed",
+        "$$\\max_t (1 - t^2) = 1$$\n\n$$\\arg\\max_t (1 - t^2) = \\arg\\max_t (2 - 2t^2)$$\n",
+        [X, P],
+        id="an-optimum-is-not-read-as-its-objective-a-maximiser-is",
     ),
     pytest.param(
         "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"

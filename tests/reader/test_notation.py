@@ -838,7 +838,9 @@ def test_a_subscript_on_a_bracketed_expression_stays_unread(latex: str) -> None:
 
 
 # -- optima --------------------------------------------------------------------------------------
-def test_an_optimum_over_a_variable_keeps_its_body_and_variable() -> None:
-    mx, mn = sympy.Function("max"), sympy.Function("min")
-    assert read("\\min_u \\max_t g(t, u)") == mn(mx(g(t, u), t), u)
-    assert read("\\max_t (1 - t^2)") == mx(1 - t**2, t)
+def test_an_optimum_is_never_read_as_its_objective() -> None:
+    with pytest.raises(ParseError):
+        read("\\max_t (1 - t^2)")
+    with pytest.raises(ParseError):
+        read("\\min_u \\max_t g(t, u)")
+    assert read("\\arg\\max_t (1 - t^2)") == sympy.Function("argmax")(1 - t**2, t)
