@@ -1,13 +1,20 @@
-"""A wall-clock budget for SymPy computations that may run away, in any thread."""
+"""Time limits for SymPy computations that may run away, in any thread.
+
+:func:`time_limit` counts wall-clock seconds; :func:`cpu_limit` counts the CPU seconds the
+computation uses (the process's in the main thread, the thread's own in another), so that
+what it allows does not depend on the machine's load.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 from symderiv.errors import CheckTimeout
@@ -57,7 +64,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
     def _raise(signum: int, frame: FrameType | None) -> None:
         # NOTE: a repeat that lands as the block ends raises nothing
-        if armed[0]:
+        if armed[0] and not _leaving(frame):
             raise CheckTimeout(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
@@ -72,6 +79,26 @@ def _alarm(seconds: float) -> Iterator[None]:
             signal.setitimer(
                 signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
             )
+
+
+def _leaving(frame: FrameType | None) -> bool:
+    """Whether ``frame`` is a limit's block being left (its exit, or the limit's clean-up).
+
+    NOTE: a repeat raised there would skip the clean-up that stops the timer, and the timer
+    would then raise in whatever runs next (pytest itself, a garbage-collector callback); the
+    block is being left anyway, so the repeat is not needed.
+    """
+    while frame is not None:
+        code = frame.f_code
+        if code in _CLEANUP:
+            return True
+        if code is _EXIT:
+            manager = frame.f_locals.get("self")
+            gen = getattr(manager, "gen", None)
+            if getattr(gen, "gi_code", None) in _CLEANUP:
+                return True
+        frame = frame.f_back
+    return False
 
 
 class _ThreadTimeout(CheckTimeout):
@@ -130,3 +157,136 @@ def _thread_limit(seconds: float) -> Iterator[None]:
             for t in timers:
                 t.cancel()
         deadlines.pop()
+
+
+@dataclass
+class Spent:
+    """Whether a :func:`cpu_limit` fired (its exception may have been caught inside the block)."""
+
+    fired: bool = False
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[Spent]:
+    """Raise :class:`CheckTimeout` inside the block once it has used ``seconds`` of CPU time.
+
+    In the main thread the limit is ``SIGPROF`` (``ITIMER_PROF`` counts the process's CPU
+    time); in any other thread a timer thread wakes when the wall clock says the time could be
+    spent, reads the limited thread's own CPU clock, and raises the exception there if it is
+    spent, else sleeps again for what is left (CPU time never runs ahead of the wall clock).
+    As with :func:`time_limit`, a limit that fired is raised again every ``_AGAIN`` seconds
+    until the block ends, and nested limits keep the earlier deadline.  The value of the
+    ``with`` says whether the limit fired.
+
+    >>> with cpu_limit(5.0) as spent:
+    ...     _ = sum(range(10))
+    >>> spent.fired
+    False
+    """
+    spent = Spent()
+    if seconds <= 0:
+        yield spent
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _profile_alarm(seconds, spent):
+            yield spent
+        return
+    clock = _thread_cpu_clock()
+    if clock is None:
+        # NOTE: no per-thread CPU clock here: the wall clock bounds the CPU time from above.
+        with time_limit(seconds):
+            try:
+                yield spent
+            except CheckTimeout:
+                spent.fired = True
+                raise
+        return
+    with _thread_cpu_limit(seconds, clock, spent):
+        yield spent
+
+
+@contextmanager
+def _profile_alarm(seconds: float, spent: Spent) -> Iterator[None]:
+    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_PROF)
+    if outer_remaining and outer_remaining < seconds:
+        yield
+        return
+
+    armed = [True]
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        if armed[0] and not _leaving(frame):
+            spent.fired = True
+            raise CheckTimeout(f"gave up after {seconds:g} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, _raise)
+    signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN)
+    try:
+        yield
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
+        if outer_remaining:
+            signal.setitimer(
+                signal.ITIMER_PROF, max(outer_remaining - seconds, 1e-3), outer_again
+            )
+
+
+def _thread_cpu_clock() -> int | None:
+    """The CPU clock of the calling thread, where the platform has one."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
+        return None
+
+
+@contextmanager
+def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None]:
+    target = threading.get_ident()
+    deadline = time.clock_gettime(clock) + seconds
+    lock = threading.Lock()
+    done = [False]
+    timers: list[threading.Timer] = []
+
+    def wake(after: float) -> None:
+        t = threading.Timer(after, check)
+        t.daemon = True
+        timers.append(t)
+        t.start()
+
+    def check() -> None:
+        with lock:
+            if done[0]:
+                return
+            left = deadline - time.clock_gettime(clock)
+            if left > 0:
+                wake(left)
+                return
+            spent.fired = True
+            _fired[target] = seconds
+            _set_async_exc(target, id(_ThreadTimeout))
+            wake(_AGAIN)
+
+    wake(seconds)
+    try:
+        yield
+    finally:
+        with lock:
+            done[0] = True
+            if spent.fired:
+                # NOTE: fired as the block ended: an exception not yet raised is withdrawn.
+                _set_async_exc(target, None)
+                _fired.pop(target, None)
+            for t in timers:
+                t.cancel()
+
+
+#: The code of the limits that raise by signal and of those that wrap them (a generator running
+#: it is entering or leaving its block, since during the block it is suspended), and of the
+#: exit of a ``contextmanager``.
+_CLEANUP = frozenset(
+    f.__wrapped__.__code__  # type: ignore[union-attr]
+    for f in (time_limit, cpu_limit, _alarm, _profile_alarm)
+)
+_EXIT = contextlib._GeneratorContextManager.__exit__.__code__

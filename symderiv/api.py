@@ -140,9 +140,9 @@ def check_run(
         names: files, directories, ``-`` for ``stdin``.
         jobs: processes: inputs, and the steps of long inputs, are spread over them; the
             reports are the same for every ``jobs``.
-        budget_s: seconds per document, its reading included; the steps met after it is spent
-            are ``undetermined`` with the method ``"not-judged"``, and the report's notes count
-            them (``None``: no budget).
+        budget_s: CPU seconds per document (each process's own), its reading included; the
+            steps met after it is spent, and the one it stops, are ``undetermined`` with the
+            method ``"not-judged"``, and the report's notes count them (``None``: no budget).
         progress: a stream (standard error) for a progress line, shown only on a terminal
             and once the run takes more than two seconds.
         sympy_forms: ``False``: the reports' steps keep their source text, positions and

@@ -91,8 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=None,
         metavar="SECONDS",
-        help="seconds per document, its reading included (default 40; 0: no budget): the steps "
-        "met after it are reported undetermined, 'not judged', and counted in a note",
+        help="CPU seconds per document, its reading included (default 40; 0: no budget): the "
+        "steps met after it are reported undetermined, 'not judged', and counted in a note",
     )
     c.add_argument(
         "-j",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The default ``check --budget``: seconds per document, its reading included.  A 5 MB note
-#: (5000 blocks, the reader's limit) then ends within a minute (the step being judged when
-#: the budget runs out finishes, within its own ``--timeout``), the steps left over reported
-#: as not judged.
+#: The default ``check --budget``: CPU seconds per document and process, its reading included.
+#: A 5 MB note (5000 blocks, the reader's limit) then ends within a minute on an idle core (the
+#: step being judged when the budget runs out is stopped), the steps left over reported as not
+#: judged.
 DEFAULT_BUDGET_S = 40.0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from symderiv import api, run
 from symderiv.checker import document
 from symderiv.cli import main
 from symderiv.config import CheckConfig
+from symderiv.results import StepResult, Verdict
 
 NOTE = r"""# A short note
 
@@ -222,6 +224,36 @@ def test_the_budget_spent_between_steps_leaves_the_rest_not_judged(
         "3 of 6 steps not judged: the document budget of 10 s was spent (--budget)"
     ]
     assert code == 1  # a step judged false still fails the run
+
+
+def test_the_budget_counts_cpu_time_not_waiting() -> None:
+    # NOTE: a process that waits (for a busy machine's cores) does not spend its budget.
+    before = run._judge.clock()
+    time.sleep(0.3)
+    assert run._judge.clock() - before < 0.15
+
+
+def test_the_step_being_judged_when_the_budget_runs_out_is_stopped_and_not_judged(
+    write_doc: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def runaway(*args: Any, **kwargs: Any) -> Any:
+        # NOTE: spins past any budget; returns after 30 s so that a missing limit fails the test
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            pass
+        return StepResult(Verdict.PROVED, "runaway")
+
+    monkeypatch.setattr(document, "check_equal", runaway)
+    path = write_doc(NOTE)
+    code, out = _json(["check", "--json", "-j", "1", "--budget", "1", str(path)], capsys)
+    steps = out["files"][0]["steps"]
+    assert [s["verdict"] for s in steps] == ["definition"] + ["undetermined"] * 5
+    assert {s["detail"] for s in steps[1:]} == {
+        "not judged: the document budget of 1 s was spent (--budget)"
+    }
+    assert code == 0
 
 
 def test_a_failure_that_escapes_the_checker_costs_its_input_only(

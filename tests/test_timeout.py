@@ -1,13 +1,15 @@
-"""The time limit of a computation, in the main thread (SIGALRM) and in any other thread."""
+"""The time limits of a computation (wall clock, CPU time), in the main thread and in others."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
-from symderiv._timeout import time_limit
+from symderiv._timeout import cpu_limit, time_limit
 from symderiv.errors import CheckTimeout
 
 
@@ -106,3 +108,94 @@ def test_a_limit_that_fired_is_not_raised_after_its_block() -> None:
     total = 0
     for k in range(2_000_000):
         total += k
+
+
+def test_a_cpu_limit_stops_a_loop_in_the_main_thread() -> None:
+    with (
+        pytest.raises(CheckTimeout, match=r"^gave up after 0.2 s of CPU time$"),
+        cpu_limit(0.2) as spent,
+    ):
+        _spin()
+    assert spent.fired
+
+
+def test_a_cpu_limit_stops_a_loop_in_another_thread() -> None:
+    def limited() -> None:
+        with cpu_limit(0.2):
+            _spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+
+
+def _sleep_under_a_cpu_limit() -> None:
+    # NOTE: waiting uses no CPU time: six times the limit passes on the wall clock, unlimited.
+    with cpu_limit(0.05) as spent:
+        time.sleep(0.3)
+    assert not spent.fired
+
+
+def test_waiting_does_not_spend_a_cpu_limit_in_the_main_thread() -> None:
+    _sleep_under_a_cpu_limit()
+
+
+def test_waiting_does_not_spend_a_cpu_limit_in_another_thread() -> None:
+    assert _in_a_thread(_sleep_under_a_cpu_limit) == {"returned": True}
+
+
+def test_a_swallowed_cpu_limit_is_raised_again() -> None:
+    def limited() -> None:
+        with cpu_limit(0.2):
+            _swallow_then_spin()
+
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.2 s"}
+    with pytest.raises(CheckTimeout), cpu_limit(0.2):
+        _swallow_then_spin()
+
+
+_LATE_AT_THE_EXIT = """
+import contextlib, signal, sys, time
+from symderiv._timeout import cpu_limit, time_limit
+from symderiv.errors import CheckTimeout
+
+limit, signum = {"wall": (time_limit, signal.SIGALRM), "cpu": (cpu_limit, signal.SIGPROF)}[sys.argv[1]]
+exit_code = contextlib._GeneratorContextManager.__exit__.__code__
+landed, kept = [], []
+
+def repeat_lands(frame, event, arg):
+    # the signal's handler run at the entry of the block's exit
+    if event == "call" and frame.f_code is exit_code and not landed:
+        landed.append(True)
+        signal.getsignal(signum)(signum, frame)
+
+sys.setprofile(repeat_lands)
+try:
+    try:
+        with limit(0.05):
+            while True:
+                pass
+    except CheckTimeout as e:
+        kept.append(e)  # the traceback keeps the limit's generator alive
+    finally:
+        sys.setprofile(None)
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:
+        pass
+    print("left cleanly" if landed else "the exit was not reached")
+except CheckTimeout:
+    print("the limit raised after its block")
+"""
+
+
+@pytest.mark.parametrize("kind", ["wall", "cpu"])
+def test_a_repeat_that_lands_as_the_block_is_left_does_not_escape(kind: str) -> None:
+    # NOTE: a limit that fired, and a repeat that lands as its block is left (as when the
+    # process was not scheduled just then): it must not skip the limit's clean-up, else the
+    # timer raises in whatever runs next.  In a fresh interpreter: no other limit, no profiler.
+    done = subprocess.run(
+        [sys.executable, "-c", _LATE_AT_THE_EXIT, kind],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.strip() == "left cleanly", done.stderr[-2000:]

@@ -6,9 +6,10 @@ which step, and until when*:
 * every input is read and checked by one process; an input of at least :data:`SHARE_CHARS`
   characters is read by every process, and its steps are dealt out one at a time (a shared
   ticket counter), so that a long document keeps every core busy;
-* a document has a wall-clock budget (from the moment its reading starts): a step met after it
-  is spent is not judged, and says so (verdict ``undetermined``, method ``"not-judged"``), and
-  the report counts them in a note: nothing is dropped;
+* a document has a budget of CPU time (the time each process spends on it, its reading
+  included, so not the machine's load): a step met after it is spent, and the step being
+  judged when it runs out, are not judged, and say so (verdict ``undetermined``, method
+  ``"not-judged"``), and the report counts them in a note: nothing is dropped;
 * each judged step is handed to the collector as soon as it is judged, so Ctrl-C leaves a
   report of everything judged so far (the rest ``not judged: interrupted``).
 
@@ -100,7 +101,8 @@ def check_documents(
         read: reads a document into a Derivation (the CLI's assumptions included).
         cfg: the checker's options.
         jobs: processes; 1 judges in this process.
-        budget_s: seconds per document (reading included); ``None`` or 0: no budget.
+        budget_s: CPU seconds per document and process (reading included); ``None`` or 0: no
+            budget.
         progress: where progress is shown, if anywhere.
         sympy_forms: whether the reports' steps keep their SymPy forms (``lhs``, ``rhs``,
             ``conditions``); without them a report is as complete for rendering, and much

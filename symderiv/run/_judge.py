@@ -1,7 +1,10 @@
 """One input read and judged by one process: all its steps, or the tickets the process draws.
 
-A step met after the document's budget is spent is not judged (:func:`not_judged`); each
-judged step is sent on as soon as it is judged, as an event the collector assembles.
+A document's budget is CPU time: the seconds the process judging it spends on it, its
+reading included, so that what a run judges does not depend on the machine's load.  A step met
+after the budget is spent is not judged (:func:`not_judged`), nor is the step being judged when
+it runs out (:func:`symderiv._timeout.cpu_limit` stops it); each judged step is sent on as soon
+as it is judged, as an event the collector assembles.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from symderiv._timeout import Spent, cpu_limit
 from symderiv.config import CheckConfig
+from symderiv.errors import CheckTimeout
 from symderiv.results import StepResult, Verdict
 
 if TYPE_CHECKING:
@@ -35,8 +40,8 @@ __all__ = [
 
 
 def clock() -> float:
-    """The clock of the budgets (CLOCK_MONOTONIC: one clock for every process of the machine)."""
-    return time.monotonic()
+    """The clock of the budgets: the CPU time of this process (every thread of it)."""
+    return time.process_time()
 
 
 #: The method of a step that was not judged (its verdict is ``undetermined``).
@@ -59,11 +64,10 @@ def not_judged(reason: str) -> StepResult:
 
 
 class Board(Protocol):
-    """What the processes share: who owns each input, its next step ticket, its start time."""
+    """What the processes share: who owns each input and its next step ticket."""
 
     def own(self, f: int, worker: int) -> bool: ...
     def ticket(self, f: int) -> int: ...
-    def start(self, f: int) -> float: ...
 
 
 class LocalBoard:
@@ -72,7 +76,6 @@ class LocalBoard:
     def __init__(self, count: int) -> None:
         self.owner = [-1] * count
         self.next = [0] * count
-        self.started = [0.0] * count
 
     def own(self, f: int, worker: int) -> bool:
         if self.owner[f] < 0:
@@ -83,11 +86,6 @@ class LocalBoard:
         t = self.next[f]
         self.next[f] = t + 1
         return t
-
-    def start(self, f: int) -> float:
-        if not self.started[f]:
-            self.started[f] = clock()
-        return self.started[f]
 
 
 #: Stands for a step another process judges; never reaches a report.
@@ -121,7 +119,9 @@ def judge_input(
     owner = board.own(f, worker)
     if not (shared or owner):
         return
-    started = board.start(f)
+    # NOTE: each process counts its own CPU time on the input (the processes that share a
+    # long input each have the budget, so its wall time stays about the budget).
+    started = clock()
     try:
         d = job.read(doc)
     except SymderivError as e:
@@ -160,7 +160,7 @@ def judge_input(
             if k != ticket:
                 return ELSEWHERE
             ticket = None
-        res = judge() if clock() < deadline else not_judged(spent)
+        res = _judge_within(judge, deadline, spent) if clock() < deadline else not_judged(spent)
         send(("step", f, pos, res))
         return res
 
@@ -180,6 +180,21 @@ def judge_input(
             if r.step.is_definition or not r.step.is_parsed
         }
         send(("final", f, final, rep.warnings))
+
+
+def _judge_within(judge: Callable[[], StepResult], deadline: float, why: str) -> StepResult:
+    """``judge()``, stopped and not judged if the document's CPU time runs out meanwhile."""
+    if deadline == math.inf:
+        return judge()
+    limit = Spent()
+    try:
+        with cpu_limit(deadline - clock()) as limit:
+            res = judge()
+    except CheckTimeout:
+        if not limit.fired:
+            raise
+    # NOTE: a step whose methods the limit stopped is not judged, whatever they left.
+    return not_judged(why) if limit.fired else res
 
 
 def _report_unjudged(

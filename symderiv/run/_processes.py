@@ -12,7 +12,6 @@ import sys
 import traceback
 from typing import Any
 
-from symderiv.run import _judge
 from symderiv.run._collector import Collector
 from symderiv.run._judge import Job, judge_input
 from symderiv.run._progress import Progress
@@ -27,7 +26,6 @@ class SharedBoard:
         self.lock = ctx.Lock()
         self.owner = ctx.RawArray("i", [-1] * count)
         self.next = ctx.RawArray("q", [0] * count)
-        self.started = ctx.RawArray("d", [0.0] * count)
 
     def own(self, f: int, worker: int) -> bool:
         with self.lock:
@@ -40,13 +38,6 @@ class SharedBoard:
             t = int(self.next[f])
             self.next[f] = t + 1
             return t
-
-    def start(self, f: int) -> float:
-        # NOTE: CLOCK_MONOTONIC is one clock for every process of the machine.
-        with self.lock:
-            if not self.started[f]:
-                self.started[f] = _judge.clock()
-            return float(self.started[f])
 
 
 def _worker(job: Job, worker: int, board: SharedBoard, events: Any) -> None:
