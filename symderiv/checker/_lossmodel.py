@@ -25,6 +25,17 @@ def loss_definition(
     """``(L, value, note)``: the undefined loss of the step as a linear function of the one
     quantity all others it is differentiated by lead to; ``None`` when there is no such loss
     or no such quantity."""
+    by = {
+        i
+        for e in (lhs, rhs)
+        for d in e.atoms(sympy.Derivative)
+        for v in d.variables
+        for i in _symbolic.free_indices(v)
+    }
+    if not _symbolic.free_indices(lhs) | _symbolic.free_indices(rhs) <= by:
+        # NOTE: ∂L/∂Q_{ij} = ... / \sqrt{d_k}: k is free and indexes no variable of the step;
+        # the model, a function of the variables' entries, is not the reading it lacks.
+        return None
     defined = {_symbolic.name_of(_head(t)) for t, _ in definitions}
     # NOTE: the undefined names differentiated as such stay unknown functions while the
     # definitions are substituted (∂L/∂Y_1 is not 0 because L is not written in Y_1).
@@ -93,14 +104,54 @@ def closed_definitions(definitions: Definitions) -> Definitions:
 
     NOTE: ``W = Q K^T / d_k`` read with ``d_k`` an entry of ``d`` leaves ``k`` free in the value
     of ``W_{ij}``; substituted under a product's sum over ``k`` it would be captured.  Such a
-    definition is not used here: ``W`` stays an unknown matrix.
+    value is read with ``d_k`` the name it is written as (:func:`_as_names`); when that leaves
+    an index free the definition is not used here: ``W`` stays an unknown matrix.
     """
     out = []
     for t, v in definitions:
         own = set(t.indices) if isinstance(t, sympy.Indexed) else set()
-        if _symbolic.free_indices(v) <= own:
+        stray = _symbolic.free_indices(v) - own
+        if not stray:
             out.append((t, v))
+            continue
+        named = _as_names(v, stray)
+        if named is not None:
+            out.append((t, named))
     return tuple(out)
+
+
+def closing_names(definitions: Definitions) -> frozenset[str]:
+    """The names :func:`closed_definitions` reads entries as (``d_k``): parameters of the
+    document's definitions, variables of its identities like the names beside them."""
+    return frozenset(
+        _symbolic.name_of(s)
+        for t, v in closed_definitions(definitions)
+        for s in v.free_symbols
+        if isinstance(s, sympy.Symbol) and s.name.endswith(tuple(f"_{x}" for x in "ijklmnqt"))
+    ) - {_symbolic.name_of(s) for _, v in definitions for s in v.free_symbols}
+
+
+def _as_names(value: sympy.Basic, stray: set[sympy.Basic]) -> sympy.Basic | None:
+    """``value`` with each entry at a stray index alone (``d_k`` in ``W = Q K^T / d_k``) read as
+    the name it is written as (a number ``d_k``), when that leaves no stray index; else None.
+
+    NOTE: an entry of a vector ``d`` at an index free in ``W_{ij}``'s value but not in ``W_{ij}``
+    means nothing; the name ``d_k`` is the one reading left.
+
+    >>> from symderiv.symbols import i, k, vector
+    >>> W, d = vector("W"), vector("d")
+    >>> _as_names(W[i, k] / d[k], {k}) is None
+    True
+    >>> _as_names(W[i, i] / d[k], {k})
+    W[i, i]/d_k
+    """
+    entries = {
+        e: symbols.scalar(f"{e.base.label}_{e.indices[0]}")
+        for e in value.atoms(sympy.Indexed)
+        if len(e.indices) == 1 and e.indices[0] in stray
+    }
+    named = value.xreplace(entries)
+    return named if entries and not (_symbolic.free_indices(named) & stray) else None
 
 
 def _head(t: sympy.Basic) -> sympy.Basic:

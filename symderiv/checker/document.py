@@ -17,7 +17,16 @@ from collections.abc import Callable
 import sympy
 
 from symderiv import symbols
-from symderiv.checker import _claims, _elementwise, _hints, _lossmodel, _squares, _symbolic
+from symderiv.checker import (
+    _claims,
+    _elementwise,
+    _hints,
+    _lossmodel,
+    _namedvalues,
+    _softmaxaxis,
+    _squares,
+    _symbolic,
+)
 from symderiv.checker._approx import approximated
 from symderiv.checker._chainrule import intermediates, through_intermediates
 from symderiv.checker._graphreading import (
@@ -267,6 +276,8 @@ def _check_step(
             or graph_reading(step, d, definitions, cfg, unknowns)
             or origin_reading(step, d, definitions, cfg, unknowns)
             or entry_reading(step, d, definitions, cfg, unknowns)
+            or _named_reading(step, d, definitions, cfg, unknowns)
+            or _columns_reading(step, d, definitions, cfg, unknowns)
         )
         if held is not None:
             return dataclasses.replace(held, warnings=held.warnings + warnings)
@@ -287,7 +298,10 @@ def _through_loss(
     """A step in the derivatives of an undefined loss, judged with the loss a function of the
     most downstream quantity it is differentiated by (:mod:`._lossmodel`)."""
     assert step.lhs is not None and step.rhs is not None
+    named = _lossmodel.closing_names(definitions)
     definitions = _lossmodel.closed_definitions(definitions)
+    if named:
+        unknowns = dataclasses.replace(unknowns, variables=unknowns.variables | named)
     model = _lossmodel.loss_definition(step.lhs, step.rhs, definitions)
     if model is None:
         return None
@@ -305,6 +319,84 @@ def _through_loss(
     if res.verdict is Verdict.UNDETERMINED or res.verdict is Verdict.UNPARSED:
         return None
     return dataclasses.replace(res, detail=f"{note}; {res.detail}")
+
+
+def _named_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """The other reading of the names given to a chain's value (:mod:`._namedvalues`): each
+    the chain's left end (a gradient) rather than the formula before it."""
+    assert step.lhs is not None and step.rhs is not None
+    used = _symbolic.names_in(step.lhs) | _symbolic.names_in(step.rhs)
+    alt = _namedvalues.chain_heads(d, definitions, set(used))
+    if alt is None:
+        return None
+    held = _holds_in(step, d, alt, cfg, unknowns)
+    if held is None:
+        return None
+    names = ", ".join(
+        sorted({sympy.sstr(head(t)) for (t, v), (_, w) in zip(definitions, alt) if v != w})
+    )
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            "the readings disagree: with the names given to a chain's value read as its left "
+            f"end the step holds ({held.value}); with {names} the formula before the name it "
+            "does not"
+        ),
+    )
+
+
+def _columns_reading(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> StepResult | None:
+    """The other axis of a softmax of a matrix (:mod:`._softmaxaxis`): by columns."""
+    assert step.lhs is not None and step.rhs is not None
+    rows = _softmaxaxis.read_by_rows(d)
+    here = _softmaxaxis.ROWS_WARNING in step.warnings
+    if not rows and not here:
+        return None
+    alt = tuple((t, _softmaxaxis.by_columns(v) if v in rows else v) for t, v in definitions)
+    read = step
+    if here:
+        read = dataclasses.replace(
+            step, lhs=_softmaxaxis.by_columns(step.lhs), rhs=_softmaxaxis.by_columns(step.rhs)
+        )
+    if alt == definitions and read == step:
+        return None
+    held = _holds_in(read, d, alt, cfg, unknowns)
+    if held is None:
+        return None
+    return StepResult(
+        Verdict.UNDETERMINED,
+        "readings",
+        detail=(
+            "the readings disagree: with the softmax of a matrix taken by columns the step "
+            f"holds ({held.value}); taken by rows (as read) it does not"
+        ),
+    )
+
+
+def _holds_in(
+    step: Step, d: Derivation, definitions: Definitions, cfg: CheckConfig, unknowns: Names
+) -> Verdict | None:
+    """The accepting verdict of ``step`` read with ``definitions`` (the loss model too, as the
+    first reading has it), at half the step budget; None when it does not hold."""
+    assert step.lhs is not None and step.rhs is not None
+    res = check_equal(
+        step.lhs,
+        step.rhs,
+        definitions=definitions,
+        assumptions=d.assumptions,
+        conditions=step.conditions,
+        n=d.n,
+        cfg=dataclasses.replace(cfg, step_timeout_s=cfg.step_timeout_s / 2),
+        unknowns=unknowns,
+    )
+    if res.verdict is Verdict.UNDETERMINED and res.method == "unknowns":
+        res = _through_loss(step, d, definitions, cfg, unknowns) or res
+    return res.verdict if res.verdict.accepts else None
 
 
 def _partial_reading(

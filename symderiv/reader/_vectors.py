@@ -210,6 +210,24 @@ def elementwise(a: Shaped, f: Callable[[sympy.Expr], sympy.Expr]) -> Shaped:
     return Shaped(a.kind, lambda r: f(a.fn(r)), depth=a.depth)
 
 
+def row_softmax(a: Shaped) -> Shaped:
+    """``softmax(W)`` of a matrix: taken along each row (entry ``(r, c)`` is
+    ``e^{W_{rc}} / \\sum_k e^{W_{rk}}``), as attention and array code (the last axis) mean it.
+
+    >>> W = matrix("W")
+    >>> sympy.sstr(row_softmax(W).entry())
+    'exp(W[i, j])/Sum(exp(W[i, k]), (k, 1, n))'
+    """
+    if a.kind != "mat":
+        raise ParseError(f"a row-wise softmax of a {_shape(a)}")
+    k = _bound(a.depth)
+
+    def entry(r: sympy.Expr, c: sympy.Expr) -> sympy.Expr:
+        return sympy.exp(a.fn(r, c)) / sympy.Sum(sympy.exp(a.fn(r, k)), (k, 1, symbols.n))
+
+    return Shaped("mat", entry, depth=a.depth + 1)
+
+
 def neg(a: object) -> object:
     if isinstance(a, Shaped):
         return elementwise(a, lambda e: -e)

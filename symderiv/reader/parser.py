@@ -1267,6 +1267,9 @@ class _Parser:
             raise self.error("softmax without '(x)'", t)
         save = self.pos
         arg_toks = self.paren_tokens()
+        of_matrix = self.matrix_softmax(save, arg_toks, t)
+        if of_matrix is not None:
+            return of_matrix
         if arg_toks and arg_toks[0].kind == "begin":
             self.pos = save
             vec = self.paren()
@@ -1311,6 +1314,30 @@ class _Parser:
         toks, at = self.group_tokens()
         idx = self.index_expr(toks, at)
         return sympy.Function("softmax")(self.vector_base(arg_toks[0].text), idx)
+
+    def matrix_softmax(self, save: int, arg_toks: list[Token], t: Token) -> sympy.Expr | None:
+        """``softmax(W)``, ``softmax(\\frac{QK^T}{\\sqrt{d}})`` of a matrix the document uses as
+        one: the softmax of each row; ``None`` (the cursor past the argument) when the argument
+        names no such matrix or is not a matrix."""
+        if not any(
+            u.kind in ("word", "name") and u.text in self.ctx.matrices for u in arg_toks
+        ) and not any(
+            u.kind in ("word", "name") and f"{u.text}_{v.text}" in self.ctx.matrices
+            for u, v in zip(arg_toks, arg_toks[2:])
+        ):
+            return None
+        end, warned = self.pos, len(self.warnings)
+        self.pos = save
+        try:
+            value = self.paren()
+        except ParseError:
+            value = None
+        if not (_v.is_shaped(value) and cast(_v.Shaped, value).kind == "mat"):
+            self.pos = end
+            del self.warnings[warned:]
+            return None
+        self.warnings.append("read the softmax of a matrix row by row")
+        return cast(sympy.Expr, _v.row_softmax(cast(_v.Shaped, value)))
 
     def paren_tokens(self) -> list[Token]:
         """The tokens inside the parentheses at the cursor."""

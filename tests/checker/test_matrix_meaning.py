@@ -42,18 +42,18 @@ _NORM = (
     "$$s^2 = \\frac{1}{m}\\sum_{k=1}^m (u_k - \\mu)^2$$\n\n"
     "$$v_k = \\frac{u_k - \\mu}{\\sqrt{s^2 + \\epsilon}}$$\n\n"
     "$$g_k = a v_k$$\n\n"
-    "$$\\frac{\\partial f}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial f}{\\partial g_k} v_k$$\n\n"
+    "$$\\frac{\\partial L}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial L}{\\partial g_k} v_k$$\n\n"
 )
 #: the same with a constant scale: the mean's path alone
 _CENTER = (
     "$$\\mu = \\frac{1}{m}\\sum_{k=1}^m u_k$$\n\n"
     "$$v_k = \\frac{u_k - \\mu}{c}$$\n\n"
     "$$g_k = a v_k + b$$\n\n"
-    "$$\\frac{\\partial f}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial f}{\\partial g_k} v_k$$\n\n"
+    "$$\\frac{\\partial L}{\\partial a} = \\sum_{k=1}^m \\frac{\\partial L}{\\partial g_k} v_k$$\n\n"
 )
 _GRAPH = (
-    "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
-    "\\frac{\\partial v_i}{\\partial u_i} + \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j}"
+    "$$\\frac{\\partial L}{\\partial u_i} = \\frac{\\partial L}{\\partial v_i}"
+    "\\frac{\\partial v_i}{\\partial u_i} + \\sum_{j=1}^m \\frac{\\partial L}{\\partial v_j}"
     "\\frac{\\partial v_j}{\\partial \\mu}\\frac{\\partial \\mu}{\\partial u_i}$$\n"
 )
 #: a function of a vector written with the bare vector where it acts entry-wise
@@ -67,6 +67,19 @@ _ZERO_BASED = "$$s = \\sum_{k=0}^{K-1} e^{u_k}$$\n\n"
 #: a right product of matrices, both transposed somewhere in the prose
 _RIGHT = "With $Y = X W$, where $X^T$ and $W^T$ are transposes:\n\n"
 
+
+#: a row-wise softmax of a matrix (the last axis, as attention means it), then a product
+_ROWS = (
+    "$$S = A + A^T \\in \\mathbb{R}^{n \\times n}$$\n\n"
+    "$$P = softmax(S) \\in \\mathbb{R}^{n \\times n}$$\n\n"
+    "$$O = P G \\in \\mathbb{R}^{n \\times n}$$ with $G \\in \\mathbb{R}^{n \\times n}$.\n\n"
+)
+#: a gradient named at the end of its chain by a letter of its own; the chain is wrong
+_NAMED = (
+    "With $H = U M$ and $E = H \\odot N$, where $U^T$ and $M^T$ are transposes:\n\n"
+    "$$\\frac{\\partial L}{\\partial H} = \\frac{\\partial L}{\\partial E} = \\eta_1 "
+    "\\in \\mathbb{R}^{n \\times n}$$\n\n"
+)
 
 NEVER_ACCEPTED = [
     pytest.param(
@@ -99,6 +112,26 @@ NEVER_ACCEPTED = [
         _FUNCTION + "$$\\mathbf J_{\\mathbf u}(\\mathbf q) = \\text{diag}(\\mathbf q) "
         "- \\mathbf q$$\n",
         id="the-vector-of-a-function-is-that-function",
+    ),
+    pytest.param(
+        _ROWS + "$$P \\mathbf{1} = 2 \\cdot \\mathbf{1}$$\n",
+        id="the-rows-of-a-softmax-sum-to-one",
+    ),
+    pytest.param(
+        _ROWS + "$$\\mathbf{1}^T P = 2 \\mathbf{1}^T$$\n",
+        id="the-columns-of-a-softmax-sum-to-one-too",
+    ),
+    pytest.param(
+        _ROWS + "$$P = \\frac{2 e^{S}}{\\mathbf{1} \\mathbf{1}^T e^{S}}$$\n",
+        id="a-softmax-of-a-matrix-fails-by-both-axes",
+    ),
+    pytest.param(
+        _ROWS + "$$\\frac{\\partial L}{\\partial G} = P \\frac{\\partial L}{\\partial O}$$\n",
+        id="backprop-through-a-softmax-product-needs-the-transpose",
+    ),
+    pytest.param(
+        _NAMED + "$$\\frac{\\partial L}{\\partial U} = 2 \\eta_1 M^T$$\n",
+        id="a-chain-name-read-either-way-fails-both",
     ),
     pytest.param("$$AB^\\top = BA^\\top$$\n", id="transposed-capitals-are-matrices"),
     pytest.param(
@@ -180,18 +213,18 @@ NEVER_ACCEPTED = [
         id="a-delta-in-a-batch-sum-picks-one-row",
     ),
     pytest.param(
-        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
+        _CENTER + "$$\\frac{\\partial L}{\\partial u_i} = \\frac{\\partial L}{\\partial v_i}"
         "\\frac{\\partial v_i}{\\partial u_i}$$\n",
         id="a-chain-rule-through-one-sample-misses-the-mean",
     ),
     pytest.param(
-        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{c}\\left("
-        "\\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j}\\right)$$\n",
+        _CENTER + "$$\\frac{\\partial L}{\\partial u_i} = \\frac{1}{c}\\left("
+        "\\frac{\\partial L}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial L}{\\partial v_j}\\right)$$\n",
         id="a-gradient-of-an-arbitrary-function-is-any-vector",
     ),
     pytest.param(
-        _NORM + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
-        "\\left[ m \\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} "
+        _NORM + "$$\\frac{\\partial L}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
+        "\\left[ m \\frac{\\partial L}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial L}{\\partial v_j} "
         "\\right]$$\n",
         id="a-total-derivative-keeps-the-path-through-the-variance",
     ),
@@ -384,9 +417,9 @@ MEANING = [
         id="a-shape-statement-ends-a-formula",
     ),
     pytest.param(
-        _NORM + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
-        "\\left[ m \\frac{\\partial f}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} "
-        "- v_i \\sum_{j=1}^m \\frac{\\partial f}{\\partial v_j} v_j \\right]$$\n",
+        _NORM + "$$\\frac{\\partial L}{\\partial u_i} = \\frac{1}{m \\sqrt{s^2 + \\epsilon}} "
+        "\\left[ m \\frac{\\partial L}{\\partial v_i} - \\sum_{j=1}^m \\frac{\\partial L}{\\partial v_j} "
+        "- v_i \\sum_{j=1}^m \\frac{\\partial L}{\\partial v_j} v_j \\right]$$\n",
         [D, D, D, D, P, P],
         id="a-total-derivative-through-a-mean-and-a-named-variance",
     ),
@@ -396,7 +429,7 @@ MEANING = [
         id="partials-of-a-computational-graph-are-a-reading",
     ),
     pytest.param(
-        _CENTER + "$$\\frac{\\partial f}{\\partial u_i} = \\frac{\\partial f}{\\partial v_i}"
+        _CENTER + "$$\\frac{\\partial L}{\\partial u_i} = \\frac{\\partial L}{\\partial v_i}"
         "\\frac{\\partial v_i}{\\partial u_i}$$\n",
         [D, D, D, P, F],
         id="a-chain-rule-through-one-sample-is-false-either-way",
@@ -440,6 +473,23 @@ MEANING = [
         "$$1 + \\phi(u)_a = 1 + \\frac{u_a^2}{\\sum_{b=1}^n u_b^2}$$\n",
         [D, U],
         id="a-power-of-a-bare-vector-has-two-readings",
+    ),
+    pytest.param(
+        _ROWS + "$$P = \\frac{e^{S}}{e^{S} \\mathbf{1} \\mathbf{1}^T}$$\n\n"
+        "$$\\frac{\\partial L}{\\partial G} = P^T \\frac{\\partial L}{\\partial O}$$\n\n"
+        "$$P \\mathbf{1} = \\mathbf{1}$$\n",
+        [D, D, D, P, P, P],
+        id="a-softmax-of-a-matrix-is-taken-row-by-row",
+    ),
+    pytest.param(
+        _ROWS + "$$P = \\frac{e^{S}}{\\mathbf{1} \\mathbf{1}^T e^{S}}$$\n",
+        [D, D, D, U],
+        id="a-softmax-of-a-matrix-by-columns-is-the-other-reading",
+    ),
+    pytest.param(
+        _NAMED + "$$\\frac{\\partial L}{\\partial U} = \\eta_1 M^T$$\n",
+        [U, D, U],
+        id="a-name-given-to-a-wrong-chain-has-two-readings",
     ),
 ]
 
