@@ -25,7 +25,7 @@ from symderiv.model import Assumption, Fact, Step
 from symderiv.reader import _vectors, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, related_facts
-from symderiv.reader._distributions import stated_draws
+from symderiv.reader._distributions import averaged_density, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import tokenize
 from symderiv.reader.normalize import Rule
@@ -118,6 +118,7 @@ class _ExprReader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             draws=stated_draws(text),
+            averaged=averaged_density(text),
             densities=frozenset(
                 str(a.expr)
                 for a in self.densities

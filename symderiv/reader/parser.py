@@ -102,7 +102,7 @@ FUNCTIONS = (
 #: Optimisers over a variable written below them (``\\argmax_\\theta``; ``\\arg\\max_\\theta``).
 #: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
 #: would take the place of the document's explicit definition of the same name.
-_OPTIMA = frozenset({"argmax", "argmin"})
+_OPTIMA = frozenset({"argmax", "argmin", "max", "min"})
 _CMD_FUNCS = frozenset(
     {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "coth", "sec", "csc", "cot", "lg"}
 )
@@ -326,6 +326,9 @@ class ParseContext:
     #: ``(X, family, parameters)``: the document draws X from a named distribution
     #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
     draws: tuple[tuple[str, str, str], ...] = ()
+    #: ``(x, p)``: the prose says expectations are under the density ``p`` of ``x``, so
+    #: ``\\langle f \\rangle`` and ``E[f]`` are ``∫ p(x) f dx``.
+    averaged: tuple[tuple[str, str], ...] = ()
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
@@ -1574,7 +1577,12 @@ class _Parser:
         # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
         call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
-        if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
+        if (
+            name == "E"
+            and sub_toks is None
+            and (self.ctx.draws or self.ctx.averaged)
+            and self.at_sym("[")
+        ):
             return self.drawn_expectation(t, "]")
         if name == "E" and sub_toks is None and self.at_sym("[") and not self.ctx.draws:
             # NOTE: E[X^2] is an expectation, never E times [X^2]: of a variable whose
@@ -2112,6 +2120,15 @@ class _Parser:
             body = cast(sympy.Expr, self.sub_expr(self.toks[self.pos : end], at))
             self.pos = end + 1
         drawn = [d for d in self.ctx.draws if symbols.scalar(d[0]) in body.free_symbols]
+        averaged = [a for a in self.ctx.averaged if symbols.scalar(a[0]) in body.free_symbols]
+        if not drawn and len(averaged) == 1:
+            var, name = averaged[0]
+            x = symbols.scalar(var)
+            self.warnings.append(
+                f"read the expectation as the integral against {name}({var}) (the prose takes "
+                f"expectations under {name})"
+            )
+            return sympy.Integral(sympy.Function(name)(x) * body, x)
         if len(drawn) != 1:
             raise self.error(
                 "an expectation whose distribution the document does not state", at, unsupported=True
@@ -2237,7 +2254,7 @@ class _Parser:
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
-        if c == "langle" and self.ctx.draws:
+        if c == "langle" and (self.ctx.draws or self.ctx.averaged):
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
         if c == "Pi" and self.sigma_sum_follows():
@@ -2491,6 +2508,15 @@ class _Parser:
                 ):
                     found = (m, m + 2, nxt.text)
                     break
+                if (
+                    u.text == "d"
+                    and nxt is not None
+                    and nxt.kind == "cmd"
+                    and nxt.text in GREEK
+                    and m > self.pos
+                ):
+                    found = (m, m + 2, nxt.text)  # d\epsilon: a Greek variable
+                    break
             m += 1
         if found is None:
             raise self.error("an integral without its differential (dx)", t, unsupported=True)
@@ -2660,10 +2686,15 @@ class _Parser:
 
     def optimum(self, t: Token) -> sympy.Expr | None:
         """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
-        (undefined functions of the body and the variable); None when no subscript follows."""
+        (undefined functions of the body and the variable); None when no subscript follows.
+        ``\\max_D F`` is not read (an error), never read as ``F``."""
         save = self.pos
         self.pos += 1
         name = t.text
+        if name in ("max", "min") and self.at_sym("_"):
+            # NOTE: \max_D F is read by no rule of its own yet; never as F (which the fallback
+            # reader made of it): unread.
+            raise self.error(f"\\{name} over a variable is not read", t, unsupported=True)
         if name == "arg":
             nxt = self.peek()
             if nxt is None or nxt.kind != "cmd" or nxt.text not in ("max", "min"):

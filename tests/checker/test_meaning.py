@@ -305,6 +305,22 @@ NEVER_ACCEPTED = [
     pytest.param(
         "$$g'(x)\\big|_{x=0} = 0$$\n", id="an-unknown-function-at-a-point-is-no-number"
     ),
+    pytest.param("$$\\cos h \\approx 1 + \\frac{h^2}{2}$$\n", id="a-wrong-approximation"),
+    pytest.param("$$\\sqrt{3} \\approx 1.8$$\n", id="an-approximation-to-wrong-digits"),
+    pytest.param(
+        "Expectations are under $p$, the density $p(t)$.\n\n$$\\langle t^2 \\rangle = b^2$$\n",
+        id="an-expectation-under-a-density-nothing-states",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $a$ and variance $b^2$; expectations under $p$, with "
+        "$p(t)$.\n\n$$\\langle t^2 \\rangle = b^2 - a^2$$\n",
+        id="an-expectation-under-a-normal-the-prose-names",
+    ),
+    pytest.param("$$\\max_t (1 - t^2) = 1 - t^2$$\n", id="an-optimum-is-never-dropped"),
+    pytest.param(
+        "$$V(D) = \\log D + 1$$\n\n$$\\max_D V(D) = \\log D + 2$$\n",
+        id="a-game-restated-with-another-objective",
+    ),
 ]
 
 
@@ -983,6 +999,36 @@ MEANING = [
     pytest.param(OFF_DIAGONAL, [F], id="an-off-diagonal-entry-with-no-case-stated"),
     pytest.param(
         "For another index, called $k$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-another-index"
+    ),
+    pytest.param(
+        "$$\\cos h \\approx 1 - \\frac{h^2}{2}$$\n\n$$\\sqrt{3} \\approx 1.73$$\n\n"
+        "$$\\sqrt{3} \\approx 1.8$$\n\n$$(a - b)^2 \\approx a^2 - 2ab + b^2$$\n",
+        [U, N, F, P],
+        id="an-approximation-is-judged-exactly-or-by-its-digits-never-refuted",
+    ),
+    pytest.param(
+        "$$\\int_0^2 \\lambda \\, d\\lambda = 2$$\n\n$$\\int_0^2 \\lambda \\, d\\lambda = 1$$\n",
+        [P, F],
+        id="an-integral-over-a-greek-variable",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $a$ and variance $b^2$.\n\n"
+        "Moments, as expectations under $p$, with $p(t)$ its density:\n\n"
+        "$$\\langle t^2 \\rangle = b^2 + a^2$$\n\n$$\\mathbb{E}[t^3] = a^3 + 3ab^2$$\n\n"
+        "$$\\langle t^2 \\rangle = b^2 - a^2$$\n",
+        [P, P, F],
+        id="expectations-under-a-density-the-prose-names",
+    ),
+    pytest.param(
+        "A Gaussian density $r(u)$; expectations are taken under $r$.\n\n"
+        "$$\\langle u^2 \\rangle = s^2 + m^2$$\n",
+        [C],
+        id="expectations-under-a-density-whose-parameters-are-not-stated",
+    ),
+    pytest.param(
+        "$$\\max_t (1 - t^2) = 1$$\n\n$$\\arg\\max_t (1 - t^2) = \\arg\\max_t (2 - 2t^2)$$\n",
+        [X, P],
+        id="an-optimum-is-not-read-as-its-objective-a-maximiser-is",
     ),
     pytest.param(
         "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"

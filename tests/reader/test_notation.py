@@ -473,6 +473,16 @@ xs = symbols.scalar("x")
             sympy.Integral(q_(xs), xs) + sympy.Integral(xs * q_(xs), xs),
             id="two-integrals",
         ),
+        pytest.param(
+            "\\int_0^1 \\lambda^2 \\, d\\lambda",
+            sympy.Integral(symbols.scalar("lambda") ** 2, (symbols.scalar("lambda"), 0, 1)),
+            id="a-greek-variable",
+        ),
+        pytest.param(
+            "\\int q(\\eta) d\\eta",
+            sympy.Integral(q_(symbols.scalar("eta")), symbols.scalar("eta")),
+            id="a-greek-variable-applied",
+        ),
     ],
 )
 def test_integrals(latex: str, expected: sympy.Basic) -> None:
@@ -832,3 +842,12 @@ def test_the_entry_of_a_bracketed_call_is_the_calls_entry(
 def test_a_subscript_on_a_bracketed_expression_stays_unread(latex: str) -> None:
     with pytest.raises(ParseError):
         read(latex)
+
+
+# -- optima --------------------------------------------------------------------------------------
+def test_an_optimum_is_never_read_as_its_objective() -> None:
+    with pytest.raises(ParseError):
+        read("\\max_t (1 - t^2)")
+    with pytest.raises(ParseError):
+        read("\\min_u \\max_t g(t, u)")
+    assert read("\\arg\\max_t (1 - t^2)") == sympy.Function("argmax")(1 - t**2, t)
