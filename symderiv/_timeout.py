@@ -59,7 +59,19 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_REAL)
+    with _signal_limit(
+        seconds, signal.ITIMER_REAL, signal.SIGALRM, f"gave up after {seconds:g} s", None
+    ):
+        yield
+
+
+@contextmanager
+def _signal_limit(
+    seconds: float, timer: int, signum: int, message: str, spent: Spent | None
+) -> Iterator[None]:
+    """The limit by a timer signal of the main thread: ``SIGALRM`` counts the wall clock,
+    ``SIGPROF`` the process's CPU time."""
+    outer_remaining, outer_again = signal.getitimer(timer)
     if outer_remaining and outer_remaining < seconds:
         yield
         return
@@ -69,20 +81,20 @@ def _alarm(seconds: float) -> Iterator[None]:
     def _raise(signum: int, frame: FrameType | None) -> None:
         # NOTE: a repeat that lands as the block ends raises nothing
         if armed[0] and not _leaving(frame) and not _in_callback(frame):
-            raise CheckTimeout(f"gave up after {seconds:g} s")
+            if spent is not None:
+                spent.fired = True
+            raise CheckTimeout(message)
 
-    previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
+    previous = signal.signal(signum, _raise)
+    signal.setitimer(timer, seconds, _AGAIN)
     try:
         yield
     finally:
         armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(timer, 0)
+        signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
         if outer_remaining:
-            signal.setitimer(
-                signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
-            )
+            signal.setitimer(timer, max(outer_remaining - seconds, 1e-3), outer_again)
 
 
 def _leaving(frame: FrameType | None) -> bool:
@@ -228,30 +240,9 @@ def cpu_limit(seconds: float) -> Iterator[Spent]:
 
 @contextmanager
 def _profile_alarm(seconds: float, spent: Spent) -> Iterator[None]:
-    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_PROF)
-    if outer_remaining and outer_remaining < seconds:
+    message = f"gave up after {seconds:g} s of CPU time"
+    with _signal_limit(seconds, signal.ITIMER_PROF, signal.SIGPROF, message, spent):
         yield
-        return
-
-    armed = [True]
-
-    def _raise(signum: int, frame: FrameType | None) -> None:
-        if armed[0] and not _leaving(frame) and not _in_callback(frame):
-            spent.fired = True
-            raise CheckTimeout(f"gave up after {seconds:g} s of CPU time")
-
-    previous = signal.signal(signal.SIGPROF, _raise)
-    signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN)
-    try:
-        yield
-    finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
-        if outer_remaining:
-            signal.setitimer(
-                signal.ITIMER_PROF, max(outer_remaining - seconds, 1e-3), outer_again
-            )
 
 
 def _thread_cpu_clock() -> int | None:
@@ -309,6 +300,6 @@ def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None
 #: exit of a ``contextmanager``.
 _CLEANUP = frozenset(
     f.__wrapped__.__code__  # type: ignore[union-attr]
-    for f in (time_limit, cpu_limit, _alarm, _profile_alarm)
+    for f in (time_limit, cpu_limit, _alarm, _profile_alarm, _signal_limit)
 )
 _EXIT = contextlib._GeneratorContextManager.__exit__.__code__
