@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +23,9 @@ from symderiv.errors import CheckTimeout
 
 _local = threading.local()
 #: Seconds between further raises once a limit has fired: an exception raised where Python
-#: swallows it (a garbage-collector callback, a ``__del__``) is raised again shortly after.
+#: swallows it (a weak reference's callback, a ``__del__``) is raised again shortly after.
+#: Inside a garbage-collector callback or the unraisable hook nothing is raised (it would
+#: leave the callback's own state half-updated): the next raise comes after it returns.
 _AGAIN = 0.05
 #: The limit that fired, per thread id: the message of the exception raised there.
 _fired: dict[int, float] = {}
@@ -55,7 +59,19 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_REAL)
+    with _signal_limit(
+        seconds, signal.ITIMER_REAL, signal.SIGALRM, f"gave up after {seconds:g} s", None
+    ):
+        yield
+
+
+@contextmanager
+def _signal_limit(
+    seconds: float, timer: int, signum: int, message: str, spent: Spent | None
+) -> Iterator[None]:
+    """The limit by a timer signal of the main thread: ``SIGALRM`` counts the wall clock,
+    ``SIGPROF`` the process's CPU time."""
+    outer_remaining, outer_again = signal.getitimer(timer)
     if outer_remaining and outer_remaining < seconds:
         yield
         return
@@ -64,21 +80,21 @@ def _alarm(seconds: float) -> Iterator[None]:
 
     def _raise(signum: int, frame: FrameType | None) -> None:
         # NOTE: a repeat that lands as the block ends raises nothing
-        if armed[0] and not _leaving(frame):
-            raise CheckTimeout(f"gave up after {seconds:g} s")
+        if armed[0] and not _leaving(frame) and not _in_callback(frame):
+            if spent is not None:
+                spent.fired = True
+            raise CheckTimeout(message)
 
-    previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
+    previous = signal.signal(signum, _raise)
+    signal.setitimer(timer, seconds, _AGAIN)
     try:
         yield
     finally:
         armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(timer, 0)
+        signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
         if outer_remaining:
-            signal.setitimer(
-                signal.ITIMER_REAL, max(outer_remaining - seconds, 1e-3), outer_again
-            )
+            signal.setitimer(timer, max(outer_remaining - seconds, 1e-3), outer_again)
 
 
 def _leaving(frame: FrameType | None) -> bool:
@@ -97,6 +113,22 @@ def _leaving(frame: FrameType | None) -> bool:
             gen = getattr(manager, "gen", None)
             if getattr(gen, "gi_code", None) in _CLEANUP:
                 return True
+        frame = frame.f_back
+    return False
+
+
+def _in_callback(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside a callback whose exceptions Python swallows and whose state
+    an exception would leave half-updated: a garbage-collector callback (``gc.callbacks``) or
+    ``sys.unraisablehook``."""
+    codes = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    codes.add(getattr(sys.unraisablehook, "__code__", None))
+    codes.discard(None)
+    if not codes:
+        return False
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
         frame = frame.f_back
     return False
 
@@ -132,9 +164,10 @@ def _thread_limit(seconds: float) -> Iterator[None]:
         with lock:
             if state["done"]:
                 return
-            state["fired"] = True
-            _fired[target] = seconds
-            _set_async_exc(target, id(_ThreadTimeout))
+            if not _in_callback(sys._current_frames().get(target)):
+                state["fired"] = True
+                _fired[target] = seconds
+                _set_async_exc(target, id(_ThreadTimeout))
             again = threading.Timer(_AGAIN, fire)
             again.daemon = True
             timers.append(again)
@@ -207,30 +240,9 @@ def cpu_limit(seconds: float) -> Iterator[Spent]:
 
 @contextmanager
 def _profile_alarm(seconds: float, spent: Spent) -> Iterator[None]:
-    outer_remaining, outer_again = signal.getitimer(signal.ITIMER_PROF)
-    if outer_remaining and outer_remaining < seconds:
+    message = f"gave up after {seconds:g} s of CPU time"
+    with _signal_limit(seconds, signal.ITIMER_PROF, signal.SIGPROF, message, spent):
         yield
-        return
-
-    armed = [True]
-
-    def _raise(signum: int, frame: FrameType | None) -> None:
-        if armed[0] and not _leaving(frame):
-            spent.fired = True
-            raise CheckTimeout(f"gave up after {seconds:g} s of CPU time")
-
-    previous = signal.signal(signal.SIGPROF, _raise)
-    signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN)
-    try:
-        yield
-    finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
-        if outer_remaining:
-            signal.setitimer(
-                signal.ITIMER_PROF, max(outer_remaining - seconds, 1e-3), outer_again
-            )
 
 
 def _thread_cpu_clock() -> int | None:
@@ -263,9 +275,10 @@ def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None
             if left > 0:
                 wake(left)
                 return
-            spent.fired = True
-            _fired[target] = seconds
-            _set_async_exc(target, id(_ThreadTimeout))
+            if not _in_callback(sys._current_frames().get(target)):
+                spent.fired = True
+                _fired[target] = seconds
+                _set_async_exc(target, id(_ThreadTimeout))
             wake(_AGAIN)
 
     wake(seconds)
@@ -287,6 +300,6 @@ def _thread_cpu_limit(seconds: float, clock: int, spent: Spent) -> Iterator[None
 #: exit of a ``contextmanager``.
 _CLEANUP = frozenset(
     f.__wrapped__.__code__  # type: ignore[union-attr]
-    for f in (time_limit, cpu_limit, _alarm, _profile_alarm)
+    for f in (time_limit, cpu_limit, _alarm, _profile_alarm, _signal_limit)
 )
 _EXIT = contextlib._GeneratorContextManager.__exit__.__code__

@@ -36,6 +36,9 @@ class Relation(enum.Enum):
 
     EQUAL = "="
     DEFINE = ":="
+    #: ``\approx``: an approximation; judged exactly or by the digits shown, never refuted by
+    #: a counterexample (how close the sides must be is not stated)
+    APPROX = "~="
 
 
 class ValueEnum(str, enum.Enum):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -65,6 +67,49 @@ def test_a_limit_that_was_not_reached_leaves_the_thread_alone() -> None:
             total += k
 
     assert _in_a_thread(quick) == {"returned": True}
+
+
+def _slow_callback(phase: str, info: dict[str, int]) -> None:
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:
+        pass
+
+
+def _collect_then_spin() -> None:
+    # NOTE: the limit falls inside the slow gc callback, where a raise would be swallowed
+    gc.collect()
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.fixture
+def slow_gc_callback() -> Iterator[None]:
+    gc.collect()  # NOTE: garbage of earlier tests (its weak references' callbacks) goes first
+    gc.callbacks.append(_slow_callback)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(_slow_callback)
+
+
+@pytest.mark.usefixtures("slow_gc_callback")
+def test_a_limit_that_falls_in_a_gc_callback_is_raised_after_it() -> None:
+    start = time.monotonic()
+    with pytest.raises(CheckTimeout), time_limit(0.1):
+        _collect_then_spin()
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.usefixtures("slow_gc_callback")
+def test_a_limit_that_falls_in_a_gc_callback_is_raised_after_it_in_another_thread() -> None:
+    def limited() -> None:
+        with time_limit(0.1):
+            _collect_then_spin()
+
+    start = time.monotonic()
+    assert _in_a_thread(limited) == {"timeout": "gave up after 0.1 s"}
+    assert time.monotonic() - start < 5
 
 
 def _swallow_then_spin() -> None:
@@ -199,3 +244,17 @@ def test_a_repeat_that_lands_as_the_block_is_left_does_not_escape(kind: str) -> 
         check=False,
     )
     assert done.stdout.strip() == "left cleanly", done.stderr[-2000:]
+
+
+def test_a_limit_that_fires_at_once_leaves_no_handler_behind() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    for _ in range(200):
+        try:
+            with time_limit(1e-6):
+                _spin()
+        except CheckTimeout:
+            pass
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -233,10 +233,15 @@ def points(
         lvs = {g: own_logits(lv, gi) for gi, g in enumerate(lgroups)}
         for v in logits:
             values[v.atom] = lvs.get(v.group, lv).get(v.position or 1, 0.0)
+        used = {g: dict(tvs.get(g, {})) for g in tgroups}
+        moved: set[str] = set()
         for v in targets:
-            values[v.atom] = tvs.get(v.group, {}).get(v.position or 1, 0.0)
+            values[v.atom] = used[v.group].get(v.position or 1, 0.0)
             if v.group in logged and values[v.atom] <= 0:
                 values[v.atom] = 0.3 + 0.1 * (v.position or 1)
+                # NOTE: the point shows the values used, not the pattern they replace
+                used[v.group][v.position or 1] = values[v.atom]
+                moved.add(v.group)
         values.update(ov)
         shown: list[tuple[str, object]] = []
         parts = []
@@ -245,9 +250,9 @@ def points(
             shown.append((g, vec))
             parts.append(f"{g} = ({', '.join(_fmt(c) for c in vec)})")
         for gi, g in enumerate(tgroups):
-            vec = tuple(tvs.get(g, {}).get(m, 0.0) for m in range(1, n + 1))
+            vec = tuple(used[g].get(m, 0.0) for m in range(1, n + 1))
             shown.append((g, vec))
-            named = tname if gi == 0 else None
+            named = tname if gi == 0 and g not in moved else None
             label = named if named is not None else f"({', '.join(_fmt(c) for c in vec)})"
             parts.append(f"{g} = {label}")
         for v in others:

@@ -59,6 +59,8 @@ def _of_names(a: sympy.Basic) -> bool:
     """``t``, ``\\mathbf o``, ``A_i``, ``\\sigma(A)``: what a function is written with."""
     if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
         return not (isinstance(a, sympy.Symbol) and a.is_integer)
+    if isinstance(a, sympy.Pow) and isinstance(a.base, sympy.Symbol) and a.exp == 2:
+        return True  # l(\mu, \sigma^2): a function of the variance
     if isinstance(a, sympy.Indexed):
         return all(isinstance(i, sympy.Symbol) for i in a.indices)
     return isinstance(a, AppliedUndef) and all(

@@ -210,7 +210,7 @@ def search(p: Prepared, setting: Setting, cfg: CheckConfig, ns: Sequence[int]) -
                     # NOTE: one class is degenerate (a softmax is 1, its derivatives 0): a
                     # derivative needed to vanish there says nothing of the general claim.
                     break
-                count = p.counts[0].name if len(p.counts) == 1 else "n"
+                count = tuple(c.name for c in p.counts) or ("n",)
                 cex = _counterexample(n, values, pt, a, b, count)
                 if gradient:
                     assert matter is not None
@@ -267,15 +267,15 @@ def _counterexample(
     pt: C.Point,
     a: complex | None,
     b: complex | None,
-    count: str = "n",
+    count: tuple[str, ...] = ("n",),
 ) -> Counterexample:
-    """The values shown in the document's own names, its class count (K, C, m) included."""
+    """The values shown in the document's own names, its class counts (K, C, m) included:
+    every count the step sums to takes the value ``n``."""
     idx = ", ".join(f"{s} = {v}" for s, v in values.items())
-    head = ", ".join(t for t in (f"{count} = {n}" if n > 0 else "", pt.text, idx) if t)
+    sizes = tuple((c, n) for c in count) if n > 0 else ()
+    head = ", ".join(t for t in (*(f"{c} = {v}" for c, v in sizes), pt.text, idx) if t)
     text = f"{head + ': ' if head else ''}left {C.fmt_value(a)}, right {C.fmt_value(b)}"
-    shown = (
-        (((count, n),) if n > 0 else ()) + pt.shown + tuple((str(s), v) for s, v in values.items())
-    )
+    shown = sizes + pt.shown + tuple((str(s), v) for s, v in values.items())
     return Counterexample(values=shown, lhs_value=a, rhs_value=b, text=text)
 
 

@@ -27,6 +27,7 @@ from symderiv.checker import (
     _squares,
     _symbolic,
 )
+from symderiv.checker._approx import approximated
 from symderiv.checker._chainrule import intermediates, through_intermediates
 from symderiv.checker._graphreading import (
     entry_reading,
@@ -48,7 +49,7 @@ from symderiv.checker.engine import DEFAULT_CONFIG, NO_NAMES, Names, check_equal
 from symderiv.checker.hygiene import index_warnings, repair_definition
 from symderiv.checker.numbers import mixed_log_bases
 from symderiv.config import CheckConfig
-from symderiv.model import Derivation, Fact, Step
+from symderiv.model import Derivation, Fact, Relation, Step
 from symderiv.results import DerivationReport, StepReport, StepResult, Verdict
 
 Definitions = tuple[tuple[sympy.Basic, sympy.Basic], ...]
@@ -192,6 +193,10 @@ def _check_step(
     cfg: CheckConfig,
     unknowns: Names = NO_NAMES,
 ) -> StepResult:
+    if step.relation is Relation.APPROX and step.is_parsed:
+        assert step.rhs is not None
+        exact = dataclasses.replace(step, relation=Relation.EQUAL)
+        return approximated(step.rhs, _check_step(exact, d, definitions, cfg, unknowns))
     if not step.is_parsed:
         reason = step.problem or (
             "the left side could not be read"

@@ -21,12 +21,21 @@ from symderiv.reader.directives import directive_facts, is_case_directive, parse
 from symderiv.reader.parser import (
     free_indices,
     is_index,
+    parse_math,
 )
 
 #: A display block longer than this is one unparsed step (no formula is that long).
 MAX_BLOCK_CHARS = 100_000
 #: Reading stops after this many steps: a document is not a data file.
 MAX_STEPS = 10_000
+
+
+#: ``$\\mu_2 = 0$``, ``$T = \\frac{1}{2}$``: a name and a value alone in inline math (several
+#: in one formula when separated by commas are read by the comma split below).
+_INLINE_VALUE = re.compile(
+    r"(?<![\\$])\$?\s*((?:\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*"
+    r"(-?\s*(?:\\frac\{\d+\}\{\d+\}|\d+(?:\.\d+)?))\s*(?=[$,])"
+)
 
 
 class _BlockReader(_StepReader):
@@ -96,6 +105,37 @@ class _BlockReader(_StepReader):
                 c = self.condition(a, op, b, span, f"before block {block.index}")
                 if c is not None:
                     out.append(c)
+        out.extend(self.stated_values(prose, sentence, prev_end))
+        return out
+
+    def stated_values(self, prose: str, sentence: str, at: int) -> list[Assumption]:
+        """Values the sentence just before a block gives its quantities: "for a standard
+        normal ($\\mu_2 = 0$, $\\sigma_2 = 1$):" — the block is judged at them, as a stated
+        case.  A name and a number alone in inline math, never a letter the document writes as
+        an index; all the sentence's values or none (a setting in part is no setting)."""
+        out: list[Assumption] = []
+        if not sentence.strip():
+            return out
+        off = prose.rfind(sentence.strip())
+        for m in _INLINE_VALUE.finditer(sentence):
+            name, value = m.group(1).strip(), m.group(2).strip()
+            if name in self.subscript_letters:
+                return []
+            try:
+                number = parse_math(value, ctx=self.ctx).expr
+                fact = parse_assumption(f"{name} = {value}", source="document")
+            except ParseError:
+                return []
+            if not (isinstance(number, sympy.Expr) and number.is_number and number.is_real):
+                return []
+            rel = fact.expr
+            if not isinstance(rel, sympy.Eq) or not isinstance(
+                rel.lhs, sympy.Symbol | sympy.Indexed
+            ):
+                return []
+            start = at + off + m.start() if off >= 0 else None
+            span = self.src.span(start, start + len(m.group(0))) if start is not None else None
+            out.append(Assumption(rel, f"{name} = {value}", "case", "relation", span))
         return out
 
     # -- one block -------------------------------------------------------------------------

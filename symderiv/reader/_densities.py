@@ -17,6 +17,7 @@ from sympy.core.function import AppliedUndef
 
 from symderiv.errors import ParseError
 from symderiv.model import Assumption, Fact
+from symderiv.reader._distributions import averaged_density
 from symderiv.reader.parser import ParseContext, parse_math
 
 _HEAD = r"(?<![A-Za-z\\])([A-Za-z](?:_\{[^{}]*\}|_\\[A-Za-z]+|_[A-Za-z0-9])?)"
@@ -55,6 +56,8 @@ def density_names(text: str) -> frozenset[str]:
     []
     """
     heads = _conditional_heads(text) | {m.group(1) for m in _DRAWN.finditer(text)}
+    # NOTE: "expectations under $p$": the prose takes p as the density expectations are under.
+    heads |= {name for _, name in averaged_density(text)}
     # NOTE: a few names at most are called Gaussian in a note; a flood of them is no note.
     heads |= set(sorted(_named_in_words(text))[:_MAX_NAMED])
     names = set()

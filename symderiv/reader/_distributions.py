@@ -116,3 +116,36 @@ def stated_draws(text: str) -> tuple[tuple[str, str, str], ...]:
         family = "N" if "N" in m.group(0).split("sim", 1)[1].split("(")[0] else "Bernoulli"
         found.setdefault(m.group(1), set()).add((family, m.group(2).strip()))
     return tuple((v, *next(iter(d))) for v, d in sorted(found.items()) if len(d) == 1)
+
+
+#: "expectations under $p$", "the expectation with respect to $q$", "average over $p$"
+_AVERAGED = re.compile(
+    r"(?i:expectations?|expected\s+values?|averages?)\s+(?:(?:are|is)\s+)?(?:taken\s+)?"
+    r"(?i:under|over|with\s+respect\s+to|w\.\s*r\.\s*t\.?)\s+(?:the\s+density\s+)?"
+    r"\$\s*([A-Za-z])\s*\$"
+)
+#: ``p(x)`` or ``p(x \mid z)`` in the math: the variable the density ``p`` is a density of
+_APPLIED = r"(?<![A-Za-z\\]){name}\s*\(\s*([A-Za-z])\s*(?:\)|\||\\mid|\\lvert|\\vert|;)"
+
+
+def averaged_density(text: str) -> tuple[tuple[str, str], ...]:
+    """``((x, p),)`` when the prose says expectations are taken under ``$p$`` and the math
+    writes ``p`` as a density of the one variable ``x`` (``p(x)``): then ``\\langle f \\rangle``
+    and ``E[f]`` are ``∫ p(x) f dx``.  Empty when the prose names no density, names two, or
+    ``p`` is applied to several variables (the expectation's variable would be a guess).
+
+    >>> averaged_density(r"The moments, written with expectations under $p$: $p(x)$ and $q(x)$.")
+    (('x', 'p'),)
+    >>> averaged_density(r"Expectations under $p$ and averages over $q$, $p(x)$, $q(x)$.")
+    ()
+    >>> averaged_density(r"The expectation under $p$, with $p(x)$ and $p(y)$.")
+    ()
+    """
+    names = {m.group(1) for m in _AVERAGED.finditer(text)}
+    if len(names) != 1:
+        return ()
+    (name,) = names
+    variables = set(re.findall(_APPLIED.format(name=name), text))
+    if len(variables) != 1:
+        return ()
+    return ((variables.pop(), name),)

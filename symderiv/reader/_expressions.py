@@ -25,7 +25,7 @@ from symderiv.model import Assumption, Fact, Step
 from symderiv.reader import _vectors, latex2sympy_adapter
 from symderiv.reader import context as ctxmod
 from symderiv.reader._densities import density_facts, related_facts
-from symderiv.reader._distributions import stated_draws
+from symderiv.reader._distributions import averaged_density, stated_draws
 from symderiv.reader._source import SourceText
 from symderiv.reader._tokens import tokenize
 from symderiv.reader.normalize import Rule
@@ -104,6 +104,7 @@ class _ExprReader:
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
         self.index_letters = ctxmod.index_letters(text)
+        self.subscript_letters = ctxmod.subscript_letters(text)
         self.functions: dict[tuple[str, int], tuple[tuple[sympy.Basic, ...], sympy.Basic]] = {}
         #: names used as densities: p(x) and p(z) are two densities, never one function
         self.densities = density_facts(text)
@@ -117,6 +118,7 @@ class _ExprReader:
             vectors=ctxmod.vector_names(text),
             outcome_functions=ctxmod.outcome_functions(text),
             draws=stated_draws(text),
+            averaged=averaged_density(text),
             densities=frozenset(
                 str(a.expr)
                 for a in self.densities

@@ -297,7 +297,16 @@ class _NameReader(_ExprReader):
                         )
                         taken.add(fresh)
                         renames[lim[0]] = sympy.Symbol(fresh, **lim[0].assumptions0)
-            return value.xreplace(renames).xreplace(dict(zip(params, f.args, strict=True)))
+            value = value.xreplace(renames)
+            plain = {}
+            for param, arg in zip(params, f.args, strict=True):
+                if isinstance(param, sympy.IndexedBase) and isinstance(arg, sympy.Indexed):
+                    # NOTE: h(x) := g(\theta^T x) at the sample x^{(i)}: the entry x_k of the
+                    # vector is the entry x_k^{(i)} of the sample, x^{(.)}[i, k].
+                    value = _at_sample(value, param, arg)
+                else:
+                    plain[param] = arg
+            return value.xreplace(plain)
 
         return e.replace(other_call, body)
 
@@ -386,10 +395,33 @@ def _sequence_end(a: sympy.Basic) -> bool:
 
 
 def _bare_argument(a: sympy.Basic) -> bool:
-    """``x``, ``\\mathbf{x}``, ``A_i``: what a function can be defined of (not ``-z``, ``2x``)."""
+    """``x``, ``\\mathbf{x}``, ``A_i``, ``\\sigma^2``: what a function can be defined of (not
+    ``-z``, ``2x``)."""
     if isinstance(a, (sympy.Symbol, sympy.IndexedBase)):
         return True
+    if isinstance(a, sympy.Pow) and isinstance(a.base, sympy.Symbol) and a.exp == 2:
+        return True  # NOTE: l(\mu, \sigma^2): a function of the variance
     if isinstance(a, AppliedUndef):
         # H(Y, \sigma(A)): a function of a function of names
         return all(isinstance(b, (sympy.Symbol, sympy.IndexedBase)) for b in a.args)
     return isinstance(a, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in a.indices)
+
+
+def _at_sample(value: sympy.Basic, vector: sympy.IndexedBase, sample: sympy.Indexed) -> sympy.Basic:
+    """``value`` with every entry ``vector[k]`` read as the entry ``sample.base[i, k]`` of the
+    sample ``sample`` (``x^{(i)}``), where ``value`` uses ``vector`` by its entries alone.
+
+    >>> x, X = sympy.IndexedBase("x"), sympy.IndexedBase("x^{(\\cdot)}")
+    >>> i, k = sympy.symbols("i k")
+    >>> _at_sample(2 * x[k], x, X[i])
+    2*x^{(\\cdot)}[i, k]
+    """
+    entries = {
+        e: sample.base[(*sample.indices, *e.indices)]
+        for e in value.atoms(sympy.Indexed)
+        if e.base == vector
+    }
+    out = value.xreplace(entries)
+    if vector in out.atoms(sympy.IndexedBase):
+        raise ValueError(f"{vector} is used whole, not by its entries, at a sample")
+    return out

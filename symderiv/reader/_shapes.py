@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable
 _NAME = r"(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{\s*)?(\\[A-Za-z]+|[A-Za-z])\s*\}?"
 _SUB = r"(?:\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9])))?"
 _BARE = re.compile(rf"^\s*&?\s*{_NAME}{_SUB}\s*&?\s*$")
+#: One letter in a bold font and under an accent, in either order, braced or not.
+_STYLE = r"\\(?:mathbf|bold|boldsymbol|bm|hat|bar|tilde|widehat|vec)\s*\{?\s*"
+_BARE_WRITTEN = re.compile(rf"^\s*(?:{_STYLE}){{1,2}}(?:\\[A-Za-z]+|[A-Za-z])(?:\s*\}})*{_SUB}\s*$")
 _IN = re.compile(r"\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{([^{}]*)\}")
 _TRANSPOSED = re.compile(
     rf"(?<![a-z\\])(?:\\(?:mathbf|bold|boldsymbol|bm)\s*\{{\s*)?([A-Z])\s*\}}?{_SUB}"
@@ -54,12 +57,15 @@ _LINE_START = re.compile(r"\\\\|\n|\$|\\begin\{[a-z*]+\}|\\\[")
 
 
 def is_bare_name(text: str) -> bool:
-    """``B_4``, ``\\mathbf{x}``, ``\\zeta_{1}``: one name as written, nothing else.
+    """``B_4``, ``\\mathbf{x}``, ``\\mathbf x``, ``\\hat{\\mathbf y}``, ``\\zeta_{1}``: one name as
+    written, nothing else.
 
     >>> is_bare_name(r"B_{4}"), is_bare_name(r"B_3 \\mathbf{1}^T")
     (True, False)
+    >>> is_bare_name(r"\\mathbf z "), is_bare_name(r"\\hat{\\mathbf y}"), is_bare_name(r"\\mathbf{\\hat y}")
+    (True, True, True)
     """
-    return _BARE.match(text) is not None
+    return _BARE.match(text) is not None or _BARE_WRITTEN.match(text) is not None
 
 
 def _key(name: str, sub: str | None) -> str:

@@ -57,7 +57,7 @@ class _StepReader(_NameReader):
             lhs, rhs = rows
             warnings.append("read the bold vectors as rows: as columns the shapes do not fit")
         if rel == "~=":
-            warnings.append("'\\approx' read as '='")
+            warnings.append("'\\approx': judged exactly or by the digits shown")
         lhs_e = lhs.parsed.expr if lhs.parsed is not None else None
         rhs_e = rhs.parsed.expr if rhs.parsed is not None else None
         for p in (lhs.parsed, rhs.parsed):
@@ -217,6 +217,8 @@ class _StepReader(_NameReader):
             if relation is Relation.DEFINE and lhs.error is None and rhs.error is None:
                 self.learn_function(lhs_e, rhs_e)
                 self.vector_of_function(lhs_e, rhs_e, lhs, rhs)
+        if rel == "~=" and relation is Relation.EQUAL:
+            relation = Relation.APPROX
         problem = problem_span = None
         if lhs.error is not None:
             problem, problem_span = f"left side: {lhs.error.message}", lhs.error.span

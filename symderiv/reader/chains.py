@@ -150,8 +150,15 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
     s = work.value
     rows: list[Row] = []
     row_start = a
-    for t, ts, te, depth in _tokens(s, a, b):
-        if t in _ROW_BREAKS and depth == 0:
+    tokens = _tokens(s, a, b)
+    for k, (t, ts, te, depth) in enumerate(tokens):
+        if t in ("\\quad", "\\qquad") and depth == 0 and _separates(s, row_start, ts, te, b, tokens[k + 1 :]):
+            # NOTE: z = wx + b, \qquad a = \sigma(z): two equations on one line, two rows
+            comma = re.search(r",\s*$", s[row_start:ts])
+            rows.append(Row(row_start, row_start + comma.start() if comma else ts))
+            work.blank(row_start + comma.start() if comma else ts, te)
+            row_start = te
+        elif t in _ROW_BREAKS and depth == 0:
             rows.append(Row(row_start, ts))
             end = te
             sp = re.match(r"\s*(\*|\[[^\]]{0,12}\])?", s[te:b])
@@ -165,6 +172,22 @@ def split_rows(work: Work, a: int, b: int) -> list[Row]:
         _split_sides(work, row)
     return rows
 
+
+def _separates(
+    s: str, start: int, ts: int, te: int, b: int, after: list[tuple[str, int, int, int]]
+) -> bool:
+    """The ``\\quad`` at ``[ts, te)`` stands between two equations of their own."""
+    if not _own_equation(s[start:ts]):
+        return False
+    end = next(
+        (xs for x, xs, _xe, d in after if d == 0 and (x in _ROW_BREAKS or x in ("\\quad", "\\qquad"))),
+        b,
+    )
+    return _own_equation(s[te:end])
+
+
+#: A formula that is an index case and nothing else: ``i = j``, ``(k \neq i)``.
+_INDEX_CASE = re.compile(r"[\s(]*[a-z]\s*(?:=|\\neq?|\\not=|!=|≠)\s*[a-z][\s)]*")
 
 #: Words that open prose after a formula (``\text{for } i \neq j``), never a math name.
 _PROSE_WORDS = frozenset(
@@ -239,6 +262,76 @@ def _label(inner: str, after: str) -> bool:
     )
 
 
+def _top_level_comma(text: str) -> bool:
+    """A comma outside every bracket: a list (``k = 1, 2``), not one formula."""
+    depth = 0
+    for c in text:
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth = max(0, depth - 1)
+        elif c == "," and depth == 0:
+            return True
+    return False
+
+
+def _prose_before_formula(s: str, a: int, b: int) -> int:
+    r"""Where the prose that opens the row ``s[a:b]`` ends, when an equation of its own follows
+    (``\text{where } z = g(x)``, ``\text{and} \quad z^{(l)} = g(\epsilon^{(l)})``): the
+    equation is a step of the row, not prose.  ``b`` (all prose) when none follows, or when the
+    equation is an index case (``\text{for } i = j``) or a range (``k = 1, \dots, K``).  The
+    prose keeps what it states (``\text{for } i \neq j: \quad ...`` is the row's case).
+
+    >>> row = r"\text{where } \epsilon \sim p \quad \text{and} \quad z = g(\epsilon, x)"
+    >>> row[_prose_before_formula(row, 0, len(row)):]
+    ' z = g(\\epsilon, x)'
+    >>> row = r"\text{for } i = j"
+    >>> _prose_before_formula(row, 0, len(row)) == len(row)
+    True
+    """
+    last = -1
+    for t, _ts, te, depth in _tokens(s, a, b):
+        if depth != 0 or not t.startswith("\\") or t[1:] not in _ANNOTATION_CMDS:
+            continue
+        close = te
+        if t[1:] not in ("quad", "qquad"):
+            brace = re.match(r"\s*\{", s[te:b])
+            if brace is None:
+                continue
+            close = _matching_brace(s, te + brace.end() - 1, b) + 1
+            if close == 0:
+                return b
+        last = close
+    if last == -1:
+        return b
+    return last if _own_equation(s[last:b]) else b
+
+
+def _own_equation(formula: str) -> bool:
+    r"""``formula`` is an equation with a left side of its own (``z = g(x)``): not an index
+    case (``i = j``), a range (``k = 1, \dots, K``), a list or prose.
+
+    >>> [_own_equation(f) for f in (r"a = \sigma(z),", "i = j", "k = 1, 2", r"\text{if } a = b")]
+    [True, False, False, False]
+    """
+    formula = re.sub(r",\s*$", "", formula)
+    first = re.match(r"\s*(\\[A-Za-z]+|[A-Za-z])", formula)
+    if first is None or first.group(1)[1:] in _ANNOTATION_CMDS:
+        return False
+    paren = 0
+    equals = False
+    for t, _ts, _te, depth in _tokens(formula, 0, len(formula)):
+        if t in ("(", "["):
+            paren += 1
+        elif t in (")", "]"):
+            paren = max(0, paren - 1)
+        elif depth == 0 and paren == 0 and t == "=":
+            equals = True
+    if not equals or _top_level_comma(formula) or re.search(r"\\[lc]?dots", formula):
+        return False
+    return _INDEX_CASE.fullmatch(formula) is None
+
+
 def _annotate(work: Work, row: Row) -> None:
     """Find the row's trailing prose (``\\quad (i \\neq j)``, ``\\text{...}``) and blank it."""
     s = work.value
@@ -270,8 +363,11 @@ def _annotate(work: Work, row: Row) -> None:
             continue
         if before.endswith("("):
             start = row.start + len(before) - 1
-        row.annotation = (start, row.end)
-        work.blank(start, row.end)
+        end = row.end
+        if not before.replace("&", "").strip():
+            end = _prose_before_formula(s, ts, row.end)
+        row.annotation = (start, end)
+        work.blank(start, end)
         break
     s = work.value
     m = _TRAILING.search(s, row.start, row.end)

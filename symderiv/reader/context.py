@@ -81,8 +81,16 @@ def index_letters(text: str) -> frozenset[str]:
     >>> sorted(index_letters(r"$$\delta_{ab} = o_a$$") - set(symbols.INDEX_LETTERS))
     ['a', 'b']
     """
-    found = {c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1)}
-    return frozenset(symbols.INDEX_LETTERS) | found
+    return frozenset(symbols.INDEX_LETTERS) | subscript_letters(text)
+
+
+def subscript_letters(text: str) -> frozenset[str]:
+    r"""Letters the document writes as a subscript (``x_a``, ``\delta_{ab}``): its indices.
+
+    >>> sorted(subscript_letters(r"$$\delta_{ab} = o_a + t$$"))
+    ['a', 'b']
+    """
+    return frozenset(c for m in _SUBSCRIPT_LETTERS.finditer(text) for c in m.group(1))
 
 
 def vector_names(text: str) -> frozenset[str]:
@@ -96,7 +104,8 @@ def vector_names(text: str) -> frozenset[str]:
 
 _ARG = (
     r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde|vec)\s*\{?\s*)?\\?[A-Za-z]+\s*\}?"
-    r"(?:\s*_\s*\{?\s*\\?[A-Za-z0-9]+\s*\}?)?(?:\s*\^\s*\{?\s*\(\s*[a-z0-9]\s*\)\s*\}?)?"
+    r"(?:\s*_\s*\{?\s*\\?[A-Za-z0-9]+\s*\}?)?(?:\s*\^\s*\{?\s*\(\s*[a-z0-9]\s*\)\s*\}?"
+    r"|\s*\^\s*\{?\s*2\s*\}?)?"
 )
 _FUNCTION_HEAD = re.compile(
     r"(?:^|[$&\n]|\\\\|\\\[|\\begin\{[^{}]*\}|\\cr\b|\\newline\b)\s*"
@@ -122,6 +131,12 @@ _NOT_FUNCTIONS = frozenset(
         "tanh",
         "sinh",
         "cosh",
+        "sech",
+        "csch",
+        "coth",
+        "sec",
+        "csc",
+        "cot",
         "softmax",
         "sigmoid",
         "H",
@@ -367,7 +382,13 @@ def inline_definitions(src: SourceText, start: int, end: int, ctx: ParseContext)
                     out.unread.append(unread)
             continue
         if len({p.shape for p in read}) > 1:
-            continue  # $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read
+            # NOTE: $Y_1 = W X_1$ with Y_1 read as a number and W X_1 a matrix: not read, and
+            # so Y_1 is not taken for a quantity of its own either.
+            if len(parts) == 2:
+                unread = _unread(src, start + a0, piece, parts, ctx)
+                if unread is not None:
+                    out.unread.append(unread)
+            continue
         members = [p.expr for p in read]
         # NOTE: in "h_i = \\sum_k e^{a_k} = \\Sigma" the formula is the value; the bare names
         # around it (h_i, \\Sigma) are both names for it.

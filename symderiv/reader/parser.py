@@ -89,6 +89,9 @@ FUNCTIONS = (
     "tanh",
     "sinh",
     "cosh",
+    "sech",
+    "csch",
+    "coth",
     "exp",
     "log",
     "sin",
@@ -100,8 +103,10 @@ FUNCTIONS = (
 #: Optimisers over a variable written below them (``\\argmax_\\theta``; ``\\arg\\max_\\theta``).
 #: NOTE: not ``\\max_D``: a value defined as a maximum has no value to check against, and it
 #: would take the place of the document's explicit definition of the same name.
-_OPTIMA = frozenset({"argmax", "argmin"})
-_CMD_FUNCS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "lg"})
+_OPTIMA = frozenset({"argmax", "argmin", "max", "min"})
+_CMD_FUNCS = frozenset(
+    {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "coth", "sec", "csc", "cot", "lg"}
+)
 #: Elementary functions by name, for reading them applied (and primed: ``\\sinh'(x)``).
 _ELEMENTARY = {
     "sin": sympy.sin,
@@ -110,6 +115,12 @@ _ELEMENTARY = {
     "tanh": sympy.tanh,
     "sinh": sympy.sinh,
     "cosh": sympy.cosh,
+    "sech": sympy.sech,
+    "csch": sympy.csch,
+    "coth": sympy.coth,
+    "sec": sympy.sec,
+    "csc": sympy.csc,
+    "cot": sympy.cot,
     "exp": sympy.exp,
     "log": sympy.log,
     "ln": sympy.log,
@@ -316,6 +327,9 @@ class ParseContext:
     #: ``(X, family, parameters)``: the document draws X from a named distribution
     #: (``X \\sim \\mathcal{N}(\\mu, \\sigma^2)``), so ``E[X^2]`` has its value.
     draws: tuple[tuple[str, str, str], ...] = ()
+    #: ``(x, p)``: the prose says expectations are under the density ``p`` of ``x``, so
+    #: ``\\langle f \\rangle`` and ``E[f]`` are ``∫ p(x) f dx``.
+    averaged: tuple[tuple[str, str], ...] = ()
     #: Lowercase letters the document applies to an outcome (``p(w)``, ``m(x)``): in
     #: ``H(p, m)`` they are the distributions whose entries ``p(w)`` are.
     outcome_functions: frozenset[str] = frozenset()
@@ -1562,8 +1576,21 @@ class _Parser:
         # NOTE: X^T (a - b): after a superscript, parentheses are a factor, never arguments.
         call = self.at_sym("(") and not powered
         idx: list[sympy.Expr] | None = None
-        if name == "E" and sub_toks is None and self.ctx.draws and self.at_sym("["):
+        if (
+            name == "E"
+            and sub_toks is None
+            and (self.ctx.draws or self.ctx.averaged)
+            and self.at_sym("[")
+        ):
             return self.drawn_expectation(t, "]")
+        if name == "E" and sub_toks is None and self.at_sym("[") and not self.ctx.draws:
+            # NOTE: E[X^2] is an expectation, never E times [X^2]: of a variable whose
+            # distribution the document does not state, its value is not known.
+            raise self.error(
+                "an expectation E[...] under a distribution the document does not state",
+                t,
+                unsupported=True,
+            )
         if sub_toks is not None:
             if name == "E" and any(u.kind == "cmd" and u.text == "sim" for u in sub_toks):
                 return self.expectation(sub_toks, sub_at)
@@ -1635,7 +1662,7 @@ class _Parser:
             return self.vector_base(name)[tuple(idx)]
         if name in self.ctx.columns and not call:
             return _v.vector(name)
-        if t.bold and len(name) == 1 and name.islower():
+        if t.bold and _plain_letter(name).islower():
             return _v.vector(name, row=self.ctx.rows)  # \mathbf{p}: the vector p
         if name in self.ctx.matrices and not call:
             return _v.matrix(name)  # J, written J_{ij} elsewhere: the matrix J
@@ -2092,6 +2119,15 @@ class _Parser:
             body = cast(sympy.Expr, self.sub_expr(self.toks[self.pos : end], at))
             self.pos = end + 1
         drawn = [d for d in self.ctx.draws if symbols.scalar(d[0]) in body.free_symbols]
+        averaged = [a for a in self.ctx.averaged if symbols.scalar(a[0]) in body.free_symbols]
+        if not drawn and len(averaged) == 1:
+            var, name = averaged[0]
+            x = symbols.scalar(var)
+            self.warnings.append(
+                f"read the expectation as the integral against {name}({var}) (the prose takes "
+                f"expectations under {name})"
+            )
+            return sympy.Integral(sympy.Function(name)(x) * body, x)
         if len(drawn) != 1:
             raise self.error(
                 "an expectation whose distribution the document does not state", at, unsupported=True
@@ -2217,7 +2253,7 @@ class _Parser:
         if c in _CMD_FUNCS:
             self.pos += 1
             return self.apply_function(c, t)
-        if c == "langle" and self.ctx.draws:
+        if c == "langle" and (self.ctx.draws or self.ctx.averaged):
             self.pos += 1
             return self.drawn_expectation(t, "rangle")
         if c == "Pi" and self.sigma_sum_follows():
@@ -2261,7 +2297,9 @@ class _Parser:
                     f"\\{c} over something that is not one letter", t, unsupported=True
                 )
             inner = toks[0].text if toks[0].kind == "word" else "\\" + toks[0].text
-            return self.letter(f"\\{c}{{{inner}}}", t)
+            # NOTE: \hat{\mathbf y} (and \mathbf{\hat y}) is the bold vector \hat{y}
+            bold = t.bold or toks[0].bold
+            return self.letter(f"\\{c}{{{inner}}}", Token(t.kind, t.text, t.start, t.end, bold=bold))
         raise UnknownCommandError(f"unknown command {_show(t)}", self.span_of(t))
 
     def sqrt(self, t: Token) -> sympy.Expr:
@@ -2469,6 +2507,15 @@ class _Parser:
                 ):
                     found = (m, m + 2, nxt.text)
                     break
+                if (
+                    u.text == "d"
+                    and nxt is not None
+                    and nxt.kind == "cmd"
+                    and nxt.text in GREEK
+                    and m > self.pos
+                ):
+                    found = (m, m + 2, nxt.text)  # d\epsilon: a Greek variable
+                    break
             m += 1
         if found is None:
             raise self.error("an integral without its differential (dx)", t, unsupported=True)
@@ -2638,10 +2685,15 @@ class _Parser:
 
     def optimum(self, t: Token) -> sympy.Expr | None:
         """``\\arg\\max_\\theta F``, ``\\argmin_w F``: ``argmax(F, theta)``, ``argmin(F, w)``
-        (undefined functions of the body and the variable); None when no subscript follows."""
+        (undefined functions of the body and the variable); None when no subscript follows.
+        ``\\max_D F`` is not read (an error), never read as ``F``."""
         save = self.pos
         self.pos += 1
         name = t.text
+        if name in ("max", "min") and self.at_sym("_"):
+            # NOTE: \max_D F is read by no rule of its own yet; never as F (which the fallback
+            # reader made of it): unread.
+            raise self.error(f"\\{name} over a variable is not read", t, unsupported=True)
         if name == "arg":
             nxt = self.peek()
             if nxt is None or nxt.kind != "cmd" or nxt.text not in ("max", "min"):
@@ -2846,6 +2898,10 @@ class _Parser:
             if d not in e.free_symbols:
                 continue
             body, a, b, lower, upper = self.placeholders[d]
+            if not isinstance(body, sympy.Expr) or body.is_Matrix:
+                raise self.error(
+                    f"a sum over {a} \\neq {b} of a matrix is not read", None, unsupported=True
+                )
             rest = free_indices(e.xreplace({d: sympy.Integer(0)}))
             var, other = a, b
             if a in rest and b not in rest:
@@ -2946,6 +3002,21 @@ def _top_level(toks: list[Token]) -> Iterator[tuple[int, Token]]:
             depth -= 1
         elif depth == 0:
             yield m, u
+
+
+#: ``\\hat{y}``: an accented letter, named as the parser names it.
+_ACCENTED = re.compile(r"\\(?:hat|bar|tilde|dot|widehat|overline)\{(\\?[A-Za-z]+)\}")
+
+
+def _plain_letter(name: str) -> str:
+    """The one letter a name is written with (``y`` for ``y`` and ``\\hat{y}``), or ``""``.
+
+    >>> _plain_letter("y"), _plain_letter("\\hat{y}"), _plain_letter("\\hat{\\beta}"), _plain_letter("ab")
+    ('y', 'y', '', '')
+    """
+    m = _ACCENTED.fullmatch(name)
+    letter = m.group(1) if m else name
+    return letter if len(letter) == 1 else ""
 
 
 def _is_sym(t: Token, texts: tuple[str, ...]) -> bool:

@@ -16,7 +16,7 @@ from symderiv.reader.directives import parse_assumption
 _NAME = r"(?:\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*|\\(?:mathbf|bf|vec)\s+)?([A-Za-z])\s*\}?"
 #: "$\mathbf y$ is one-hot", "($y$ one-hot)", "the one-hot answer $y$", "one-hot labels $y$".
 _ONE_HOT = re.compile(
-    rf"\$\s*{_NAME}\s*\$\s*,?\s*(?:(?:is|are|being)\s+)?(?:a\s+|the\s+)?one[- ]hot"
+    rf"\$\s*{_NAME}\s*\$\s*,?\s*(?:(?:is|are|being|be)\s+)?(?:a\s+|the\s+)?one[- ]hot"
     rf"|\bone[- ]hot(?:[- ]encoded)?\s+(?:[A-Za-z]+\s+){{0,2}}\$\s*{_NAME}\s*\$",
     re.IGNORECASE,
 )
@@ -34,6 +34,9 @@ def prose_facts(src: SourceText, scan: Scan) -> list[Assumption]:
     >>> text = "Here $\\\\mathbf y$ is one-hot, $\\\\sum_k p_k = 1$, and the one-hot answer $t$.\\n"
     >>> [(a.kind, str(a.expr)) for a in prose_facts(SourceText(text, None), scan_markdown(text))]
     [('one_hot', 'y'), ('one_hot', 't'), ('relation', 'Eq(Sum(p[j], (j, 1, n)), 1)')]
+    >>> text = "and let $\\\\mathbf q$ be one-hot.\\n"
+    >>> [(a.kind, str(a.expr)) for a in prose_facts(SourceText(text, None), scan_markdown(text))]
+    [('one_hot', 'q')]
     """
     text = src.text
     out: list[Assumption] = []

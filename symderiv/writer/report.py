@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from symderiv.model import Relation
 from symderiv.results import DerivationReport, StepReport, Verdict
 
 #: The verdicts ``-q`` keeps, and the ones ``--strict`` fails on besides ``false``.
@@ -115,7 +116,7 @@ def _clip(text: str | None, width: int) -> str:
 
 def _sides(rep: StepReport, room: int | None) -> str:
     """``lhs = rhs`` (``:=`` for a definition), each side shortened so the two fit in ``room``."""
-    op = " := " if rep.step.is_definition else " = "
+    op = {Relation.DEFINE: " := ", Relation.APPROX: " \\approx "}.get(rep.step.relation, " = ")
     lhs = " ".join((rep.step.lhs_latex or "?").split())
     rhs = " ".join((rep.step.rhs_latex or "?").split())
     if room is None or len(lhs) + len(op) + len(rhs) <= room:

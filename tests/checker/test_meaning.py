@@ -8,6 +8,8 @@ may ever be accepted again.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from symderiv.api import check_text
@@ -311,6 +313,30 @@ NEVER_ACCEPTED = [
         "$$\\mathrm{softmax}\\left(\\begin{bmatrix} 2 \\\\ 0 \\end{bmatrix}\\right) = "
         "\\begin{bmatrix} 0.5 \\\\ 0.5 \\end{bmatrix}$$\n",
         id="the-softmax-of-a-written-out-vector-weighs-its-entries",
+    ),
+    pytest.param("$$\\cos h \\approx 1 + \\frac{h^2}{2}$$\n", id="a-wrong-approximation"),
+    pytest.param("$$\\sqrt{3} \\approx 1.8$$\n", id="an-approximation-to-wrong-digits"),
+    pytest.param(
+        "Expectations are under $p$, the density $p(t)$.\n\n$$\\langle t^2 \\rangle = b^2$$\n",
+        id="an-expectation-under-a-density-nothing-states",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $a$ and variance $b^2$; expectations under $p$, with "
+        "$p(t)$.\n\n$$\\langle t^2 \\rangle = b^2 - a^2$$\n",
+        id="an-expectation-under-a-normal-the-prose-names",
+    ),
+    pytest.param("$$\\max_t (1 - t^2) = 1 - t^2$$\n", id="an-optimum-is-never-dropped"),
+    pytest.param(
+        "$$V(D) = \\log D + 1$$\n\n$$\\max_D V(D) = \\log D + 2$$\n",
+        id="a-game-restated-with-another-objective",
+    ),
+]
+
+
+NEVER_ACCEPTED += [
+    pytest.param(
+        "$$V(X) = \\mathbb{E}[(X - \\mathbb{E}[X])^2]$$\n\n$$V(aX + b) = a V(X) + b$$\n",
+        id="an-expectation-under-no-stated-distribution-is-no-product",
     ),
 ]
 
@@ -1002,6 +1028,36 @@ MEANING = [
         "For another index, called $k$:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-another-index"
     ),
     pytest.param(
+        "$$\\cos h \\approx 1 - \\frac{h^2}{2}$$\n\n$$\\sqrt{3} \\approx 1.73$$\n\n"
+        "$$\\sqrt{3} \\approx 1.8$$\n\n$$(a - b)^2 \\approx a^2 - 2ab + b^2$$\n",
+        [U, N, F, P],
+        id="an-approximation-is-judged-exactly-or-by-its-digits-never-refuted",
+    ),
+    pytest.param(
+        "$$\\int_0^2 \\lambda \\, d\\lambda = 2$$\n\n$$\\int_0^2 \\lambda \\, d\\lambda = 1$$\n",
+        [P, F],
+        id="an-integral-over-a-greek-variable",
+    ),
+    pytest.param(
+        "Let $p$ be Gaussian with mean $a$ and variance $b^2$.\n\n"
+        "Moments, as expectations under $p$, with $p(t)$ its density:\n\n"
+        "$$\\langle t^2 \\rangle = b^2 + a^2$$\n\n$$\\mathbb{E}[t^3] = a^3 + 3ab^2$$\n\n"
+        "$$\\langle t^2 \\rangle = b^2 - a^2$$\n",
+        [P, P, F],
+        id="expectations-under-a-density-the-prose-names",
+    ),
+    pytest.param(
+        "A Gaussian density $r(u)$; expectations are taken under $r$.\n\n"
+        "$$\\langle u^2 \\rangle = s^2 + m^2$$\n",
+        [C],
+        id="expectations-under-a-density-whose-parameters-are-not-stated",
+    ),
+    pytest.param(
+        "$$\\max_t (1 - t^2) = 1$$\n\n$$\\arg\\max_t (1 - t^2) = \\arg\\max_t (2 - 2t^2)$$\n",
+        [X, P],
+        id="an-optimum-is-not-read-as-its-objective-a-maximiser-is",
+    ),
+    pytest.param(
         "When $i$ and $k$ are distinct:\n\n" + OFF_DIAGONAL, [P], id="a-case-said-as-distinct"
     ),
     pytest.param(
@@ -1009,6 +1065,73 @@ MEANING = [
     ),
     pytest.param(
         "For another value, say $k$:\n\n" + OFF_DIAGONAL, [F], id="another-value-is-no-index-case"
+    ),
+    pytest.param(
+        "$$u = 3t, \\qquad v = u^2, \\quad E = \\frac{1}{2} v$$\n\n"
+        "$$\\frac{dE}{dt} = 9t$$\n\n$$\\frac{dE}{dt} = 3t$$\n",
+        [D, D, D, P, F],
+        id="definitions-side-by-side-on-one-line",
+    ),
+    pytest.param(
+        "$$E = \\frac{1}{K}\\sum_{k=1}^{K} w_k \\\\ \\text{where} \\quad w_k = r_k^2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial r_j} = \\frac{2 r_j}{K}$$\n\n"
+        "$$\\frac{\\partial E}{\\partial r_j} = \\frac{r_j}{K}$$\n",
+        [D, D, P, F],
+        id="a-definition-after-where-on-its-own-row",
+    ),
+    pytest.param(
+        "The model is $h_w(x) = w^T x$.\n\n"
+        "$$J(w) = \\frac{1}{2m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})^2$$\n\n"
+        "$$\\frac{\\partial J(w)}{\\partial w_j} = "
+        "\\frac{1}{m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})x_j^{(i)}$$\n\n"
+        "$$\\frac{\\partial J(w)}{\\partial w_j} = "
+        "\\frac{1}{2m}\\sum_{i=1}^{m}(h_w(x^{(i)}) - y^{(i)})x_j^{(i)}$$\n",
+        [D, P, F],
+        id="a-function-of-a-vector-at-a-sample",
+    ),
+    pytest.param(
+        "Let $\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf z)$ and let $\\mathbf y$ be one-hot.\n\n"
+        "$$\\mathcal L = -\\sum_{k=1}^{n} y_k \\log \\hat y_k$$\n\n"
+        "$$\\frac{\\partial \\mathcal L}{\\partial z_k} = \\hat y_k - y_k$$\n\n"
+        "$$\\frac{\\partial \\mathcal L}{\\partial z_k} = y_k - \\hat y_k$$\n",
+        [D, P, F],
+        id="an-accented-bold-vector-defined-inline",
+    ),
+    pytest.param(
+        "For $\\mathbf a = \\sigma(\\mathbf z)$ applied elementwise,\n\n"
+        "$$\\frac{\\partial a_i}{\\partial z_j} = \\delta_{ij}\\, a_i (1 - a_i)$$\n\n"
+        "$$\\frac{\\partial a_i}{\\partial z_j} = a_i (1 - a_j)$$\n",
+        [P, F],
+        id="a-bold-vector-without-braces-defined-inline",
+    ),
+    pytest.param(
+        "$$L = \\frac{1}{2}(w x - t)^2$$\n\nWith $x = 2$ and $t = 1$:\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = 2(2w - 1)$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = 2(2w - 1)$$\n\n"
+        "For $x = 2$, $t = 1$:\n\n$$\\frac{\\partial L}{\\partial w} = 2(2w + 1)$$\n",
+        [D, P, F, F],
+        id="values-stated-just-before-a-block-hold-in-that-block",
+    ),
+    pytest.param(
+        "$$D = \\log\\frac{s_2}{s_1} + \\frac{s_1^2 + (m_1 - m_2)^2}{2 s_2^2} - \\frac{1}{2}$$\n\n"
+        "Against a standard normal ($m_2 = 0$, $s_2 = 1$):\n\n"
+        "$$D = -\\log s_1 + \\frac{s_1^2 + m_1^2}{2} - \\frac{1}{2}$$\n",
+        [D, N],
+        id="values-of-entries-stated-in-parentheses",
+    ),
+    pytest.param(
+        "$$\\ell(\\mu, \\sigma^2) = -\\frac{N}{2}\\log(2\\pi\\sigma^2) - "
+        "\\frac{1}{2\\sigma^2}\\sum_{i=1}^{N}(x_i - \\mu)^2$$\n\n"
+        "$$\\frac{\\partial \\ell}{\\partial \\sigma^2} = -\\frac{N}{2\\sigma^2} + "
+        "\\frac{1}{2\\sigma^4}\\sum_{i=1}^{N}(x_i - \\mu)^2$$\n\n"
+        "$$\\frac{\\partial \\ell}{\\partial \\mu} = \\frac{1}{2\\sigma^2}\\sum_{i=1}^{N}(x_i - \\mu)$$\n",
+        [D, P, F],
+        id="a-function-of-the-variance-named-bare",
+    ),
+    pytest.param(
+        "$$V(X) = \\mathbb{E}[(X - \\mathbb{E}[X])^2]$$\n\n$$V(aX + b) = a^2 V(X)$$\n",
+        [X, U],
+        id="an-expectation-under-no-stated-distribution-is-not-read",
     ),
 ]
 
@@ -1086,3 +1209,19 @@ def test_a_rounded_numeric_claim_is_numeric_and_says_so(text, verdict, said) -> 
     (r,) = check_text(text).steps
     assert r.result.verdict is verdict
     assert (said in r.result.warnings) if said else not r.result.warnings
+
+
+def test_a_counterexample_shows_the_values_it_was_found_at() -> None:
+    # NOTE: sigma_2 is drawn positive (a logarithm of it is taken): the point shows it so
+    text = (
+        "$$D = \\log\\frac{\\sigma_2}{\\sigma_1} + \\frac{\\sigma_1^2}{2\\sigma_2^2}$$\n\n"
+        "$$D = -\\log\\sigma_1 + \\frac{\\sigma_1^2}{2}$$\n"
+    )
+    r = check_text(text).steps[1].result
+    assert r.verdict is F and r.counterexample is not None
+    values = dict(r.counterexample.values)
+    s1, s2 = values["sigma"]  # type: ignore[misc]
+    assert s1 > 0 and s2 > 0, r.counterexample.text
+    assert r.counterexample.lhs_value == pytest.approx(
+        math.log(s2 / s1) + s1**2 / (2 * s2**2), rel=1e-6
+    )

@@ -52,6 +52,11 @@ GUARD_S = 60.0
             "terms left out with '...' leave no letter for the summation index",
             id="elision-with-every-bound-letter-in-use",
         ),
+        pytest.param(
+            r"\sum_{i \neq j} \exp(a, a)",
+            r"a sum over i \neq j of a matrix is not read",
+            id="sum-over-distinct-indices-of-a-row",
+        ),
     ],
 )
 def test_hostile_formula_ends_in_a_parse_error(latex: str, message: str | None) -> None:

@@ -77,6 +77,36 @@ def numbering(d):
             [(1, 0, "u", "v + 0"), (2, 0, "v + 0", "v")],
             id="trailing-equals",
         ),
+        pytest.param(
+            "$$ u = v + 0 \\\\ \\text{where} \\ a \\sim p \\quad \\text{and} \\quad w = g(a, v) $$",
+            [(1, 0, "u", "v + 0"), (1, 1, "w", "g(a, v)")],
+            id="equation-after-opening-prose-is-a-step",
+        ),
+        pytest.param(
+            "$$ \\text{For } a \\text{ fixed, the best } b \\text{ is } b^*(x) = x + a $$",
+            [(1, 0, "b^*(x)", "x + a")],
+            id="equation-after-a-sentence-is-a-step",
+        ),
+        pytest.param(
+            "$$ u = v + 0 \\\\ \\text{for } k = 1, 2 $$",
+            [(1, 0, "u", "v + 0")],
+            id="opening-prose-with-a-range-stays-prose",
+        ),
+        pytest.param(
+            "$$ u = v + 0 \\\\ \\text{for } i = j $$",
+            [(1, 0, "u", "v + 0")],
+            id="opening-prose-with-a-case-stays-prose",
+        ),
+        pytest.param(
+            "$$ u = v + 0, \\qquad w = 2 u \\quad \\text{for } i \\neq j $$",
+            [(1, 0, "u", "v + 0"), (1, 1, "w", "2 u")],
+            id="equations-side-by-side-are-rows",
+        ),
+        pytest.param(
+            "$$ u_{ij} = v \\quad i = j $$",
+            [(1, 0, "u_{ij}", "v")],
+            id="a-case-after-quad-is-no-equation",
+        ),
     ],
 )
 def test_layout_numbering(doc: str, expected: list[tuple[int, int, str, str]]) -> None:
@@ -104,3 +134,9 @@ def test_spacing_inside_a_side(spacing: str) -> None:
     d = read_markdown(f"$$ u = v {spacing} w $$")
     assert d.steps[0].problem is None
     assert str(d.steps[0].rhs) == "v*w"
+
+
+def test_a_case_that_opens_a_row_holds_for_the_equation_after_it() -> None:
+    d = read_markdown("$$\\text{for } i \\neq j: \\quad u_{ij} = 0$$")
+    assert numbering(d) == [(1, 0, "u_{ij}", "0")]
+    assert [str(c.expr) for c in d.steps[0].conditions] == ["Ne(i, j)"]

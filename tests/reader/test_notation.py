@@ -186,6 +186,11 @@ def test_sample_index_in_a_function() -> None:
         pytest.param("exp\\{t/u\\}", sympy.exp(t / u), id="exp-braces"),
         pytest.param("\\tanh^2(t)", sympy.tanh(t) ** 2, id="power-on-function"),
         pytest.param("cosh(t)^{2}", sympy.cosh(t) ** 2, id="power-after-call"),
+        pytest.param("\\operatorname{sech}^2 t", sympy.sech(t) ** 2, id="operatorname-sech"),
+        pytest.param("\\mathrm{csch}(t)", sympy.csch(t), id="mathrm-csch"),
+        pytest.param("\\coth t", sympy.coth(t), id="coth"),
+        pytest.param("\\sec^2 t", sympy.sec(t) ** 2, id="sec"),
+        pytest.param("\\csc t + \\cot t", sympy.csc(t) + sympy.cot(t), id="csc-cot"),
     ],
 )
 def test_named_functions(latex: str, expected: sympy.Basic) -> None:
@@ -344,7 +349,9 @@ def test_nothing_read_is_dropped(doc: str, problem: bool) -> None:
             id="with-a-colon",
         ),
         pytest.param("$$\\text{upper bound} \\ u = a + b$$", [("u", "a + b")], id="words"),
-        pytest.param("$$\\text{where } u = a + b$$", [], id="a-where-clause-is-no-label"),
+        pytest.param(
+            "$$\\text{where } u = a + b$$", [("u", "a + b")], id="an-equation-after-where-is-a-step"
+        ),
         pytest.param("$$\\text{for } i = j$$", [], id="a-case-is-no-label"),
         pytest.param("$$\\text{total} = a + b$$", [], id="no-left-side-after-it"),
     ],
@@ -465,6 +472,16 @@ xs = symbols.scalar("x")
             "\\int q(x) dx + \\int q(x) x dx",
             sympy.Integral(q_(xs), xs) + sympy.Integral(xs * q_(xs), xs),
             id="two-integrals",
+        ),
+        pytest.param(
+            "\\int_0^1 \\lambda^2 \\, d\\lambda",
+            sympy.Integral(symbols.scalar("lambda") ** 2, (symbols.scalar("lambda"), 0, 1)),
+            id="a-greek-variable",
+        ),
+        pytest.param(
+            "\\int q(\\eta) d\\eta",
+            sympy.Integral(q_(symbols.scalar("eta")), symbols.scalar("eta")),
+            id="a-greek-variable-applied",
         ),
     ],
 )
@@ -825,3 +842,12 @@ def test_the_entry_of_a_bracketed_call_is_the_calls_entry(
 def test_a_subscript_on_a_bracketed_expression_stays_unread(latex: str) -> None:
     with pytest.raises(ParseError):
         read(latex)
+
+
+# -- optima --------------------------------------------------------------------------------------
+def test_an_optimum_is_never_read_as_its_objective() -> None:
+    with pytest.raises(ParseError):
+        read("\\max_t (1 - t^2)")
+    with pytest.raises(ParseError):
+        read("\\min_u \\max_t g(t, u)")
+    assert read("\\arg\\max_t (1 - t^2)") == sympy.Function("argmax")(1 - t**2, t)
