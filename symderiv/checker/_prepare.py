@@ -262,8 +262,28 @@ def sample_ns(p: Prepared, cfg: CheckConfig) -> list[int]:
 def lowered(
     p: Prepared, n: int, values: dict[sympy.Symbol, int]
 ) -> tuple[sympy.Basic, sympy.Basic]:
+    """The sides at the count ``n`` and the index values; ``nan`` (no value anywhere) where a
+    limit runs over a count (``\\lim_{m \\to \\infty} \\frac{1}{m} \\sum_{i=1}^m x_i``): at a
+    concrete m it would be the limit of a constant, a value the step never meant."""
+    if _limit_over_a_count(p):
+        return sympy.nan, sympy.nan
     L = C.lower(p.lhs, counts=p.counts, n=n, index_values=values)
     R = C.lower(p.rhs, counts=p.counts, n=n, index_values=values)
     L = S.evaluate_derivatives(L, p.dependent)
     R = S.evaluate_derivatives(R, p.dependent)
     return L, R
+
+
+def _limit_over_a_count(p: Prepared) -> bool:
+    """A limit of the step whose variable is a count its sums run to (by name)."""
+    names = {c.name for c in p.counts}
+    for side in (p.lhs, p.rhs):
+        for lim in side.atoms(sympy.Limit):
+            var = lim.args[1]
+            bounds = {
+                str(s) for total in lim.atoms(sympy.Sum) for _, lo, hi in total.limits
+                for s in (lo.free_symbols | hi.free_symbols)
+            }
+            if str(var) in names or str(var) in bounds:
+                return True
+    return False

@@ -1133,6 +1133,12 @@ MEANING = [
         [X, U],
         id="an-expectation-under-no-stated-distribution-is-not-read",
     ),
+    pytest.param(
+        "$$\\lim_{m \\to \\infty} \\frac{1}{m} \\sum_{i=1}^{m} \\frac{1}{i} = 0$$\n\n"
+        "$$\\lim_{n \\to \\infty} \\frac{1}{n} = 0$$\n",
+        [U, P],
+        id="a-limit-over-the-count-of-its-sum-is-never-taken-at-a-count",
+    ),
 ]
 
 
