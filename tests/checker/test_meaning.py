@@ -338,6 +338,10 @@ NEVER_ACCEPTED += [
         "$$V(X) = \\mathbb{E}[(X - \\mathbb{E}[X])^2]$$\n\n$$V(aX + b) = a V(X) + b$$\n",
         id="an-expectation-under-no-stated-distribution-is-no-product",
     ),
+    pytest.param(
+        "$$\\lim_{m \\to \\infty} \\frac{1}{m} \\sum_{i=1}^{m} 1 = 0$$\n",
+        id="a-limit-over-the-count-of-its-sum-is-no-limit-of-a-constant",
+    ),
 ]
 
 
