@@ -275,8 +275,7 @@ def lowered(
 
 
 def _limit_over_a_count(p: Prepared) -> bool:
-    """A limit of the step whose variable is a count its sums run to (by name)."""
-    names = {c.name for c in p.counts}
+    """A limit of the step whose variable is a count the sums inside it run to (by name)."""
     for side in (p.lhs, p.rhs):
         for lim in side.atoms(sympy.Limit):
             var = lim.args[1]
@@ -284,6 +283,6 @@ def _limit_over_a_count(p: Prepared) -> bool:
                 str(s) for total in lim.atoms(sympy.Sum) for _, lo, hi in total.limits
                 for s in (lo.free_symbols | hi.free_symbols)
             }
-            if str(var) in names or str(var) in bounds:
+            if str(var) in bounds:
                 return True
     return False
