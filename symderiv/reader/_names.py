@@ -411,7 +411,7 @@ def _at_sample(value: sympy.Basic, vector: sympy.IndexedBase, sample: sympy.Inde
     """``value`` with every entry ``vector[k]`` read as the entry ``sample.base[i, k]`` of the
     sample ``sample`` (``x^{(i)}``), where ``value`` uses ``vector`` by its entries alone.
 
-    >>> x, X = sympy.IndexedBase("x"), sympy.IndexedBase("x^{(\\cdot)}")
+    >>> x, X = sympy.IndexedBase("x"), sympy.IndexedBase(r"x^{(\\cdot)}")
     >>> i, k = sympy.symbols("i k")
     >>> _at_sample(2 * x[k], x, X[i])
     2*x^{(\\cdot)}[i, k]

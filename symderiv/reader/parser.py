@@ -3011,7 +3011,7 @@ _ACCENTED = re.compile(r"\\(?:hat|bar|tilde|dot|widehat|overline)\{(\\?[A-Za-z]+
 def _plain_letter(name: str) -> str:
     """The one letter a name is written with (``y`` for ``y`` and ``\\hat{y}``), or ``""``.
 
-    >>> _plain_letter("y"), _plain_letter("\\hat{y}"), _plain_letter("\\hat{\\beta}"), _plain_letter("ab")
+    >>> _plain_letter("y"), _plain_letter(r"\\hat{y}"), _plain_letter(r"\\hat{\\beta}"), _plain_letter("ab")
     ('y', 'y', '', '')
     """
     m = _ACCENTED.fullmatch(name)
