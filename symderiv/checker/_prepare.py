@@ -7,6 +7,7 @@ logits and which targets, and which undefined names stand on one side only.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy
@@ -265,7 +266,7 @@ def lowered(
     """The sides at the count ``n`` and the index values; ``nan`` (no value anywhere) where a
     limit runs over a count (``\\lim_{m \\to \\infty} \\frac{1}{m} \\sum_{i=1}^m x_i``): at a
     concrete m it would be the limit of a constant, a value the step never meant."""
-    if _limit_over_a_count(p):
+    if _limit_over_a_count(p.lhs, p.rhs):
         return sympy.nan, sympy.nan
     L = C.lower(p.lhs, counts=p.counts, n=n, index_values=values)
     R = C.lower(p.rhs, counts=p.counts, n=n, index_values=values)
@@ -274,9 +275,14 @@ def lowered(
     return L, R
 
 
-def _limit_over_a_count(p: Prepared) -> bool:
-    """A limit of the step whose variable is a count the sums inside it run to (by name)."""
-    for side in (p.lhs, p.rhs):
+@functools.lru_cache(maxsize=256)
+def _limit_over_a_count(lhs: sympy.Basic, rhs: sympy.Basic) -> bool:
+    """A limit of the step whose variable is a count the sums inside it run to (by name).
+
+    NOTE: asked once per step, not once per count and index assignment (the sides are lowered
+    for each of those).
+    """
+    for side in (lhs, rhs):
         for lim in side.atoms(sympy.Limit):
             var = lim.args[1]
             bounds = {
